@@ -1,0 +1,133 @@
+/**
+ * An in-memory Backend. It keeps the same rules as a database would (tenant
+ * scoping, compare-and-set commits, tenant-scoped blobs) so the core behaves
+ * identically on it and on Postgres.
+ */
+import {
+  type Backend,
+  type ChangeSet,
+  type DentryRecord,
+  type InodeRecord,
+  InvalidArgumentError,
+  type NewSandbox,
+  type SandboxPage,
+  type SandboxRecord,
+  SandboxNotFoundError,
+  type TreeData,
+  VersionConflictError,
+} from "@cairn/core";
+
+export interface MemoryBackendOptions {
+  now?: () => number;
+}
+
+interface StoredSandbox {
+  record: SandboxRecord;
+  /** Creation order, for stable newest-first listing. */
+  seq: number;
+  inodes: Map<number, InodeRecord>;
+  /** `${parent}/${name}` → entry. */
+  dentries: Map<string, DentryRecord>;
+}
+
+/**
+ * @example
+ * const service = new SandboxService({ backend: createMemoryBackend() });
+ */
+export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend {
+  const now = options.now ?? Date.now;
+  const sandboxes = new Map<string, StoredSandbox>();
+  /** Blobs are shared within a tenant only: `${tenantId}/${hash}`. */
+  const blobs = new Map<string, Uint8Array>();
+  let seq = 0;
+
+  const find = (tenantId: string, id: string) => {
+    const s = sandboxes.get(id);
+    return s && s.record.tenantId === tenantId ? s : undefined;
+  };
+  const snapshot = (s: StoredSandbox): SandboxRecord => ({ ...s.record, env: { ...s.record.env } });
+
+  const apply = (s: StoredSandbox, changes: ChangeSet) => {
+    const tenantId = s.record.tenantId;
+    for (const blob of changes.blobs) {
+      const key = `${tenantId}/${blob.hash}`;
+      if (!blobs.has(key)) blobs.set(key, blob.bytes.slice());
+    }
+    for (const ino of changes.deleteInodes) s.inodes.delete(ino);
+    for (const inode of changes.upsertInodes) s.inodes.set(inode.ino, { ...inode });
+    for (const d of changes.deleteDentries) s.dentries.delete(`${d.parent}/${d.name}`);
+    for (const d of changes.upsertDentries) s.dentries.set(`${d.parent}/${d.name}`, { ...d });
+    s.record.version += 1;
+    s.record.updatedAt = new Date(now());
+  };
+
+  return {
+    async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
+      const at = new Date(now());
+      const stored: StoredSandbox = {
+        record: { ...sandbox, env: { ...sandbox.env }, version: 0, createdAt: at, updatedAt: at },
+        seq: ++seq,
+        inodes: new Map(),
+        dentries: new Map(),
+      };
+      apply(stored, initial);
+      sandboxes.set(sandbox.id, stored);
+      return snapshot(stored);
+    },
+
+    async getSandbox(tenantId, id) {
+      const s = find(tenantId, id);
+      return s && snapshot(s);
+    },
+
+    async listSandboxes(tenantId, page): Promise<SandboxPage> {
+      const after = page.after === undefined ? Number.POSITIVE_INFINITY : Number(page.after);
+      if (Number.isNaN(after)) throw new InvalidArgumentError("malformed cursor");
+      const mine = [...sandboxes.values()]
+        .filter((s) => s.record.tenantId === tenantId && s.seq < after)
+        .sort((a, b) => b.seq - a.seq);
+      const items = mine.slice(0, page.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(snapshot),
+        next: mine.length > page.limit && last ? String(last.seq) : null,
+      };
+    },
+
+    async deleteSandbox(tenantId, id) {
+      if (!find(tenantId, id)) return false;
+      sandboxes.delete(id);
+      return true;
+    },
+
+    async loadTree(tenantId, id, knownVersion): Promise<TreeData | "unchanged" | undefined> {
+      const s = find(tenantId, id);
+      if (!s) return undefined;
+      if (knownVersion === s.record.version) return "unchanged";
+      return {
+        version: s.record.version,
+        inodes: [...s.inodes.values()].map((i) => ({ ...i })),
+        dentries: [...s.dentries.values()].map((d) => ({ ...d })),
+      };
+    },
+
+    async readBlobs(tenantId, hashes) {
+      const found = new Map<string, Uint8Array>();
+      for (const hash of hashes) {
+        const bytes = blobs.get(`${tenantId}/${hash}`);
+        if (bytes) found.set(hash, bytes);
+      }
+      return found;
+    },
+
+    async commit(tenantId, id, changes) {
+      const s = find(tenantId, id);
+      if (!s) throw new SandboxNotFoundError(id);
+      if (s.record.version !== changes.baseVersion) {
+        throw new VersionConflictError(id, changes.baseVersion);
+      }
+      apply(s, changes);
+      return { version: s.record.version };
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The backend contract: a small transactional store for sandboxes, their tree
+ * metadata and content-addressed blobs. Filesystem semantics live in the core,
+ * so every backend behaves the same by construction.
+ */
+
+export type InodeKind = "file" | "directory" | "symlink";
+
+/** The inode number of every sandbox's root directory. */
+export const ROOT_INO = 1;
+
+/** One inode row. Files point at a blob by sha256; symlinks carry their target. */
+export interface InodeRecord {
+  ino: number;
+  kind: InodeKind;
+  /** Permission bits only (e.g. 0o644). */
+  mode: number;
+  mtimeMs: number;
+  /** Content bytes for files, target length for symlinks, 0 for directories. */
+  size: number;
+  blob: string | null;
+  target: string | null;
+}
+
+/** One directory entry: `name` in directory `parent` is inode `ino`. */
+export interface DentryRecord {
+  parent: number;
+  name: string;
+  ino: number;
+}
+
+export interface BlobRecord {
+  hash: string;
+  bytes: Uint8Array;
+}
+
+/** A sandbox's whole tree at one version. */
+export interface TreeData {
+  version: number;
+  inodes: InodeRecord[];
+  dentries: DentryRecord[];
+}
+
+/**
+ * The difference between two versions of a tree, applied atomically by
+ * {@link Backend.commit} only while the sandbox is still at `baseVersion`.
+ * `blobs` holds new content referenced by `upsertInodes`; the backend stores
+ * them in the same transaction (a blob that already exists is kept).
+ */
+export interface ChangeSet {
+  baseVersion: number;
+  upsertInodes: InodeRecord[];
+  deleteInodes: number[];
+  upsertDentries: DentryRecord[];
+  deleteDentries: Array<{ parent: number; name: string }>;
+  blobs: BlobRecord[];
+}
+
+export interface SandboxRecord {
+  id: string;
+  tenantId: string;
+  name: string | null;
+  env: Record<string, string>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewSandbox {
+  id: string;
+  tenantId: string;
+  name: string | null;
+  env: Record<string, string>;
+}
+
+export interface SandboxPage {
+  items: SandboxRecord[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  next: string | null;
+}
+
+/**
+ * What a storage engine implements. Every call is scoped to a tenant: a
+ * sandbox of another tenant does not exist for it.
+ */
+export interface Backend {
+  /** Creates the sandbox and applies `initial` (which must create the root inode) as version 1. */
+  createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord>;
+  getSandbox(tenantId: string, id: string): Promise<SandboxRecord | undefined>;
+  /** Newest first; `after` is an opaque cursor from a previous page. */
+  listSandboxes(tenantId: string, page: { limit: number; after?: string }): Promise<SandboxPage>;
+  /** Returns false when there was no such sandbox. */
+  deleteSandbox(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * Loads the tree. When `knownVersion` is still current, returns
+   * `"unchanged"` so the caller can keep its cached copy.
+   */
+  loadTree(
+    tenantId: string,
+    id: string,
+    knownVersion?: number,
+  ): Promise<TreeData | "unchanged" | undefined>;
+  /** Fetches blobs by hash; missing hashes are absent from the map. */
+  readBlobs(tenantId: string, hashes: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /**
+   * Applies `changes` iff the sandbox is at `changes.baseVersion`, and returns
+   * the new version. Throws VersionConflictError (nothing applied) otherwise,
+   * SandboxNotFoundError if the sandbox is gone.
+   */
+  commit(tenantId: string, id: string, changes: ChangeSet): Promise<{ version: number }>;
+  /** Releases connections and other resources. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+/** Errors raised by the core: POSIX-style filesystem errors and storage conflicts. */
+
+/** The errno names Cairn uses for filesystem errors (a subset of POSIX). */
+export type FsErrorCode =
+  | "ENOENT"
+  | "EEXIST"
+  | "ENOTDIR"
+  | "EISDIR"
+  | "ENOTEMPTY"
+  | "EINVAL"
+  | "ELOOP"
+  | "ENAMETOOLONG"
+  | "EACCES"
+  | "EFBIG";
+
+const DESCRIPTIONS: Record<FsErrorCode, string> = {
+  ENOENT: "no such file or directory",
+  EEXIST: "file already exists",
+  ENOTDIR: "not a directory",
+  EISDIR: "is a directory",
+  ENOTEMPTY: "directory not empty",
+  EINVAL: "invalid argument",
+  ELOOP: "too many levels of symbolic links",
+  ENAMETOOLONG: "file name too long",
+  EACCES: "permission denied",
+  EFBIG: "file too large",
+};
+
+/**
+ * A filesystem error. Its message starts with the code (`ENOENT: ...`) because
+ * just-bash recognises errors by that prefix.
+ */
+export class FsError extends Error {
+  override readonly name = "FsError";
+  constructor(
+    readonly code: FsErrorCode,
+    readonly syscall: string,
+    readonly path: string,
+    detail?: string,
+  ) {
+    super(`${code}: ${detail ?? DESCRIPTIONS[code]}, ${syscall} '${path}'`);
+  }
+
+  /** The human-readable part without the code prefix. */
+  get description(): string {
+    return DESCRIPTIONS[this.code];
+  }
+}
+
+export function isFsError(error: unknown): error is FsError {
+  return error instanceof FsError;
+}
+
+/** A commit lost the compare-and-set race: the sandbox moved past the version it was based on. */
+export class VersionConflictError extends Error {
+  override readonly name = "VersionConflictError";
+  constructor(
+    readonly sandboxId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`sandbox ${sandboxId} is no longer at version ${expectedVersion}`);
+  }
+}
+
+/** The sandbox does not exist (or belongs to another tenant, which looks the same). */
+export class SandboxNotFoundError extends Error {
+  override readonly name = "SandboxNotFoundError";
+  constructor(readonly sandboxId: string) {
+    super(`sandbox ${sandboxId} not found`);
+  }
+}
+
+/** A limit was hit; nothing was applied. */
+export class LimitExceededError extends Error {
+  override readonly name = "LimitExceededError";
+  constructor(
+    readonly limit: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An argument the backend cannot use (e.g. a malformed cursor); nothing was done. */
+export class InvalidArgumentError extends Error {
+  override readonly name = "InvalidArgumentError";
+}

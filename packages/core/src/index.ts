@@ -1,0 +1,28 @@
+/** @cairn/core: filesystem semantics, the backend contract, and just-bash over any backend. */
+export * from "./backend.js";
+export { CairnBashFs } from "./bash-fs.js";
+export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";
+export * from "./errors.js";
+export {
+  type CommitMode,
+  DEFAULT_EXEC_TIMEOUT_MS,
+  ExecAbortedError,
+  type ExecInput,
+  type ExecOutcome,
+  ExecTimeoutError,
+  execScript,
+} from "./exec.js";
+export { Journal, sha256 } from "./journal.js";
+export { ByteBudgetLru } from "./lru.js";
+export * from "./paths.js";
+export {
+  type CreateSandboxInput,
+  type MutationOutcome,
+  newSandboxId,
+  SandboxService,
+  type SandboxServiceOptions,
+  type Scope,
+  type SeedFile,
+} from "./sandbox-service.js";
+export { Tree } from "./tree.js";
+export { type ContentLoader, type DirEntry, type Stat, Vfs } from "./vfs.js";

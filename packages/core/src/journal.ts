@@ -1,0 +1,150 @@
+/**
+ * A copy-on-write journal over a Tree: reads fall through to the snapshot,
+ * writes stay here until they are turned into one ChangeSet and committed.
+ */
+import { createHash } from "node:crypto";
+import type { ChangeSet, DentryRecord, InodeRecord } from "./backend.js";
+import type { Tree } from "./tree.js";
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export class Journal {
+  private readonly inodes = new Map<number, InodeRecord | null>();
+  private readonly dirs = new Map<number, Map<string, number>>();
+  private readonly links = new Map<number, number>();
+  private readonly blobs = new Map<string, Uint8Array>();
+  private nextIno: number;
+  private blobBytes = 0;
+
+  constructor(readonly base: Tree) {
+    this.nextIno = base.maxIno + 1;
+  }
+
+  /** True once anything was written. */
+  get changed(): boolean {
+    return this.inodes.size > 0 || this.dirs.size > 0;
+  }
+
+  /** Bytes of new content held by the journal. */
+  get pendingBlobBytes(): number {
+    return this.blobBytes;
+  }
+
+  /** Number of inodes created, changed or deleted so far. */
+  get pendingInodes(): number {
+    return this.inodes.size;
+  }
+
+  inode(ino: number): InodeRecord | undefined {
+    const own = this.inodes.get(ino);
+    if (own === null) return undefined;
+    return own ?? this.base.inode(ino);
+  }
+
+  children(ino: number): ReadonlyMap<string, number> {
+    return this.dirs.get(ino) ?? this.base.children(ino);
+  }
+
+  nlink(ino: number): number {
+    return this.links.get(ino) ?? this.base.nlink(ino);
+  }
+
+  /** Content written in this journal, if any (before falling back to storage). */
+  pendingBlob(hash: string): Uint8Array | undefined {
+    return this.blobs.get(hash);
+  }
+
+  allocateIno(): number {
+    return this.nextIno++;
+  }
+
+  putInode(inode: InodeRecord): void {
+    this.inodes.set(inode.ino, inode);
+  }
+
+  putBlob(bytes: Uint8Array): string {
+    const hash = sha256(bytes);
+    if (!this.blobs.has(hash)) {
+      this.blobs.set(hash, bytes);
+      this.blobBytes += bytes.length;
+    }
+    return hash;
+  }
+
+  /** Adds or replaces the entry `name` in directory `parent`. */
+  link(parent: number, name: string, ino: number): void {
+    const children = this.mutableChildren(parent);
+    const previous = children.get(name);
+    if (previous !== undefined) this.adjustLinks(previous, -1);
+    children.set(name, ino);
+    this.adjustLinks(ino, +1);
+  }
+
+  /** Removes the entry; the inode goes (with a directory's whole subtree) when no entry is left. */
+  unlink(parent: number, name: string): void {
+    const children = this.mutableChildren(parent);
+    const ino = children.get(name);
+    if (ino === undefined) return;
+    children.delete(name);
+    this.adjustLinks(ino, -1);
+  }
+
+  private adjustLinks(ino: number, delta: number): void {
+    const n = this.nlink(ino) + delta;
+    this.links.set(ino, n);
+    if (n > 0) return;
+    const inode = this.inode(ino);
+    if (inode?.kind === "directory") {
+      for (const name of [...this.children(ino).keys()]) this.unlink(ino, name);
+    }
+    this.inodes.set(ino, null);
+  }
+
+  private mutableChildren(ino: number): Map<string, number> {
+    let children = this.dirs.get(ino);
+    if (!children) {
+      children = new Map(this.base.children(ino));
+      this.dirs.set(ino, children);
+    }
+    return children;
+  }
+
+  /** The journal as one change set against the snapshot it started from. */
+  toChangeSet(): ChangeSet {
+    const upsertInodes: InodeRecord[] = [];
+    const deleteInodes: number[] = [];
+    for (const [ino, inode] of this.inodes) {
+      if (inode) upsertInodes.push(inode);
+      else if (this.base.inode(ino)) deleteInodes.push(ino);
+    }
+    const upsertDentries: DentryRecord[] = [];
+    const deleteDentries: Array<{ parent: number; name: string }> = [];
+    for (const [parent, children] of this.dirs) {
+      const before = this.base.children(parent);
+      const parentGone = this.inodes.get(parent) === null;
+      for (const [name, ino] of before) {
+        if (parentGone || children.get(name) !== ino) {
+          if (!children.has(name) || parentGone) deleteDentries.push({ parent, name });
+        }
+      }
+      if (parentGone) continue;
+      for (const [name, ino] of children) {
+        if (before.get(name) !== ino) upsertDentries.push({ parent, name, ino });
+      }
+    }
+    const referenced = new Set(upsertInodes.map((i) => i.blob));
+    const blobs = [...this.blobs]
+      .filter(([hash]) => referenced.has(hash))
+      .map(([hash, bytes]) => ({ hash, bytes }));
+    return {
+      baseVersion: this.base.version,
+      upsertInodes,
+      deleteInodes,
+      upsertDentries,
+      deleteDentries,
+      blobs,
+    };
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The sandbox service: sandbox lifecycle, snapshot reads and compare-and-set
+ * mutations over any Backend, with per-process caches keyed by version.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  type Backend,
+  type ChangeSet,
+  type InodeRecord,
+  ROOT_INO,
+  type SandboxPage,
+  type SandboxRecord,
+} from "./backend.js";
+import { SandboxNotFoundError, VersionConflictError } from "./errors.js";
+import { Journal } from "./journal.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import { ByteBudgetLru } from "./lru.js";
+import { normalizePath } from "./paths.js";
+import { Tree } from "./tree.js";
+import { DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
+
+export interface SandboxServiceOptions {
+  backend: Backend;
+  /** Budget for cached trees (default 256 MiB). */
+  treeCacheBytes?: number;
+  /** Budget for cached file contents (default 256 MiB). */
+  contentCacheBytes?: number;
+  /** Commits retried after losing a race, before giving up with a retryable conflict (default 8). */
+  maxCommitAttempts?: number;
+  now?: () => number;
+}
+
+export interface SeedFile {
+  path: string;
+  bytes: Uint8Array;
+  mode?: number;
+}
+
+export interface CreateSandboxInput {
+  name?: string | null;
+  env?: Record<string, string>;
+  files?: SeedFile[];
+}
+
+export interface MutationOutcome<T> {
+  value: T;
+  /** Sandbox version after the mutation (the same as before when nothing changed). */
+  version: number;
+  changed: boolean;
+}
+
+/** Where a request runs: every call is scoped to one tenant. */
+export interface Scope {
+  tenantId: string;
+}
+
+const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** `sbx_` + 24 base62 chars (~143 bits): unguessable. */
+export function newSandboxId(): string {
+  const bytes = randomBytes(24);
+  let id = "sbx_";
+  for (const b of bytes) id += ID_ALPHABET[b % 62];
+  return id;
+}
+
+export class SandboxService {
+  readonly backend: Backend;
+  private readonly trees: ByteBudgetLru<string, Tree>;
+  private readonly contents: ByteBudgetLru<string, Uint8Array>;
+  private readonly writers = new KeyedMutex();
+  private readonly maxCommitAttempts: number;
+  readonly now: () => number;
+
+  constructor(options: SandboxServiceOptions) {
+    this.backend = options.backend;
+    this.trees = new ByteBudgetLru(options.treeCacheBytes ?? 256 << 20, (t) => t.approxBytes());
+    this.contents = new ByteBudgetLru(options.contentCacheBytes ?? 256 << 20, (b) => b.length + 64);
+    this.maxCommitAttempts = options.maxCommitAttempts ?? 8;
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---- lifecycle --------------------------------------------------------
+
+  async create(scope: Scope, input: CreateSandboxInput = {}): Promise<SandboxRecord> {
+    const root: InodeRecord = {
+      ino: ROOT_INO,
+      kind: "directory",
+      mode: DEFAULT_DIR_MODE,
+      mtimeMs: this.now(),
+      size: 0,
+      blob: null,
+      target: null,
+    };
+    const empty = Tree.fromData({ version: 0, inodes: [root], dentries: [] });
+    const journal = new Journal(empty);
+    journal.putInode(root);
+    const vfs = new Vfs(journal, async () => new Map(), { now: this.now });
+    for (const file of input.files ?? []) {
+      vfs.writeFile(normalizePath(file.path, "open"), file.bytes, { mode: file.mode });
+    }
+    const changes = journal.toChangeSet();
+    const record = await this.backend.createSandbox(
+      { id: newSandboxId(), tenantId: scope.tenantId, name: input.name ?? null, env: input.env ?? {} },
+      changes,
+    );
+    this.trees.set(cacheKey(scope, record.id), empty.apply(changes, record.version));
+    return record;
+  }
+
+  async get(scope: Scope, id: string): Promise<SandboxRecord> {
+    const record = await this.backend.getSandbox(scope.tenantId, id);
+    if (!record) throw new SandboxNotFoundError(id);
+    return record;
+  }
+
+  list(scope: Scope, page: { limit: number; after?: string }): Promise<SandboxPage> {
+    return this.backend.listSandboxes(scope.tenantId, page);
+  }
+
+  async delete(scope: Scope, id: string): Promise<void> {
+    const deleted = await this.backend.deleteSandbox(scope.tenantId, id);
+    this.trees.delete(cacheKey(scope, id));
+    if (!deleted) throw new SandboxNotFoundError(id);
+  }
+
+  // ---- trees and content ------------------------------------------------
+
+  /** The current tree: the cached one if the backend says it is still current. */
+  async tree(scope: Scope, id: string): Promise<Tree> {
+    const key = cacheKey(scope, id);
+    const cached = this.trees.get(key);
+    const loaded = await this.backend.loadTree(scope.tenantId, id, cached?.version);
+    if (loaded === undefined) {
+      this.trees.delete(key);
+      throw new SandboxNotFoundError(id);
+    }
+    if (loaded === "unchanged" && cached) return cached;
+    if (loaded === "unchanged") throw new Error("backend said unchanged without a known version");
+    const tree = Tree.fromData(loaded);
+    this.trees.set(key, tree);
+    return tree;
+  }
+
+  /** Content by hash, from the cache or one batched backend read. */
+  loadContent(scope: Scope): (hashes: readonly string[]) => Promise<Map<string, Uint8Array>> {
+    return async (hashes) => {
+      const found = new Map<string, Uint8Array>();
+      const missing: string[] = [];
+      for (const hash of hashes) {
+        const bytes = this.contents.get(hash);
+        if (bytes) found.set(hash, bytes);
+        else missing.push(hash);
+      }
+      if (missing.length > 0) {
+        const loaded = await this.backend.readBlobs(scope.tenantId, missing);
+        for (const [hash, bytes] of loaded) {
+          this.contents.set(hash, bytes);
+          found.set(hash, bytes);
+        }
+      }
+      return found;
+    };
+  }
+
+  /** A Vfs over a fresh journal on `tree`. */
+  open(scope: Scope, tree: Tree): Vfs {
+    return new Vfs(new Journal(tree), this.loadContent(scope), { now: this.now });
+  }
+
+  /** Runs `fn` against the current snapshot; nothing it does is stored. */
+  async read<T>(scope: Scope, id: string, fn: (vfs: Vfs) => T | Promise<T>): Promise<{ value: T; version: number }> {
+    const tree = await this.tree(scope, id);
+    return { value: await fn(this.open(scope, tree)), version: tree.version };
+  }
+
+  /**
+   * Applies `fn` to the current tree and commits what it changed, iff nobody
+   * committed in between. Writers in this process take turns; a race with
+   * another process is retried on a fresh tree (`fn` must be safe to re-run),
+   * and after `maxCommitAttempts` losses gives a VersionConflictError with
+   * nothing applied.
+   */
+  mutate<T>(scope: Scope, id: string, fn: (vfs: Vfs) => T | Promise<T>): Promise<MutationOutcome<T>> {
+    return this.writers.run(cacheKey(scope, id), async () => {
+      let lastConflict: VersionConflictError | undefined;
+      for (let attempt = 0; attempt < this.maxCommitAttempts; attempt++) {
+        const vfs = this.open(scope, await this.tree(scope, id));
+        const value = await fn(vfs);
+        try {
+          const version = await this.commit(scope, id, vfs.journal);
+          return { value, version, changed: vfs.journal.changed };
+        } catch (error) {
+          if (!(error instanceof VersionConflictError)) throw error;
+          lastConflict = error;
+        }
+      }
+      throw lastConflict!;
+    });
+  }
+
+  /** Runs `fn` as this sandbox's only in-process writer. */
+  exclusive<T>(scope: Scope, id: string, fn: () => Promise<T>): Promise<T> {
+    return this.writers.run(cacheKey(scope, id), fn);
+  }
+
+  /**
+   * Commits a journal (no-op when unchanged) and caches the resulting tree.
+   * Throws VersionConflictError when the sandbox moved on; nothing is applied then.
+   */
+  async commit(scope: Scope, id: string, journal: Journal): Promise<number> {
+    if (!journal.changed) return journal.base.version;
+    const changes: ChangeSet = journal.toChangeSet();
+    const key = cacheKey(scope, id);
+    try {
+      const { version } = await this.backend.commit(scope.tenantId, id, changes);
+      this.trees.set(key, journal.base.apply(changes, version));
+      for (const blob of changes.blobs) this.contents.set(blob.hash, blob.bytes);
+      return version;
+    } catch (error) {
+      if (error instanceof VersionConflictError) this.trees.delete(key);
+      throw error;
+    }
+  }
+
+  get maxAttempts(): number {
+    return this.maxCommitAttempts;
+  }
+}
+
+function cacheKey(scope: Scope, id: string): string {
+  return `${scope.tenantId}/${id}`;
+}

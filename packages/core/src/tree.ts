@@ -1,0 +1,98 @@
+/** An immutable snapshot of a sandbox's tree at one version, as loaded from a backend. */
+import { type ChangeSet, type InodeRecord, ROOT_INO, type TreeData } from "./backend.js";
+
+type Children = ReadonlyMap<string, number>;
+const NO_CHILDREN: Children = new Map();
+
+export class Tree {
+  private constructor(
+    readonly version: number,
+    private readonly inodes: Map<number, InodeRecord>,
+    private readonly dirs: Map<number, Map<string, number>>,
+    private readonly links: Map<number, number>,
+    /** Highest inode number in use, so new inodes get fresh numbers. */
+    readonly maxIno: number,
+  ) {}
+
+  static fromData(data: TreeData): Tree {
+    const inodes = new Map<number, InodeRecord>();
+    let maxIno = ROOT_INO;
+    for (const inode of data.inodes) {
+      inodes.set(inode.ino, inode);
+      if (inode.ino > maxIno) maxIno = inode.ino;
+    }
+    const dirs = new Map<number, Map<string, number>>();
+    const links = new Map<number, number>();
+    for (const d of data.dentries) {
+      let children = dirs.get(d.parent);
+      if (!children) dirs.set(d.parent, (children = new Map()));
+      children.set(d.name, d.ino);
+      links.set(d.ino, (links.get(d.ino) ?? 0) + 1);
+    }
+    return new Tree(data.version, inodes, dirs, links, maxIno);
+  }
+
+  inode(ino: number): InodeRecord | undefined {
+    return this.inodes.get(ino);
+  }
+
+  children(ino: number): Children {
+    return this.dirs.get(ino) ?? NO_CHILDREN;
+  }
+
+  /** Number of directory entries that point at `ino` (hard links). */
+  nlink(ino: number): number {
+    return ino === ROOT_INO ? 1 : (this.links.get(ino) ?? 0);
+  }
+
+  get inodeCount(): number {
+    return this.inodes.size;
+  }
+
+  /** Rough heap footprint, for cache budgets. */
+  approxBytes(): number {
+    return this.inodes.size * 220;
+  }
+
+  /** The tree after `changes` were committed as `version`; shares untouched directories. */
+  apply(changes: ChangeSet, version: number): Tree {
+    const inodes = new Map(this.inodes);
+    const links = new Map(this.links);
+    const dirs = new Map(this.dirs);
+    let maxIno = this.maxIno;
+    const touched = new Set<number>();
+    const mutableDir = (ino: number) => {
+      let children = dirs.get(ino);
+      if (!touched.has(ino)) {
+        children = new Map(children ?? []);
+        dirs.set(ino, children);
+        touched.add(ino);
+      }
+      return children!;
+    };
+    for (const ino of changes.deleteInodes) {
+      inodes.delete(ino);
+      dirs.delete(ino);
+      links.delete(ino);
+    }
+    for (const inode of changes.upsertInodes) {
+      inodes.set(inode.ino, inode);
+      if (inode.ino > maxIno) maxIno = inode.ino;
+    }
+    for (const d of changes.deleteDentries) {
+      const children = mutableDir(d.parent);
+      const ino = children.get(d.name);
+      children.delete(d.name);
+      if (ino !== undefined && links.has(ino)) links.set(ino, links.get(ino)! - 1);
+    }
+    for (const d of changes.upsertDentries) {
+      const children = mutableDir(d.parent);
+      const previous = children.get(d.name);
+      if (previous !== undefined && links.has(previous)) links.set(previous, links.get(previous)! - 1);
+      children.set(d.name, d.ino);
+      links.set(d.ino, (links.get(d.ino) ?? 0) + 1);
+    }
+    for (const ino of changes.deleteInodes) dirs.delete(ino);
+    return new Tree(version, inodes, dirs, links, maxIno);
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * POSIX filesystem semantics over a Journal: path resolution with symlinks,
+ * errno errors, and every operation the API and just-bash need. Written once,
+ * shared by every backend.
+ */
+import { type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
+import { FsError } from "./errors.js";
+import type { Journal } from "./journal.js";
+import { checkName, compareNames, joinPath, resolvePath, splitPath } from "./paths.js";
+
+const MAX_SYMLINK_HOPS = 40;
+export const DEFAULT_FILE_MODE = 0o644;
+export const DEFAULT_DIR_MODE = 0o755;
+const SYMLINK_MODE = 0o777;
+
+/** Loads blob contents by hash (the caller batches and caches). */
+export type ContentLoader = (hashes: readonly string[]) => Promise<Map<string, Uint8Array>>;
+
+export interface Stat {
+  ino: number;
+  kind: InodeKind;
+  mode: number;
+  size: number;
+  mtimeMs: number;
+  nlink: number;
+  /** sha256 of the content (files). */
+  blob: string | null;
+  /** Link target (symlinks). */
+  target: string | null;
+  /** Canonical path of what was described. */
+  path: string;
+}
+
+export interface DirEntry {
+  name: string;
+  stat: Stat;
+}
+
+interface Resolved {
+  ino: number;
+  inode: InodeRecord;
+  /** Canonical path (symlinks in parents resolved). */
+  path: string;
+  /** Inodes from the root down to the parent of `ino`. */
+  ancestors: number[];
+}
+
+interface ParentSlot {
+  parent: number;
+  name: string;
+  path: string;
+  ancestors: number[];
+  existing: number | undefined;
+}
+
+export interface VfsOptions {
+  /** Clock for mtimes (tests pin it). */
+  now?: () => number;
+}
+
+export class Vfs {
+  private readonly now: () => number;
+
+  constructor(
+    readonly journal: Journal,
+    private readonly load: ContentLoader,
+    options: VfsOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---- resolution -------------------------------------------------------
+
+  /** Resolves `path`; symlinks in parents are always followed, the last one only when `follow`. */
+  resolve(path: string, follow: boolean, syscall = "stat"): Resolved {
+    const j = this.journal;
+    const pending = splitPath(path).reverse();
+    const stack: Array<{ ino: number; name: string }> = [];
+    let ino = ROOT_INO;
+    let hops = 0;
+    while (pending.length > 0) {
+      const name = pending.pop()!;
+      if (name === "." || name === "") continue;
+      if (name === "..") {
+        ino = stack.pop() !== undefined ? (stack.at(-1)?.ino ?? ROOT_INO) : ROOT_INO;
+        continue;
+      }
+      const dir = j.inode(ino)!;
+      if (dir.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
+      const child = j.children(ino).get(name);
+      if (child === undefined) throw new FsError("ENOENT", syscall, path);
+      const inode = j.inode(child)!;
+      if (inode.kind === "symlink" && (pending.length > 0 || follow)) {
+        if (++hops > MAX_SYMLINK_HOPS) throw new FsError("ELOOP", syscall, path);
+        const target = inode.target ?? "";
+        if (target.startsWith("/")) {
+          stack.length = 0;
+          ino = ROOT_INO;
+        }
+        for (const part of target.split("/").reverse()) pending.push(part);
+        continue;
+      }
+      stack.push({ ino: child, name });
+      ino = child;
+    }
+    const ancestors = [ROOT_INO, ...stack.slice(0, -1).map((s) => s.ino)];
+    return {
+      ino,
+      inode: j.inode(ino)!,
+      path: `/${stack.map((s) => s.name).join("/")}`,
+      ancestors: stack.length === 0 ? [] : ancestors,
+    };
+  }
+
+  /** Finds the directory that holds `path`'s last name; the name itself need not exist. */
+  private slot(path: string, syscall: string): ParentSlot {
+    const names = splitPath(path);
+    const name = names.pop();
+    if (name === undefined) throw new FsError("EINVAL", syscall, path, "not allowed on the root");
+    checkName(name, syscall, path);
+    const dir = this.resolve(`/${names.join("/")}`, true, syscall);
+    if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
+    return {
+      parent: dir.ino,
+      name,
+      path: joinPath(dir.path, name),
+      ancestors: [...dir.ancestors, dir.ino],
+      existing: this.journal.children(dir.ino).get(name),
+    };
+  }
+
+  private tryResolve(path: string, follow: boolean): Resolved | undefined {
+    try {
+      return this.resolve(path, follow);
+    } catch (error) {
+      if (error instanceof FsError && (error.code === "ENOENT" || error.code === "ENOTDIR")) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private statOf(r: Resolved): Stat {
+    const i = r.inode;
+    return {
+      ino: r.ino,
+      kind: i.kind,
+      mode: i.mode,
+      size: i.size,
+      mtimeMs: i.mtimeMs,
+      nlink: this.journal.nlink(r.ino),
+      blob: i.blob,
+      target: i.target,
+      path: r.path,
+    };
+  }
+
+  // ---- reads ------------------------------------------------------------
+
+  exists(path: string, follow = true): boolean {
+    return this.tryResolve(path, follow) !== undefined;
+  }
+
+  stat(path: string, follow = true): Stat {
+    return this.statOf(this.resolve(path, follow, follow ? "stat" : "lstat"));
+  }
+
+  realpath(path: string): string {
+    return this.resolve(path, true, "realpath").path;
+  }
+
+  readlink(path: string): string {
+    const r = this.resolve(path, false, "readlink");
+    if (r.inode.kind !== "symlink") throw new FsError("EINVAL", "readlink", path, "not a symlink");
+    return r.inode.target ?? "";
+  }
+
+  /** Entries sorted by name in code point order. */
+  readdir(path: string): DirEntry[] {
+    const dir = this.resolve(path, true, "scandir");
+    if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", "scandir", path);
+    const entries: DirEntry[] = [];
+    for (const [name, ino] of this.journal.children(dir.ino)) {
+      const inode = this.journal.inode(ino)!;
+      entries.push({
+        name,
+        stat: this.statOf({ ino, inode, path: joinPath(dir.path, name), ancestors: [] }),
+      });
+    }
+    return entries.sort((a, b) => compareNames(a.name, b.name));
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    const r = this.resolve(path, true, "open");
+    if (r.inode.kind === "directory") throw new FsError("EISDIR", "read", path);
+    return this.content(r.inode);
+  }
+
+  /** Loads the content of file inodes in one batch (used to prefetch for tree walks). */
+  async content(inode: InodeRecord): Promise<Uint8Array> {
+    const hash = inode.blob;
+    if (hash === null || inode.size === 0) return new Uint8Array(0);
+    const own = this.journal.pendingBlob(hash);
+    if (own) return own;
+    const loaded = await this.load([hash]);
+    const bytes = loaded.get(hash);
+    if (!bytes) throw new Error(`blob ${hash} is missing from storage`);
+    return bytes;
+  }
+
+  // ---- writes -----------------------------------------------------------
+
+  /** Creates or replaces a file, creating missing parents; follows a symlink at `path`. */
+  writeFile(path: string, bytes: Uint8Array, options: { mode?: number } = {}): Stat {
+    const existing = this.tryResolve(path, true);
+    if (existing) {
+      if (existing.inode.kind === "directory") throw new FsError("EISDIR", "open", path);
+      const inode: InodeRecord = {
+        ...existing.inode,
+        mode: options.mode ?? existing.inode.mode,
+        size: bytes.length,
+        blob: this.journal.putBlob(bytes),
+        mtimeMs: this.now(),
+      };
+      this.journal.putInode(inode);
+      return this.statOf({ ...existing, inode });
+    }
+    const dangling = this.danglingSymlinkTarget(path);
+    if (dangling !== undefined) return this.writeFile(dangling, bytes, options);
+    this.mkdir(parentOf(path), { recursive: true });
+    const slot = this.slot(path, "open");
+    const inode: InodeRecord = {
+      ino: this.journal.allocateIno(),
+      kind: "file",
+      mode: options.mode ?? DEFAULT_FILE_MODE,
+      mtimeMs: this.now(),
+      size: bytes.length,
+      blob: this.journal.putBlob(bytes),
+      target: null,
+    };
+    this.journal.putInode(inode);
+    this.journal.link(slot.parent, slot.name, inode.ino);
+    this.touch(slot.parent);
+    return this.statOf({ ino: inode.ino, inode, path: slot.path, ancestors: slot.ancestors });
+  }
+
+  async appendFile(path: string, bytes: Uint8Array): Promise<Stat> {
+    const existing = this.tryResolve(path, true);
+    if (!existing) return this.writeFile(path, bytes);
+    if (existing.inode.kind === "directory") throw new FsError("EISDIR", "open", path);
+    const before = await this.content(existing.inode);
+    const joined = new Uint8Array(before.length + bytes.length);
+    joined.set(before, 0);
+    joined.set(bytes, before.length);
+    return this.writeFile(existing.path, joined);
+  }
+
+  /** Path a write through a dangling symlink at `path` should create, if there is one. */
+  private danglingSymlinkTarget(path: string): string | undefined {
+    const link = this.tryResolve(path, false);
+    if (link?.inode.kind !== "symlink") return undefined;
+    const target = resolvePath(parentOf(link.path), link.inode.target ?? "");
+    return target === path ? undefined : target;
+  }
+
+  /** Creates a directory; with `recursive`, creates parents and accepts an existing directory. */
+  mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): void {
+    if (options.recursive) {
+      const existing = this.tryResolve(path, true);
+      if (existing) {
+        if (existing.inode.kind !== "directory") throw new FsError("EEXIST", "mkdir", path);
+        return;
+      }
+      const names = splitPath(path);
+      let current = "/";
+      for (const name of names) {
+        current = joinPath(current, name);
+        const r = this.tryResolve(current, true);
+        if (r) {
+          if (r.inode.kind !== "directory") throw new FsError("ENOTDIR", "mkdir", path);
+          continue;
+        }
+        if (this.tryResolve(current, false)) throw new FsError("EEXIST", "mkdir", current);
+        this.mkdir(current, { mode: options.mode });
+      }
+      return;
+    }
+    const slot = this.slot(path, "mkdir");
+    if (slot.existing !== undefined) throw new FsError("EEXIST", "mkdir", path);
+    const inode: InodeRecord = {
+      ino: this.journal.allocateIno(),
+      kind: "directory",
+      mode: options.mode ?? DEFAULT_DIR_MODE,
+      mtimeMs: this.now(),
+      size: 0,
+      blob: null,
+      target: null,
+    };
+    this.journal.putInode(inode);
+    this.journal.link(slot.parent, slot.name, inode.ino);
+    this.touch(slot.parent);
+  }
+
+  /** Removes a file, symlink or directory (a non-empty one only when `recursive`). */
+  rm(path: string, options: { recursive?: boolean; force?: boolean } = {}): void {
+    if (splitPath(path).length === 0) throw new FsError("EINVAL", "rm", path, "cannot remove the root");
+    let slot: ParentSlot;
+    try {
+      slot = this.slot(path, "rm");
+    } catch (error) {
+      if (options.force && error instanceof FsError && error.code === "ENOENT") return;
+      throw error;
+    }
+    if (slot.existing === undefined) {
+      if (options.force) return;
+      throw new FsError("ENOENT", "rm", path);
+    }
+    const inode = this.journal.inode(slot.existing)!;
+    if (inode.kind === "directory" && !options.recursive) {
+      if (this.journal.children(slot.existing).size > 0) throw new FsError("ENOTEMPTY", "rm", path);
+    }
+    this.journal.unlink(slot.parent, slot.name);
+    this.touch(slot.parent);
+  }
+
+  /**
+   * Renames `from` to `to` (the entry itself; a symlink is moved, not followed).
+   * Without `overwrite` an existing destination is EEXIST; with it, POSIX rename rules apply.
+   */
+  rename(from: string, to: string, options: { overwrite?: boolean } = {}): void {
+    const src = this.slot(from, "rename");
+    if (src.existing === undefined) throw new FsError("ENOENT", "rename", from);
+    const dst = this.slot(to, "rename");
+    const ino = src.existing;
+    const inode = this.journal.inode(ino)!;
+    if (inode.kind === "directory" && (dst.ancestors.includes(ino) || dst.parent === ino)) {
+      throw new FsError("EINVAL", "rename", to, "cannot move a directory into itself");
+    }
+    if (dst.existing === ino) return;
+    if (dst.existing !== undefined) {
+      if (!options.overwrite) throw new FsError("EEXIST", "rename", to);
+      this.checkReplace(inode, dst.existing, "rename", to);
+      this.journal.unlink(dst.parent, dst.name);
+    }
+    this.journal.link(dst.parent, dst.name, ino);
+    this.journal.unlink(src.parent, src.name);
+    this.touch(src.parent);
+    this.touch(dst.parent);
+  }
+
+  private checkReplace(src: InodeRecord, existingIno: number, syscall: string, path: string) {
+    const existing = this.journal.inode(existingIno)!;
+    if (src.kind === "directory") {
+      if (existing.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
+      if (this.journal.children(existingIno).size > 0) throw new FsError("ENOTEMPTY", syscall, path);
+    } else if (existing.kind === "directory") {
+      throw new FsError("EISDIR", syscall, path);
+    }
+  }
+
+  /**
+   * Copies `from` to `to`. Content is shared by hash, never duplicated.
+   * Directories need `recursive`; symlinks inside are copied as symlinks.
+   */
+  copy(from: string, to: string, options: { recursive?: boolean; overwrite?: boolean } = {}): void {
+    const src = this.resolve(from, true, "copyfile");
+    if (src.inode.kind === "directory" && !options.recursive) {
+      throw new FsError("EISDIR", "copyfile", from);
+    }
+    const dst = this.slot(to, "copyfile");
+    if (src.inode.kind === "directory" && (dst.ancestors.includes(src.ino) || dst.parent === src.ino)) {
+      throw new FsError("EINVAL", "copyfile", to, "cannot copy a directory into itself");
+    }
+    if (dst.existing === src.ino) throw new FsError("EINVAL", "copyfile", to, "source and destination are the same file");
+    if (dst.existing !== undefined) {
+      if (!options.overwrite) throw new FsError("EEXIST", "copyfile", to);
+      const existing = this.journal.inode(dst.existing)!;
+      if (src.inode.kind === "directory" && existing.kind === "directory") {
+        for (const [name, child] of this.journal.children(src.ino)) {
+          this.copyInto(child, dst.existing, name, true);
+        }
+        this.touch(dst.existing);
+        return;
+      }
+      this.checkReplace(src.inode, dst.existing, "copyfile", to);
+    }
+    this.copyInto(src.ino, dst.parent, dst.name, options.overwrite ?? false);
+  }
+
+  private copyInto(ino: number, parent: number, name: string, overwrite: boolean): void {
+    const inode = this.journal.inode(ino)!;
+    const existing = this.journal.children(parent).get(name);
+    if (existing !== undefined) {
+      const current = this.journal.inode(existing)!;
+      if (inode.kind === "directory" && current.kind === "directory") {
+        for (const [childName, child] of this.journal.children(ino)) {
+          this.copyInto(child, existing, childName, overwrite);
+        }
+        return;
+      }
+      if (!overwrite) return;
+      this.journal.unlink(parent, name);
+    }
+    const copy: InodeRecord = { ...inode, ino: this.journal.allocateIno(), mtimeMs: this.now() };
+    this.journal.putInode(copy);
+    this.journal.link(parent, name, copy.ino);
+    if (inode.kind === "directory") {
+      for (const [childName, child] of [...this.journal.children(ino)]) {
+        this.copyInto(child, copy.ino, childName, overwrite);
+      }
+    }
+    this.touch(parent);
+  }
+
+  symlink(target: string, linkPath: string): void {
+    const slot = this.slot(linkPath, "symlink");
+    if (slot.existing !== undefined) throw new FsError("EEXIST", "symlink", linkPath);
+    const inode: InodeRecord = {
+      ino: this.journal.allocateIno(),
+      kind: "symlink",
+      mode: SYMLINK_MODE,
+      mtimeMs: this.now(),
+      size: new TextEncoder().encode(target).length,
+      blob: null,
+      target,
+    };
+    this.journal.putInode(inode);
+    this.journal.link(slot.parent, slot.name, inode.ino);
+    this.touch(slot.parent);
+  }
+
+  /** A hard link: a second name for the same inode (no bytes are copied). */
+  link(existingPath: string, newPath: string): void {
+    const src = this.resolve(existingPath, false, "link");
+    if (src.inode.kind === "directory") throw new FsError("EISDIR", "link", existingPath);
+    const slot = this.slot(newPath, "link");
+    if (slot.existing !== undefined) throw new FsError("EEXIST", "link", newPath);
+    this.journal.link(slot.parent, slot.name, src.ino);
+    this.touch(slot.parent);
+  }
+
+  chmod(path: string, mode: number): void {
+    const r = this.resolve(path, true, "chmod");
+    this.journal.putInode({ ...r.inode, mode: mode & 0o7777 });
+  }
+
+  utimes(path: string, mtimeMs: number): void {
+    const r = this.resolve(path, true, "utime");
+    this.journal.putInode({ ...r.inode, mtimeMs });
+  }
+
+  private touch(dirIno: number): void {
+    const inode = this.journal.inode(dirIno);
+    if (inode) this.journal.putInode({ ...inode, mtimeMs: this.now() });
+  }
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}

@@ -1,0 +1,53 @@
+/** Parsing of query parameters into the types the spec declares, with 400s for bad values. */
+import { normalizePath } from "@cairn/core";
+import type { Context } from "hono";
+import { ProblemError } from "./problem.js";
+
+/** The required `path` parameter, normalized (throws EINVAL / ENAMETOOLONG problems). */
+export function pathParam(c: Context, name = "path"): string {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === "") {
+    throw new ProblemError(400, "invalid_request", `query parameter '${name}' is required`);
+  }
+  return normalizePath(raw);
+}
+
+export function boolParam(c: Context, name: string, fallback: boolean): boolean {
+  const raw = c.req.query(name);
+  if (raw === undefined) return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ProblemError(400, "invalid_request", `query parameter '${name}' must be true or false`);
+}
+
+export function intParam(c: Context, name: string, range: { min: number; max: number; fallback: number }): number {
+  const raw = c.req.query(name);
+  if (raw === undefined) return range.fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < range.min || value > range.max) {
+    throw new ProblemError(
+      400,
+      "invalid_request",
+      `query parameter '${name}' must be an integer from ${range.min} to ${range.max}`,
+    );
+  }
+  return value;
+}
+
+/** An optional string parameter bounded in length. */
+export function stringParam(c: Context, name: string, maxLength: number): string | undefined {
+  const raw = c.req.query(name);
+  if (raw !== undefined && raw.length > maxLength) {
+    throw new ProblemError(400, "invalid_request", `query parameter '${name}' is too long`);
+  }
+  return raw;
+}
+
+/** Octal permission bits such as `644` or `0755`. */
+export function parseMode(raw: string | undefined, where: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[0-7]{3,4}$/.test(raw)) {
+    throw new ProblemError(400, "invalid_request", `${where} must be octal permission bits like 644`);
+  }
+  return Number.parseInt(raw, 8);
+}

@@ -1,0 +1,46 @@
+/** POST /v1/sandboxes/{id}/exec: run a script as one optimistic transaction. */
+import { execScript, tryDecodeUtf8 } from "@cairn/core";
+import type { Schemas } from "@cairn/spec";
+import { Hono } from "hono";
+import type { AppEnv } from "../env.js";
+import { ProblemError } from "../problem.js";
+import { readJson } from "../validation.js";
+
+export function execRoutes() {
+  return new Hono<AppEnv>().post("/v1/sandboxes/:sandboxId/exec", async (c) => {
+    const input = c.var.validator.check("ExecRequest", await readJson(c));
+    const { execTimeoutMs, maxExecTimeoutMs } = c.var.limits;
+    const timeoutMs = input.timeoutMs ?? execTimeoutMs;
+    if (timeoutMs > maxExecTimeoutMs) {
+      throw new ProblemError(400, "invalid_request", `timeoutMs may be at most ${maxExecTimeoutMs}`);
+    }
+    const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), {
+      script: input.script,
+      cwd: input.cwd,
+      env: input.env,
+      stdin: input.stdin,
+      timeoutMs,
+      commit: input.commit,
+      signal: c.req.raw.signal,
+    });
+    const stdout = output(outcome.stdout);
+    const stderr = output(outcome.stderr);
+    return c.json<Schemas["ExecResult"]>({
+      exitCode: outcome.exitCode,
+      stdout: stdout.text,
+      stdoutEncoding: stdout.encoding,
+      stderr: stderr.text,
+      stderrEncoding: stderr.encoding,
+      durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+      commit: outcome.commit,
+    });
+  });
+}
+
+/** UTF-8 text when it is valid UTF-8, base64 otherwise: never mangle bytes. */
+function output(bytes: Uint8Array): { text: string; encoding: Schemas["OutputEncoding"] } {
+  const text = tryDecodeUtf8(bytes);
+  return text === undefined
+    ? { text: Buffer.from(bytes).toString("base64"), encoding: "base64" }
+    : { text, encoding: "utf8" };
+}

@@ -1,0 +1,44 @@
+/** startServer: listen on a port with Node's HTTP server. */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { AppEnv } from "./env.js";
+
+export interface StartServerOptions {
+  app: Hono<AppEnv>;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:7878`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const server = await startServer({ app, port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ */
+export function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: options.app.fetch, port: options.port ?? 7878, hostname: host }, (info: AddressInfo) => {
+      const urlHost = host.includes(":") ? `[${host}]` : host;
+      resolve({
+        url: `http://${urlHost}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            if ("closeAllConnections" in server) server.closeAllConnections();
+          }),
+      });
+    });
+    server.once("error", reject);
+  });
+}
