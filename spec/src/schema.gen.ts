@@ -409,11 +409,6 @@ export interface components {
             timeoutMs?: number;
             commit?: components["schemas"]["CommitMode"];
         };
-        /**
-         * @description `base64` when the output is not valid UTF-8.
-         * @enum {string}
-         */
-        OutputEncoding: "utf8" | "base64";
         ExecCommit: {
             /**
              * @description `committed` the script's changes are stored at `version`; `unchanged` it
@@ -427,10 +422,13 @@ export interface components {
         };
         ExecResult: {
             exitCode: number;
+            /**
+             * @description The script's standard output as text. Bytes that are not UTF-8 do not
+             *     survive a terminal-style stream; move binary data through files
+             *     (`cmd > /out.bin`, then readFile) or `base64`.
+             */
             stdout: string;
             stderr: string;
-            stdoutEncoding: components["schemas"]["OutputEncoding"];
-            stderrEncoding: components["schemas"]["OutputEncoding"];
             durationMs: number;
             commit: components["schemas"]["ExecCommit"];
         };
@@ -638,6 +636,7 @@ export interface operations {
             /** @description The file still matches `If-None-Match`. */
             304: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -645,6 +644,7 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             416: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
@@ -770,6 +770,7 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

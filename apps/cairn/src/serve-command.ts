@@ -46,7 +46,11 @@ export function resolveServeConfig(
   if (!/^\d+$/.test(portText) || port > 65535) return { error: `invalid port '${portText}'` };
   const host = values.host ?? env.HOST ?? "127.0.0.1";
 
-  const chosen = [values["api-key"] !== undefined, values["generate-api-key"], values["insecure-no-auth"]];
+  const chosen = [
+    values["api-key"] !== undefined,
+    values["generate-api-key"],
+    values["insecure-no-auth"],
+  ];
   if (chosen.filter(Boolean).length > 1) {
     return { error: "use only one of --api-key, --generate-api-key and --insecure-no-auth" };
   }
@@ -55,12 +59,24 @@ export function resolveServeConfig(
     return { port, host, apiKey: values["api-key"], keySource: "--api-key flag" };
   }
   if (values["generate-api-key"]) {
-    return { port, host, apiKey: `cairn_${randomBytes(24).toString("base64url")}`, keySource: "generated for this run" };
+    return {
+      port,
+      host,
+      apiKey: `cairn_${randomBytes(24).toString("base64url")}`,
+      keySource: "generated for this run",
+    };
   }
-  if (values["insecure-no-auth"]) return { port, host, apiKey: null, keySource: "none (--insecure-no-auth)" };
+  if (values["insecure-no-auth"])
+    return { port, host, apiKey: null, keySource: "none (--insecure-no-auth)" };
   if (env.CAIRN_API_KEY) {
-    if (env.CAIRN_API_KEY.length < 16) return { error: "CAIRN_API_KEY must be at least 16 characters" };
-    return { port, host, apiKey: env.CAIRN_API_KEY, keySource: "CAIRN_API_KEY environment variable" };
+    if (env.CAIRN_API_KEY.length < 16)
+      return { error: "CAIRN_API_KEY must be at least 16 characters" };
+    return {
+      port,
+      host,
+      apiKey: env.CAIRN_API_KEY,
+      keySource: "CAIRN_API_KEY environment variable",
+    };
   }
   return {
     error:
@@ -86,7 +102,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     `cairn: API key: ${config.keySource}`,
     "cairn: WARNING: storage is in memory; every sandbox is lost when this process stops",
   ];
-  if (config.keySource === "generated for this run") lines.splice(2, 0, `cairn: API key value: ${config.apiKey}`);
+  if (config.keySource === "generated for this run")
+    lines.splice(2, 0, `cairn: API key value: ${config.apiKey}`);
   if (config.apiKey === null) {
     lines.push("cairn: WARNING: authentication is OFF; anyone who can reach this port can use it");
   }

@@ -10,9 +10,9 @@ import {
   type InodeRecord,
   InvalidArgumentError,
   type NewSandbox,
+  SandboxNotFoundError,
   type SandboxPage,
   type SandboxRecord,
-  SandboxNotFoundError,
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";

@@ -124,7 +124,9 @@ export class CairnBashFs implements IFileSystem {
     return this.vfs.readdir(this.path(path)).map((e) => e.name);
   }
 
-  async readdirWithFileTypes(path: string): ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>> {
+  async readdirWithFileTypes(
+    path: string,
+  ): ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>> {
     return this.vfs.readdir(this.path(path)).map((e) => ({
       name: e.name,
       isFile: e.stat.kind === "file",

@@ -101,7 +101,12 @@ export class SandboxService {
     }
     const changes = journal.toChangeSet();
     const record = await this.backend.createSandbox(
-      { id: newSandboxId(), tenantId: scope.tenantId, name: input.name ?? null, env: input.env ?? {} },
+      {
+        id: newSandboxId(),
+        tenantId: scope.tenantId,
+        name: input.name ?? null,
+        env: input.env ?? {},
+      },
       changes,
     );
     this.trees.set(cacheKey(scope, record.id), empty.apply(changes, record.version));
@@ -169,7 +174,11 @@ export class SandboxService {
   }
 
   /** Runs `fn` against the current snapshot; nothing it does is stored. */
-  async read<T>(scope: Scope, id: string, fn: (vfs: Vfs) => T | Promise<T>): Promise<{ value: T; version: number }> {
+  async read<T>(
+    scope: Scope,
+    id: string,
+    fn: (vfs: Vfs) => T | Promise<T>,
+  ): Promise<{ value: T; version: number }> {
     const tree = await this.tree(scope, id);
     return { value: await fn(this.open(scope, tree)), version: tree.version };
   }
@@ -181,7 +190,11 @@ export class SandboxService {
    * and after `maxCommitAttempts` losses gives a VersionConflictError with
    * nothing applied.
    */
-  mutate<T>(scope: Scope, id: string, fn: (vfs: Vfs) => T | Promise<T>): Promise<MutationOutcome<T>> {
+  mutate<T>(
+    scope: Scope,
+    id: string,
+    fn: (vfs: Vfs) => T | Promise<T>,
+  ): Promise<MutationOutcome<T>> {
     return this.writers.run(cacheKey(scope, id), async () => {
       let lastConflict: VersionConflictError | undefined;
       for (let attempt = 0; attempt < this.maxCommitAttempts; attempt++) {

@@ -25,7 +25,10 @@ export class Tree {
     const links = new Map<number, number>();
     for (const d of data.dentries) {
       let children = dirs.get(d.parent);
-      if (!children) dirs.set(d.parent, (children = new Map()));
+      if (!children) {
+        children = new Map();
+        dirs.set(d.parent, children);
+      }
       children.set(d.name, d.ino);
       links.set(d.ino, (links.get(d.ino) ?? 0) + 1);
     }
@@ -88,7 +91,8 @@ export class Tree {
     for (const d of changes.upsertDentries) {
       const children = mutableDir(d.parent);
       const previous = children.get(d.name);
-      if (previous !== undefined && links.has(previous)) links.set(previous, links.get(previous)! - 1);
+      if (previous !== undefined && links.has(previous))
+        links.set(previous, links.get(previous)! - 1);
       children.set(d.name, d.ino);
       links.set(d.ino, (links.get(d.ino) ?? 0) + 1);
     }

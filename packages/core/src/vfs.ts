@@ -227,7 +227,7 @@ export class Vfs {
     }
     const dangling = this.danglingSymlinkTarget(path);
     if (dangling !== undefined) return this.writeFile(dangling, bytes, options);
-    this.mkdir(parentOf(path), { recursive: true });
+    this.ensureDirectory(parentOf(path), "open", path);
     const slot = this.slot(path, "open");
     const inode: InodeRecord = {
       ino: this.journal.allocateIno(),
@@ -267,22 +267,9 @@ export class Vfs {
   mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): void {
     if (options.recursive) {
       const existing = this.tryResolve(path, true);
-      if (existing) {
-        if (existing.inode.kind !== "directory") throw new FsError("EEXIST", "mkdir", path);
-        return;
-      }
-      const names = splitPath(path);
-      let current = "/";
-      for (const name of names) {
-        current = joinPath(current, name);
-        const r = this.tryResolve(current, true);
-        if (r) {
-          if (r.inode.kind !== "directory") throw new FsError("ENOTDIR", "mkdir", path);
-          continue;
-        }
-        if (this.tryResolve(current, false)) throw new FsError("EEXIST", "mkdir", current);
-        this.mkdir(current, { mode: options.mode });
-      }
+      if (existing && existing.inode.kind !== "directory")
+        throw new FsError("EEXIST", "mkdir", path);
+      if (!existing) this.ensureDirectory(path, "mkdir", path, options.mode);
       return;
     }
     const slot = this.slot(path, "mkdir");
@@ -301,9 +288,26 @@ export class Vfs {
     this.touch(slot.parent);
   }
 
+  /** Creates `dir` and its missing parents; a non-directory on the way is ENOTDIR. */
+  private ensureDirectory(dir: string, syscall: string, reported: string, mode?: number): void {
+    let current = "/";
+    for (const name of splitPath(dir)) {
+      current = joinPath(current, name);
+      const r = this.tryResolve(current, true);
+      if (r) {
+        if (r.inode.kind !== "directory") throw new FsError("ENOTDIR", syscall, reported);
+        continue;
+      }
+      if (this.tryResolve(current, false))
+        throw new FsError("ENOENT", syscall, reported, "dangling symlink in path");
+      this.mkdir(current, { mode });
+    }
+  }
+
   /** Removes a file, symlink or directory (a non-empty one only when `recursive`). */
   rm(path: string, options: { recursive?: boolean; force?: boolean } = {}): void {
-    if (splitPath(path).length === 0) throw new FsError("EINVAL", "rm", path, "cannot remove the root");
+    if (splitPath(path).length === 0)
+      throw new FsError("EINVAL", "rm", path, "cannot remove the root");
     let slot: ParentSlot;
     try {
       slot = this.slot(path, "rm");
@@ -352,7 +356,8 @@ export class Vfs {
     const existing = this.journal.inode(existingIno)!;
     if (src.kind === "directory") {
       if (existing.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
-      if (this.journal.children(existingIno).size > 0) throw new FsError("ENOTEMPTY", syscall, path);
+      if (this.journal.children(existingIno).size > 0)
+        throw new FsError("ENOTEMPTY", syscall, path);
     } else if (existing.kind === "directory") {
       throw new FsError("EISDIR", syscall, path);
     }
@@ -368,10 +373,14 @@ export class Vfs {
       throw new FsError("EISDIR", "copyfile", from);
     }
     const dst = this.slot(to, "copyfile");
-    if (src.inode.kind === "directory" && (dst.ancestors.includes(src.ino) || dst.parent === src.ino)) {
+    if (
+      src.inode.kind === "directory" &&
+      (dst.ancestors.includes(src.ino) || dst.parent === src.ino)
+    ) {
       throw new FsError("EINVAL", "copyfile", to, "cannot copy a directory into itself");
     }
-    if (dst.existing === src.ino) throw new FsError("EINVAL", "copyfile", to, "source and destination are the same file");
+    if (dst.existing === src.ino)
+      throw new FsError("EINVAL", "copyfile", to, "source and destination are the same file");
     if (dst.existing !== undefined) {
       if (!options.overwrite) throw new FsError("EEXIST", "copyfile", to);
       const existing = this.journal.inode(dst.existing)!;

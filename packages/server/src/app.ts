@@ -37,12 +37,14 @@ export interface AppOptions {
  * const res = await app.request("/v1/health");
  */
 export function createApp(options: AppOptions): Hono<AppEnv> {
-  if (options.apiKey === "") throw new Error("createApp: apiKey must not be empty (use null to disable auth)");
+  if (options.apiKey === "")
+    throw new Error("createApp: apiKey must not be empty (use null to disable auth)");
   const service = options.service ?? new SandboxService({ backend: options.backend });
   const validator = new RequestValidator();
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const onInternalError =
-    options.onInternalError ?? ((error, id) => console.error(`[cairn] ${id} internal error`, error));
+    options.onInternalError ??
+    ((error, id) => console.error(`[cairn] ${id} internal error`, error));
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -60,7 +62,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     bodyLimit({
       maxSize: limits.maxBodyBytes,
       onError: () => {
-        throw new ProblemError(413, "payload_too_large", `request body over ${limits.maxBodyBytes} bytes`);
+        throw new ProblemError(
+          413,
+          "payload_too_large",
+          `request body over ${limits.maxBodyBytes} bytes`,
+        );
       },
     }),
   );

@@ -71,14 +71,19 @@ export function toProblemError(error: unknown): ProblemError {
     );
   }
   if (error instanceof ExecTimeoutError) return new ProblemError(408, "timeout", error.message);
-  if (error instanceof ExecAbortedError) return new ProblemError(400, "invalid_request", error.message);
+  if (error instanceof ExecAbortedError)
+    return new ProblemError(400, "invalid_request", error.message);
   if (error instanceof InvalidArgumentError) {
     return new ProblemError(400, "invalid_request", error.message);
   }
   if (error instanceof LimitExceededError) {
     return new ProblemError(413, "payload_too_large", error.message);
   }
-  return new ProblemError(500, "internal_error", "internal error; it is not known whether the request was applied");
+  return new ProblemError(
+    500,
+    "internal_error",
+    "internal error; it is not known whether the request was applied",
+  );
 }
 
 export function problemBody(error: ProblemError, instance: string, requestId: string): Problem {

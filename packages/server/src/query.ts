@@ -20,7 +20,11 @@ export function boolParam(c: Context, name: string, fallback: boolean): boolean 
   throw new ProblemError(400, "invalid_request", `query parameter '${name}' must be true or false`);
 }
 
-export function intParam(c: Context, name: string, range: { min: number; max: number; fallback: number }): number {
+export function intParam(
+  c: Context,
+  name: string,
+  range: { min: number; max: number; fallback: number },
+): number {
   const raw = c.req.query(name);
   if (raw === undefined) return range.fallback;
   const value = Number(raw);
@@ -47,7 +51,11 @@ export function stringParam(c: Context, name: string, maxLength: number): string
 export function parseMode(raw: string | undefined, where: string): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^[0-7]{3,4}$/.test(raw)) {
-    throw new ProblemError(400, "invalid_request", `${where} must be octal permission bits like 644`);
+    throw new ProblemError(
+      400,
+      "invalid_request",
+      `${where} must be octal permission bits like 644`,
+    );
   }
   return Number.parseInt(raw, 8);
 }

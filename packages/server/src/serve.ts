@@ -27,18 +27,21 @@ export interface RunningServer {
 export function startServer(options: StartServerOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: options.app.fetch, port: options.port ?? 7878, hostname: host }, (info: AddressInfo) => {
-      const urlHost = host.includes(":") ? `[${host}]` : host;
-      resolve({
-        url: `http://${urlHost}:${info.port}`,
-        port: info.port,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
-            if ("closeAllConnections" in server) server.closeAllConnections();
-          }),
-      });
-    });
+    const server = serve(
+      { fetch: options.app.fetch, port: options.port ?? 7878, hostname: host },
+      (info: AddressInfo) => {
+        const urlHost = host.includes(":") ? `[${host}]` : host;
+        resolve({
+          url: `http://${urlHost}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done, fail) => {
+              server.close((error) => (error ? fail(error) : done()));
+              if ("closeAllConnections" in server) server.closeAllConnections();
+            }),
+        });
+      },
+    );
     server.once("error", reject);
   });
 }

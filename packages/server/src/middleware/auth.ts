@@ -15,9 +15,14 @@ export function bearerAuth(apiKey: string): MiddlewareHandler<AppEnv> {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
-      throw new ProblemError(401, "unauthorized", match ? "invalid API key" : "missing bearer API key", {
-        headers: { "WWW-Authenticate": 'Bearer realm="cairn"' },
-      });
+      throw new ProblemError(
+        401,
+        "unauthorized",
+        match ? "invalid API key" : "missing bearer API key",
+        {
+          headers: { "WWW-Authenticate": 'Bearer realm="cairn"' },
+        },
+      );
     }
     c.set("scope", { tenantId: DEFAULT_TENANT });
     await next();

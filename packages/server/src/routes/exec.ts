@@ -1,5 +1,5 @@
 /** POST /v1/sandboxes/{id}/exec: run a script as one optimistic transaction. */
-import { execScript, tryDecodeUtf8 } from "@cairn/core";
+import { decodeBytes, execScript } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
@@ -12,7 +12,11 @@ export function execRoutes() {
     const { execTimeoutMs, maxExecTimeoutMs } = c.var.limits;
     const timeoutMs = input.timeoutMs ?? execTimeoutMs;
     if (timeoutMs > maxExecTimeoutMs) {
-      throw new ProblemError(400, "invalid_request", `timeoutMs may be at most ${maxExecTimeoutMs}`);
+      throw new ProblemError(
+        400,
+        "invalid_request",
+        `timeoutMs may be at most ${maxExecTimeoutMs}`,
+      );
     }
     const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), {
       script: input.script,
@@ -23,24 +27,12 @@ export function execRoutes() {
       commit: input.commit,
       signal: c.req.raw.signal,
     });
-    const stdout = output(outcome.stdout);
-    const stderr = output(outcome.stderr);
     return c.json<Schemas["ExecResult"]>({
       exitCode: outcome.exitCode,
-      stdout: stdout.text,
-      stdoutEncoding: stdout.encoding,
-      stderr: stderr.text,
-      stderrEncoding: stderr.encoding,
+      stdout: decodeBytes(outcome.stdout),
+      stderr: decodeBytes(outcome.stderr),
       durationMs: Math.round(outcome.durationMs * 1000) / 1000,
       commit: outcome.commit,
     });
   });
-}
-
-/** UTF-8 text when it is valid UTF-8, base64 otherwise: never mangle bytes. */
-function output(bytes: Uint8Array): { text: string; encoding: Schemas["OutputEncoding"] } {
-  const text = tryDecodeUtf8(bytes);
-  return text === undefined
-    ? { text: Buffer.from(bytes).toString("base64"), encoding: "base64" }
-    : { text, encoding: "utf8" };
 }

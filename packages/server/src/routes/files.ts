@@ -11,11 +11,15 @@ export function fileRoutes() {
   return new Hono<AppEnv>()
     .get("/v1/sandboxes/:sandboxId/files", async (c) => {
       const path = pathParam(c);
-      const { value } = await c.var.service.read(c.var.scope, c.req.param("sandboxId"), async (vfs) => {
-        const stat = vfs.stat(path, true);
-        if (stat.kind === "directory") throw new FsError("EISDIR", "read", path);
-        return { stat, bytes: await vfs.readFile(path) };
-      });
+      const { value } = await c.var.service.read(
+        c.var.scope,
+        c.req.param("sandboxId"),
+        async (vfs) => {
+          const stat = vfs.stat(path, true);
+          if (stat.kind === "directory") throw new FsError("EISDIR", "read", path);
+          return { stat, bytes: await vfs.readFile(path) };
+        },
+      );
       const etag = etagOf(value.stat);
       c.header("ETag", etag);
       c.header("Accept-Ranges", "bytes");
@@ -61,7 +65,9 @@ export function fileRoutes() {
       const ifMatch = c.req.header("if-match");
       const outcome = await c.var.service.mutate(c.var.scope, c.req.param("sandboxId"), (vfs) => {
         if (ifMatch !== undefined) {
-          checkPreconditions(vfs.exists(path, false) ? vfs.stat(path, false) : undefined, { ifMatch });
+          checkPreconditions(vfs.exists(path, false) ? vfs.stat(path, false) : undefined, {
+            ifMatch,
+          });
         }
         vfs.rm(path, { recursive });
       });
@@ -80,7 +86,11 @@ function checkPreconditions(
   if (headers.ifMatch !== undefined) {
     const etag = current?.kind === "file" ? etagOf(current) : undefined;
     if (!etagMatches(headers.ifMatch, etag)) {
-      throw new ProblemError(412, "precondition_failed", "If-Match does not match the current ETag");
+      throw new ProblemError(
+        412,
+        "precondition_failed",
+        "If-Match does not match the current ETag",
+      );
     }
   }
 }
@@ -91,7 +101,10 @@ type ByteRange = { start: number; end: number };
  * One `bytes=` range; multiple ranges or a malformed header are ignored (the
  * whole file is sent, as RFC 9110 allows).
  */
-export function parseRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): ByteRange | "unsatisfiable" | undefined {
   if (header === undefined) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === "" && m[2] === "")) return undefined;

@@ -29,7 +29,8 @@ export function fsRoutes() {
         c.req.param("sandboxId"),
         (vfs) => vfs.readdir(path),
       );
-      const start = after === undefined ? 0 : entries.findIndex((e) => compareNames(e.name, after) > 0);
+      const start =
+        after === undefined ? 0 : entries.findIndex((e) => compareNames(e.name, after) > 0);
       const rest = start < 0 ? [] : entries.slice(start);
       const page = rest.slice(0, limit);
       const last = page.at(-1);

@@ -3,6 +3,7 @@ import { encodeText } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { ProblemError } from "../problem.js";
 import { intParam, parseMode, stringParam } from "../query.js";
 import { sandboxJson } from "../representation.js";
 import { readJson } from "../validation.js";
@@ -13,7 +14,10 @@ export function sandboxRoutes() {
       const input = c.var.validator.check("CreateSandboxRequest", await readJson(c, true));
       const files = (input.files ?? []).map((f, i) => ({
         path: f.path,
-        bytes: encodeText(f.content, f.encoding === "base64" ? "base64" : "utf8"),
+        bytes:
+          f.encoding === "base64"
+            ? decodeBase64(f.content, `files[${i}].content`)
+            : encodeText(f.content),
         mode: parseMode(f.mode, `files[${i}].mode`),
       }));
       const record = await c.var.service.create(c.var.scope, {
@@ -51,6 +55,23 @@ export function encodeCursor(position: string): string {
   return Buffer.from(position, "utf8").toString("base64url");
 }
 
+/** The position in a cursor this server made; anything else is a 400. */
 export function decodeCursor(cursor: string): string {
-  return Buffer.from(cursor, "base64url").toString("utf8");
+  const position = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor) || encodeCursor(position) !== cursor) {
+    throw new ProblemError(
+      400,
+      "invalid_request",
+      "malformed cursor; pass a nextCursor from a previous page",
+    );
+  }
+  return position;
+}
+
+/** Strict base64 (Node's decoder silently skips invalid characters). */
+function decodeBase64(text: string, where: string): Uint8Array {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
+    throw new ProblemError(400, "invalid_request", `${where} is not valid base64`);
+  }
+  return new Uint8Array(Buffer.from(text, "base64"));
 }

@@ -1,0 +1,97 @@
+/**
+ * End to end: the real `cairn serve` process, and the conformance CLI run
+ * against it over HTTP, as a user or another implementation's CI would.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = join(here, "..", "dist", "cli.js");
+const CONFORMANCE_CLI = join(
+  dirname(fileURLToPath(import.meta.resolve("@cairn/conformance"))),
+  "cli.js",
+);
+const KEY = "e2e-key-0123456789abcdef";
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [command, ...args], {
+    env: { ...process.env, CAIRN_API_KEY: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+async function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = await once(child, "exit");
+  return code as number | null;
+}
+
+describe("cairn serve (process)", () => {
+  it("refuses to start without an API key", async () => {
+    const { child, output } = run(CLI, ["serve", "--port", "0"]);
+    expect(await exitOf(child)).toBe(2);
+    expect(output().stderr).toMatch(/refusing to start without an API key/);
+  });
+
+  describe("running", () => {
+    let server: ReturnType<typeof run>;
+    let url: string;
+
+    beforeAll(async () => {
+      server = run(CLI, ["serve", "--port", "0"], { CAIRN_API_KEY: KEY });
+      url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)),
+          15_000,
+        );
+        server.child.stdout?.on("data", () => {
+          const match = /listening on (http:\/\/\S+)/.exec(server.output().stdout);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+    });
+
+    afterAll(async () => {
+      server.child.kill("SIGTERM");
+      await exitOf(server.child);
+    });
+
+    it("prints where it listens, the key source and that memory is not persisted", () => {
+      const { stdout } = server.output();
+      expect(stdout).toContain("API key: CAIRN_API_KEY environment variable");
+      expect(stdout).not.toContain(KEY);
+      expect(stdout).toMatch(/in memory.*lost/);
+    });
+
+    it("passes the whole conformance suite through the conformance CLI", async () => {
+      const report = join(here, "..", ".reports", "conformance-cli.xml");
+      const conformance = run(
+        CONFORMANCE_CLI,
+        ["--url", url, "--reporter", "junit", "--output", report],
+        {
+          CAIRN_API_KEY: KEY,
+        },
+      );
+      const code = await exitOf(conformance.child);
+      const { stdout, stderr } = conformance.output();
+      const summary = stdout.trim().split("\n").at(-1) ?? "";
+      expect(summary, stderr).toMatch(/^\d+ passed, 0 failed/);
+      expect(code).toBe(0);
+    }, 120_000);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { resolveServeConfig } from "./serve-command.js";
+
+const KEY = "0123456789abcdef-key";
+
+describe("resolveServeConfig", () => {
+  it("refuses to start without an API key and names the insecure flag", () => {
+    const result = resolveServeConfig([], {});
+    expect(result).toHaveProperty("error");
+    expect((result as { error: string }).error).toMatch(/--insecure-no-auth/);
+  });
+
+  it("takes the key from CAIRN_API_KEY and says so", () => {
+    expect(resolveServeConfig([], { CAIRN_API_KEY: KEY })).toMatchObject({
+      apiKey: KEY,
+      keySource: "CAIRN_API_KEY environment variable",
+      port: 7878,
+      host: "127.0.0.1",
+    });
+  });
+
+  it("prefers flags over the environment", () => {
+    expect(
+      resolveServeConfig(["--api-key", KEY, "--port", "9000", "--host", "0.0.0.0"], {
+        CAIRN_API_KEY: "other-key-0123456789",
+        PORT: "1",
+      }),
+    ).toMatchObject({ apiKey: KEY, keySource: "--api-key flag", port: 9000, host: "0.0.0.0" });
+  });
+
+  it("generates a long random key on request", () => {
+    const a = resolveServeConfig(["--generate-api-key"], {}) as { apiKey: string };
+    const b = resolveServeConfig(["--generate-api-key"], {}) as { apiKey: string };
+    expect(a.apiKey).toMatch(/^cairn_[A-Za-z0-9_-]{32}$/);
+    expect(a.apiKey).not.toBe(b.apiKey);
+  });
+
+  it("turns auth off only with the insecure flag", () => {
+    expect(resolveServeConfig(["--insecure-no-auth"], {})).toMatchObject({ apiKey: null });
+  });
+
+  const invalid: Array<[string, string[], NodeJS.ProcessEnv]> = [
+    ["a short key", ["--api-key", "short"], {}],
+    ["a short env key", [], { CAIRN_API_KEY: "short" }],
+    ["two key sources", ["--api-key", KEY, "--insecure-no-auth"], {}],
+    ["a bad port", ["--port", "http"], { CAIRN_API_KEY: KEY }],
+    ["a port out of range", ["--port", "70000"], { CAIRN_API_KEY: KEY }],
+  ];
+  it.each(invalid)("rejects %s", (_name, args, env) => {
+    expect(resolveServeConfig(args, env)).toHaveProperty("error");
+  });
+
+  it("rejects unknown flags", () => {
+    expect(() => resolveServeConfig(["--nope"], {})).toThrow();
+  });
+});

@@ -1,0 +1,78 @@
+/** Every conformance case, in run order: system, auth, sandboxes, files, paths, exec. */
+import { type ConformanceCase, features, isValidCaseId } from "../case.js";
+import authDeleteSandbox from "./auth/delete-sandbox.js";
+import authListSandboxes from "./auth/list-sandboxes.js";
+import authProtectedOperations from "./auth/protected-operations.js";
+import authWriteFile from "./auth/write-file.js";
+import execScript from "./exec/exec-script.js";
+import execScriptCommit from "./exec/exec-script-commit.js";
+import execScriptLimits from "./exec/exec-script-limits.js";
+import copyFile from "./files/copy-file.js";
+import deleteFile from "./files/delete-file.js";
+import listDirectory from "./files/list-directory.js";
+import makeDirectory from "./files/make-directory.js";
+import moveFile from "./files/move-file.js";
+import readFile from "./files/read-file.js";
+import statFile from "./files/stat-file.js";
+import writeFile from "./files/write-file.js";
+import writeFilePreconditions from "./files/write-file-preconditions.js";
+import pathsCreateSandbox from "./paths/create-sandbox.js";
+import pathsListDirectory from "./paths/list-directory.js";
+import rejectedPaths from "./paths/rejected-paths.js";
+import pathsStatFile from "./paths/stat-file.js";
+import pathsWriteFile from "./paths/write-file.js";
+import createSandbox from "./sandboxes/create-sandbox.js";
+import deleteSandbox from "./sandboxes/delete-sandbox.js";
+import getSandbox from "./sandboxes/get-sandbox.js";
+import listSandboxes from "./sandboxes/list-sandboxes.js";
+import unknownSandbox from "./sandboxes/unknown-sandbox.js";
+import getHealth from "./system/get-health.js";
+
+const collected: ConformanceCase[] = [
+  ...getHealth,
+  ...authProtectedOperations,
+  ...authListSandboxes,
+  ...authWriteFile,
+  ...authDeleteSandbox,
+  ...createSandbox,
+  ...getSandbox,
+  ...listSandboxes,
+  ...deleteSandbox,
+  ...unknownSandbox,
+  ...writeFile,
+  ...writeFilePreconditions,
+  ...readFile,
+  ...statFile,
+  ...listDirectory,
+  ...makeDirectory,
+  ...moveFile,
+  ...copyFile,
+  ...deleteFile,
+  ...pathsWriteFile,
+  ...pathsStatFile,
+  ...pathsListDirectory,
+  ...pathsCreateSandbox,
+  ...rejectedPaths,
+  ...execScript,
+  ...execScriptCommit,
+  ...execScriptLimits,
+];
+
+/** Throws unless every id is well-formed, unique and starts with its case's feature. */
+export function checkCases(cases: readonly ConformanceCase[]): void {
+  const seen = new Set<string>();
+  for (const c of cases) {
+    if (!isValidCaseId(c.id)) throw new Error(`case id ${c.id} is not feature/operation/behaviour`);
+    if (!features.includes(c.feature))
+      throw new Error(`case ${c.id} has unknown feature ${c.feature}`);
+    if (!c.id.startsWith(`${c.feature}/`))
+      throw new Error(`case ${c.id} is not under ${c.feature}/`);
+    if (seen.has(c.id)) throw new Error(`duplicate case id ${c.id}`);
+    seen.add(c.id);
+  }
+}
+
+checkCases(collected);
+
+/** All cases, frozen. */
+export const allCases: readonly ConformanceCase[] = Object.freeze(collected);

@@ -1,0 +1,72 @@
+/** `describeConformance`: registers every conformance case as a vitest test against a backend. */
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { features } from "./case.js";
+import { allCases } from "./cases/index.js";
+import { SpecValidator } from "./harness/spec-validator.js";
+import {
+  type BackendFactory,
+  type ReferenceServer,
+  startReferenceServer,
+} from "./reference-server.js";
+import { runCase } from "./run-case.js";
+import { type CasePattern, type SkipEntry, selectCases } from "./selection.js";
+
+export interface DescribeConformanceOptions {
+  /** Names the suite, e.g. the backend's name. */
+  name: string;
+  createBackend: BackendFactory;
+  /** Cases not to run, each group with its reason (shown in the skipped test's title). */
+  skip?: SkipEntry[];
+  /** Run only cases matching these patterns. */
+  only?: CasePattern | CasePattern[];
+  /** Per-case time limit in ms (default 20 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the conformance suite over your backend, one vitest `it` per case, grouped by feature.
+ * @example
+ * // my-backend.conformance.test.ts
+ * import { describeConformance } from "@cairn/conformance/vitest";
+ * describeConformance({
+ *   name: "sqlite",
+ *   createBackend: () => createSqliteBackend(":memory:"),
+ *   skip: [{ reason: "no fork yet", cases: ["sandboxes/fork-sandbox"] }],
+ * });
+ */
+export function describeConformance(options: DescribeConformanceOptions): void {
+  const selections = selectCases(allCases, options.only, options.skip);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+
+  describe(`cairn conformance: ${options.name}`, () => {
+    let server: ReferenceServer | undefined;
+    const validator = new SpecValidator();
+    beforeAll(async () => {
+      server = await startReferenceServer({ createBackend: options.createBackend });
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    for (const feature of features) {
+      const inFeature = selections.filter((s) => s.testCase.feature === feature);
+      if (inFeature.length === 0) continue;
+      describe(feature, () => {
+        for (const { testCase, skipReason } of inFeature) {
+          if (skipReason !== undefined) {
+            it.skip(`${testCase.id} (skipped: ${skipReason})`, () => {});
+            continue;
+          }
+          it(
+            testCase.id,
+            async () => {
+              if (!server) throw new Error("the reference server did not start");
+              await runCase(testCase, { ...server, validator, timeoutMs });
+            },
+            timeoutMs + 5_000,
+          );
+        }
+      });
+    }
+  });
+}

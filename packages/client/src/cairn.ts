@@ -1,0 +1,57 @@
+/** `Cairn`: the client's entry point, holding the connection settings and the `sandboxes` resource. */
+import { DEFAULT_TIMEOUT_MS, type Fetch, Transport } from "./core/transport.js";
+import { Sandboxes } from "./sandboxes.js";
+import type { Health, RequestOptions } from "./types.js";
+
+export interface CairnOptions {
+  /** The server's URL, e.g. `http://127.0.0.1:7878`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey: string;
+  /** A fetch to use instead of `globalThis.fetch` (a proxy agent, a test double, ...). */
+  fetch?: Fetch;
+  /** Retries after a connection failure, 429 or retryable error (default 2; POSTs are not retried). */
+  maxRetries?: number;
+  /** Client-side limit per attempt in milliseconds, until the response headers arrive (default 60 s). */
+  timeoutMs?: number;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A client for one Cairn server.
+ *
+ * @example
+ * const cairn = new Cairn({ baseUrl: "http://127.0.0.1:7878", apiKey: "sk_..." });
+ * const sandbox = await cairn.sandboxes.create({ name: "demo" });
+ * const { stdout } = await sandbox.exec("echo hello");
+ */
+export class Cairn {
+  /** Create, get, list and delete sandboxes. */
+  readonly sandboxes: Sandboxes;
+  readonly #transport: Transport;
+
+  constructor(options: CairnOptions) {
+    this.#transport = new Transport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch,
+      maxRetries: options.maxRetries,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      headers: options.headers,
+    });
+    this.sandboxes = new Sandboxes(this.#transport);
+  }
+
+  /**
+   * Reports that the server is up, and its version. Needs no API key.
+   *
+   * @example const { status, version } = await cairn.health(); // "ok", "1.0.0"
+   */
+  async health(options: RequestOptions = {}): Promise<Health> {
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.GET("/v1/health", { ...init }),
+    );
+    return data;
+  }
+}

@@ -1,0 +1,180 @@
+/** The errors the client throws: one root, and one factory that picks an `APIError` class from a response. */
+import { parseRetryAfter } from "./core/retry-after.js";
+import type { ErrorCode, Problem } from "./types.js";
+
+/**
+ * The root of every error this client throws.
+ *
+ * @example
+ * try { await cairn.sandboxes.get("sbx_missing"); }
+ * catch (e) { if (e instanceof CairnError) console.error(e.message); }
+ */
+export class CairnError extends Error {
+  override name = "CairnError";
+}
+
+/** The server answered with an error status; `problem` holds its RFC 9457 body. */
+export class APIError extends CairnError {
+  override name = "APIError";
+  /** The HTTP status. */
+  readonly status: number;
+  /** Cairn's stable error code: a POSIX errno name for filesystem errors, snake_case otherwise. */
+  readonly code: ErrorCode;
+  /** True when sending the same request again may succeed; nothing was applied. */
+  readonly retryable: boolean;
+  /** The request's id, from the body or the `x-request-id` header; quote it in bug reports. */
+  readonly requestId: string | undefined;
+  /** The problem details from the body, or ones built from the status when the body had none. */
+  readonly problem: Problem;
+  /** The response headers. */
+  readonly headers: Headers;
+
+  constructor(status: number, problem: Problem, headers: Headers) {
+    super(`${status} ${problem.code}: ${problem.detail ?? problem.title}`);
+    this.status = status;
+    this.code = problem.code;
+    this.retryable = problem.retryable;
+    this.requestId = problem.requestId ?? headers.get("x-request-id") ?? undefined;
+    this.problem = problem;
+    this.headers = headers;
+  }
+
+  /**
+   * The one factory: builds the error for a failed response and its parsed body (a problem
+   * object, other JSON, text or nothing), choosing the class from the status and the code.
+   *
+   * @example
+   * const error = APIError.from(response, await response.json()); // a NotFoundError for a 404
+   */
+  static from(response: Response, body: unknown): APIError {
+    const problem = asProblem(body) ?? problemFromStatus(response, body);
+    const ErrorClass = errorClassFor(response.status, problem.code);
+    return new ErrorClass(response.status, problem, response.headers);
+  }
+}
+
+/** 400, 413, 415, 416 or `invalid_request`: the request itself is wrong. */
+export class BadRequestError extends APIError {
+  override name = "BadRequestError";
+}
+/** 401: the API key is missing or wrong. */
+export class AuthenticationError extends APIError {
+  override name = "AuthenticationError";
+}
+/** 403: the API key may not do this. */
+export class PermissionDeniedError extends APIError {
+  override name = "PermissionDeniedError";
+}
+/** 404: no such sandbox, file or route (`code` says which). */
+export class NotFoundError extends APIError {
+  override name = "NotFoundError";
+}
+/** 409: the path is in the way (`EEXIST`, `ENOTEMPTY`, ...) or a concurrent write won (`conflict`). */
+export class ConflictError extends APIError {
+  override name = "ConflictError";
+}
+/** 412: an `If-Match` / `If-None-Match` did not hold; nothing changed. */
+export class PreconditionFailedError extends APIError {
+  override name = "PreconditionFailedError";
+}
+/** 408 or `timeout`: the script ran out of time on the server; nothing was committed. */
+export class TimeoutError extends APIError {
+  override name = "TimeoutError";
+}
+/** 5xx: the server failed. */
+export class InternalServerError extends APIError {
+  override name = "InternalServerError";
+}
+
+/** 429: too many requests; `retryAfter` is the server's requested wait in seconds, if it sent one. */
+export class RateLimitError extends APIError {
+  override name = "RateLimitError";
+  readonly retryAfter: number | undefined = parseRetryAfter(this.headers.get("retry-after"));
+}
+
+/** No response: the server could not be reached or the connection broke. */
+export class ConnectionError extends CairnError {
+  override name = "ConnectionError";
+}
+/** No response within the client-side `timeoutMs` (after any retries). */
+export class RequestTimeoutError extends ConnectionError {
+  override name = "RequestTimeoutError";
+}
+/** The caller's `signal` aborted the call; `cause` is the signal's reason. */
+export class AbortError extends CairnError {
+  override name = "AbortError";
+}
+
+const CLASS_BY_STATUS: Record<number, typeof APIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  408: TimeoutError,
+  409: ConflictError,
+  412: PreconditionFailedError,
+  413: BadRequestError,
+  415: BadRequestError,
+  416: BadRequestError,
+  429: RateLimitError,
+};
+
+function errorClassFor(status: number, code: ErrorCode): typeof APIError {
+  if (code === "timeout") return TimeoutError;
+  if (code === "invalid_request") return BadRequestError;
+  return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);
+}
+
+/**
+ * The body as a problem when it looks like one (an object with a string `code`), else undefined.
+ *
+ * @example asProblem({ code: "ENOENT", status: 404, retryable: false }) // the same object
+ */
+export function asProblem(body: unknown): Problem | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const candidate = body as Partial<Problem>;
+  if (typeof candidate.code !== "string") return undefined;
+  return {
+    ...candidate,
+    type: candidate.type ?? "about:blank",
+    title: candidate.title ?? candidate.code,
+    status: candidate.status ?? 0,
+    code: candidate.code,
+    retryable: candidate.retryable === true,
+  };
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "route_not_found",
+  405: "method_not_allowed",
+  408: "timeout",
+  409: "conflict",
+  412: "precondition_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  416: "range_not_satisfiable",
+  429: "rate_limited",
+  502: "unavailable",
+  503: "unavailable",
+  504: "unavailable",
+};
+
+/** Statuses that mean "try again later" even without a problem body (e.g. from a proxy). */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+
+/** A problem for a response whose body was not problem+json (a proxy's page, an empty body, ...). */
+function problemFromStatus(response: Response, body: unknown): Problem {
+  const { status } = response;
+  const text = typeof body === "string" ? body.trim().slice(0, 500) : "";
+  return {
+    type: "about:blank",
+    title: response.statusText || `HTTP ${status}`,
+    status,
+    code: CODE_BY_STATUS[status] ?? (status >= 500 ? "internal_error" : "invalid_request"),
+    retryable: TRANSIENT_STATUSES.has(status),
+    ...(text ? { detail: text } : {}),
+  };
+}

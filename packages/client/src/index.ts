@@ -1,0 +1,38 @@
+/** @cairn/client: a typed client for the Cairn API (sandboxes, their files, and scripts run in them). */
+export { Cairn, type CairnOptions } from "./cairn.js";
+export { Page, PagePromise } from "./core/pagination.js";
+export type { Fetch } from "./core/transport.js";
+export { DirectoryPage } from "./directory-page.js";
+export {
+  AbortError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  CairnError,
+  ConflictError,
+  ConnectionError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  RateLimitError,
+  RequestTimeoutError,
+  TimeoutError,
+} from "./errors.js";
+export { type ExecOptions, Sandbox } from "./sandbox.js";
+export type {
+  ByteRange,
+  CopyOptions,
+  FileData,
+  ListOptions,
+  MkdirOptions,
+  MoveOptions,
+  ReadOptions,
+  RemoveOptions,
+  StatOptions,
+  WriteOptions,
+} from "./sandbox-files.js";
+export { SandboxFiles } from "./sandbox-files.js";
+export type { CreateSandboxOptions, ListSandboxesOptions } from "./sandboxes.js";
+export { Sandboxes } from "./sandboxes.js";
+export type * from "./types.js";

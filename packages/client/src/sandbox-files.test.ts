@@ -1,0 +1,245 @@
+import { HttpResponse, http } from "msw";
+import { beforeEach, describe, expect, it } from "vitest";
+import { BadRequestError, PreconditionFailedError } from "./errors.js";
+import type { Sandbox } from "./sandbox.js";
+import { newClient, problem, sandboxData, server, url, useServer } from "./test-server.js";
+import type { DirectoryEntry, FileStat } from "./types.js";
+
+useServer();
+
+const FILES = "/v1/sandboxes/sbx_1/files";
+const ETAG = '"abc123"';
+const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+function fileStat(path: string, overrides: Partial<FileStat> = {}): FileStat {
+  return {
+    path,
+    type: "file",
+    size: 0,
+    mode: 420,
+    mtime: "2025-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+let sandbox: Sandbox;
+beforeEach(async () => {
+  server.use(http.get(url("/v1/sandboxes/sbx_1"), () => HttpResponse.json(sandboxData("sbx_1"))));
+  sandbox = await newClient().sandboxes.get("sbx_1");
+});
+
+describe("sandbox.fs.readBytes", () => {
+  it("round-trips the bytes 0..255 and sends the path as a query parameter", async () => {
+    let path: string | null = null;
+    server.use(
+      http.get(url(FILES), ({ request }) => {
+        path = new URL(request.url).searchParams.get("path");
+        return new HttpResponse(ALL_BYTES, {
+          headers: { "Content-Type": "application/octet-stream", ETag: ETAG },
+        });
+      }),
+    );
+    const bytes = await sandbox.fs.readBytes("/bin/all bytes.dat");
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Array.from(bytes)).toEqual(Array.from(ALL_BYTES));
+    expect(path).toBe("/bin/all bytes.dat");
+  });
+
+  it("sends a Range header and returns the 206 body", async () => {
+    const ranges: (string | null)[] = [];
+    server.use(
+      http.get(url(FILES), ({ request }) => {
+        ranges.push(request.headers.get("range"));
+        return new HttpResponse(ALL_BYTES.slice(10, 20), {
+          status: 206,
+          headers: { "Content-Range": "bytes 10-19/256" },
+        });
+      }),
+    );
+    const bytes = await sandbox.fs.readBytes("/f", { range: { start: 10, end: 19 } });
+    expect(Array.from(bytes)).toEqual(Array.from(ALL_BYTES.slice(10, 20)));
+    await sandbox.fs.readBytes("/f", { range: { start: 100 } });
+    expect(ranges).toEqual(["bytes=10-19", "bytes=100-"]);
+  });
+
+  it("rejects an invalid range before sending anything", async () => {
+    await expect(sandbox.fs.readBytes("/f", { range: { start: 5, end: 2 } })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it("maps 416 to BadRequestError", async () => {
+    server.use(http.get(url(FILES), () => problem(416, "range_not_satisfiable")));
+    await expect(sandbox.fs.readBytes("/f", { range: { start: 999 } })).rejects.toBeInstanceOf(
+      BadRequestError,
+    );
+  });
+
+  it("reads an empty file as zero bytes", async () => {
+    server.use(http.get(url(FILES), () => new HttpResponse(new Uint8Array(0))));
+    expect((await sandbox.fs.readBytes("/empty")).byteLength).toBe(0);
+  });
+});
+
+describe("sandbox.fs.readText", () => {
+  it("decodes UTF-8", async () => {
+    server.use(http.get(url(FILES), () => new HttpResponse(new TextEncoder().encode("héllo ✓"))));
+    await expect(sandbox.fs.readText("/t.txt")).resolves.toBe("héllo ✓");
+  });
+});
+
+describe("sandbox.fs.write", () => {
+  type Seen = { body: number[]; headers: Record<string, string>; query: Record<string, string> };
+  let seen: Seen[];
+
+  beforeEach(() => {
+    seen = [];
+    server.use(
+      http.put(url(FILES), async ({ request }) => {
+        const query = Object.fromEntries(new URL(request.url).searchParams);
+        const body = Array.from(new Uint8Array(await request.arrayBuffer()));
+        seen.push({ body, headers: Object.fromEntries(request.headers), query });
+        const created = request.headers.get("if-match") === null;
+        const file = fileStat(query.path ?? "", { size: body.length, etag: '"new"' });
+        return HttpResponse.json(
+          { version: 3, file },
+          { status: created ? 201 : 200, headers: { ETag: '"new"' } },
+        );
+      }),
+    );
+  });
+
+  it("sends raw bytes as application/octet-stream with If-Match", async () => {
+    const result = await sandbox.fs.write("/bin.dat", ALL_BYTES, { ifMatch: ETAG });
+    expect(seen[0]?.body).toEqual(Array.from(ALL_BYTES));
+    expect(seen[0]?.headers["content-type"]).toBe("application/octet-stream");
+    expect(seen[0]?.headers["if-match"]).toBe(ETAG);
+    expect(seen[0]?.headers["if-none-match"]).toBeUndefined();
+    expect(seen[0]?.query).toEqual({ path: "/bin.dat" });
+    expect(result).toEqual({
+      version: 3,
+      file: fileStat("/bin.dat", { size: 256, etag: '"new"' }),
+      etag: '"new"',
+      created: false,
+    });
+  });
+
+  it("sends If-None-Match: * and the mode, and reports a creation", async () => {
+    const result = await sandbox.fs.write("/run.sh", "echo hi\n", {
+      ifNoneMatch: "*",
+      mode: "755",
+    });
+    expect(seen[0]?.headers["if-none-match"]).toBe("*");
+    expect(seen[0]?.query).toEqual({ path: "/run.sh", mode: "755" });
+    expect(result.created).toBe(true);
+  });
+
+  it.each([
+    ["a string (as UTF-8)", "é", [0xc3, 0xa9]],
+    ["an ArrayBuffer", new Uint8Array([1, 2, 3]).buffer, [1, 2, 3]],
+    ["a Blob", new Blob([new Uint8Array([4, 5])]), [4, 5]],
+    ["a Uint8Array view into a larger buffer", new Uint8Array([9, 8, 7, 6]).subarray(1, 3), [8, 7]],
+  ] as const)("accepts %s", async (_name, data, want) => {
+    await sandbox.fs.write("/x", data);
+    expect(seen[0]?.body).toEqual(want);
+    expect(seen[0]?.headers["content-type"]).toBe("application/octet-stream");
+  });
+
+  it("throws PreconditionFailedError on 412", async () => {
+    server.use(http.put(url(FILES), () => problem(412, "precondition_failed", { path: "/x" })));
+    const error = await sandbox.fs.write("/x", "v2", { ifMatch: '"old"' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(error).toMatchObject({ code: "precondition_failed", problem: { path: "/x" } });
+  });
+});
+
+describe("sandbox.fs tree operations", () => {
+  it("stat sends path and followSymlinks", async () => {
+    let query: Record<string, string> = {};
+    server.use(
+      http.get(url("/v1/sandboxes/sbx_1/fs/stat"), ({ request }) => {
+        query = Object.fromEntries(new URL(request.url).searchParams);
+        return HttpResponse.json(fileStat("/link", { type: "symlink", target: "/a" }));
+      }),
+    );
+    const stat = await sandbox.fs.stat("/link", { followSymlinks: false });
+    expect(query).toEqual({ path: "/link", followSymlinks: "false" });
+    expect(stat).toMatchObject({ type: "symlink", target: "/a" });
+  });
+
+  it("list iterates every entry across pages", async () => {
+    const names = ["a", "b", "c"];
+    const cursors: (string | null)[] = [];
+    server.use(
+      http.get(url("/v1/sandboxes/sbx_1/fs/list"), ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        cursors.push(query.get("cursor"));
+        const start = Number(query.get("cursor") ?? 0);
+        const entries: DirectoryEntry[] = names.slice(start, start + 2).map((name) => ({
+          name,
+          type: "file",
+          size: 1,
+          mode: 420,
+          mtime: "2025-01-01T00:00:00.000Z",
+        }));
+        const nextCursor = start + 2 < names.length ? String(start + 2) : null;
+        return HttpResponse.json({ path: query.get("path"), entries, nextCursor });
+      }),
+    );
+    const seen: string[] = [];
+    for await (const entry of sandbox.fs.list("/dir", { limit: 2 })) seen.push(entry.name);
+    expect(seen).toEqual(names);
+    expect(cursors).toEqual([null, "2"]);
+
+    const page = await sandbox.fs.list("/dir", { limit: 2 });
+    expect(page.path).toBe("/dir");
+    expect(page.entries.map((e) => e.name)).toEqual(["a", "b"]);
+    const next = await page.getNextPage();
+    expect(next?.path).toBe("/dir");
+    expect(next?.entries.map((e) => e.name)).toEqual(["c"]);
+  });
+
+  it.each([
+    [
+      "mkdir",
+      "mkdir",
+      () => sandbox.fs.mkdir("/a/b", { parents: true }),
+      { path: "/a/b", parents: true },
+    ],
+    ["mkdir default", "mkdir", () => sandbox.fs.mkdir("/a"), { path: "/a", parents: false }],
+    ["move", "move", () => sandbox.fs.move("/a", "/b"), { from: "/a", to: "/b", overwrite: false }],
+    [
+      "copy",
+      "copy",
+      () => sandbox.fs.copy("/a", "/b", { overwrite: true }),
+      { from: "/a", to: "/b", overwrite: true },
+    ],
+  ] as const)("%s posts its JSON body", async (_name, route, call, want) => {
+    let body: unknown;
+    server.use(
+      http.post(url(`/v1/sandboxes/sbx_1/fs/${route}`), async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ version: 4 }, { status: route === "mkdir" ? 201 : 200 });
+      }),
+    );
+    await expect(call()).resolves.toEqual({ version: 4 });
+    expect(body).toEqual(want);
+  });
+
+  it("remove sends recursive and If-Match", async () => {
+    let seen: { query: Record<string, string>; ifMatch: string | null } | undefined;
+    server.use(
+      http.delete(url(FILES), ({ request }) => {
+        seen = {
+          query: Object.fromEntries(new URL(request.url).searchParams),
+          ifMatch: request.headers.get("if-match"),
+        };
+        return HttpResponse.json({ version: 5 });
+      }),
+    );
+    await expect(sandbox.fs.remove("/d", { recursive: true, ifMatch: ETAG })).resolves.toEqual({
+      version: 5,
+    });
+    expect(seen).toEqual({ query: { path: "/d", recursive: "true" }, ifMatch: ETAG });
+  });
+});

@@ -1,0 +1,153 @@
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import { NotFoundError } from "./errors.js";
+import { Sandbox } from "./sandbox.js";
+import { API_KEY, newClient, problem, sandboxData, server, url, useServer } from "./test-server.js";
+
+useServer();
+
+describe("cairn.sandboxes", () => {
+  it("create sends the body with the bearer key and returns a Sandbox", async () => {
+    let seen: { auth: string | null; type: string | null; body: unknown } | undefined;
+    server.use(
+      http.post(url("/v1/sandboxes"), async ({ request }) => {
+        seen = {
+          auth: request.headers.get("authorization"),
+          type: request.headers.get("content-type"),
+          body: await request.json(),
+        };
+        return HttpResponse.json(sandboxData("sbx_1", { name: "demo", env: { A: "1" } }), {
+          status: 201,
+        });
+      }),
+    );
+    const files = [{ path: "/a.txt", content: "hi" }];
+    const sandbox = await newClient().sandboxes.create({ name: "demo", env: { A: "1" }, files });
+
+    expect(seen).toEqual({
+      auth: `Bearer ${API_KEY}`,
+      type: "application/json",
+      body: {
+        name: "demo",
+        env: { A: "1" },
+        files: [{ path: "/a.txt", content: "hi", encoding: "utf8" }],
+      },
+    });
+    expect(sandbox).toBeInstanceOf(Sandbox);
+    expect(sandbox.toJSON()).toEqual(sandboxData("sbx_1", { name: "demo", env: { A: "1" } }));
+    expect(sandbox).toMatchObject({ id: "sbx_1", name: "demo", version: 0, env: { A: "1" } });
+  });
+
+  it("create with no options sends an empty object", async () => {
+    let body: unknown;
+    server.use(
+      http.post(url("/v1/sandboxes"), async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(sandboxData("sbx_2"), { status: 201 });
+      }),
+    );
+    await newClient().sandboxes.create();
+    expect(body).toEqual({});
+  });
+
+  it("get fetches one sandbox", async () => {
+    server.use(
+      http.get(url("/v1/sandboxes/:id"), ({ params }) =>
+        HttpResponse.json(sandboxData(String(params.id), { version: 7 })),
+      ),
+    );
+    const sandbox = await newClient().sandboxes.get("sbx_7");
+    expect(sandbox.id).toBe("sbx_7");
+    expect(sandbox.version).toBe(7);
+    expect(sandbox.fs).toBeDefined();
+  });
+
+  it("get throws NotFoundError with the request id", async () => {
+    server.use(
+      http.get(url("/v1/sandboxes/:id"), () =>
+        problem(
+          404,
+          "sandbox_not_found",
+          { detail: "no sandbox sbx_x" },
+          { "x-request-id": "req_9" },
+        ),
+      ),
+    );
+    const error = await newClient()
+      .sandboxes.get("sbx_x")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ status: 404, code: "sandbox_not_found", requestId: "req_9" });
+  });
+
+  describe("list", () => {
+    const all = ["sbx_a", "sbx_b", "sbx_c", "sbx_d", "sbx_e"];
+    const queries: Record<string, string | null>[] = [];
+
+    function listHandler() {
+      return http.get(url("/v1/sandboxes"), ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        queries.push({ limit: query.get("limit"), cursor: query.get("cursor") });
+        const limit = Number(query.get("limit") ?? 50);
+        const start = Number(query.get("cursor") ?? 0);
+        const items = all.slice(start, start + limit).map((id) => sandboxData(id));
+        const nextCursor = start + limit < all.length ? String(start + limit) : null;
+        return HttpResponse.json({ items, nextCursor });
+      });
+    }
+
+    it("awaits to the first page", async () => {
+      server.use(listHandler());
+      queries.length = 0;
+      const page = await newClient().sandboxes.list({ limit: 2 });
+      expect(page.items.map((s) => s.id)).toEqual(["sbx_a", "sbx_b"]);
+      expect(page.items[0]).toBeInstanceOf(Sandbox);
+      expect(page.nextCursor).toBe("2");
+      expect(queries).toEqual([{ limit: "2", cursor: null }]);
+    });
+
+    it("iterates every sandbox across pages with for await", async () => {
+      server.use(listHandler());
+      queries.length = 0;
+      const ids: string[] = [];
+      for await (const sandbox of newClient().sandboxes.list({ limit: 2 })) ids.push(sandbox.id);
+      expect(ids).toEqual(all);
+      expect(queries).toEqual([
+        { limit: "2", cursor: null },
+        { limit: "2", cursor: "2" },
+        { limit: "2", cursor: "4" },
+      ]);
+    });
+
+    it("starts from a given cursor and walks pages by hand", async () => {
+      server.use(listHandler());
+      const page = await newClient().sandboxes.list({ limit: 2, cursor: "2" });
+      expect(page.items.map((s) => s.id)).toEqual(["sbx_c", "sbx_d"]);
+      const next = await page.getNextPage();
+      expect(next?.items.map((s) => s.id)).toEqual(["sbx_e"]);
+      expect(next?.nextCursor).toBeNull();
+      expect(await next?.getNextPage()).toBeNull();
+    });
+  });
+
+  it("delete sends DELETE and resolves on 204", async () => {
+    let deleted: string | undefined;
+    server.use(
+      http.delete(url("/v1/sandboxes/:id"), ({ params }) => {
+        deleted = String(params.id);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await expect(newClient().sandboxes.delete("sbx_1")).resolves.toBeUndefined();
+    expect(deleted).toBe("sbx_1");
+  });
+});
+
+describe("cairn.health", () => {
+  it("returns the server's status", async () => {
+    server.use(
+      http.get(url("/v1/health"), () => HttpResponse.json({ status: "ok", version: "1.0.0" })),
+    );
+    await expect(newClient().health()).resolves.toEqual({ status: "ok", version: "1.0.0" });
+  });
+});

@@ -1,0 +1,61 @@
+/** Test helpers: an msw server standing in for Cairn, a client pointed at it, and response fixtures. */
+import { HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { Cairn, type CairnOptions } from "./cairn.js";
+import type { ErrorCode, Problem, SandboxData } from "./types.js";
+
+export const BASE_URL = "http://cairn.test";
+export const API_KEY = "sk_test";
+
+export const server = setupServer();
+
+/** Starts the msw server for the file's tests; unhandled requests fail the test. */
+export function useServer(): void {
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+}
+
+/** `BASE_URL` + an API path, the form msw handlers match on. */
+export function url(path: string): string {
+  return `${BASE_URL}${path}`;
+}
+
+/** A client for the msw server; retries wait no time unless a test says otherwise. */
+export function newClient(options: Partial<CairnOptions> = {}): Cairn {
+  return new Cairn({ baseUrl: BASE_URL, apiKey: API_KEY, ...options });
+}
+
+export function sandboxData(id: string, overrides: Partial<SandboxData> = {}): SandboxData {
+  return {
+    id,
+    name: null,
+    version: 0,
+    env: {},
+    createdAt: "2025-01-01T00:00:00.000Z",
+    updatedAt: "2025-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+/** An `application/problem+json` response, as the server sends for every error. */
+export function problem(
+  status: number,
+  code: ErrorCode,
+  extra: Partial<Problem> = {},
+  headers: Record<string, string> = {},
+): HttpResponse<Problem> {
+  const body: Problem = {
+    type: "about:blank",
+    title: code,
+    status,
+    code,
+    retryable: false,
+    ...extra,
+  };
+  return HttpResponse.json(body, {
+    status,
+    headers: { "Content-Type": "application/problem+json", ...headers },
+  });
+}

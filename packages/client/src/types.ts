@@ -1,0 +1,49 @@
+/** The spec's schemas under the names the client uses (types only; nothing here exists at runtime). */
+import type { components } from "@cairn/spec/schema";
+
+type Schemas = components["schemas"];
+
+/** A sandbox as the API returns it; the `Sandbox` class wraps one of these. */
+export type SandboxData = Schemas["Sandbox"];
+export type Env = Schemas["Env"];
+/** A file to seed a new sandbox with; `encoding` defaults to `utf8` (the generated type requires it). */
+export type SeedFile = Omit<Schemas["SeedFile"], "encoding"> & {
+  encoding?: Schemas["SeedFile"]["encoding"];
+};
+export type CreateSandboxRequest = Omit<Schemas["CreateSandboxRequest"], "files"> & {
+  files?: SeedFile[];
+};
+export type Health = Schemas["Health"];
+
+export type Problem = Schemas["Problem"];
+export type ErrorCode = Schemas["ErrorCode"];
+
+export type FileType = Schemas["FileType"];
+export type FileStat = Schemas["FileStat"];
+export type DirectoryEntry = Schemas["DirectoryEntry"];
+export type MutationResult = Schemas["MutationResult"];
+
+export type ExecRequest = Schemas["ExecRequest"];
+export type ExecResult = Schemas["ExecResult"];
+export type ExecCommit = Schemas["ExecCommit"];
+export type CommitMode = Schemas["CommitMode"];
+
+/** What `sandbox.fs.write()` resolves to: the spec's WriteResult plus the response's ETag. */
+export type WriteResult = Schemas["WriteResult"] & {
+  /** The new content's strong ETag, ready for a later `ifMatch`. */
+  etag: string;
+  /** True when the write created the file (201), false when it replaced one (200). */
+  created: boolean;
+};
+
+/** Options every method takes, after its own. */
+export interface RequestOptions {
+  /** Abort the call (and any retry wait); it then rejects with `AbortError`. */
+  signal?: AbortSignal;
+  /** Client-side limit per attempt, in milliseconds, until the response headers arrive. */
+  timeoutMs?: number;
+  /** Retries for this call; overrides the client's `maxRetries`. */
+  maxRetries?: number;
+  /** Extra request headers for this call, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
+}

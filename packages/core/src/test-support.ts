@@ -1,0 +1,40 @@
+/** Builds a Vfs over an empty in-memory tree, for unit tests of the core's semantics. */
+import { type InodeRecord, ROOT_INO } from "./backend.js";
+import { Journal } from "./journal.js";
+import { Tree } from "./tree.js";
+import { Vfs } from "./vfs.js";
+
+export function emptyTree(): Tree {
+  const root: InodeRecord = {
+    ino: ROOT_INO,
+    kind: "directory",
+    mode: 0o755,
+    mtimeMs: 0,
+    size: 0,
+    blob: null,
+    target: null,
+  };
+  return Tree.fromData({ version: 1, inodes: [root], dentries: [] });
+}
+
+/** A Vfs whose committed content lives in `blobs` (filled by `commitInto`). */
+export function scratchVfs(tree: Tree = emptyTree(), blobs = new Map<string, Uint8Array>()): Vfs {
+  return new Vfs(new Journal(tree), async (hashes) => {
+    const found = new Map<string, Uint8Array>();
+    for (const h of hashes) {
+      const b = blobs.get(h);
+      if (b) found.set(h, b);
+    }
+    return found;
+  });
+}
+
+/** Applies a Vfs's journal to its base tree, as a backend commit would. */
+export function commitInto(vfs: Vfs, blobs: Map<string, Uint8Array>): Tree {
+  const changes = vfs.journal.toChangeSet();
+  for (const b of changes.blobs) blobs.set(b.hash, b.bytes);
+  return vfs.journal.base.apply(changes, vfs.journal.base.version + 1);
+}
+
+export const bytes = (text: string) => new TextEncoder().encode(text);
+export const text = (data: Uint8Array) => new TextDecoder().decode(data);
