@@ -19,7 +19,8 @@ export interface ReferenceServer {
 }
 
 /**
- * Starts `@cairn/server` on 127.0.0.1 with a random port over the backend the factory returns.
+ * Starts `@cairn/server` on 127.0.0.1 with a random port over the backend the factory returns;
+ * `close()` stops the server and then closes the backend.
  * @example
  * const server = await startReferenceServer({ createBackend: () => createMemoryBackend() });
  * const report = await runConformance({ baseUrl: server.baseUrl, apiKey: server.apiKey });
@@ -32,5 +33,12 @@ export async function startReferenceServer(
   const backend = await options.createBackend();
   const app = createApp({ backend, apiKey });
   const server = await startServer({ app, port: 0, host: "127.0.0.1" });
-  return { baseUrl: server.url, apiKey, close: () => server.close() };
+  return {
+    baseUrl: server.url,
+    apiKey,
+    close: async () => {
+      await server.close();
+      await backend.close?.();
+    },
+  };
 }

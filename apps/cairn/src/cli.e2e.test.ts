@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,9 +50,10 @@ describe("cairn serve (process)", () => {
   describe("running", () => {
     let server: ReturnType<typeof run>;
     let url: string;
+    const dataDir = mkdtempSync(join(tmpdir(), "cairn-e2e-"));
 
     beforeAll(async () => {
-      server = run(CLI, ["serve", "--port", "0"], { CAIRN_API_KEY: KEY });
+      server = run(CLI, ["serve", "--port", "0", "--data-dir", dataDir], { CAIRN_API_KEY: KEY });
       url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)),
@@ -69,13 +72,14 @@ describe("cairn serve (process)", () => {
     afterAll(async () => {
       server.child.kill("SIGTERM");
       await exitOf(server.child);
+      rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it("prints where it listens, the key source and that memory is not persisted", () => {
+    it("prints where it listens, the key source and the embedded storage", () => {
       const { stdout } = server.output();
       expect(stdout).toContain("API key: CAIRN_API_KEY environment variable");
       expect(stdout).not.toContain(KEY);
-      expect(stdout).toMatch(/in memory.*lost/);
+      expect(stdout).toContain(`storage: embedded PGlite in ${dataDir} (persistent)`);
     });
 
     it("passes the whole conformance suite through the conformance CLI", async () => {

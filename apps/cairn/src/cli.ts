@@ -1,20 +1,27 @@
 #!/usr/bin/env node
-/** The `cairn` command: `cairn serve` runs a Cairn server. */
+/** The `cairn` command: serve, migrate, gc. */
+import { gcCommand, migrateCommand } from "./maintenance-commands.js";
 import { serveCommand } from "./serve-command.js";
 
 const USAGE = `Usage: cairn <command> [options]
 
 Commands:
   serve     Run the Cairn HTTP server
+  migrate   Apply pending database migrations
+  gc        Delete stored contents that no file refers to
   help      Show this help
 
-Run 'cairn serve --help' for the server's options.`;
+Run 'cairn <command> --help' for a command's options.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "serve":
       return serveCommand(rest);
+    case "migrate":
+      return migrateCommand(rest);
+    case "gc":
+      return gcCommand(rest);
     case undefined:
     case "help":
     case "--help":

@@ -1,8 +1,9 @@
 /** `cairn serve`: start the reference server with flags and env, and say where and how. */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createMemoryBackend } from "@cairn/backend-memory";
+import { SandboxService } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
+import { chooseStorage, DEFAULT_DATA_DIR, openStorage, type StorageChoice } from "./storage.js";
 
 const HELP = `Usage: cairn serve [options]
 
@@ -12,15 +13,21 @@ Options:
   --api-key <key>         API key clients must send (env CAIRN_API_KEY)
   --generate-api-key      Make a random API key for this run and print it
   --insecure-no-auth      Accept requests without any API key (local development only)
-  -h, --help              Show this help
-
-Storage: in memory. Data is NOT persisted: it is lost when the server stops.`;
+  --database-url <url>    PostgreSQL to use (env DATABASE_URL)
+  --data-dir <dir>        Without a database URL: where embedded PGlite keeps its data
+                          (env CAIRN_DATA_DIR, default ${DEFAULT_DATA_DIR})
+  --memory                Keep everything in memory (lost on exit)
+  --cache-mb <n>          Per-process cache budget for trees and file contents
+                          (env CAIRN_CACHE_MB, default 256)
+  -h, --help              Show this help`;
 
 export interface ServeConfig {
   port: number;
   host: string;
   apiKey: string | null;
   keySource: string;
+  storage: StorageChoice;
+  cacheBytes: number;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -36,6 +43,10 @@ export function resolveServeConfig(
       "api-key": { type: "string" },
       "generate-api-key": { type: "boolean" },
       "insecure-no-auth": { type: "boolean" },
+      "database-url": { type: "string" },
+      "data-dir": { type: "string" },
+      memory: { type: "boolean" },
+      "cache-mb": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -45,6 +56,15 @@ export function resolveServeConfig(
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) return { error: `invalid port '${portText}'` };
   const host = values.host ?? env.HOST ?? "127.0.0.1";
+  const cacheText = values["cache-mb"] ?? env.CAIRN_CACHE_MB ?? "256";
+  if (!/^\d+$/.test(cacheText) || Number(cacheText) < 1)
+    return { error: `invalid cache size '${cacheText}'` };
+  const storage = chooseStorage({
+    memory: values.memory,
+    databaseUrl: values["database-url"] ?? env.DATABASE_URL,
+    dataDir: values["data-dir"] ?? env.CAIRN_DATA_DIR,
+  });
+  const base = { port, host, storage, cacheBytes: Number(cacheText) * 2 ** 20 };
 
   const chosen = [
     values["api-key"] !== undefined,
@@ -56,27 +76,21 @@ export function resolveServeConfig(
   }
   if (values["api-key"] !== undefined) {
     if (values["api-key"].length < 16) return { error: "--api-key must be at least 16 characters" };
-    return { port, host, apiKey: values["api-key"], keySource: "--api-key flag" };
+    return { ...base, apiKey: values["api-key"], keySource: "--api-key flag" };
   }
   if (values["generate-api-key"]) {
     return {
-      port,
-      host,
+      ...base,
       apiKey: `cairn_${randomBytes(24).toString("base64url")}`,
       keySource: "generated for this run",
     };
   }
   if (values["insecure-no-auth"])
-    return { port, host, apiKey: null, keySource: "none (--insecure-no-auth)" };
+    return { ...base, apiKey: null, keySource: "none (--insecure-no-auth)" };
   if (env.CAIRN_API_KEY) {
     if (env.CAIRN_API_KEY.length < 16)
       return { error: "CAIRN_API_KEY must be at least 16 characters" };
-    return {
-      port,
-      host,
-      apiKey: env.CAIRN_API_KEY,
-      keySource: "CAIRN_API_KEY environment variable",
-    };
+    return { ...base, apiKey: env.CAIRN_API_KEY, keySource: "CAIRN_API_KEY environment variable" };
   }
   return {
     error:
@@ -95,21 +109,37 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.error(`cairn serve: ${config.error}`);
     return 2;
   }
-  const app = createApp({ backend: createMemoryBackend(), apiKey: config.apiKey });
+  const storage = await openStorage(config.storage);
+  const service = new SandboxService({
+    backend: storage.backend,
+    treeCacheBytes: config.cacheBytes / 2,
+    contentCacheBytes: config.cacheBytes / 2,
+  });
+  const app = createApp({ backend: storage.backend, service, apiKey: config.apiKey });
   const server = await startServer({ app, port: config.port, host: config.host });
   const lines = [
     `cairn: listening on ${server.url}`,
     `cairn: API key: ${config.keySource}`,
-    "cairn: WARNING: storage is in memory; every sandbox is lost when this process stops",
+    `cairn: storage: ${storage.description}`,
   ];
-  if (config.keySource === "generated for this run")
+  if (storage.migrations && storage.migrations.applied.length > 0) {
+    lines.push(`cairn: applied migrations: ${storage.migrations.applied.join(", ")}`);
+  }
+  if (config.keySource === "generated for this run") {
     lines.splice(2, 0, `cairn: API key value: ${config.apiKey}`);
+  }
+  if (config.storage.kind === "memory") {
+    lines.push(
+      "cairn: WARNING: storage is in memory; every sandbox is lost when this process stops",
+    );
+  }
   if (config.apiKey === null) {
     lines.push("cairn: WARNING: authentication is OFF; anyone who can reach this port can use it");
   }
   console.log(lines.join("\n"));
   const stop = async () => {
     await server.close();
+    await storage.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);

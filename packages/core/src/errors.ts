@@ -85,3 +85,19 @@ export class LimitExceededError extends Error {
 export class InvalidArgumentError extends Error {
   override readonly name = "InvalidArgumentError";
 }
+
+/**
+ * Storage could not be reached or failed mid-request. `applied` says whether the
+ * request's change was stored: "no" (safe to retry) or "unknown" (the reply was
+ * lost after the commit was sent; check before retrying).
+ */
+export class StorageUnavailableError extends Error {
+  override readonly name = "StorageUnavailableError";
+  constructor(
+    message: string,
+    readonly applied: "no" | "unknown",
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

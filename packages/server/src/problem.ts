@@ -7,6 +7,7 @@ import {
   InvalidArgumentError,
   LimitExceededError,
   SandboxNotFoundError,
+  StorageUnavailableError,
   VersionConflictError,
 } from "@cairn/core";
 import type { ErrorCode, Problem } from "@cairn/spec";
@@ -73,6 +74,18 @@ export function toProblemError(error: unknown): ProblemError {
   if (error instanceof ExecTimeoutError) return new ProblemError(408, "timeout", error.message);
   if (error instanceof ExecAbortedError)
     return new ProblemError(400, "invalid_request", error.message);
+  if (error instanceof StorageUnavailableError) {
+    return error.applied === "no"
+      ? new ProblemError(503, "unavailable", "storage is unavailable; nothing was applied", {
+          retryable: true,
+          headers: { "Retry-After": "1" },
+        })
+      : new ProblemError(
+          503,
+          "unavailable",
+          "storage failed while committing; the change may or may not have been applied",
+        );
+  }
   if (error instanceof InvalidArgumentError) {
     return new ProblemError(400, "invalid_request", error.message);
   }

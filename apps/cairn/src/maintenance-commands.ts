@@ -1,0 +1,70 @@
+/** `cairn migrate` and `cairn gc`: maintenance against the same storage `cairn serve` uses. */
+import { parseArgs } from "node:util";
+import { collectGarbage, migrate } from "@cairn/backend-postgres";
+import { chooseStorage, DEFAULT_DATA_DIR, openSql } from "./storage.js";
+
+const STORAGE_HELP = `  --database-url <url>    PostgreSQL (env DATABASE_URL)
+  --data-dir <dir>        Embedded PGlite data (env CAIRN_DATA_DIR, default ${DEFAULT_DATA_DIR})`;
+
+function storageFrom(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "database-url": { type: "string" },
+      "data-dir": { type: "string" },
+      "grace-seconds": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  const choice = chooseStorage({
+    databaseUrl: values["database-url"] ?? process.env.DATABASE_URL,
+    dataDir: values["data-dir"] ?? process.env.CAIRN_DATA_DIR,
+  });
+  if (choice.kind === "memory") throw new Error("unreachable: maintenance needs a database");
+  return { values, choice };
+}
+
+export async function migrateCommand(args: string[]): Promise<number> {
+  const { values, choice } = storageFrom(args);
+  if (values.help) {
+    console.log(
+      `Usage: cairn migrate [options]\n\nApplies pending schema migrations and exits.\n\n${STORAGE_HELP}`,
+    );
+    return 0;
+  }
+  const db = await openSql(choice);
+  try {
+    const report = await migrate(db.sql);
+    console.log(`cairn: ${db.description}`);
+    console.log(
+      report.applied.length > 0
+        ? `cairn: applied ${report.applied.join(", ")}`
+        : `cairn: schema is up to date (migration ${report.current})`,
+    );
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+export async function gcCommand(args: string[]): Promise<number> {
+  const { values, choice } = storageFrom(args);
+  if (values.help) {
+    console.log(
+      `Usage: cairn gc [options]\n\nDeletes stored file contents no file refers to any more.\nSafe while servers keep writing.\n\n${STORAGE_HELP}\n  --grace-seconds <n>     Keep contents used within this many seconds (default 3600)`,
+    );
+    return 0;
+  }
+  const graceText = values["grace-seconds"] ?? "3600";
+  if (!/^\d+$/.test(graceText)) throw new Error(`invalid --grace-seconds '${graceText}'`);
+  const db = await openSql(choice);
+  try {
+    await migrate(db.sql);
+    const report = await collectGarbage(db.sql, { graceSeconds: Number(graceText) });
+    console.log(`cairn: gc removed ${report.deletedBlobs} blobs (${report.deletedBytes} bytes)`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The embedded default: PGlite (Postgres compiled to WASM) in a data directory,
+ * served on a local socket so the same postgres.js code path talks to it.
+ */
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedPostgres {
+  /** A postgres:// URL for postgres.js (use a pool of one: PGlite is single-session). */
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const pg = await startEmbeddedPostgres({ dataDir: ".cairn-data" });
+ * const sql = connect(pg.url, { max: 1 });
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+}): Promise<EmbeddedPostgres> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pg_trgm } });
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
+  await server.start();
+  const conn = server.getServerConn();
+  return {
+    url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
+    dataDir: options.dataDir,
+    async close() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** @cairn/backend-postgres: the Cairn backend on Postgres, with PGlite as the embedded default. */
+
+export { type ConnectOptions, connect } from "./connect.js";
+export { isConnectionError } from "./connection-errors.js";
+export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.js";
+export { collectGarbage, type GcReport } from "./gc.js";
+export { type MigrationReport, migrate } from "./migrate.js";
+export { createPostgresBackend, type PostgresBackendOptions } from "./postgres-backend.js";
+export { APP_ROLE, MIGRATIONS } from "./schema.js";

@@ -1,0 +1,336 @@
+/**
+ * The Cairn backend contract on Postgres (postgres.js). Each call is one short
+ * transaction that runs as the `cairn_app` role with the tenant set, so row-level
+ * security applies even on a superuser connection; commits are compare-and-set
+ * on the sandbox version.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type Backend,
+  type ChangeSet,
+  type DentryRecord,
+  type InodeKind,
+  type InodeRecord,
+  InvalidArgumentError,
+  type NewSandbox,
+  SandboxNotFoundError,
+  type SandboxPage,
+  type SandboxRecord,
+  StorageUnavailableError,
+  type TreeData,
+  tryDecodeUtf8,
+  VersionConflictError,
+} from "@cairn/core";
+import type { Sql, TransactionSql } from "postgres";
+import { isConnectionError } from "./connection-errors.js";
+import { APP_ROLE } from "./schema.js";
+
+export interface PostgresBackendOptions {
+  sql: Sql;
+  /** Largest blob whose text is copied into the trigram index (default 1 MiB). */
+  maxIndexedTextBytes?: number;
+}
+
+const KIND_CODE: Record<InodeKind, string> = { file: "f", directory: "d", symlink: "l" };
+const CODE_KIND: Record<string, InodeKind> = { f: "file", d: "directory", l: "symlink" };
+
+/** Rows per multi-row INSERT (Postgres allows 65,535 parameters per statement). */
+const BLOB_BATCH = 2000;
+
+interface SandboxRow {
+  id: string;
+  tenant_id: string;
+  name: string | null;
+  env: Record<string, string>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRecord(row: SandboxRow): SandboxRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    env: row.env,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const SANDBOX_COLUMNS =
+  "id, tenant_id, name, env, version::float8 AS version, created_at, updated_at";
+
+/**
+ * @example
+ * const sql = postgres(process.env.DATABASE_URL);
+ * await migrate(sql);
+ * const backend = createPostgresBackend({ sql });
+ */
+export function createPostgresBackend(options: PostgresBackendOptions): Backend {
+  const { sql } = options;
+  const maxIndexedTextBytes = options.maxIndexedTextBytes ?? 1 << 20;
+
+  /** One transaction as `cairn_app` for `tenantId`; connection failures become StorageUnavailableError. */
+  async function inTenant<T>(
+    tenantId: string,
+    fn: (tx: TransactionSql) => Promise<T>,
+    mode = "",
+  ): Promise<T> {
+    try {
+      return (await sql.begin(mode, async (tx) => {
+        await tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`;
+        return fn(tx);
+      })) as T;
+    } catch (error) {
+      if (isConnectionError(error)) {
+        throw new StorageUnavailableError("database unavailable", "no", { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async function applyChanges(
+    tx: TransactionSql,
+    tenantId: string,
+    sandboxId: string,
+    changes: ChangeSet,
+  ) {
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < changes.blobs.length; i += BLOB_BATCH) {
+      const batch = changes.blobs.slice(i, i + BLOB_BATCH);
+      const rows = batch.map((b) => ({
+        tenant_id: tenantId,
+        hash: b.hash,
+        size: b.bytes.length,
+        content: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength),
+      }));
+      const texts = batch.flatMap((b) => {
+        if (b.bytes.length > maxIndexedTextBytes || b.bytes.includes(0)) return [];
+        const body = tryDecodeUtf8(b.bytes);
+        return body === undefined ? [] : [{ tenant_id: tenantId, hash: b.hash, body }];
+      });
+      // Touching last_used_at locks the row, so a concurrent gc cannot delete a blob this commit uses.
+      pending.push(
+        tx`INSERT INTO blobs ${tx(rows, "tenant_id", "hash", "size", "content")}
+           ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`.then(() =>
+          texts.length > 0
+            ? tx`INSERT INTO blob_text ${tx(texts, "tenant_id", "hash", "body")} ON CONFLICT DO NOTHING`
+            : undefined,
+        ),
+      );
+    }
+    if (changes.deleteDentries.length > 0) {
+      pending.push(tx`
+        DELETE FROM dentries d USING unnest(${tx.array(changes.deleteDentries.map((d) => d.parent))}::bigint[],
+                                           ${tx.array(changes.deleteDentries.map((d) => d.name))}::text[]) AS x(parent, name)
+        WHERE d.tenant_id = ${tenantId} AND d.sandbox_id = ${sandboxId} AND d.parent = x.parent AND d.name = x.name`);
+    }
+    if (changes.deleteInodes.length > 0) {
+      pending.push(tx`
+        DELETE FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}
+          AND ino = ANY(${tx.array(changes.deleteInodes)}::bigint[])`);
+    }
+    // Deletes first, then upserts: one statement each, pipelined on the connection.
+    await Promise.all(pending);
+    const inodes = changes.upsertInodes;
+    const writes: Promise<unknown>[] = [];
+    if (inodes.length > 0) {
+      writes.push(tx`
+        INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target)
+        SELECT ${tenantId}, ${sandboxId}, x.* FROM unnest(
+          ${tx.array(inodes.map((i) => i.ino))}::bigint[],
+          ${tx.array(inodes.map((i) => KIND_CODE[i.kind]))}::"char"[],
+          ${tx.array(inodes.map((i) => i.mode))}::int[],
+          ${tx.array(inodes.map((i) => Math.round(i.mtimeMs)))}::bigint[],
+          ${tx.array(inodes.map((i) => i.size))}::bigint[],
+          ${tx.array(inodes.map((i) => i.blob))}::text[],
+          ${tx.array(inodes.map((i) => i.target))}::text[]) AS x
+        ON CONFLICT (tenant_id, sandbox_id, ino) DO UPDATE SET
+          kind = excluded.kind, mode = excluded.mode, mtime_ms = excluded.mtime_ms,
+          size = excluded.size, blob = excluded.blob, target = excluded.target`);
+    }
+    const dentries = changes.upsertDentries;
+    if (dentries.length > 0) {
+      writes.push(tx`
+        INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
+        SELECT ${tenantId}, ${sandboxId}, x.* FROM unnest(
+          ${tx.array(dentries.map((d) => d.parent))}::bigint[],
+          ${tx.array(dentries.map((d) => d.name))}::text[],
+          ${tx.array(dentries.map((d) => d.ino))}::bigint[]) AS x
+        ON CONFLICT (tenant_id, sandbox_id, parent, name) DO UPDATE SET ino = excluded.ino`);
+    }
+    await Promise.all(writes);
+  }
+
+  return {
+    async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
+      return inTenant(sandbox.tenantId, async (tx) => {
+        const [row] = await tx<SandboxRow[]>`
+          INSERT INTO sandboxes (tenant_id, id, name, env, version)
+          VALUES (${sandbox.tenantId}, ${sandbox.id}, ${sandbox.name}, ${tx.json(sandbox.env)}, 1)
+          RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
+        await applyChanges(tx, sandbox.tenantId, sandbox.id, initial);
+        return toRecord(row!);
+      });
+    },
+
+    async getSandbox(tenantId, id) {
+      return inTenant(tenantId, async (tx) => {
+        const [row] = await tx<SandboxRow[]>`
+          SELECT ${tx.unsafe(SANDBOX_COLUMNS)} FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+        return row && toRecord(row);
+      });
+    },
+
+    async listSandboxes(tenantId, page): Promise<SandboxPage> {
+      if (page.after !== undefined && !/^\d{1,19}$/.test(page.after)) {
+        throw new InvalidArgumentError("malformed cursor");
+      }
+      return inTenant(tenantId, async (tx) => {
+        const rows = await tx<Array<SandboxRow & { seq: string }>>`
+          SELECT ${tx.unsafe(SANDBOX_COLUMNS)}, seq::text AS seq FROM sandboxes
+          WHERE tenant_id = ${tenantId} ${page.after === undefined ? tx`` : tx`AND seq < ${page.after}::bigint`}
+          ORDER BY seq DESC LIMIT ${page.limit + 1}`;
+        const items = rows.slice(0, page.limit);
+        return {
+          items: items.map(toRecord),
+          next: rows.length > page.limit ? (items.at(-1)?.seq ?? null) : null,
+        };
+      });
+    },
+
+    async deleteSandbox(tenantId, id) {
+      return inTenant(tenantId, async (tx) => {
+        const rows =
+          await tx`DELETE FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} RETURNING 1`;
+        return rows.length > 0;
+      });
+    },
+
+    async loadTree(tenantId, id, knownVersion): Promise<TreeData | "unchanged" | undefined> {
+      return inTenant(
+        tenantId,
+        async (tx) => {
+          const [row] = await tx<Array<{ version: number }>>`
+            SELECT version::float8 AS version FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+          if (!row) return undefined;
+          if (row.version === knownVersion) return "unchanged";
+          const [inodes, dentries] = await Promise.all([
+            tx<
+              Array<{
+                ino: number;
+                kind: string;
+                mode: number;
+                mtime_ms: number;
+                size: number;
+                blob: string | null;
+                target: string | null;
+              }>
+            >`
+              SELECT ino::float8 AS ino, kind, mode, mtime_ms::float8 AS mtime_ms, size::float8 AS size, blob, target
+              FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}`,
+            tx<Array<{ parent: number; name: string; ino: number }>>`
+              SELECT parent::float8 AS parent, name, ino::float8 AS ino
+              FROM dentries WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}`,
+          ]);
+          return {
+            version: row.version,
+            inodes: inodes.map(
+              (r): InodeRecord => ({
+                ino: r.ino,
+                kind: CODE_KIND[r.kind]!,
+                mode: r.mode,
+                mtimeMs: r.mtime_ms,
+                size: r.size,
+                blob: r.blob,
+                target: r.target,
+              }),
+            ),
+            dentries: dentries.map(
+              (d): DentryRecord => ({ parent: d.parent, name: d.name, ino: d.ino }),
+            ),
+          };
+        },
+        "isolation level repeatable read read only",
+      );
+    },
+
+    async readBlobs(tenantId, hashes) {
+      if (hashes.length === 0) return new Map();
+      return inTenant(tenantId, async (tx) => {
+        const rows = await tx<Array<{ hash: string; content: Buffer }>>`
+          SELECT hash, content FROM blobs WHERE tenant_id = ${tenantId} AND hash = ANY(${tx.array([...hashes])}::text[])`;
+        return new Map(
+          rows.map((r) => [
+            r.hash,
+            new Uint8Array(r.content.buffer, r.content.byteOffset, r.content.byteLength),
+          ]),
+        );
+      });
+    },
+
+    async commit(tenantId, id, changes) {
+      const token = randomUUID();
+      try {
+        return await inTenant(tenantId, async (tx) => {
+          const [row] = await tx<Array<{ version: number }>>`
+            UPDATE sandboxes SET version = version + 1, updated_at = now(), last_commit = ${token}
+            WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion}
+            RETURNING version::float8 AS version`;
+          if (!row) {
+            const [exists] =
+              await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+            if (!exists) throw new SandboxNotFoundError(id);
+            throw new VersionConflictError(id, changes.baseVersion);
+          }
+          await applyChanges(tx, tenantId, id, changes);
+          return { version: row.version };
+        });
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        return confirmCommit(tenantId, id, token, changes.baseVersion, error);
+      }
+    },
+
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+
+  /**
+   * The connection failed mid-commit: the COMMIT may have been applied. Ask the
+   * database whether our token is the sandbox's last commit before answering.
+   */
+  async function confirmCommit(
+    tenantId: string,
+    id: string,
+    token: string,
+    baseVersion: number,
+    failure: StorageUnavailableError,
+  ): Promise<{ version: number }> {
+    let row: { last_commit: string | null; version: number } | undefined;
+    try {
+      row = await inTenant(tenantId, async (tx) => {
+        const [r] = await tx<Array<{ last_commit: string | null; version: number }>>`
+          SELECT last_commit, version::float8 AS version FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+        return r;
+      });
+    } catch {
+      throw new StorageUnavailableError("database failed during commit", "unknown", {
+        cause: failure,
+      });
+    }
+    if (row === undefined) throw new SandboxNotFoundError(id);
+    if (row.last_commit === token) return { version: row.version };
+    // Still at the base version: ours was not applied. Past it with another token:
+    // ours may have been applied and then superseded, so say we do not know.
+    if (row.version === baseVersion) {
+      throw new StorageUnavailableError("database failed during commit", "no", { cause: failure });
+    }
+    throw new StorageUnavailableError("database failed during commit", "unknown", {
+      cause: failure,
+    });
+  }
+}

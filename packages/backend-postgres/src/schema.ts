@@ -1,0 +1,128 @@
+/**
+ * The schema, as ordered migrations. Every table carries `tenant_id` and its
+ * keys lead with it (so the schema distributes by tenant on Citus); row-level
+ * security confines the `cairn_app` role to the tenant set per transaction.
+ */
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/** The role every request runs as (`SET LOCAL ROLE`), so RLS holds even for a superuser connection. */
+export const APP_ROLE = "cairn_app";
+
+const TENANT_TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text"];
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: "tree, blobs and row-level security",
+    sql: `
+CREATE TABLE sandboxes (
+  tenant_id   text        NOT NULL,
+  id          text        NOT NULL,
+  name        text,
+  env         jsonb       NOT NULL DEFAULT '{}',
+  version     bigint      NOT NULL,
+  -- Random id of the last commit: tells whether a commit whose reply was lost was applied.
+  last_commit text,
+  seq         bigserial   NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX sandboxes_by_age ON sandboxes (tenant_id, seq DESC);
+
+CREATE TABLE inodes (
+  tenant_id  text     NOT NULL,
+  sandbox_id text     NOT NULL,
+  ino        bigint   NOT NULL,
+  kind       "char"   NOT NULL CHECK (kind IN ('f', 'd', 'l')),
+  mode       integer  NOT NULL,
+  mtime_ms   bigint   NOT NULL,
+  size       bigint   NOT NULL,
+  blob       text,
+  target     text,
+  PRIMARY KEY (tenant_id, sandbox_id, ino),
+  FOREIGN KEY (tenant_id, sandbox_id) REFERENCES sandboxes ON DELETE CASCADE
+);
+-- For garbage collection: is a blob still referenced?
+CREATE INDEX inodes_by_blob ON inodes (tenant_id, blob) WHERE blob IS NOT NULL;
+
+-- Directory entries: renaming a directory rewrites one row, whatever its size.
+CREATE TABLE dentries (
+  tenant_id  text   NOT NULL,
+  sandbox_id text   NOT NULL,
+  parent     bigint NOT NULL,
+  name       text   NOT NULL,
+  ino        bigint NOT NULL,
+  PRIMARY KEY (tenant_id, sandbox_id, parent, name),
+  FOREIGN KEY (tenant_id, sandbox_id) REFERENCES sandboxes ON DELETE CASCADE
+);
+
+-- Content by sha256, shared by the sandboxes of one tenant (never across tenants).
+CREATE TABLE blobs (
+  tenant_id    text        NOT NULL,
+  hash         text        NOT NULL,
+  size         bigint      NOT NULL,
+  content      bytea       NOT NULL,
+  last_used_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, hash)
+);
+
+-- A text copy of UTF-8 blobs for trigram search, once per unique blob and away
+-- from the tree rows, so renames and chmods never touch a content index.
+CREATE TABLE blob_text (
+  tenant_id text NOT NULL,
+  hash      text NOT NULL,
+  body      text NOT NULL,
+  PRIMARY KEY (tenant_id, hash),
+  FOREIGN KEY (tenant_id, hash) REFERENCES blobs ON DELETE CASCADE
+);
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
+    BEGIN
+      CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+END $$;
+DO $$
+BEGIN
+  EXECUTE format('GRANT ${APP_ROLE} TO %I', current_user);
+EXCEPTION WHEN others THEN NULL;  -- already a member, or the role is current_user itself
+END $$;
+GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ${TENANT_TABLES.join(", ")} TO ${APP_ROLE};
+GRANT USAGE ON SEQUENCE sandboxes_seq_seq TO ${APP_ROLE};
+
+${TENANT_TABLES.map(
+  (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON ${t} TO ${APP_ROLE}
+  USING (tenant_id = current_setting('cairn.tenant_id', true))
+  WITH CHECK (tenant_id = current_setting('cairn.tenant_id', true));
+DO $$ BEGIN
+  EXECUTE format('CREATE POLICY maintenance ON ${t} TO %I USING (true) WITH CHECK (true)', current_user);
+END $$;`,
+).join("\n")}
+`,
+  },
+  {
+    id: 2,
+    name: "trigram index over text content",
+    sql: `
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX IF NOT EXISTS blob_text_trgm ON blob_text USING gin (body gin_trgm_ops);
+EXCEPTION WHEN others THEN
+  RAISE NOTICE 'pg_trgm unavailable (%); grep will scan instead of using an index', SQLERRM;
+END $$;
+`,
+  },
+];

@@ -1,0 +1,43 @@
+/** Test support: a fresh database per suite on the machine's Postgres, dropped afterwards. */
+import { randomBytes } from "node:crypto";
+import postgres, { type Sql } from "postgres";
+import { connect } from "./connect.js";
+import { migrate } from "./migrate.js";
+
+export const ADMIN_URL =
+  process.env.CAIRN_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** A pool on the new database, as the admin role, migrated. */
+  sql: Sql;
+  drop(): Promise<void>;
+}
+
+export function urlFor(database: string, base = ADMIN_URL): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function createTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
+  const name = `cairn_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = urlFor(name);
+  const sql = connect(url, { max: options.max ?? 10 });
+  await migrate(sql);
+  return {
+    name,
+    url,
+    sql,
+    async drop() {
+      await sql.end({ timeout: 5 }).catch(() => {});
+      const admin2 = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+      await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin2.end();
+    },
+  };
+}
