@@ -1,7 +1,12 @@
 /**
- * Garbage collection of blobs no inode references. Safe while writes continue:
- * a commit touches `last_used_at` of every blob it writes (taking the row lock),
- * and gc only deletes blobs untouched for the grace period, re-checked under that lock.
+ * Garbage collection of blobs no inode references, safe while writes continue.
+ *
+ * Each batch runs in one transaction: first lock unreferenced candidates
+ * (`FOR UPDATE SKIP LOCKED`: a blob an in-flight commit is writing is locked by
+ * that commit's upsert and skipped), then delete them in a second statement,
+ * which takes a fresh snapshot and so re-checks references against every commit
+ * that finished in between. A commit that reaches a locked candidate waits, and
+ * after the delete inserts the blob again from the bytes it carries.
  */
 import type { Sql } from "postgres";
 
@@ -9,6 +14,8 @@ export interface GcReport {
   deletedBlobs: number;
   deletedBytes: number;
 }
+
+const BATCH = 1000;
 
 /**
  * Run as the schema owner (the role that ran the migrations): it sees every tenant.
@@ -21,13 +28,30 @@ export async function collectGarbage(
   options: { graceSeconds?: number } = {},
 ): Promise<GcReport> {
   const grace = options.graceSeconds ?? 3600;
-  const [row] = await sql<Array<{ n: number; bytes: number }>>`
-    WITH gone AS (
-      DELETE FROM blobs b
-      WHERE b.last_used_at < now() - make_interval(secs => ${grace})
-        AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
-      RETURNING b.size
-    )
-    SELECT count(*)::float8 AS n, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;
-  return { deletedBlobs: row?.n ?? 0, deletedBytes: row?.bytes ?? 0 };
+  const report: GcReport = { deletedBlobs: 0, deletedBytes: 0 };
+  for (;;) {
+    const batch = await sql.begin(async (tx) => {
+      const candidates = await tx<Array<{ tenant_id: string; hash: string }>>`
+        SELECT tenant_id, hash FROM blobs b
+        WHERE b.last_used_at < now() - make_interval(secs => ${grace})
+          AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
+        LIMIT ${BATCH}
+        FOR UPDATE SKIP LOCKED`;
+      if (candidates.length === 0) return { found: 0, deleted: 0, bytes: 0 };
+      const [row] = await tx<Array<{ n: number; bytes: number }>>`
+        WITH gone AS (
+          DELETE FROM blobs b
+          USING unnest(${tx.array(candidates.map((c) => c.tenant_id))}::text[],
+                       ${tx.array(candidates.map((c) => c.hash))}::text[]) AS x(tenant_id, hash)
+          WHERE b.tenant_id = x.tenant_id AND b.hash = x.hash
+            AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
+          RETURNING b.size
+        )
+        SELECT count(*)::float8 AS n, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;
+      return { found: candidates.length, deleted: row?.n ?? 0, bytes: row?.bytes ?? 0 };
+    });
+    report.deletedBlobs += batch.deleted;
+    report.deletedBytes += batch.bytes;
+    if (batch.found < BATCH) return report;
+  }
 }

@@ -87,7 +87,11 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
     BEGIN
       CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    EXCEPTION
+      WHEN duplicate_object OR unique_violation THEN NULL;
+      WHEN insufficient_privilege THEN
+        RAISE EXCEPTION 'cairn needs a role named ${APP_ROLE}'
+          USING HINT = 'as an admin: CREATE ROLE ${APP_ROLE} NOLOGIN; GRANT ${APP_ROLE} TO ' || current_user || ';';
     END;
   END IF;
 END $$;

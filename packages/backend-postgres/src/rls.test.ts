@@ -1,0 +1,123 @@
+/**
+ * Row-level security is real: policies exist and are FORCE'd, and a query as
+ * the app role with another tenant's context sees (and can write) nothing,
+ * even when the connection itself is a superuser's.
+ */
+import { randomBytes } from "node:crypto";
+import { SandboxService } from "@cairn/core";
+import postgres, { type Sql } from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresBackend } from "./postgres-backend.js";
+import { APP_ROLE } from "./schema.js";
+import { ADMIN_URL, createTestDatabase, type TestDatabase, urlFor } from "./test-database.js";
+
+const TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text"];
+const probeRole = `cairn_probe_${randomBytes(4).toString("hex")}`;
+let db: TestDatabase;
+let probe: Sql;
+let sandboxId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const service = new SandboxService({ backend: createPostgresBackend({ sql: db.sql }) });
+  const sb = await service.create(
+    { tenantId: "tenant-a" },
+    { files: [{ path: "/secret.txt", bytes: new TextEncoder().encode("tenant a's secret") }] },
+  );
+  sandboxId = sb.id;
+  // A login role that is not a superuser, member of the app role: what a real deployment uses.
+  await db.sql.unsafe(`CREATE ROLE ${probeRole} LOGIN NOSUPERUSER NOBYPASSRLS IN ROLE ${APP_ROLE}`);
+  const url = new URL(urlFor(db.name, ADMIN_URL));
+  url.username = probeRole;
+  probe = postgres(url.toString(), { max: 1, onnotice: () => {} });
+});
+
+afterAll(async () => {
+  await probe?.end();
+  await db?.sql.unsafe(`DROP ROLE IF EXISTS ${probeRole}`);
+  await db?.drop();
+});
+
+/** Rows visible in each table as `role` with the tenant context `tenant`. */
+async function visible(sql: Sql, tenant: string | null): Promise<Record<string, number>> {
+  return sql.begin(async (tx) => {
+    await tx`SELECT set_config('role', ${APP_ROLE}, true)`;
+    if (tenant !== null) await tx`SELECT set_config('cairn.tenant_id', ${tenant}, true)`;
+    const counts: Record<string, number> = {};
+    for (const table of TABLES) {
+      const [row] = await tx.unsafe(`SELECT count(*)::int AS n FROM ${table}`);
+      counts[table] = row?.n as number;
+    }
+    return counts;
+  }) as Promise<Record<string, number>>;
+}
+
+describe("row-level security", () => {
+  it("is enabled and forced on every tenant table, with a tenant policy", async () => {
+    const rows = await db.sql<
+      Array<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>
+    >`
+      SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
+      WHERE relname = ANY(${TABLES}) AND relkind = 'r'`;
+    expect(rows).toHaveLength(TABLES.length);
+    for (const row of rows)
+      expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+    const policies =
+      await db.sql`SELECT tablename FROM pg_policies WHERE policyname = 'tenant_isolation'`;
+    expect(policies.map((p) => p.tablename).sort()).toEqual([...TABLES].sort());
+  });
+
+  it("the probe role is an ordinary role", async () => {
+    const [row] =
+      await probe`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`;
+    expect(row).toMatchObject({ rolsuper: false, rolbypassrls: false });
+  });
+
+  it("as the app role, the owning tenant sees its rows", async () => {
+    const counts = await visible(probe, "tenant-a");
+    expect(counts.sandboxes).toBe(1);
+    expect(counts.blobs).toBe(1);
+    expect(counts.inodes).toBe(2);
+  });
+
+  it("as the app role, another tenant's context sees nothing in any table", async () => {
+    expect(await visible(probe, "tenant-b")).toEqual(Object.fromEntries(TABLES.map((t) => [t, 0])));
+  });
+
+  it("without any tenant context nothing is visible", async () => {
+    expect(await visible(probe, null)).toEqual(Object.fromEntries(TABLES.map((t) => [t, 0])));
+  });
+
+  it("a superuser connection that switches to the app role is confined too", async () => {
+    expect(await visible(db.sql, "tenant-b")).toEqual(
+      Object.fromEntries(TABLES.map((t) => [t, 0])),
+    );
+  });
+
+  it("cannot write rows for another tenant", async () => {
+    const attempt = probe.begin(async (tx) => {
+      await tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', 'tenant-b', true)`;
+      await tx`INSERT INTO sandboxes (tenant_id, id, version) VALUES ('tenant-a', 'sbx_forged', 1)`;
+    });
+    await expect(attempt).rejects.toThrow(/row-level security/);
+  });
+
+  it("cannot change or delete another tenant's rows (they are invisible)", async () => {
+    const changed = await probe.begin(async (tx) => {
+      await tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', 'tenant-b', true)`;
+      const updated =
+        await tx`UPDATE sandboxes SET name = 'pwned' WHERE id = ${sandboxId} RETURNING 1`;
+      const deleted = await tx`DELETE FROM blobs RETURNING 1`;
+      return updated.length + deleted.length;
+    });
+    expect(changed).toBe(0);
+  });
+
+  it("the backend API scoped to another tenant finds nothing", async () => {
+    const backend = createPostgresBackend({ sql: db.sql });
+    expect(await backend.getSandbox("tenant-b", sandboxId)).toBeUndefined();
+    expect(await backend.loadTree("tenant-b", sandboxId)).toBeUndefined();
+    expect((await backend.listSandboxes("tenant-b", { limit: 10 })).items).toEqual([]);
+    expect(await backend.deleteSandbox("tenant-b", sandboxId)).toBe(false);
+  });
+});
