@@ -1,8 +1,13 @@
-/** The whole conformance suite against the reference server over the in-memory backend. */
+/** The whole conformance suite, HTTP and storage contract, over the in-memory backend. */
 import { createMemoryBackend } from "@cairn/backend-memory";
-import { describeConformance } from "./vitest.js";
+import { describeBackendContract, describeConformance } from "./vitest.js";
 
 describeConformance({
+  name: "memory backend",
+  createBackend: () => createMemoryBackend(),
+});
+
+describeBackendContract({
   name: "memory backend",
   createBackend: () => createMemoryBackend(),
 });

@@ -1,4 +1,6 @@
 /** `describeConformance`: registers every conformance case as a vitest test against a backend. */
+export { describeBackendContract } from "./backend-contract.js";
+
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { features } from "./case.js";
 import { allCases } from "./cases/index.js";

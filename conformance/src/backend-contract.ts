@@ -1,0 +1,240 @@
+/**
+ * `describeBackendContract`: the storage-level half of conformance. Every
+ * backend must keep the core's assumptions (compare-and-set commits, tenant
+ * scoping, listing order) so the core behaves the same on all of them.
+ */
+import {
+  type Backend,
+  type ChangeSet,
+  execScript,
+  SandboxNotFoundError,
+  SandboxService,
+  VersionConflictError,
+} from "@cairn/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BackendFactory } from "./reference-server.js";
+
+const scope = { tenantId: "contract-a" };
+const other = { tenantId: "contract-b" };
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+const emptyChange = (baseVersion: number): ChangeSet => ({
+  baseVersion,
+  upsertInodes: [],
+  deleteInodes: [],
+  upsertDentries: [],
+  deleteDentries: [],
+  blobs: [],
+});
+
+/**
+ * @example
+ * describeBackendContract({ name: "sqlite", createBackend: () => createSqliteBackend(":memory:") });
+ */
+export function describeBackendContract(options: {
+  name: string;
+  createBackend: BackendFactory;
+}): void {
+  describe(`cairn backend contract: ${options.name}`, () => {
+    let backend: Backend;
+    let service: SandboxService;
+    beforeAll(async () => {
+      backend = await options.createBackend();
+      service = new SandboxService({ backend });
+    });
+    afterAll(async () => {
+      await backend?.close?.();
+    });
+
+    it("commit-on-stale-version-conflicts-and-applies-nothing", async () => {
+      const sb = await service.create(scope);
+      await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/a", enc("1")));
+      await expect(
+        backend.commit(scope.tenantId, sb.id, emptyChange(sb.version)),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      expect((await backend.getSandbox(scope.tenantId, sb.id))?.version).toBe(sb.version + 1);
+    });
+
+    it("commit-on-missing-sandbox-is-not-found", async () => {
+      await expect(
+        backend.commit(scope.tenantId, "sbx_missing", emptyChange(1)),
+      ).rejects.toBeInstanceOf(SandboxNotFoundError);
+    });
+
+    it("load-tree-says-unchanged-for-the-current-version", async () => {
+      const sb = await service.create(scope);
+      expect(await backend.loadTree(scope.tenantId, sb.id, sb.version)).toBe("unchanged");
+      const tree = await backend.loadTree(scope.tenantId, sb.id, sb.version - 1);
+      expect(tree).toMatchObject({ version: sb.version });
+    });
+
+    it("tenants-see-nothing-of-each-other", async () => {
+      const sb = await service.create(scope, {
+        files: [{ path: "/secret", bytes: enc("s3cret") }],
+      });
+      expect(await backend.getSandbox(other.tenantId, sb.id)).toBeUndefined();
+      expect(await backend.loadTree(other.tenantId, sb.id)).toBeUndefined();
+      expect(
+        (await backend.listSandboxes(other.tenantId, { limit: 100 })).items.map((s) => s.id),
+      ).not.toContain(sb.id);
+      const tree = await backend.loadTree(scope.tenantId, sb.id);
+      const hash =
+        tree !== "unchanged" ? tree?.inodes.find((i) => i.kind === "file")?.blob : undefined;
+      expect(hash).toBeTruthy();
+      expect((await backend.readBlobs(other.tenantId, [hash!])).size).toBe(0);
+      expect((await backend.readBlobs(scope.tenantId, [hash!])).get(hash!)).toEqual(enc("s3cret"));
+      expect(await backend.deleteSandbox(other.tenantId, sb.id)).toBe(false);
+      await expect(
+        backend.commit(other.tenantId, sb.id, emptyChange(sb.version)),
+      ).rejects.toBeInstanceOf(SandboxNotFoundError);
+    });
+
+    it("lists-newest-first-visiting-each-sandbox-once", async () => {
+      const tenant = { tenantId: `contract-list-${Date.now()}` };
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await service.create(tenant)).id);
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await backend.listSandboxes(tenant.tenantId, { limit: 2, after });
+        seen.push(...page.items.map((s) => s.id));
+        after = page.next ?? undefined;
+      } while (after);
+      expect(seen).toEqual(ids.reverse());
+    });
+
+    it("delete-removes-the-sandbox-and-its-tree", async () => {
+      const sb = await service.create(scope, { files: [{ path: "/d/f", bytes: enc("x") }] });
+      expect(await backend.deleteSandbox(scope.tenantId, sb.id)).toBe(true);
+      expect(await backend.getSandbox(scope.tenantId, sb.id)).toBeUndefined();
+      expect(await backend.loadTree(scope.tenantId, sb.id)).toBeUndefined();
+    });
+
+    it("a-reloaded-tree-equals-the-committed-one", async () => {
+      const sb = await service.create(scope);
+      await service.mutate(scope, sb.id, (vfs) => {
+        vfs.writeFile("/a/b/c.txt", enc("deep"));
+        vfs.symlink("/a/b/c.txt", "/link");
+        vfs.link("/a/b/c.txt", "/hard");
+        vfs.mkdir("/empty");
+        vfs.chmod("/a/b/c.txt", 0o600);
+      });
+      await service.mutate(scope, sb.id, (vfs) => vfs.rename("/a", "/moved"));
+      const fresh = new SandboxService({ backend });
+      const { value } = await fresh.read(scope, sb.id, async (vfs) => ({
+        root: vfs.readdir("/").map((e) => `${e.name}:${e.stat.kind}`),
+        text: dec(await vfs.readFile("/moved/b/c.txt")),
+        dangling: !vfs.exists("/link"),
+        mode: vfs.stat("/hard").mode,
+        nlink: vfs.stat("/hard").nlink,
+        target: vfs.stat("/link", false).target,
+      }));
+      expect(value).toEqual({
+        root: ["empty:directory", "hard:file", "link:symlink", "moved:directory"],
+        text: "deep",
+        dangling: true,
+        mode: 0o600,
+        nlink: 2,
+        target: "/a/b/c.txt",
+      });
+    });
+
+    it("binary-content-round-trips-byte-exactly", async () => {
+      const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+      const sb = await service.create(scope, { files: [{ path: "/all", bytes: all }] });
+      const fresh = new SandboxService({ backend });
+      const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/all"));
+      expect(value).toEqual(all);
+    });
+
+    it("exec-commits-all-writes-of-a-script-in-one-version", async () => {
+      const sb = await service.create(scope, {
+        files: [{ path: "/in.txt", bytes: enc("a\nb\n") }],
+      });
+      const r = await execScript(service, scope, sb.id, {
+        script: "cat /in.txt | tr a-z A-Z > /out.txt; echo done > /log; wc -l < /out.txt",
+      });
+      expect(dec(r.stdout)).toBe("2\n");
+      expect(r.commit).toEqual({ status: "committed", version: sb.version + 1 });
+    });
+
+    it("exec-on-success-discards-every-write-of-a-failing-script", async () => {
+      const sb = await service.create(scope);
+      const r = await execScript(service, scope, sb.id, {
+        script: "echo 1 > /a; echo 2 > /b; mkdir /c; exit 1",
+        commit: "on_success",
+      });
+      expect(r.commit.status).toBe("discarded");
+      const { value } = await service.read(scope, sb.id, (vfs) => vfs.readdir("/"));
+      expect(value).toEqual([]);
+    });
+
+    it("exec-timeout-commits-nothing-and-the-sandbox-stays-usable", async () => {
+      const sb = await service.create(scope);
+      await expect(
+        execScript(service, scope, sb.id, {
+          script: "echo x > /partial; while true; do :; done",
+          timeoutMs: 300,
+        }),
+      ).rejects.toThrow(/did not finish/);
+      const r = await execScript(service, scope, sb.id, { script: "ls /; echo ok" });
+      expect(dec(r.stdout)).toBe("ok\n");
+    });
+
+    it("exec-writes-to-dev-null-leave-no-file", async () => {
+      const sb = await service.create(scope);
+      const r = await execScript(service, scope, sb.id, {
+        script: "echo hidden > /dev/null; cat /dev/null; ls /",
+      });
+      expect(dec(r.stdout)).toBe("");
+      expect(r.commit.status).toBe("unchanged");
+    });
+
+    it("exec-binary-piped-into-a-file-keeps-its-bytes", async () => {
+      const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+      const sb = await service.create(scope, { files: [{ path: "/bin", bytes: all }] });
+      await execScript(service, scope, sb.id, { script: "cat /bin | head -c 256 > /copy" });
+      const fresh = new SandboxService({ backend });
+      const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/copy"));
+      expect(value).toEqual(all);
+    });
+
+    it("exec-commit-never-keeps-the-tree-unchanged", async () => {
+      const sb = await service.create(scope);
+      const r = await execScript(service, scope, sb.id, { script: "echo a > /a", commit: "never" });
+      expect(r.commit).toEqual({ status: "discarded", version: sb.version });
+      expect((await backend.getSandbox(scope.tenantId, sb.id))?.version).toBe(sb.version);
+    });
+
+    it("100-concurrent-exec-appends-all-survive", async () => {
+      const sb = await service.create(scope);
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          execScript(service, scope, sb.id, { script: `echo line-${i} >> /f` }),
+        ),
+      );
+      const { value } = await service.read(scope, sb.id, (vfs) => vfs.readFile("/f"));
+      const lines = dec(value).trim().split("\n");
+      expect(lines).toHaveLength(100);
+      expect(new Set(lines).size).toBe(100);
+    });
+
+    it("read-only-execs-run-beside-a-writer-and-never-commit", async () => {
+      const sb = await service.create(scope, { files: [{ path: "/data", bytes: enc("x\n") }] });
+      const writer = execScript(service, scope, sb.id, {
+        script: "for i in $(seq 200); do echo $i >> /data; done",
+      });
+      const readers = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          execScript(service, scope, sb.id, { script: "head -1 /data" }),
+        ),
+      );
+      for (const r of readers) {
+        expect(dec(r.stdout)).toBe("x\n");
+        expect(r.commit.status).toBe("unchanged");
+      }
+      expect((await writer).commit.status).toBe("committed");
+    });
+  });
+}
