@@ -25,4 +25,10 @@ export {
   type SeedFile,
 } from "./sandbox-service.js";
 export { Tree } from "./tree.js";
-export { type ContentLoader, type DirEntry, type Stat, Vfs } from "./vfs.js";
+export {
+  type ContentLoader,
+  type DirEntry,
+  type PrefetchCandidate,
+  type Stat,
+  Vfs,
+} from "./vfs.js";

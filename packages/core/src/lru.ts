@@ -17,6 +17,11 @@ export class ByteBudgetLru<K, V> {
     return entry.value;
   }
 
+  /** Whether `key` is cached, without refreshing its recency. */
+  peek(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: K, value: V): void {
     this.delete(key);
     const bytes = this.sizeOf(value);

@@ -17,7 +17,7 @@ import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru } from "./lru.js";
 import { normalizePath } from "./paths.js";
 import { Tree } from "./tree.js";
-import { DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
+import { type ContentLoader, DEFAULT_DIR_MODE, type PrefetchCandidate, Vfs } from "./vfs.js";
 
 export interface SandboxServiceOptions {
   backend: Backend;
@@ -54,6 +54,11 @@ export interface Scope {
   tenantId: string;
 }
 
+/** Sibling prefetch bounds: enough for a directory of sources, never a flood. */
+const PREFETCH_MAX_BLOBS = 1000;
+const PREFETCH_MAX_BYTES = 8 << 20;
+const PREFETCH_MAX_FILE_BYTES = 256 << 10;
+
 const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** `sbx_` + 24 base62 chars (~143 bits): unguessable. */
@@ -69,6 +74,8 @@ export class SandboxService {
   private readonly trees: ByteBudgetLru<string, Tree>;
   private readonly contents: ByteBudgetLru<string, Uint8Array>;
   private readonly writers = new KeyedMutex();
+  /** Blob reads under way, so concurrent readers of one file share a round trip. */
+  private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
   private readonly maxCommitAttempts: number;
   readonly now: () => number;
 
@@ -147,25 +154,65 @@ export class SandboxService {
     return tree;
   }
 
-  /** Content by hash, from the cache or one batched backend read. */
-  loadContent(scope: Scope): (hashes: readonly string[]) => Promise<Map<string, Uint8Array>> {
-    return async (hashes) => {
+  /**
+   * Content by hash, from the cache or one batched backend read; on a miss,
+   * uncached prefetch candidates come along (bounded in count, size and bytes).
+   */
+  loadContent(scope: Scope): ContentLoader {
+    return async (hashes, prefetch) => {
       const found = new Map<string, Uint8Array>();
-      const missing: string[] = [];
+      const waiting: Array<Promise<Map<string, Uint8Array>>> = [];
+      let missing: string[] = [];
       for (const hash of hashes) {
-        const bytes = this.contents.get(hash);
+        const bytes = this.contents.get(blobKey(scope, hash));
+        const pending = this.inflight.get(blobKey(scope, hash));
         if (bytes) found.set(hash, bytes);
+        else if (pending) waiting.push(pending);
         else missing.push(hash);
       }
-      if (missing.length > 0) {
-        const loaded = await this.backend.readBlobs(scope.tenantId, missing);
-        for (const [hash, bytes] of loaded) {
-          this.contents.set(hash, bytes);
-          found.set(hash, bytes);
+      if (missing.length > 0 && prefetch) missing = this.withPrefetch(scope, missing, prefetch());
+      if (missing.length > 0) waiting.push(this.fetchBlobs(scope, missing));
+      for (const batch of await Promise.all(waiting)) {
+        for (const hash of hashes) {
+          const bytes = batch.get(hash);
+          if (bytes) found.set(hash, bytes);
         }
       }
       return found;
     };
+  }
+
+  /** Adds uncached, not-in-flight siblings to a fetch, within the prefetch bounds. */
+  private withPrefetch(
+    scope: Scope,
+    missing: string[],
+    candidates: readonly PrefetchCandidate[],
+  ): string[] {
+    const wanted = new Set(missing);
+    let budget = PREFETCH_MAX_BYTES;
+    for (const candidate of candidates) {
+      if (wanted.size >= PREFETCH_MAX_BLOBS) break;
+      if (candidate.size > PREFETCH_MAX_FILE_BYTES || candidate.size > budget) continue;
+      if (wanted.has(candidate.hash) || this.contents.peek(blobKey(scope, candidate.hash)))
+        continue;
+      if (this.inflight.has(blobKey(scope, candidate.hash))) continue;
+      wanted.add(candidate.hash);
+      budget -= candidate.size;
+    }
+    return [...wanted];
+  }
+
+  /** One backend read; concurrent requests for the same blobs wait for it instead of repeating it. */
+  private fetchBlobs(scope: Scope, hashes: string[]): Promise<Map<string, Uint8Array>> {
+    const request = this.backend.readBlobs(scope.tenantId, hashes).then((loaded) => {
+      for (const [hash, bytes] of loaded) this.contents.set(blobKey(scope, hash), bytes);
+      return loaded;
+    });
+    const settled = request.finally(() => {
+      for (const hash of hashes) this.inflight.delete(blobKey(scope, hash));
+    });
+    for (const hash of hashes) this.inflight.set(blobKey(scope, hash), settled);
+    return settled;
   }
 
   /** A Vfs over a fresh journal on `tree`. */
@@ -228,7 +275,7 @@ export class SandboxService {
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);
       this.trees.set(key, journal.base.apply(changes, version));
-      for (const blob of changes.blobs) this.contents.set(blob.hash, blob.bytes);
+      for (const blob of changes.blobs) this.contents.set(blobKey(scope, blob.hash), blob.bytes);
       return version;
     } catch (error) {
       if (error instanceof VersionConflictError) this.trees.delete(key);
@@ -239,6 +286,11 @@ export class SandboxService {
   get maxAttempts(): number {
     return this.maxCommitAttempts;
   }
+}
+
+/** Content is cached per tenant too: a tenant never gets bytes through another's cache. */
+function blobKey(scope: Scope, hash: string): string {
+  return `${scope.tenantId}/${hash}`;
 }
 
 function cacheKey(scope: Scope, id: string): string {

@@ -13,8 +13,21 @@ export const DEFAULT_FILE_MODE = 0o644;
 export const DEFAULT_DIR_MODE = 0o755;
 const SYMLINK_MODE = 0o777;
 
-/** Loads blob contents by hash (the caller batches and caches). */
-export type ContentLoader = (hashes: readonly string[]) => Promise<Map<string, Uint8Array>>;
+/** A blob worth fetching along with the one asked for. */
+export interface PrefetchCandidate {
+  hash: string;
+  size: number;
+}
+
+/**
+ * Loads blob contents by hash. On a cache miss the loader may also fetch what
+ * `prefetch()` suggests (the requested file's siblings), so a tree walk such as
+ * `grep -r` costs one round trip per directory instead of one per file.
+ */
+export type ContentLoader = (
+  hashes: readonly string[],
+  prefetch?: () => readonly PrefetchCandidate[],
+) => Promise<Map<string, Uint8Array>>;
 
 export interface Stat {
   ino: number;
@@ -193,16 +206,35 @@ export class Vfs {
   async readFile(path: string): Promise<Uint8Array> {
     const r = this.resolve(path, true, "open");
     if (r.inode.kind === "directory") throw new FsError("EISDIR", "read", path);
-    return this.content(r.inode);
+    const parent = r.ancestors.at(-1);
+    return this.content(
+      r.inode,
+      parent === undefined ? undefined : () => this.siblingBlobs(parent),
+    );
   }
 
-  /** Loads the content of file inodes in one batch (used to prefetch for tree walks). */
-  async content(inode: InodeRecord): Promise<Uint8Array> {
+  /** Blobs of the files in a directory, to fetch in the same round trip as one of them. */
+  private siblingBlobs(dirIno: number): PrefetchCandidate[] {
+    const found: PrefetchCandidate[] = [];
+    for (const ino of this.journal.children(dirIno).values()) {
+      const inode = this.journal.inode(ino);
+      if (inode?.kind === "file" && inode.blob !== null && inode.size > 0) {
+        found.push({ hash: inode.blob, size: inode.size });
+      }
+    }
+    return found;
+  }
+
+  /** A file inode's content: from the journal if written here, else from the loader. */
+  async content(
+    inode: InodeRecord,
+    prefetch?: () => readonly PrefetchCandidate[],
+  ): Promise<Uint8Array> {
     const hash = inode.blob;
     if (hash === null || inode.size === 0) return new Uint8Array(0);
     const own = this.journal.pendingBlob(hash);
     if (own) return own;
-    const loaded = await this.load([hash]);
+    const loaded = await this.load([hash], prefetch);
     const bytes = loaded.get(hash);
     if (!bytes) throw new Error(`blob ${hash} is missing from storage`);
     return bytes;
