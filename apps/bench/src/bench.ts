@@ -1,0 +1,729 @@
+#!/usr/bin/env node
+/**
+ * Cairn benchmarks, measured side by side in one run against the machine's
+ * PostgreSQL (a fresh `cairn_bench_<random>` database, dropped at the end) and
+ * just-bash's own InMemoryFs on the same tree.
+ *
+ *   pnpm --filter @cairn/bench bench [-- --files 10000 --quick --only 1,3]
+ *
+ * Speed goals live here, never in timed tests.
+ */
+import { fork } from "node:child_process";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { connect, createPostgresBackend, migrate } from "@cairn/backend-postgres";
+import { DEFAULT_EXEC_TIMEOUT_MS, execScript, SandboxService, type Scope, Tree } from "@cairn/core";
+import { createApp, type RunningServer, startServer } from "@cairn/server";
+import { Bash, InMemoryFs } from "just-bash";
+import type { Sql } from "postgres";
+import { type Corpus, generateCorpus } from "./corpus.js";
+import {
+  type BenchDatabase,
+  copyIntoScratch,
+  createBenchDatabase,
+  serverFacts,
+} from "./database.js";
+import { type BackendStats, describeStats, InstrumentedBackend } from "./instrumented-backend.js";
+import { type Row, renderTable, verdict } from "./report.js";
+import {
+  type ChildMessage,
+  type MemoryFigures,
+  type ParentMessage,
+  RSS_API_KEY,
+} from "./rss-protocol.js";
+import { formatMiB, formatMs, median, summarize } from "./stats.js";
+
+// ---- options ------------------------------------------------------------
+
+const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
+
+  --files N          files in the big sandbox (default 10000; --quick 2000)
+  --iterations N     create+exec iterations (default 200; --quick 50)
+  --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
+  --quick            a smaller, faster run
+  --only LIST        sections to run, e.g. 1,3,8 (1..8; 3-5 need 6's sandbox, which is always built)
+  --help
+
+Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
+
+const { values: args } = parseArgs({
+  options: {
+    files: { type: "string" },
+    iterations: { type: "string" },
+    "rss-sandboxes": { type: "string" },
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const quick = args.quick ?? false;
+const intArg = (value: string | undefined, fallback: number) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${value}`);
+  return n;
+};
+const config = {
+  files: intArg(args.files, quick ? 2000 : 10_000),
+  iterations: intArg(args.iterations, quick ? 50 : 200),
+  echoIterations: quick ? 100 : 500,
+  warmRuns: quick ? 3 : 5,
+  loopRuns: quick ? 4 : 10,
+  renameRuns: quick ? 10 : 20,
+  coldRuns: quick ? 3 : 5,
+  rssSandboxes: intArg(args["rss-sandboxes"], quick ? 200 : 1000),
+  rssFilesPerSandbox: 100,
+  rssFileBytes: 1024,
+  smallBudgetBytes: 4 << 20,
+};
+const only = args.only ? new Set(args.only.split(",").map((s) => s.trim())) : undefined;
+const wanted = (section: string) => only === undefined || only.has(section);
+
+// ---- helpers ------------------------------------------------------------
+
+const SCOPE: Scope = { tenantId: "bench" };
+/** The tenant every request to the reference server acts as (one API key, one tenant). */
+const HTTP_SCOPE: Scope = { tenantId: "default" };
+
+/** The limits execScript gives just-bash, so the in-memory side runs under the same rules. */
+const EXECUTION_LIMITS = {
+  maxExecutionTimeMs: DEFAULT_EXEC_TIMEOUT_MS,
+  maxCommandCount: 10_000_000,
+  maxLoopIterations: 100_000_000,
+};
+
+async function inMemoryExec(fs: InMemoryFs, script: string) {
+  const bash = new Bash({ fs, cwd: "/", executionLimits: EXECUTION_LIMITS });
+  return bash.exec(script, { cwd: "/", rawScript: true });
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const ratioText = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const p50p99 = (samples: number[]) => {
+  const s = summarize(samples);
+  return `p50 ${formatMs(s.p50)} / p99 ${formatMs(s.p99)}`;
+};
+
+class HttpClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {}
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  createSandbox(body: unknown = {}): Promise<{ id: string }> {
+    return this.post("/v1/sandboxes", body);
+  }
+
+  exec(id: string, script: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    return this.post(`/v1/sandboxes/${id}/exec`, { script });
+  }
+}
+
+interface Context {
+  sql: Sql;
+  db: BenchDatabase;
+  instrumented: InstrumentedBackend;
+  service: SandboxService;
+  corpus: Corpus;
+  bigId: string;
+  inMemory: InMemoryFs;
+  inMemoryBuildMs: number;
+  rows: Row[];
+  notes: string[];
+  iterations: number;
+  echoIterations: number;
+  corpusRuns: number;
+  loopRuns: number;
+  renameRuns: number;
+  coldRuns: number;
+  rssSandboxes: number;
+  /** p50 of GET /v1/health: the HTTP round trip alone (client and server in this process). */
+  httpFloorMs: number;
+}
+
+function note(ctx: Context, text: string) {
+  ctx.notes.push(text);
+}
+
+function stats(ctx: Context, label: string, s: BackendStats) {
+  note(ctx, `${label}: ${describeStats(s)}`);
+}
+
+// ---- 6: bulk write (and the big sandbox the other sections use) ---------
+
+async function bulkWrite(ctx: Context, record: boolean): Promise<void> {
+  const { corpus } = ctx;
+  const mb = corpus.totalBytes / 1e6;
+  const copyMs = await copyIntoScratch(
+    ctx.sql,
+    "bench_copy_scratch",
+    corpus.files.map((f) => ({ path: f.path, bytes: f.bytes })),
+  );
+  await ctx.sql`DROP TABLE bench_copy_scratch`;
+
+  const { ms: createMs, value } = await timed(() =>
+    ctx.instrumented.measure(() =>
+      ctx.service.create(SCOPE, {
+        name: "big",
+        files: corpus.files.map((f) => ({ path: f.path, bytes: f.bytes })),
+      }),
+    ),
+  );
+  ctx.bigId = value.value.id;
+  if (!record) return;
+  const dbMs = value.stats.createSandbox?.ms ?? 0;
+  const cairnMBs = mb / (createMs / 1000);
+  const copyMBs = mb / (copyMs / 1000);
+  const n = corpus.files.length;
+  ctx.rows.push({
+    id: "6",
+    what: `bulk create ${n} files / ${mb.toFixed(1)} MB, one commit`,
+    cairn: `${formatMs(createMs)} = ${cairnMBs.toFixed(1)} MB/s`,
+    reference: `COPY binary ${formatMs(copyMs)} = ${copyMBs.toFixed(1)} MB/s`,
+    ratio: `${((cairnMBs / copyMBs) * 100).toFixed(0)} % of COPY`,
+    target: "≥ 50 % of COPY",
+    verdict: verdict(cairnMBs >= copyMBs * 0.5),
+  });
+  const filesPerSec = n / (createMs / 1000);
+  ctx.rows.push({
+    id: "6",
+    what: "bulk create, files/s",
+    cairn: `${Math.round(filesPerSec)} files/s`,
+    reference: `COPY ${Math.round(n / (copyMs / 1000))} rows/s`,
+    target: "≥ 10,000 files/s",
+    verdict: verdict(filesPerSec >= 10_000),
+  });
+  note(
+    ctx,
+    `6 bulk create: ${formatMs(createMs)} total = ${formatMs(createMs - dbMs)} in-process (Vfs.writeFile ×${n}, sha256, change set) + ${formatMs(dbMs)} in backend.createSandbox`,
+  );
+}
+
+// ---- 3: warm read-heavy scripts vs InMemoryFs --------------------------------
+
+async function warmReads(ctx: Context): Promise<void> {
+  const target = ctx.corpus.rarePaths[0] ?? ctx.corpus.files[0]!.path;
+  const scripts: Array<{ label: string; script: string }> = [
+    { label: "warm `cat` of one file", script: `cat ${target}` },
+    { label: "warm `grep -rl RARE /w`", script: "grep -rl RARE /w" },
+    { label: "warm `grep -rlE 'RARE_[0-9a-f]{4}' /w`", script: "grep -rlE 'RARE_[0-9a-f]{4}' /w" },
+    { label: "warm `find /w -name '*.txt' | wc -l`", script: "find /w -name '*.txt' | wc -l" },
+  ];
+  for (const { label, script } of scripts) {
+    const cairn: number[] = [];
+    let cairnOut = "";
+    let firstMs = 0;
+    let firstStats: BackendStats = {};
+    let warmStats: BackendStats = {};
+    for (let run = 0; run < ctx.corpusRuns; run++) {
+      const { ms, value } = await timed(() =>
+        ctx.instrumented.measure(() => execScript(ctx.service, SCOPE, ctx.bigId, { script })),
+      );
+      if (run === 0) {
+        firstMs = ms;
+        firstStats = value.stats;
+      } else {
+        cairn.push(ms);
+        warmStats = value.stats;
+      }
+      cairnOut = new TextDecoder().decode(value.value.stdout);
+    }
+    const memory: number[] = [];
+    let memoryOut = "";
+    for (let run = 0; run < ctx.corpusRuns; run++) {
+      const { ms, value } = await timed(() => inMemoryExec(ctx.inMemory, script));
+      if (run > 0) memory.push(ms);
+      memoryOut = value.stdout;
+    }
+    const c = median(cairn);
+    const m = median(memory);
+    ctx.rows.push({
+      id: "3",
+      what: label,
+      cairn: formatMs(c),
+      reference: `in-mem ${formatMs(m)}`,
+      ratio: ratioText(c, m),
+      target: "≤ 1.3× in-mem",
+      verdict: verdict(c <= m * 1.3),
+    });
+    if (cairnOut !== memoryOut) {
+      note(
+        ctx,
+        `3 WARNING: outputs differ for ${script}: Cairn ${JSON.stringify(cairnOut.slice(0, 200))} vs in-memory ${JSON.stringify(memoryOut.slice(0, 200))}`,
+      );
+    }
+    stats(ctx, `3 ${script}: first (cold content cache) run ${formatMs(firstMs)}`, firstStats);
+    stats(ctx, `3 ${script}: warm run`, warmStats);
+  }
+  const grepHits = ctx.corpus.rarePaths.length;
+  note(
+    ctx,
+    `3 corpus: ${ctx.corpus.files.length} files, ${(ctx.corpus.totalBytes / 1e6).toFixed(1)} MB, RARE in ${grepHits} files, ${ctx.corpus.txtCount} .txt`,
+  );
+}
+
+// ---- 4: cold open ---------------------------------------------------------
+
+async function coldOpen(ctx: Context): Promise<void> {
+  const totals: number[] = [];
+  const queries: number[] = [];
+  const builds: number[] = [];
+  let lastStats: BackendStats = {};
+  for (let run = 0; run < ctx.coldRuns; run++) {
+    const fresh = new SandboxService({ backend: ctx.instrumented.backend });
+    const { ms, value } = await timed(() =>
+      ctx.instrumented.measure(() => execScript(fresh, SCOPE, ctx.bigId, { script: "ls /" })),
+    );
+    totals.push(ms);
+    lastStats = value.stats;
+    // The same load, split: the backend query vs building the Tree.
+    const loaded = await timed(() => ctx.instrumented.backend.loadTree(SCOPE.tenantId, ctx.bigId));
+    queries.push(loaded.ms);
+    const data = loaded.value;
+    if (data === undefined || data === "unchanged") throw new Error("big sandbox vanished");
+    builds.push((await timed(async () => Tree.fromData(data))).ms);
+  }
+  const inodes = ctx.corpus.files.length;
+  ctx.rows.push({
+    id: "4",
+    what: `cold open of the ${inodes}-file sandbox (fresh service) + first \`ls /\``,
+    cairn: formatMs(median(totals)),
+    reference: `InMemoryFs build ${formatMs(ctx.inMemoryBuildMs)}`,
+    target: "—",
+    verdict: "info",
+  });
+  ctx.rows.push({
+    id: "4",
+    what: "  of which backend.loadTree / Tree.fromData",
+    cairn: `${formatMs(median(queries))} / ${formatMs(median(builds))}`,
+    target: "—",
+    verdict: "info",
+  });
+  stats(ctx, "4 cold open (execScript on a fresh service)", lastStats);
+}
+
+// ---- 5: renames ---------------------------------------------------------------
+
+async function renames(ctx: Context): Promise<void> {
+  const file = ctx.corpus.files[0]!.path;
+  const dir = ctx.corpus.root;
+  const moved = `${dir}_moved`;
+  const fileMoved = `${file}.bak`;
+  const mutateRename = async (from: string, to: string) =>
+    (await timed(() => ctx.service.mutate(SCOPE, ctx.bigId, (vfs) => vfs.rename(from, to)))).ms;
+  // Warm up both paths once.
+  await mutateRename(file, fileMoved);
+  await mutateRename(fileMoved, file);
+  const dirTimes: number[] = [];
+  const fileTimes: number[] = [];
+  let dirStats: BackendStats = {};
+  for (let run = 0; run < ctx.renameRuns; run++) {
+    const forward = run % 2 === 0;
+    const measured = await ctx.instrumented.measure(() =>
+      forward ? mutateRename(dir, moved) : mutateRename(moved, dir),
+    );
+    dirTimes.push(measured.value);
+    dirStats = measured.stats;
+    // The file lives wherever its directory is now.
+    const base = forward ? `${moved}${file.slice(dir.length)}` : file;
+    fileTimes.push(
+      await (forward ? mutateRename(base, `${base}.bak`) : mutateRename(`${base}.bak`, base)),
+    );
+  }
+  if (ctx.renameRuns % 2 === 1) {
+    await mutateRename(
+      `${moved}${file.slice(dir.length)}.bak`,
+      `${moved}${file.slice(dir.length)}`,
+    );
+    await mutateRename(moved, dir);
+  }
+  // The same through exec `mv` (a script, its journal and one commit).
+  const mvTimes: number[] = [];
+  for (let run = 0; run < 4; run++) {
+    const script = run % 2 === 0 ? `mv ${dir} ${moved}` : `mv ${moved} ${dir}`;
+    mvTimes.push((await timed(() => execScript(ctx.service, SCOPE, ctx.bigId, { script }))).ms);
+  }
+  const mvMemory: number[] = [];
+  for (let run = 0; run < 4; run++) {
+    const script = run % 2 === 0 ? `mv ${dir} ${moved}` : `mv ${moved} ${dir}`;
+    mvMemory.push((await timed(() => inMemoryExec(ctx.inMemory, script))).ms);
+  }
+  const d = median(dirTimes);
+  const f = median(fileTimes);
+  const n = ctx.corpus.files.length;
+  ctx.rows.push({
+    id: "5",
+    what: `rename a ${n}-file directory (mutate + commit)`,
+    cairn: p50p99(dirTimes),
+    reference: `1-file rename ${p50p99(fileTimes)}`,
+    ratio: ratioText(d, f),
+    target: "≤ 2× file rename",
+    verdict: verdict(d <= 2 * f),
+  });
+  ctx.rows.push({
+    id: "5",
+    what: `exec \`mv ${dir} ${moved}\` (script + commit)`,
+    cairn: `p50 ${formatMs(median(mvTimes))}`,
+    reference: `in-mem ${formatMs(median(mvMemory))}`,
+    ratio: ratioText(median(mvTimes), median(mvMemory)),
+    target: "—",
+    verdict: "info",
+  });
+  stats(ctx, "5 directory rename", dirStats);
+}
+
+// ---- 1 and 2: create + first exec, echo over HTTP ------------------------------
+
+async function latency(ctx: Context, client: HttpClient): Promise<void> {
+  const warmup = Math.min(20, ctx.iterations);
+  const inProcess: number[] = [];
+  let perCreate: BackendStats = {};
+  for (let i = 0; i < ctx.iterations + warmup; i++) {
+    const { ms, value } = await timed(() =>
+      ctx.instrumented.measure(async () => {
+        const { id } = await ctx.service.create(SCOPE);
+        return execScript(ctx.service, SCOPE, id, { script: "ls /" });
+      }),
+    );
+    if (i >= warmup) inProcess.push(ms);
+    perCreate = value.stats;
+  }
+  ctx.rows.push({
+    id: "1a",
+    what: "create sandbox + first exec `ls /`, in-process",
+    cairn: p50p99(inProcess),
+    target: "p50 ≤ 5 ms",
+    verdict: verdict(median(inProcess) <= 5),
+  });
+  stats(ctx, "1a one create + first exec", perCreate);
+
+  const overHttp: number[] = [];
+  for (let i = 0; i < ctx.iterations + warmup; i++) {
+    const { ms } = await timed(async () => {
+      const { id } = await client.createSandbox();
+      const result = await client.exec(id, "ls /");
+      if (result.exitCode !== 0) throw new Error(`ls / failed: ${result.stderr}`);
+    });
+    if (i >= warmup) overHttp.push(ms);
+  }
+  const floor: number[] = [];
+  for (let i = 0; i < ctx.iterations + warmup; i++) {
+    const { ms } = await timed(() => fetch(`${client.baseUrl}/v1/health`).then((r) => r.text()));
+    if (i >= warmup) floor.push(ms);
+  }
+  ctx.httpFloorMs = median(floor);
+  ctx.rows.push({
+    id: "1b",
+    what: "create sandbox + first exec `ls /`, HTTP",
+    cairn: p50p99(overHttp),
+    reference: `2 requests; GET /v1/health p50 ${formatMs(ctx.httpFloorMs)}`,
+    target: "p50 ≤ 5 ms",
+    verdict: verdict(median(overHttp) <= 5),
+  });
+
+  // 2: echo hi on one sandbox.
+  const { id } = await client.createSandbox();
+  const echoHttp: number[] = [];
+  const echoLocal: number[] = [];
+  const localId = (await ctx.service.create(SCOPE)).id;
+  for (let i = 0; i < ctx.echoIterations + warmup; i++) {
+    const http = await timed(() => client.exec(id, "echo hi"));
+    if (http.value.stdout !== "hi\n") throw new Error(`echo hi gave ${JSON.stringify(http.value)}`);
+    const local = await timed(() => execScript(ctx.service, SCOPE, localId, { script: "echo hi" }));
+    if (i >= warmup) {
+      echoHttp.push(http.ms);
+      echoLocal.push(local.ms);
+    }
+  }
+  const memFs = new InMemoryFs();
+  const echoMemory: number[] = [];
+  for (let i = 0; i < ctx.echoIterations; i++) {
+    echoMemory.push((await timed(() => inMemoryExec(memFs, "echo hi"))).ms);
+  }
+  ctx.rows.push({
+    id: "2",
+    what: "exec `echo hi`, HTTP",
+    cairn: p50p99(echoHttp),
+    reference: `in-process ${formatMs(median(echoLocal))}, in-mem ${formatMs(median(echoMemory))}, health ${formatMs(ctx.httpFloorMs)}`,
+    target: "—",
+    verdict: "info",
+  });
+}
+
+// ---- 7: many small writes in one script ---------------------------------------
+
+async function loopWrites(ctx: Context): Promise<void> {
+  const script = "for i in $(seq 1000); do echo $i > f$i; done";
+  const cairn: number[] = [];
+  const memory: number[] = [];
+  let loopStats: BackendStats = {};
+  for (let run = 0; run < ctx.loopRuns + 1; run++) {
+    const { id } = await ctx.service.create(SCOPE);
+    await execScript(ctx.service, SCOPE, id, { script: "true" });
+    const { ms, value } = await timed(() =>
+      ctx.instrumented.measure(() => execScript(ctx.service, SCOPE, id, { script })),
+    );
+    if (value.value.exitCode !== 0) throw new Error("loop script failed");
+    const fs = new InMemoryFs();
+    const mem = await timed(() => inMemoryExec(fs, script));
+    if (run > 0) {
+      cairn.push(ms);
+      memory.push(mem.ms);
+    }
+    loopStats = value.stats;
+  }
+  const c = median(cairn);
+  const m = median(memory);
+  ctx.rows.push({
+    id: "7",
+    what: "`for i in $(seq 1000); do echo $i > f$i; done`",
+    cairn: formatMs(c),
+    reference: `in-mem ${formatMs(m)}`,
+    ratio: ratioText(c, m),
+    target: "≤ 1.3× in-mem",
+    verdict: verdict(c <= m * 1.3),
+  });
+  stats(ctx, "7 loop script", loopStats);
+}
+
+// ---- 8: server RSS ----------------------------------------------------------------
+
+async function rss(ctx: Context): Promise<void> {
+  // Sandboxes are created once, here, with content unique to each sandbox.
+  const count = ctx.rssSandboxes;
+  const encoder = new TextEncoder();
+  const filler = "x".repeat(config.rssFileBytes);
+  const ids: string[] = new Array(count);
+  const created = await timed(() =>
+    forEachLimit(
+      Array.from({ length: count }, (_, i) => i),
+      4,
+      async (i) => {
+        const files = Array.from({ length: config.rssFilesPerSandbox }, (_, f) => ({
+          path: `/src/pkg${f % 10}/file${f}.txt`,
+          bytes: encoder.encode(`sandbox ${i} file ${f}\n${filler}`.slice(0, config.rssFileBytes)),
+        }));
+        ids[i] = (await ctx.service.create(HTTP_SCOPE, { files })).id;
+      },
+    ),
+  );
+  note(
+    ctx,
+    `8 created ${count} sandboxes × ${config.rssFilesPerSandbox} files × ${config.rssFileBytes} B in ${formatMs(created.ms)}`,
+  );
+  const budgets: Array<{ label: string; tree: string; content: string }> = [
+    {
+      label: "default budget (256 MiB trees + 256 MiB content)",
+      tree: "default",
+      content: "default",
+    },
+    {
+      label: `small budget (${formatMiB(config.smallBudgetBytes)} + ${formatMiB(config.smallBudgetBytes)})`,
+      tree: String(config.smallBudgetBytes),
+      content: String(config.smallBudgetBytes),
+    },
+  ];
+  for (const budget of budgets) {
+    const child = fork(
+      fileURLToPath(new URL("./rss-server.js", import.meta.url)),
+      [ctx.db.url, budget.tree, budget.content],
+      {
+        execArgv: ["--expose-gc"],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const nextMessage = () =>
+      new Promise<ChildMessage>((resolve, reject) => {
+        child.once("message", (m) => resolve(m as ChildMessage));
+        child.once("exit", (code) => reject(new Error(`rss-server exited (${code})`)));
+      });
+    const send = (m: ParentMessage) => child.send(m);
+    try {
+      const ready = await nextMessage();
+      if (ready.type !== "ready") throw new Error("rss-server did not start");
+      const client = new HttpClient(ready.url, RSS_API_KEY);
+      // Warm the server's code paths on one sandbox before the baseline.
+      await client.exec(ids[0]!, `cat /src/pkg0/file0.txt > /dev/null`);
+      send({ type: "measure" });
+      const before = await nextMessage();
+      const touched = await timed(() =>
+        forEachLimit(ids, 4, async (id) => {
+          const r = await client.exec(id, "cat /src/pkg3/file3.txt");
+          if (r.exitCode !== 0) throw new Error(`cat failed in ${id}: ${r.stderr}`);
+        }),
+      );
+      send({ type: "measure" });
+      const after = await nextMessage();
+      if (before.type !== "memory" || after.type !== "memory") throw new Error("bad rss reply");
+      const mib = (m: MemoryFigures | null) => (m ? formatMiB(m.rss) : "n/a");
+      const settled = (m: ChildMessage & { type: "memory" }) => m.afterGc ?? m.memory;
+      ctx.rows.push({
+        id: "8",
+        what: `server RSS, ${count} sandboxes × ${config.rssFilesPerSandbox} files touched, ${budget.label}`,
+        cairn: `${mib(before.afterGc ?? before.memory)} → ${mib(after.memory)} (after gc ${mib(after.afterGc)})`,
+        reference: `heap ${formatMiB(settled(before).heapUsed)} → ${formatMiB(settled(after).heapUsed)}, external ${formatMiB(settled(before).external)} → ${formatMiB(settled(after).external)} (after gc)`,
+        target: "—",
+        verdict: "info",
+      });
+      note(
+        ctx,
+        `8 ${budget.label}: exec cat in ${count} sandboxes over HTTP took ${formatMs(touched.ms)}`,
+      );
+      send({ type: "stop" });
+      await exited;
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  }
+}
+
+// ---- main -----------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cpus = os.cpus();
+  console.log(
+    `Cairn bench — node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? "?"}), ${os.platform()} ${os.release()}, ${formatMiB(os.totalmem())} RAM`,
+  );
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ");
+  console.log(`load average at start: ${load()}`);
+  const db = await createBenchDatabase();
+  const sql = connect(db.url, { max: 10 });
+  let server: RunningServer | undefined;
+  const cleanup = async () => {
+    await server?.close().catch(() => {});
+    await sql.end({ timeout: 5 }).catch(() => {});
+    await db.drop();
+  };
+  const onSignal = () => {
+    console.error("\ninterrupted: dropping the bench database");
+    cleanup().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await migrate(sql);
+    console.log(`${await serverFacts(sql)}; database ${db.name}`);
+    const instrumented = new InstrumentedBackend(createPostgresBackend({ sql }));
+    const service = new SandboxService({ backend: instrumented.backend });
+
+    const gen = await timed(async () => generateCorpus({ files: config.files }));
+    const corpus = gen.value;
+    console.log(
+      `corpus: ${corpus.files.length} files, ${(corpus.totalBytes / 1e6).toFixed(1)} MB, ${corpus.rarePaths.length} with RARE_xxxx (generated in ${formatMs(gen.ms)})`,
+    );
+    const memBuild = await timed(async () => {
+      const initial: Record<string, Uint8Array> = {};
+      for (const f of corpus.files) initial[f.path] = f.bytes;
+      return new InMemoryFs(initial);
+    });
+
+    const ctx: Context = {
+      sql,
+      db,
+      instrumented,
+      service,
+      corpus,
+      bigId: "",
+      inMemory: memBuild.value,
+      inMemoryBuildMs: memBuild.ms,
+      rows: [],
+      notes: [],
+      iterations: config.iterations,
+      echoIterations: config.echoIterations,
+      corpusRuns: config.warmRuns,
+      loopRuns: config.loopRuns,
+      renameRuns: config.renameRuns,
+      coldRuns: config.coldRuns,
+      rssSandboxes: config.rssSandboxes,
+      httpFloorMs: Number.NaN,
+    };
+
+    const apiKey = "bench-api-key-0123456789abcdef";
+    const httpService = new SandboxService({ backend: instrumented.backend });
+    server = await startServer({
+      app: createApp({ backend: instrumented.backend, service: httpService, apiKey }),
+      port: 0,
+    });
+    const client = new HttpClient(server.url, apiKey);
+
+    const sections: Array<[string, string, () => Promise<void>]> = [
+      ["1", "create + first exec", () => latency(ctx, client)],
+      ["6", "bulk write", () => bulkWrite(ctx, wanted("6"))],
+      ["3", "warm reads", () => warmReads(ctx)],
+      ["4", "cold open", () => coldOpen(ctx)],
+      ["5", "renames", () => renames(ctx)],
+      ["7", "loop writes", () => loopWrites(ctx)],
+      ["8", "server RSS", () => rss(ctx)],
+    ];
+    const needsBig = ["3", "4", "5"].some(wanted);
+    for (const [id, label, run] of sections) {
+      const always = id === "6" && needsBig;
+      const enabled = id === "1" ? wanted("1") || wanted("2") : wanted(id) || always;
+      if (!enabled) continue;
+      const t = await timed(run);
+      console.log(`  section ${id} (${label}) done in ${formatMs(t.ms)}`);
+    }
+
+    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8"];
+    ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    console.log("");
+    console.log(renderTable(ctx.rows));
+    console.log("");
+    console.log("Where the time went (backend calls during the measured run):");
+    for (const n of ctx.notes) console.log(`  - ${n}`);
+    console.log(`\ntotal ${formatMs(performance.now() - started)}; load average at end: ${load()}`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
