@@ -28,17 +28,24 @@ const DESCRIPTIONS: Record<FsErrorCode, string> = {
 
 /**
  * A filesystem error. Its message starts with the code (`ENOENT: ...`) because
- * just-bash recognises errors by that prefix.
+ * just-bash recognises errors by that prefix. It is an expected answer, not a
+ * bug, so it carries no stack trace: scripts probe missing paths constantly and
+ * capturing a stack per probe was the largest cost of a write-heavy loop.
  */
 export class FsError extends Error {
   override readonly name = "FsError";
-  constructor(
-    readonly code: FsErrorCode,
-    readonly syscall: string,
-    readonly path: string,
-    detail?: string,
-  ) {
+  readonly code: FsErrorCode;
+  readonly syscall: string;
+  readonly path: string;
+
+  constructor(code: FsErrorCode, syscall: string, path: string, detail?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${code}: ${detail ?? DESCRIPTIONS[code]}, ${syscall} '${path}'`);
+    Error.stackTraceLimit = limit;
+    this.code = code;
+    this.syscall = syscall;
+    this.path = path;
   }
 
   /** The human-readable part without the code prefix. */

@@ -50,3 +50,19 @@ describe("compareNames", () => {
     expect(compareNames("abc", "abc")).toBe(0);
   });
 });
+
+describe("resolvePath on already-normal paths", () => {
+  it.each(["/", "/a", "/a/b.c", "/a/.hidden", "/a/..b"])("%j is returned as is", (p) => {
+    expect(resolvePath("/x", p)).toBe(p);
+  });
+  it.each([
+    ["/a/", "/a"],
+    ["//a", "/a"],
+    ["/a/./b", "/a/b"],
+    ["/a/../b", "/b"],
+    ["/a/.", "/a"],
+    ["/a/..", "/"],
+  ])("%j still normalizes to %j", (given, want) => {
+    expect(resolvePath("/x", given)).toBe(want);
+  });
+});

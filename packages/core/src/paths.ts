@@ -31,7 +31,8 @@ export function normalizePath(input: string, syscall = "open"): string {
 
 /** Validates one path segment. */
 export function checkName(name: string, syscall: string, path: string): void {
-  if (encoder.encode(name).length > MAX_NAME_BYTES) {
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short names need no encoding.
+  if (name.length * 3 > MAX_NAME_BYTES && encoder.encode(name).length > MAX_NAME_BYTES) {
     throw new FsError("ENAMETOOLONG", syscall, path.slice(0, 64), "file name too long");
   }
 }
@@ -41,6 +42,7 @@ export function checkName(name: string, syscall: string, path: string): void {
  * scripts may use it and it cannot climb above `/`).
  */
 export function resolvePath(base: string, path: string): string {
+  if (isNormalized(path)) return path;
   const joined = path.startsWith("/") ? path : `${base}/${path}`;
   const names: string[] = [];
   for (const name of joined.split("/")) {
@@ -49,6 +51,13 @@ export function resolvePath(base: string, path: string): string {
     else names.push(name);
   }
   return `/${names.join("/")}`;
+}
+
+/** Absolute, no empty, `.` or `..` segments, no trailing slash: already what resolvePath returns. */
+function isNormalized(path: string): boolean {
+  return (
+    path === "/" || (path.startsWith("/") && !path.endsWith("/") && !/\/\.{0,2}(?:\/|$)/.test(path))
+  );
 }
 
 /** Splits a normalized path into its names (`/` → `[]`). */

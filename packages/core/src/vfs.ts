@@ -86,6 +86,17 @@ export class Vfs {
 
   /** Resolves `path`; symlinks in parents are always followed, the last one only when `follow`. */
   resolve(path: string, follow: boolean, syscall = "stat"): Resolved {
+    const found = this.walk(path, follow);
+    if (typeof found === "string") throw new FsError(found, syscall, path);
+    return found;
+  }
+
+  /**
+   * The resolution itself. Misses are return values, not exceptions: scripts
+   * probe for missing paths all the time (`exists`, PATH lookups before every
+   * command), and building an Error with a stack trace per probe dominates them.
+   */
+  private walk(path: string, follow: boolean): Resolved | "ENOENT" | "ENOTDIR" | "ELOOP" {
     const j = this.journal;
     const pending = splitPath(path).reverse();
     const stack: Array<{ ino: number; name: string }> = [];
@@ -95,16 +106,16 @@ export class Vfs {
       const name = pending.pop()!;
       if (name === "." || name === "") continue;
       if (name === "..") {
-        ino = stack.pop() !== undefined ? (stack.at(-1)?.ino ?? ROOT_INO) : ROOT_INO;
+        stack.pop();
+        ino = stack.at(-1)?.ino ?? ROOT_INO;
         continue;
       }
-      const dir = j.inode(ino)!;
-      if (dir.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
+      if (j.inode(ino)!.kind !== "directory") return "ENOTDIR";
       const child = j.children(ino).get(name);
-      if (child === undefined) throw new FsError("ENOENT", syscall, path);
+      if (child === undefined) return "ENOENT";
       const inode = j.inode(child)!;
       if (inode.kind === "symlink" && (pending.length > 0 || follow)) {
-        if (++hops > MAX_SYMLINK_HOPS) throw new FsError("ELOOP", syscall, path);
+        if (++hops > MAX_SYMLINK_HOPS) return "ELOOP";
         const target = inode.target ?? "";
         if (target.startsWith("/")) {
           stack.length = 0;
@@ -142,15 +153,11 @@ export class Vfs {
     };
   }
 
+  /** Like resolve, but a missing path (or a file in the way) is undefined; ELOOP still throws. */
   private tryResolve(path: string, follow: boolean): Resolved | undefined {
-    try {
-      return this.resolve(path, follow);
-    } catch (error) {
-      if (error instanceof FsError && (error.code === "ENOENT" || error.code === "ENOTDIR")) {
-        return undefined;
-      }
-      throw error;
-    }
+    const found = this.walk(path, follow);
+    if (found === "ELOOP") throw new FsError("ELOOP", "stat", path);
+    return typeof found === "string" ? undefined : found;
   }
 
   private statOf(r: Resolved): Stat {
