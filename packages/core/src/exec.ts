@@ -9,6 +9,7 @@ import { latin1Bytes } from "./encoding.js";
 import { VersionConflictError } from "./errors.js";
 import { normalizePath } from "./paths.js";
 import type { SandboxService, Scope } from "./sandbox-service.js";
+import type { Tree } from "./tree.js";
 
 export type CommitMode = "always" | "on_success" | "never";
 
@@ -66,9 +67,13 @@ export async function execScript(
   sandboxId: string,
   input: ExecInput,
 ): Promise<ExecOutcome> {
-  const sandbox = await service.get(scope, sandboxId);
+  // The record (for its env) and the current tree are independent reads: fetch them together.
+  const [sandbox, tree] = await Promise.all([
+    service.get(scope, sandboxId),
+    service.tree(scope, sandboxId),
+  ]);
   const env = { ...sandbox.env, ...input.env };
-  const first = await attempt(service, scope, sandboxId, input, env);
+  const first = await attempt(service, scope, sandboxId, input, env, tree);
   if (first) return first;
   return service.exclusive(scope, sandboxId, async () => {
     for (let i = 1; i < service.maxAttempts; i++) {
@@ -86,9 +91,10 @@ async function attempt(
   sandboxId: string,
   input: ExecInput,
   env: Record<string, string>,
+  current?: Tree,
 ): Promise<ExecOutcome | undefined> {
   const started = performance.now();
-  const tree = await service.tree(scope, sandboxId);
+  const tree = current ?? (await service.tree(scope, sandboxId));
   const vfs = service.open(scope, tree);
   const cwd = normalizePath(input.cwd ?? "/", "chdir");
   vfs.mkdir(cwd, { recursive: true });
