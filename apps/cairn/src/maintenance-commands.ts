@@ -1,6 +1,6 @@
 /** `cairn migrate` and `cairn gc`: maintenance against the same storage `cairn serve` uses. */
 import { parseArgs } from "node:util";
-import { collectGarbage, migrate } from "@cairn/backend-postgres";
+import { collectGarbage, indexPendingText, migrate } from "@cairn/backend-postgres";
 import { chooseStorage, DEFAULT_DATA_DIR, openSql } from "./storage.js";
 
 const STORAGE_HELP = `  --database-url <url>    PostgreSQL (env DATABASE_URL)
@@ -52,7 +52,7 @@ export async function gcCommand(args: string[]): Promise<number> {
   const { values, choice } = storageFrom(args);
   if (values.help) {
     console.log(
-      `Usage: cairn gc [options]\n\nDeletes stored file contents no file refers to any more.\nSafe while servers keep writing.\n\n${STORAGE_HELP}\n  --grace-seconds <n>     Keep contents used within this many seconds (default 3600)`,
+      `Usage: cairn gc [options]\n\nDeletes stored file contents no file refers to any more, and indexes text a\ncrash left unindexed. Safe while servers keep writing.\n\n${STORAGE_HELP}\n  --grace-seconds <n>     Keep contents used within this many seconds (default 3600)`,
     );
     return 0;
   }
@@ -63,6 +63,8 @@ export async function gcCommand(args: string[]): Promise<number> {
     await migrate(db.sql);
     const report = await collectGarbage(db.sql, { graceSeconds: Number(graceText) });
     console.log(`cairn: gc removed ${report.deletedBlobs} blobs (${report.deletedBytes} bytes)`);
+    const indexed = await indexPendingText(db.sql);
+    if (indexed > 0) console.log(`cairn: indexed the text of ${indexed} blobs left pending`);
     return 0;
   } finally {
     await db.close();

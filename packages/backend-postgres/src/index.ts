@@ -5,5 +5,10 @@ export { isConnectionError } from "./connection-errors.js";
 export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.js";
 export { collectGarbage, type GcReport } from "./gc.js";
 export { type MigrationReport, migrate } from "./migrate.js";
-export { createPostgresBackend, type PostgresBackendOptions } from "./postgres-backend.js";
+export {
+  createPostgresBackend,
+  type PostgresBackend,
+  type PostgresBackendOptions,
+} from "./postgres-backend.js";
 export { APP_ROLE, MIGRATIONS } from "./schema.js";
+export { indexPendingText } from "./text-index.js";

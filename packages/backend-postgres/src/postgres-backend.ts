@@ -18,21 +18,28 @@ import {
   type SandboxRecord,
   StorageUnavailableError,
   type TreeData,
-  tryDecodeUtf8,
   VersionConflictError,
 } from "@cairn/core";
 import type { Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
 import { APP_ROLE } from "./schema.js";
+import { indexableText, writeBlobText } from "./text-index.js";
 
 export interface PostgresBackendOptions {
   sql: Sql;
   /** Largest blob whose text is copied into the trigram index (default 1 MiB). */
   maxIndexedTextBytes?: number;
+  /** Failures of background work (text indexing after a commit); default: ignored, left pending. */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 const KIND_CODE: Record<InodeKind, string> = { file: "f", directory: "d", symlink: "l" };
 const CODE_KIND: Record<string, InodeKind> = { f: "file", d: "directory", l: "symlink" };
+
+/** Text waiting to be indexed in the background, at most (characters). */
+const TEXT_QUEUE_MAX_CHARS = 64 << 20;
+
+type IndexableText = { hash: string; body: string };
 
 /** Rows per multi-row INSERT (Postgres allows 65,535 parameters per statement). */
 const BLOB_BATCH = 2000;
@@ -59,6 +66,34 @@ function toRecord(row: SandboxRow): SandboxRecord {
   };
 }
 
+/** How long a transaction body that lost its connection waits for postgres.js to notice. */
+const CONNECTION_LOSS_GRACE_MS = 5_000;
+
+/**
+ * Runs a transaction body for `sql.begin`, except that when the body fails because the
+ * connection died, the body never settles.
+ *
+ * Why: when a body rejects, postgres.js (3.4.9) sends ROLLBACK on the transaction's
+ * connection even if that connection has just closed. On a closed connection the write
+ * throws from a setImmediate (`Cannot read properties of null (reading 'write')`), an
+ * uncaught exception that kills the whole process; if the pool has already reconnected that
+ * connection for another caller, the stray ROLLBACK lands in the other caller's session and
+ * can wedge it (its request hangs). See porsager/postgres#1066, #1154, #1208. `sql.begin`
+ * rejects by itself (CONNECTION_CLOSED) as soon as the pool reports the connection closed,
+ * so holding the body back loses nothing. If the connection has not closed within
+ * CONNECTION_LOSS_GRACE_MS, the error goes through and the ROLLBACK happens as usual.
+ */
+function holdIfConnectionLost<T>(body: () => Promise<T>, finished: () => boolean): Promise<T> {
+  return body().catch((error: unknown) => {
+    if (!isConnectionError(error)) throw error;
+    return new Promise<T>((_, reject) => {
+      setTimeout(() => {
+        if (!finished()) reject(error);
+      }, CONNECTION_LOSS_GRACE_MS).unref();
+    });
+  });
+}
+
 const SANDBOX_COLUMNS =
   "id, tenant_id, name, env, version::float8 AS version, created_at, updated_at";
 
@@ -68,26 +103,56 @@ const SANDBOX_COLUMNS =
  * await migrate(sql);
  * const backend = createPostgresBackend({ sql });
  */
-export function createPostgresBackend(options: PostgresBackendOptions): Backend {
+export interface PostgresBackend extends Backend {
+  /** Resolves when background work (text indexing after commits) has caught up. */
+  idle(): Promise<void>;
+}
+
+export function createPostgresBackend(options: PostgresBackendOptions): PostgresBackend {
   const { sql } = options;
   const maxIndexedTextBytes = options.maxIndexedTextBytes ?? 1 << 20;
 
-  /** One transaction as `cairn_app` for `tenantId`; connection failures become StorageUnavailableError. */
+  /**
+   * One transaction as `cairn_app` for `tenantId`; connection failures become
+   * StorageUnavailableError. `progress.bodyDone` turns true once `fn` has finished, that is
+   * when postgres.js may send COMMIT: before that, a failed transaction cannot have applied.
+   */
   async function inTenant<T>(
     tenantId: string,
     fn: (tx: TransactionSql) => Promise<T>,
     mode = "",
+    progress?: { bodyDone: boolean },
   ): Promise<T> {
+    let finished = false;
     try {
-      return (await sql.begin(mode, async (tx) => {
-        await tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`;
-        return fn(tx);
-      })) as T;
+      const result = (await sql.begin(mode, (tx) =>
+        holdIfConnectionLost(
+          async () => {
+            // Pipelined: the role and tenant go out with the body's first query, one round trip.
+            const setup =
+              tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`.execute();
+            setup.catch(() => {}); // its failure also fails the body's queries; reported there
+            const value = await fn(tx);
+            await setup;
+            if (progress) progress.bodyDone = true;
+            return value;
+          },
+          () => finished,
+        ),
+      )) as T;
+      // postgres.js fetches the array types again on every new connection, and a connection
+      // killed during that fetch rejects a promise nobody handles, which kills the process
+      // (porsager/postgres#1192, #1205, #1223). A query succeeded, so a fetch did: the types
+      // are kept for the whole pool, and new connections need not fetch them again.
+      sql.options.fetch_types = false;
+      return result;
     } catch (error) {
       if (isConnectionError(error)) {
         throw new StorageUnavailableError("database unavailable", "no", { cause: error });
       }
       throw error;
+    } finally {
+      finished = true;
     }
   }
 
@@ -96,29 +161,27 @@ export function createPostgresBackend(options: PostgresBackendOptions): Backend 
     tenantId: string,
     sandboxId: string,
     changes: ChangeSet,
-  ) {
+  ): Promise<IndexableText[]> {
+    const texts: IndexableText[] = [];
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < changes.blobs.length; i += BLOB_BATCH) {
       const batch = changes.blobs.slice(i, i + BLOB_BATCH);
-      const rows = batch.map((b) => ({
-        tenant_id: tenantId,
-        hash: b.hash,
-        size: b.bytes.length,
-        content: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength),
-      }));
-      const texts = batch.flatMap((b) => {
-        if (b.bytes.length > maxIndexedTextBytes || b.bytes.includes(0)) return [];
-        const body = tryDecodeUtf8(b.bytes);
-        return body === undefined ? [] : [{ tenant_id: tenantId, hash: b.hash, body }];
+      const rows = batch.map((b) => {
+        const body = indexableText(b.bytes, maxIndexedTextBytes);
+        if (body !== undefined) texts.push({ hash: b.hash, body });
+        return {
+          tenant_id: tenantId,
+          hash: b.hash,
+          size: b.bytes.length,
+          content: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength),
+          // 'p': text, indexed after the commit; 'n': not text.
+          text_state: body === undefined ? "n" : "p",
+        };
       });
       // Touching last_used_at locks the row, so a concurrent gc cannot delete a blob this commit uses.
       pending.push(
-        tx`INSERT INTO blobs ${tx(rows, "tenant_id", "hash", "size", "content")}
-           ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`.then(() =>
-          texts.length > 0
-            ? tx`INSERT INTO blob_text ${tx(texts, "tenant_id", "hash", "body")} ON CONFLICT DO NOTHING`
-            : undefined,
-        ),
+        tx`INSERT INTO blobs ${tx(rows, "tenant_id", "hash", "size", "content", "text_state")}
+           ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`,
       );
     }
     if (changes.deleteDentries.length > 0) {
@@ -162,18 +225,55 @@ export function createPostgresBackend(options: PostgresBackendOptions): Backend 
         ON CONFLICT (tenant_id, sandbox_id, parent, name) DO UPDATE SET ino = excluded.ino`);
     }
     await Promise.all(writes);
+    return texts;
+  }
+
+  /**
+   * Fills the trigram index for a commit's text blobs after the commit, one batch
+   * at a time. Bounded: past the budget, blobs stay pending for `indexPendingText`.
+   */
+  let indexing: Promise<void> = Promise.resolve();
+  let queuedTextBytes = 0;
+  function indexAfterCommit(tenantId: string, texts: IndexableText[]): void {
+    const bytes = texts.reduce((n, t) => n + t.body.length, 0);
+    if (texts.length === 0 || queuedTextBytes + bytes > TEXT_QUEUE_MAX_CHARS) return;
+    queuedTextBytes += bytes;
+    indexing = indexing
+      .then(async () => {
+        for (let i = 0; i < texts.length; i += BLOB_BATCH) {
+          const batch = texts.slice(i, i + BLOB_BATCH);
+          await inTenant(tenantId, (tx) => writeBlobText(tx, tenantId, batch));
+        }
+      })
+      .catch((error: unknown) => options.onBackgroundError?.(error))
+      .finally(() => {
+        queuedTextBytes -= bytes;
+      });
   }
 
   return {
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
-      return inTenant(sandbox.tenantId, async (tx) => {
-        const [row] = await tx<SandboxRow[]>`
-          INSERT INTO sandboxes (tenant_id, id, name, env, version)
-          VALUES (${sandbox.tenantId}, ${sandbox.id}, ${sandbox.name}, ${tx.json(sandbox.env)}, 1)
-          RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
-        await applyChanges(tx, sandbox.tenantId, sandbox.id, initial);
-        return toRecord(row!);
-      });
+      const progress = { bodyDone: false };
+      try {
+        const { record, texts } = await inTenant(
+          sandbox.tenantId,
+          async (tx) => {
+            const [row] = await tx<SandboxRow[]>`
+              INSERT INTO sandboxes (tenant_id, id, name, env, version)
+              VALUES (${sandbox.tenantId}, ${sandbox.id}, ${sandbox.name}, ${tx.json(sandbox.env)}, 1)
+              RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
+            const texts = await applyChanges(tx, sandbox.tenantId, sandbox.id, initial);
+            return { record: toRecord(row!), texts };
+          },
+          "",
+          progress,
+        );
+        indexAfterCommit(sandbox.tenantId, texts);
+        return record;
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError) || !progress.bodyDone) throw error;
+        return confirmCreate(sandbox, error);
+      }
     },
 
     async getSandbox(tenantId, id) {
@@ -273,31 +373,70 @@ export function createPostgresBackend(options: PostgresBackendOptions): Backend 
 
     async commit(tenantId, id, changes) {
       const token = randomUUID();
+      const progress = { bodyDone: false };
       try {
-        return await inTenant(tenantId, async (tx) => {
-          const [row] = await tx<Array<{ version: number }>>`
-            UPDATE sandboxes SET version = version + 1, updated_at = now(), last_commit = ${token}
-            WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion}
-            RETURNING version::float8 AS version`;
-          if (!row) {
-            const [exists] =
-              await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
-            if (!exists) throw new SandboxNotFoundError(id);
-            throw new VersionConflictError(id, changes.baseVersion);
-          }
-          await applyChanges(tx, tenantId, id, changes);
-          return { version: row.version };
-        });
+        const { version, texts } = await inTenant(
+          tenantId,
+          async (tx) => {
+            const [row] = await tx<Array<{ version: number }>>`
+              UPDATE sandboxes SET version = version + 1, updated_at = now(), last_commit = ${token}
+              WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion}
+              RETURNING version::float8 AS version`;
+            if (!row) {
+              const [exists] =
+                await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+              if (!exists) throw new SandboxNotFoundError(id);
+              throw new VersionConflictError(id, changes.baseVersion);
+            }
+            const texts = await applyChanges(tx, tenantId, id, changes);
+            return { version: row.version, texts };
+          },
+          "",
+          progress,
+        );
+        indexAfterCommit(tenantId, texts);
+        return { version };
       } catch (error) {
-        if (!(error instanceof StorageUnavailableError)) throw error;
+        // Before the body finished, COMMIT was never sent: nothing was applied, say so.
+        if (!(error instanceof StorageUnavailableError) || !progress.bodyDone) throw error;
         return confirmCommit(tenantId, id, token, changes.baseVersion, error);
       }
     },
 
+    async idle() {
+      await indexing;
+    },
+
     async close() {
+      await indexing;
       await sql.end({ timeout: 5 });
     },
   };
+
+  /**
+   * The connection failed while COMMIT may have been in flight. The sandbox id is new and
+   * random, so if a sandbox with it exists, this create was applied: answer with it.
+   */
+  async function confirmCreate(
+    sandbox: NewSandbox,
+    failure: StorageUnavailableError,
+  ): Promise<SandboxRecord> {
+    let row: SandboxRow | undefined;
+    try {
+      row = await inTenant(sandbox.tenantId, async (tx) => {
+        const [r] = await tx<SandboxRow[]>`
+          SELECT ${tx.unsafe(SANDBOX_COLUMNS)} FROM sandboxes
+          WHERE tenant_id = ${sandbox.tenantId} AND id = ${sandbox.id}`;
+        return r;
+      });
+    } catch {
+      throw new StorageUnavailableError("database failed while creating the sandbox", "unknown", {
+        cause: failure,
+      });
+    }
+    if (row) return toRecord(row);
+    throw failure;
+  }
 
   /**
    * The connection failed mid-commit: the COMMIT may have been applied. Ask the

@@ -129,4 +129,23 @@ EXCEPTION WHEN others THEN
 END $$;
 `,
   },
+  {
+    id: 3,
+    name: "text indexing off the commit path; lz4 content",
+    sql: `
+-- 'p' text waiting for the trigram index, 'i' indexed, 'n' not text (binary or too large).
+-- Commits only mark blobs; the index is filled after the commit, so a bulk write does not
+-- pay for trigram extraction inside its transaction. Search treats 'p' blobs as candidates.
+ALTER TABLE blobs ADD COLUMN text_state "char" NOT NULL DEFAULT 'p' CHECK (text_state IN ('p', 'i', 'n'));
+UPDATE blobs b SET text_state = CASE WHEN EXISTS (
+  SELECT 1 FROM blob_text t WHERE t.tenant_id = b.tenant_id AND t.hash = b.hash) THEN 'i' ELSE 'n' END;
+CREATE INDEX blobs_text_pending ON blobs (tenant_id) WHERE text_state = 'p';
+DO $$
+BEGIN
+  ALTER TABLE blobs ALTER COLUMN content SET COMPRESSION lz4;
+EXCEPTION WHEN others THEN
+  RAISE NOTICE 'lz4 unavailable (%); blob content keeps the default compression', SQLERRM;
+END $$;
+`,
+  },
 ];
