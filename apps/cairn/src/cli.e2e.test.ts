@@ -2,43 +2,19 @@
  * End to end: the real `cairn serve` process, and the conformance CLI run
  * against it over HTTP, as a user or another implementation's CI would.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, exitOf, run, stopProcess, waitForStdout } from "./test-process.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CLI = join(here, "..", "dist", "cli.js");
 const CONFORMANCE_CLI = join(
   dirname(fileURLToPath(import.meta.resolve("@cairn/conformance"))),
   "cli.js",
 );
 const KEY = "e2e-key-0123456789abcdef";
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [command, ...args], {
-    env: { ...process.env, CAIRN_API_KEY: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  return { child, output: () => ({ stdout, stderr }) };
-}
-
-async function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = await once(child, "exit");
-  return code as number | null;
-}
 
 describe("cairn serve (process)", () => {
   it("refuses to start without an API key", async () => {
@@ -54,24 +30,11 @@ describe("cairn serve (process)", () => {
 
     beforeAll(async () => {
       server = run(CLI, ["serve", "--port", "0", "--data-dir", dataDir], { CAIRN_API_KEY: KEY });
-      url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)),
-          15_000,
-        );
-        server.child.stdout?.on("data", () => {
-          const match = /listening on (http:\/\/\S+)/.exec(server.output().stdout);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        });
-      });
+      url = (await waitForStdout(server, /listening on (http:\/\/\S+)/))[1]!;
     });
 
     afterAll(async () => {
-      server.child.kill("SIGTERM");
-      await exitOf(server.child);
+      await stopProcess(server.child, "SIGTERM");
       rmSync(dataDir, { recursive: true, force: true });
     });
 
