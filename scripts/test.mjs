@@ -28,6 +28,8 @@ const checks = [
       "check:generated",
       "test",
       "--continue",
+      // Two cores: suites that start servers and Postgres clusters should not fight for them.
+      "--concurrency=2",
     ],
   ],
 ];

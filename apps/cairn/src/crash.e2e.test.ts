@@ -106,7 +106,19 @@ async function killDuringBulkWrite(h: Harness, way: Way, killPoint: KillPoint): 
       await lockConn`BEGIN`;
       await lockConn`LOCK TABLE dentries IN SHARE MODE`;
     }
-    if (killPoint === "after-commit") await h.holdCommits(true);
+    if (killPoint === "after-commit") {
+      // Text indexing runs after each commit, in its own transaction: let the seed file's
+      // finish first, so the COMMIT found waiting below is this request's and no other.
+      if (existing) {
+        await waitFor("the seed file's text indexing to finish", async () => {
+          const [pending] = await h.admin<Array<{ n: number }>>`
+            SELECT count(*)::int AS n FROM blobs b JOIN inodes i ON i.tenant_id = b.tenant_id AND i.blob = b.hash
+            WHERE i.sandbox_id = ${existing.id} AND b.text_state = 'p'`;
+          return pending?.n === 0 ? true : undefined;
+        });
+      }
+      await h.holdCommits(true);
+    }
 
     const sent = performance.now();
     const request =
