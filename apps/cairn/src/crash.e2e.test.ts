@@ -278,12 +278,7 @@ describe.skipIf(noCluster !== undefined)(
 
     beforeAll(async () => {
       cluster = await PrivateCluster.create();
-      const bootstrap = adminPool(cluster.url(), 1);
-      try {
-        await bootstrap`CREATE DATABASE cairn`;
-      } finally {
-        await bootstrap.end();
-      }
+      await cluster.createDatabase("cairn");
       harness = new Harness(adminPool(cluster.url("cairn"), 3), cluster.url("cairn"));
     }, 120_000);
 

@@ -59,12 +59,7 @@ describe.skipIf(unavailable !== undefined)(
 
     beforeAll(async () => {
       cluster = await PrivateCluster.create();
-      const bootstrap = adminPool(cluster.url(), 1);
-      try {
-        await bootstrap`CREATE DATABASE cairn`;
-      } finally {
-        await bootstrap.end();
-      }
+      await cluster.createDatabase("cairn");
       admin = adminPool(cluster.url("cairn"), 2);
       server = await startCairn({ apiKey: KEY, databaseUrl: cluster.url("cairn") });
       server.child.once("exit", (code, signal) => {

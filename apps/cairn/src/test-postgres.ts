@@ -229,6 +229,17 @@ export class PrivateCluster {
   }
 
   /** A URL for `database` as the superuser `postgres`. */
+  /** Creates `name` on this cluster and returns its URL. */
+  async createDatabase(name: string): Promise<string> {
+    const bootstrap = adminPool(this.url(), 1);
+    try {
+      await bootstrap.unsafe(`CREATE DATABASE ${name}`);
+    } finally {
+      await bootstrap.end();
+    }
+    return this.url(name);
+  }
+
   url(database = "postgres"): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }

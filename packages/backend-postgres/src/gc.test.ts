@@ -1,41 +1,37 @@
 /** `collectGarbage` frees unreferenced content and loses nothing while writers keep committing. */
 import { SandboxService } from "@cairn/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { collectGarbage } from "./gc.js";
 import { createPostgresBackend } from "./postgres-backend.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { useTestDatabase } from "./test-database.js";
 
 const scope = { tenantId: "t" };
 const enc = (s: string) => new TextEncoder().encode(s);
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db?.drop());
+const database = useTestDatabase();
 
 describe("collectGarbage", () => {
   it("deletes blobs nothing references and keeps the rest", async () => {
-    const service = new SandboxService({ backend: createPostgresBackend({ sql: db.sql }) });
+    const service = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     const sb = await service.create(scope, { files: [{ path: "/keep", bytes: enc("keep me") }] });
     await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/tmp", enc("garbage soon")));
     await service.mutate(scope, sb.id, (vfs) => vfs.rm("/tmp"));
-    const report = await collectGarbage(db.sql, { graceSeconds: 0 });
+    const report = await collectGarbage(database().sql, { graceSeconds: 0 });
     expect(report.deletedBlobs).toBeGreaterThanOrEqual(1);
-    const fresh = new SandboxService({ backend: createPostgresBackend({ sql: db.sql }) });
+    const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/keep"));
     expect(new TextDecoder().decode(value)).toBe("keep me");
   });
 
   it("never deletes a blob an in-flight commit is re-using (deterministic interleaving)", async () => {
-    const backend = createPostgresBackend({ sql: db.sql });
+    const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });
     const sb = await service.create(scope);
     // Make X garbage: written, then its only file removed.
     await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/x", enc("recurring content")));
     const { value: hash } = await service.read(scope, sb.id, (vfs) => vfs.stat("/x").blob!);
     await service.mutate(scope, sb.id, (vfs) => vfs.rm("/x"));
-    await db.sql`UPDATE blobs SET last_used_at = now() - interval '1 day' WHERE hash = ${hash}`;
+    await database()
+      .sql`UPDATE blobs SET last_used_at = now() - interval '1 day' WHERE hash = ${hash}`;
 
     // A commit re-writing the same content: its blob upsert runs, then it pauses before COMMIT.
     let release!: () => void;
@@ -46,7 +42,7 @@ describe("collectGarbage", () => {
     const upsertDone = new Promise<void>((r) => {
       upserted = r;
     });
-    const commit = db.sql.begin(async (tx) => {
+    const commit = database().sql.begin(async (tx) => {
       await tx`INSERT INTO blobs (tenant_id, hash, size, content) VALUES ('t', ${hash}, 17, ${Buffer.from("recurring content")})
                ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`;
       upserted();
@@ -56,24 +52,24 @@ describe("collectGarbage", () => {
       await tx`INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino) VALUES ('t', ${sb.id}, 1, 'again', 999)`;
     });
     await upsertDone;
-    const gc = collectGarbage(db.sql, { graceSeconds: 0 });
+    const gc = collectGarbage(database().sql, { graceSeconds: 0 });
     await new Promise((r) => setTimeout(r, 200));
     release();
     await commit;
     await gc;
-    const [row] = await db.sql`SELECT count(*)::int AS n FROM blobs WHERE hash = ${hash}`;
+    const [row] = await database().sql`SELECT count(*)::int AS n FROM blobs WHERE hash = ${hash}`;
     expect(row?.n).toBe(1);
   });
 
   it("loses nothing when it runs (with no grace period) during concurrent writes", async () => {
-    const service = new SandboxService({ backend: createPostgresBackend({ sql: db.sql }) });
+    const service = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     const sandboxes = await Promise.all([0, 1, 2].map(() => service.create(scope)));
     let writing = true;
     let gcRuns = 0;
     let deleted = 0;
     const gcLoop = (async () => {
       while (writing) {
-        deleted += (await collectGarbage(db.sql, { graceSeconds: 0 })).deletedBlobs;
+        deleted += (await collectGarbage(database().sql, { graceSeconds: 0 })).deletedBlobs;
         gcRuns++;
       }
     })();
@@ -94,12 +90,12 @@ describe("collectGarbage", () => {
     );
     writing = false;
     await gcLoop;
-    deleted += (await collectGarbage(db.sql, { graceSeconds: 0 })).deletedBlobs;
+    deleted += (await collectGarbage(database().sql, { graceSeconds: 0 })).deletedBlobs;
     expect(gcRuns).toBeGreaterThan(1);
     expect(deleted).toBeGreaterThan(0);
 
     // Every file's content must still be loadable from the database (fresh caches).
-    const fresh = new SandboxService({ backend: createPostgresBackend({ sql: db.sql }) });
+    const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     for (const sb of sandboxes) {
       const { value } = await fresh.read(scope, sb.id, async (vfs) => {
         const out: Record<string, string> = {};
@@ -110,7 +106,7 @@ describe("collectGarbage", () => {
       });
       for (let f = 0; f < 5; f++) expect(value[`f${f}`]).toBe(expected.get(`${sb.id}/f${f}`));
     }
-    const [orphans] = await db.sql`
+    const [orphans] = await database().sql`
       SELECT count(*)::int AS n FROM inodes i
       WHERE i.blob IS NOT NULL AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.tenant_id = i.tenant_id AND b.hash = i.blob)`;
     expect(orphans?.n).toBe(0);

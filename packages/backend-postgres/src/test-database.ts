@@ -1,8 +1,15 @@
 /** Test support: a fresh database per suite on the machine's Postgres, dropped afterwards. */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Backend } from "@cairn/core";
 import postgres, { type Sql } from "postgres";
+import { afterAll, beforeAll } from "vitest";
 import { connect } from "./connect.js";
+import { startEmbeddedPostgres } from "./embedded.js";
 import { migrate } from "./migrate.js";
+import { createPostgresBackend } from "./postgres-backend.js";
 
 export const ADMIN_URL =
   process.env.CAIRN_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -38,6 +45,35 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
       const admin2 = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
       await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin2.end();
+    },
+  };
+}
+
+/** A fresh test database for the suite in which this is called (created before, dropped after). */
+export function useTestDatabase(): () => TestDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+  return () => {
+    if (!db) throw new Error("the test database exists only inside tests");
+    return db;
+  };
+}
+
+/** A migrated backend on embedded PGlite in a temp dir; close() removes everything. */
+export async function createPgliteTestBackend(): Promise<Backend> {
+  const dataDir = mkdtempSync(join(tmpdir(), "cairn-pglite-"));
+  const pg = await startEmbeddedPostgres({ dataDir });
+  const sql = connect(pg.url, { max: 1 });
+  await migrate(sql);
+  return {
+    ...createPostgresBackend({ sql }),
+    close: async () => {
+      await sql.end({ timeout: 5 });
+      await pg.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
