@@ -166,23 +166,23 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < changes.blobs.length; i += BLOB_BATCH) {
       const batch = changes.blobs.slice(i, i + BLOB_BATCH);
-      const rows = batch.map((b) => {
+      const states = batch.map((b) => {
         const body = indexableText(b.bytes, maxIndexedTextBytes);
         if (body !== undefined) texts.push({ hash: b.hash, body });
-        return {
-          tenant_id: tenantId,
-          hash: b.hash,
-          size: b.bytes.length,
-          content: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength),
-          // 'p': text, indexed after the commit; 'n': not text.
-          text_state: body === undefined ? "n" : "p",
-        };
+        // 'p': text, indexed after the commit; 'n': not text.
+        return body === undefined ? "n" : "p";
       });
+      // One statement shape whatever the batch size (arrays, not a VALUES list), so it is
+      // prepared once; content travels as base64, which the server decodes.
       // Touching last_used_at locks the row, so a concurrent gc cannot delete a blob this commit uses.
-      pending.push(
-        tx`INSERT INTO blobs ${tx(rows, "tenant_id", "hash", "size", "content", "text_state")}
-           ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`,
-      );
+      pending.push(tx`
+        INSERT INTO blobs (tenant_id, hash, size, content, text_state)
+        SELECT ${tenantId}, x.hash, x.size, decode(x.content, 'base64'), x.state FROM unnest(
+          ${tx.array(batch.map((b) => b.hash))}::text[],
+          ${tx.array(batch.map((b) => b.bytes.length))}::bigint[],
+          ${tx.array(batch.map((b) => Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength).toString("base64")))}::text[],
+          ${tx.array(states)}::"char"[]) AS x(hash, size, content, state)
+        ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`);
     }
     if (changes.deleteDentries.length > 0) {
       pending.push(tx`

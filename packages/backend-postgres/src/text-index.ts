@@ -31,12 +31,11 @@ export async function writeBlobText(
   texts: Array<{ hash: string; body: string }>,
 ): Promise<void> {
   if (texts.length === 0) return;
-  await tx`INSERT INTO blob_text ${tx(
-    texts.map((t) => ({ tenant_id: tenantId, hash: t.hash, body: t.body })),
-    "tenant_id",
-    "hash",
-    "body",
-  )} ON CONFLICT DO NOTHING`;
+  // Arrays rather than a VALUES list: one statement shape, prepared once per connection.
+  await tx`INSERT INTO blob_text (tenant_id, hash, body)
+           SELECT ${tenantId}, x.hash, x.body
+           FROM unnest(${tx.array(texts.map((t) => t.hash))}::text[], ${tx.array(texts.map((t) => t.body))}::text[]) AS x(hash, body)
+           ON CONFLICT DO NOTHING`;
   await tx`UPDATE blobs SET text_state = 'i'
            WHERE tenant_id = ${tenantId} AND hash = ANY(${tx.array(texts.map((t) => t.hash))}::text[])
              AND text_state = 'p'`;
