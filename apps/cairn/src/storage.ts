@@ -3,10 +3,10 @@ import { resolve } from "node:path";
 import { createMemoryBackend } from "@cairn/backend-memory";
 import {
   connect,
+  connectEmbedded,
   createPostgresBackend,
   type MigrationReport,
   migrate,
-  startEmbeddedPostgres,
 } from "@cairn/backend-postgres";
 import type { Backend } from "@cairn/core";
 import type { Sql } from "postgres";
@@ -49,17 +49,8 @@ export async function openSql(choice: Exclude<StorageChoice, { kind: "memory" }>
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  const pg = await startEmbeddedPostgres({ dataDir: choice.dataDir });
-  // PGlite is one session: one connection, requests queue on it.
-  const sql = connect(pg.url, { max: 1 });
-  return {
-    sql,
-    description: `embedded PGlite in ${choice.dataDir} (persistent)`,
-    close: async () => {
-      await sql.end({ timeout: 5 });
-      await pg.close();
-    },
-  };
+  const embedded = await connectEmbedded({ dataDir: choice.dataDir });
+  return { ...embedded, description: `embedded PGlite in ${choice.dataDir} (persistent)` };
 }
 
 /** Opens storage and runs pending migrations (under an advisory lock). */

@@ -6,6 +6,8 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { Sql } from "postgres";
+import { connect } from "./connect.js";
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for postgres.js (use a pool of one: PGlite is single-session). */
@@ -33,6 +35,27 @@ export async function startEmbeddedPostgres(options: {
     async close() {
       await server.stop();
       await db.close();
+    },
+  };
+}
+
+/**
+ * Embedded Postgres with its postgres.js pool: one connection, since PGlite is a
+ * single session (requests queue on it). `close()` ends the pool, then PGlite.
+ *
+ * @example
+ * const { sql, close } = await connectEmbedded({ dataDir: ".cairn-data" });
+ */
+export async function connectEmbedded(options: {
+  dataDir: string;
+}): Promise<{ sql: Sql; close(): Promise<void> }> {
+  const pg = await startEmbeddedPostgres(options);
+  const sql = connect(pg.url, { max: 1 });
+  return {
+    sql,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await pg.close();
     },
   };
 }

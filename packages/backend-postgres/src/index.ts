@@ -2,7 +2,7 @@
 
 export { type ConnectOptions, connect } from "./connect.js";
 export { isConnectionError } from "./connection-errors.js";
-export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.js";
+export { connectEmbedded, type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.js";
 export { collectGarbage, type GcReport } from "./gc.js";
 export { type MigrationReport, migrate } from "./migrate.js";
 export {

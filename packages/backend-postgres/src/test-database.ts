@@ -7,7 +7,7 @@ import type { Backend } from "@cairn/core";
 import postgres, { type Sql } from "postgres";
 import { afterAll, beforeAll } from "vitest";
 import { connect } from "./connect.js";
-import { startEmbeddedPostgres } from "./embedded.js";
+import { connectEmbedded } from "./embedded.js";
 import { migrate } from "./migrate.js";
 import { createPostgresBackend } from "./postgres-backend.js";
 
@@ -65,14 +65,12 @@ export function useTestDatabase(): () => TestDatabase {
 /** A migrated backend on embedded PGlite in a temp dir; close() removes everything. */
 export async function createPgliteTestBackend(): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), "cairn-pglite-"));
-  const pg = await startEmbeddedPostgres({ dataDir });
-  const sql = connect(pg.url, { max: 1 });
-  await migrate(sql);
+  const embedded = await connectEmbedded({ dataDir });
+  await migrate(embedded.sql);
   return {
-    ...createPostgresBackend({ sql }),
+    ...createPostgresBackend({ sql: embedded.sql }),
     close: async () => {
-      await sql.end({ timeout: 5 });
-      await pg.close();
+      await embedded.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -77,17 +77,6 @@ export class SandboxNotFoundError extends Error {
   }
 }
 
-/** A limit was hit; nothing was applied. */
-export class LimitExceededError extends Error {
-  override readonly name = "LimitExceededError";
-  constructor(
-    readonly limit: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** An argument the backend cannot use (e.g. a malformed cursor); nothing was done. */
 export class InvalidArgumentError extends Error {
   override readonly name = "InvalidArgumentError";

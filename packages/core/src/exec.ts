@@ -5,7 +5,7 @@
  */
 import { Bash } from "just-bash";
 import { CairnBashFs } from "./bash-fs.js";
-import { latin1Bytes } from "./encoding.js";
+import { encodeText, latin1Bytes } from "./encoding.js";
 import { VersionConflictError } from "./errors.js";
 import { normalizePath } from "./paths.js";
 import type { SandboxService, Scope } from "./sandbox-service.js";
@@ -134,8 +134,9 @@ async function attempt(
   if (input.signal?.aborted) throw new ExecAbortedError();
   if (timedOut || performance.now() - started >= timeoutMs) throw new ExecTimeoutError(timeoutMs);
 
-  const stdout = result.stdoutKind === "bytes" ? latin1Bytes(result.stdout) : utf8(result.stdout);
-  const stderr = utf8(result.stderr);
+  const stdout =
+    result.stdoutKind === "bytes" ? latin1Bytes(result.stdout) : encodeText(result.stdout);
+  const stderr = encodeText(result.stderr);
   const finish = (status: ExecOutcome["commit"]["status"], version: number): ExecOutcome => ({
     exitCode: result.exitCode,
     stdout,
@@ -155,9 +156,4 @@ async function attempt(
     if (error instanceof VersionConflictError) return undefined;
     throw error;
   }
-}
-
-const encoder = new TextEncoder();
-function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
 }

@@ -16,7 +16,6 @@ export class Journal {
   private readonly links = new Map<number, number>();
   private readonly blobs = new Map<string, Uint8Array>();
   private nextIno: number;
-  private blobBytes = 0;
 
   constructor(readonly base: Tree) {
     this.nextIno = base.maxIno + 1;
@@ -25,16 +24,6 @@ export class Journal {
   /** True once anything was written. */
   get changed(): boolean {
     return this.inodes.size > 0 || this.dirs.size > 0;
-  }
-
-  /** Bytes of new content held by the journal. */
-  get pendingBlobBytes(): number {
-    return this.blobBytes;
-  }
-
-  /** Number of inodes created, changed or deleted so far. */
-  get pendingInodes(): number {
-    return this.inodes.size;
   }
 
   inode(ino: number): InodeRecord | undefined {
@@ -66,10 +55,7 @@ export class Journal {
 
   putBlob(bytes: Uint8Array): string {
     const hash = sha256(bytes);
-    if (!this.blobs.has(hash)) {
-      this.blobs.set(hash, bytes);
-      this.blobBytes += bytes.length;
-    }
+    if (!this.blobs.has(hash)) this.blobs.set(hash, bytes);
     return hash;
   }
 
@@ -124,10 +110,8 @@ export class Journal {
     for (const [parent, children] of this.dirs) {
       const before = this.base.children(parent);
       const parentGone = this.inodes.get(parent) === null;
-      for (const [name, ino] of before) {
-        if (parentGone || children.get(name) !== ino) {
-          if (!children.has(name) || parentGone) deleteDentries.push({ parent, name });
-        }
+      for (const name of before.keys()) {
+        if (parentGone || !children.has(name)) deleteDentries.push({ parent, name });
       }
       if (parentGone) continue;
       for (const [name, ino] of children) {

@@ -3,10 +3,6 @@
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
 
-  isLocked(key: string): boolean {
-    return this.tails.has(key);
-  }
-
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;

@@ -41,8 +41,4 @@ export class ByteBudgetLru<K, V> {
     this.entries.delete(key);
     this.used -= entry.bytes;
   }
-
-  get bytes(): number {
-    return this.used;
-  }
 }

@@ -48,10 +48,6 @@ export class Tree {
     return ino === ROOT_INO ? 1 : (this.links.get(ino) ?? 0);
   }
 
-  get inodeCount(): number {
-    return this.inodes.size;
-  }
-
   /** Rough heap footprint, for cache budgets (~330 B per inode measured by apps/bench). */
   approxBytes(): number {
     return this.inodes.size * 330;
@@ -75,7 +71,6 @@ export class Tree {
     };
     for (const ino of changes.deleteInodes) {
       inodes.delete(ino);
-      dirs.delete(ino);
       links.delete(ino);
     }
     for (const inode of changes.upsertInodes) {
@@ -96,6 +91,7 @@ export class Tree {
       children.set(d.name, d.ino);
       links.set(d.ino, (links.get(d.ino) ?? 0) + 1);
     }
+    // After the dentry loops, which may have touched a deleted directory's entries.
     for (const ino of changes.deleteInodes) dirs.delete(ino);
     return new Tree(version, inodes, dirs, links, maxIno);
   }

@@ -6,7 +6,7 @@
 import { type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
-import { checkName, compareNames, joinPath, resolvePath, splitPath } from "./paths.js";
+import { checkName, compareNames, dirname, joinPath, resolvePath, splitPath } from "./paths.js";
 
 const MAX_SYMLINK_HOPS = 40;
 export const DEFAULT_FILE_MODE = 0o644;
@@ -266,7 +266,7 @@ export class Vfs {
     }
     const dangling = this.danglingSymlinkTarget(path);
     if (dangling !== undefined) return this.writeFile(dangling, bytes, options);
-    this.ensureDirectory(parentOf(path), "open", path);
+    this.ensureDirectory(dirname(path), "open", path);
     const slot = this.slot(path, "open");
     const inode: InodeRecord = {
       ino: this.journal.allocateIno(),
@@ -298,7 +298,7 @@ export class Vfs {
   private danglingSymlinkTarget(path: string): string | undefined {
     const link = this.tryResolve(path, false);
     if (link?.inode.kind !== "symlink") return undefined;
-    const target = resolvePath(parentOf(link.path), link.inode.target ?? "");
+    const target = resolvePath(dirname(link.path), link.inode.target ?? "");
     return target === path ? undefined : target;
   }
 
@@ -311,6 +311,7 @@ export class Vfs {
       if (!existing) this.ensureDirectory(path, "mkdir", path, options.mode);
       return;
     }
+    if (path === "/") throw new FsError("EEXIST", "mkdir", path);
     const slot = this.slot(path, "mkdir");
     if (slot.existing !== undefined) throw new FsError("EEXIST", "mkdir", path);
     const inode: InodeRecord = {
@@ -501,9 +502,4 @@ export class Vfs {
     const inode = this.journal.inode(dirIno);
     if (inode) this.journal.putInode({ ...inode, mtimeMs: this.now() });
   }
-}
-
-function parentOf(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? "/" : path.slice(0, i);
 }

@@ -5,7 +5,6 @@ import {
   FsError,
   type FsErrorCode,
   InvalidArgumentError,
-  LimitExceededError,
   SandboxNotFoundError,
   StorageUnavailableError,
   VersionConflictError,
@@ -88,9 +87,6 @@ export function toProblemError(error: unknown): ProblemError {
   }
   if (error instanceof InvalidArgumentError) {
     return new ProblemError(400, "invalid_request", error.message);
-  }
-  if (error instanceof LimitExceededError) {
-    return new ProblemError(413, "payload_too_large", error.message);
   }
   return new ProblemError(
     500,

@@ -1,5 +1,5 @@
 /** File content: readFile (bytes, ETag, Range), writeFile (If-Match / If-None-Match), deleteFile. */
-import { FsError, type Stat } from "@cairn/core";
+import type { Stat } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
@@ -15,9 +15,8 @@ export function fileRoutes() {
         c.var.scope,
         c.req.param("sandboxId"),
         async (vfs) => {
-          const stat = vfs.stat(path, true);
-          if (stat.kind === "directory") throw new FsError("EISDIR", "read", path);
-          return { stat, bytes: await vfs.readFile(path) };
+          // readFile refuses a directory (EISDIR); stat gives the ETag.
+          return { stat: vfs.stat(path, true), bytes: await vfs.readFile(path) };
         },
       );
       const etag = etagOf(value.stat);

@@ -1,13 +1,12 @@
 /** Tree operations: statFile, listDirectory, makeDirectory, moveFile, copyFile. */
-import { compareNames, FsError, normalizePath } from "@cairn/core";
+import { compareNames, normalizePath } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
+import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { AppEnv } from "../env.js";
-import { ProblemError } from "../problem.js";
 import { boolParam, intParam, pathParam, stringParam } from "../query.js";
 import { entryJson, statJson } from "../representation.js";
 import { readJson } from "../validation.js";
-import { decodeCursor, encodeCursor } from "./sandboxes.js";
 
 export function fsRoutes() {
   return new Hono<AppEnv>()
@@ -43,7 +42,6 @@ export function fsRoutes() {
     .post("/v1/sandboxes/:sandboxId/fs/mkdir", async (c) => {
       const input = c.var.validator.check("MakeDirectoryRequest", await readJson(c));
       const path = normalizePath(input.path, "mkdir");
-      if (path === "/" && !input.parents) throw new FsError("EEXIST", "mkdir", path);
       const outcome = await c.var.service.mutate(c.var.scope, c.req.param("sandboxId"), (vfs) =>
         vfs.mkdir(path, { recursive: input.parents ?? false }),
       );
@@ -53,7 +51,6 @@ export function fsRoutes() {
       const input = c.var.validator.check("MoveRequest", await readJson(c));
       const from = normalizePath(input.from, "rename");
       const to = normalizePath(input.to, "rename");
-      rejectRoot(from, to, "rename");
       const outcome = await c.var.service.mutate(c.var.scope, c.req.param("sandboxId"), (vfs) =>
         vfs.rename(from, to, { overwrite: input.overwrite ?? false }),
       );
@@ -63,18 +60,9 @@ export function fsRoutes() {
       const input = c.var.validator.check("CopyRequest", await readJson(c));
       const from = normalizePath(input.from, "copyfile");
       const to = normalizePath(input.to, "copyfile");
-      rejectRoot(from, to, "copyfile");
       const outcome = await c.var.service.mutate(c.var.scope, c.req.param("sandboxId"), (vfs) =>
         vfs.copy(from, to, { recursive: true, overwrite: input.overwrite ?? false }),
       );
       return c.json<Schemas["MutationResult"]>({ version: outcome.version });
     });
-}
-
-function rejectRoot(from: string, to: string, syscall: string): void {
-  if (from === "/" || to === "/") {
-    throw new ProblemError(400, "EINVAL", `${syscall} of or onto the root is not allowed`, {
-      path: from === "/" ? from : to,
-    });
-  }
 }

@@ -2,6 +2,7 @@
 import { encodeText } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
+import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
 import { intParam, parseMode, stringParam } from "../query.js";
@@ -48,24 +49,6 @@ export function sandboxRoutes() {
       await c.var.service.delete(c.var.scope, c.req.param("sandboxId"));
       return c.body(null, 204);
     });
-}
-
-/** Cursors are opaque to clients: the backend's position, base64url-wrapped. */
-export function encodeCursor(position: string): string {
-  return Buffer.from(position, "utf8").toString("base64url");
-}
-
-/** The position in a cursor this server made; anything else is a 400. */
-export function decodeCursor(cursor: string): string {
-  const position = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor) || encodeCursor(position) !== cursor) {
-    throw new ProblemError(
-      400,
-      "invalid_request",
-      "malformed cursor; pass a nextCursor from a previous page",
-    );
-  }
-  return position;
 }
 
 /** Strict base64 (Node's decoder silently skips invalid characters). */
