@@ -3,10 +3,13 @@
  * backend must keep the core's assumptions (compare-and-set commits, tenant
  * scoping, listing order) so the core behaves the same on all of them.
  */
+import { createHash } from "node:crypto";
 import {
   type Backend,
   type ChangeSet,
+  DEFAULT_SANDBOX_OPTIONS,
   execScript,
+  ROOT_INO,
   SandboxNotFoundError,
   SandboxService,
   VersionConflictError,
@@ -27,6 +30,38 @@ const emptyChange = (baseVersion: number): ChangeSet => ({
   deleteDentries: [],
   blobs: [],
 });
+
+/** A commit that adds the file `/${name}` under the root, written by hand (no service). */
+async function addFileChange(
+  backend: Backend,
+  tenantId: string,
+  id: string,
+  baseVersion: number,
+  name: string,
+  text: string,
+): Promise<ChangeSet> {
+  const tree = await backend.loadTree(tenantId, id);
+  if (tree === undefined || tree === "unchanged") throw new Error("no tree");
+  const ino = Math.max(...tree.inodes.map((i) => i.ino)) + 1;
+  const bytes = enc(text);
+  const hash = createHash("sha256").update(bytes).digest("hex");
+  return {
+    ...emptyChange(baseVersion),
+    upsertInodes: [
+      {
+        ino,
+        kind: "file",
+        mode: 0o644,
+        mtimeMs: 1_700_000_000_000,
+        size: bytes.length,
+        blob: hash,
+        target: null,
+      },
+    ],
+    upsertDentries: [{ parent: ROOT_INO, name, ino }],
+    blobs: [{ hash, bytes }],
+  };
+}
 
 /**
  * @example
@@ -54,6 +89,174 @@ export function describeBackendContract(options: {
         backend.commit(scope.tenantId, sb.id, emptyChange(sb.version)),
       ).rejects.toBeInstanceOf(VersionConflictError);
       expect((await backend.getSandbox(scope.tenantId, sb.id))?.version).toBe(sb.version + 1);
+    });
+
+    it("options-round-trip-on-create-and-shell-starts-empty", async () => {
+      const plain = await service.create(scope);
+      expect(plain.options).toEqual(DEFAULT_SANDBOX_OPTIONS);
+      expect(plain.shell).toBeNull();
+      const custom = { persistShell: true, runtimes: ["python3", "js-exec"] as const };
+      const sb = await service.create(scope, {
+        options: { persistShell: true, runtimes: [...custom.runtimes] },
+      });
+      expect(sb.options).toEqual(custom);
+      const stored = await backend.getSandbox(scope.tenantId, sb.id);
+      expect(stored?.options).toEqual(custom);
+      expect(stored?.shell).toBeNull();
+      expect((await backend.getSandbox(scope.tenantId, plain.id))?.options).toEqual(
+        DEFAULT_SANDBOX_OPTIONS,
+      );
+      const listed = (await backend.listSandboxes(scope.tenantId, { limit: 1000 })).items;
+      expect(listed.find((s) => s.id === sb.id)?.options).toEqual(custom);
+    });
+
+    it("a-returned-record-is-a-copy-of-options-and-shell", async () => {
+      const sb = await service.create(scope, { options: { persistShell: true, runtimes: [] } });
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version),
+        sandbox: { shell: { cwd: "/w", env: { A: "1" } } },
+      });
+      const record = await backend.getSandbox(scope.tenantId, sb.id);
+      record!.options.runtimes.push("python3");
+      record!.options.persistShell = false;
+      record!.shell!.env.A = "changed";
+      record!.shell!.cwd = "/elsewhere";
+      expect(await backend.getSandbox(scope.tenantId, sb.id)).toMatchObject({
+        options: { persistShell: true, runtimes: [] },
+        shell: { cwd: "/w", env: { A: "1" } },
+      });
+    });
+
+    it("a-shell-only-commit-bumps-the-version-and-saves-the-shell", async () => {
+      const sb = await service.create(scope, { options: { persistShell: true, runtimes: [] } });
+      const shell = { cwd: "/work/dir", env: { FOO: "bar", EMPTY: "" } };
+      const { version } = await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version),
+        sandbox: { shell },
+      });
+      expect(version).toBe(sb.version + 1);
+      const stored = await backend.getSandbox(scope.tenantId, sb.id);
+      expect(stored).toMatchObject({ version: sb.version + 1, shell, name: sb.name, env: sb.env });
+      expect(stored?.options).toEqual({ persistShell: true, runtimes: [] });
+      // The tree is untouched but its version moved with the commit.
+      const tree = await backend.loadTree(scope.tenantId, sb.id, sb.version);
+      expect(tree).toMatchObject({ version: sb.version + 1 });
+    });
+
+    it("a-null-shell-clears-the-saved-shell", async () => {
+      const sb = await service.create(scope, { options: { persistShell: true, runtimes: [] } });
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version),
+        sandbox: { shell: { cwd: "/tmp", env: {} } },
+      });
+      // A commit without `shell` keeps it.
+      await backend.commit(scope.tenantId, sb.id, emptyChange(sb.version + 1));
+      expect((await backend.getSandbox(scope.tenantId, sb.id))?.shell).toEqual({
+        cwd: "/tmp",
+        env: {},
+      });
+      const { version } = await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version + 2),
+        sandbox: { shell: null },
+      });
+      expect(version).toBe(sb.version + 3);
+      const stored = await backend.getSandbox(scope.tenantId, sb.id);
+      expect(stored?.shell).toBeNull();
+      expect(stored?.version).toBe(sb.version + 3);
+    });
+
+    it("a-sandbox-only-commit-on-a-stale-version-conflicts-and-changes-nothing", async () => {
+      const sb = await service.create(scope, { name: "before", env: { A: "1" } });
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version),
+        sandbox: { shell: { cwd: "/kept", env: {} } },
+      });
+      const before = await backend.getSandbox(scope.tenantId, sb.id);
+      await expect(
+        backend.commit(scope.tenantId, sb.id, {
+          ...emptyChange(sb.version),
+          sandbox: {
+            name: "after",
+            env: { B: "2" },
+            options: { persistShell: true, runtimes: ["js-exec"] },
+            shell: null,
+          },
+        }),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      const after = await backend.getSandbox(scope.tenantId, sb.id);
+      expect(after).toEqual(before);
+      expect(after).toMatchObject({
+        name: "before",
+        env: { A: "1" },
+        options: DEFAULT_SANDBOX_OPTIONS,
+        shell: { cwd: "/kept", env: {} },
+        version: sb.version + 1,
+      });
+    });
+
+    it("commit-updates-name-env-and-options-keeping-absent-fields", async () => {
+      const sb = await service.create(scope, { name: "first", env: { A: "1" } });
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version),
+        sandbox: { name: "second", env: { B: "2" } },
+      });
+      expect(await backend.getSandbox(scope.tenantId, sb.id)).toMatchObject({
+        name: "second",
+        env: { B: "2" },
+        options: DEFAULT_SANDBOX_OPTIONS,
+        version: sb.version + 1,
+      });
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version + 1),
+        sandbox: { options: { persistShell: true, runtimes: ["python3"] } },
+      });
+      expect(await backend.getSandbox(scope.tenantId, sb.id)).toMatchObject({
+        name: "second",
+        env: { B: "2" },
+        options: { persistShell: true, runtimes: ["python3"] },
+        version: sb.version + 2,
+      });
+      // name: null clears the name; env {} empties it.
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version + 2),
+        sandbox: { name: null, env: {} },
+      });
+      expect(await backend.getSandbox(scope.tenantId, sb.id)).toMatchObject({
+        name: null,
+        env: {},
+        options: { persistShell: true, runtimes: ["python3"] },
+        version: sb.version + 3,
+      });
+    });
+
+    it("tree-changes-and-a-sandbox-update-commit-together", async () => {
+      const sb = await service.create(scope, { options: { persistShell: true, runtimes: [] } });
+      const shell = { cwd: "/", env: { X: "y" } };
+      const change = await addFileChange(backend, scope.tenantId, sb.id, sb.version, "f", "both");
+      const { version } = await backend.commit(scope.tenantId, sb.id, {
+        ...change,
+        sandbox: { name: "renamed", shell },
+      });
+      expect(version).toBe(sb.version + 1);
+      expect(await backend.getSandbox(scope.tenantId, sb.id)).toMatchObject({
+        name: "renamed",
+        shell,
+        version,
+      });
+      const fresh = new SandboxService({ backend });
+      const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/f"));
+      expect(dec(value)).toBe("both");
+
+      // And at a stale version, neither half applies.
+      const stale = await addFileChange(backend, scope.tenantId, sb.id, sb.version, "g", "no");
+      await expect(
+        backend.commit(scope.tenantId, sb.id, { ...stale, sandbox: { shell: null } }),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      expect((await backend.getSandbox(scope.tenantId, sb.id))?.shell).toEqual(shell);
+      const tree = await backend.loadTree(scope.tenantId, sb.id);
+      expect(
+        tree !== undefined && tree !== "unchanged" && tree.dentries.map((d) => d.name).sort(),
+      ).toEqual(["f"]);
     });
 
     it("commit-on-missing-sandbox-is-not-found", async () => {
@@ -203,7 +406,11 @@ export function describeBackendContract(options: {
     it("exec-commit-never-keeps-the-tree-unchanged", async () => {
       const sb = await service.create(scope);
       const r = await execScript(service, scope, sb.id, { script: "echo a > /a", commit: "never" });
-      expect(r.commit).toEqual({ status: "discarded", version: sb.version });
+      expect(r.commit).toEqual({
+        status: "discarded",
+        version: sb.version,
+        reason: "commit_never",
+      });
       expect((await backend.getSandbox(scope.tenantId, sb.id))?.version).toBe(sb.version);
     });
 

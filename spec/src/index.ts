@@ -13,6 +13,12 @@ export type Sandbox = Schemas["Sandbox"];
 export type FileStat = Schemas["FileStat"];
 export type ExecRequest = Schemas["ExecRequest"];
 export type ExecResult = Schemas["ExecResult"];
+export type ExecChunk = Schemas["ExecChunk"];
+export type ExecExit = Schemas["ExecExit"];
+export type ExecStreamEvent = Schemas["ExecStreamEvent"];
+export type ExecBatchRequest = Schemas["ExecBatchRequest"];
+export type ExecBatchResult = Schemas["ExecBatchResult"];
+export type UpdateSandboxRequest = Schemas["UpdateSandboxRequest"];
 
 /** Absolute path of `openapi.yaml` shipped with this package. */
 export const specPath: string = fileURLToPath(new URL("../openapi.yaml", import.meta.url));

@@ -63,7 +63,13 @@ export interface paths {
         delete: operations["deleteSandbox"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a sandbox's settings
+         * @description Changes the name, env, shell persistence or runtimes, in one commit
+         *     fenced by the sandbox version like any write (send `If-Match: "<version>"`
+         *     to require a version). `resetShell` forgets the saved shell state.
+         */
+        patch: operations["updateSandbox"];
         trace?: never;
     };
     "/v1/sandboxes/{sandboxId}/files": {
@@ -240,10 +246,56 @@ export interface paths {
          * Run a bash script
          * @description Runs the script with just-bash against a snapshot of the sandbox. Its
          *     file writes are kept in a journal and committed in one step when it ends
-         *     (per `commit`), or not at all when it times out or fails to commit.
-         *     `result.commit` says whether and at which version they were committed.
+         *     (per `commit`), or not at all when it times out, is aborted (the client
+         *     went away), hits a journal limit or fails to commit. `result.commit` says
+         *     whether and at which version they were committed.
+         *
+         *     With `Accept: text/event-stream` the output is streamed as server-sent
+         *     events instead: `stdout` and `stderr` events carry an `ExecChunk`, the
+         *     last event is `exit` (an `ExecExit`) or `error` (a `Problem`, e.g. a
+         *     timeout, after which nothing was committed). Every event has an `id`
+         *     (1, 2, ...). Output is flushed after each top-level command of the
+         *     script and after each command in the body of a top-level loop, `if` or
+         *     `{ ...; }` group; a command's bytes arrive exactly (binary-safe). The
+         *     schema `ExecStreamEvent` describes the events.
+         *
+         *     Output beyond `maxOutputBytes` per stream is dropped and flagged in
+         *     `truncated`; the script keeps running.
          */
         post: operations["execScript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/exec/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run several scripts in one call
+         * @description Sequential (default): the steps run in order against one journal, each
+         *     seeing the files the previous ones wrote, and everything commits once at
+         *     the end per `commit` (`on_success` needs every step to exit 0). With
+         *     `stopOnError` (default) the batch stops after the first step that exits
+         *     non-zero; `results` then holds the steps that ran.
+         *
+         *     Parallel: the steps run at the same time against one snapshot and must be
+         *     read-only: a write fails inside the script with `EROFS` and nothing is
+         *     committed.
+         *
+         *     `results[i]` belongs to `steps[i]`. `timeoutMs` bounds the whole batch.
+         */
+        post: operations["execBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -285,7 +337,8 @@ export interface components {
          *       component is not a directory; `EISDIR` is a directory; `ENOTEMPTY` directory not
          *       empty; `EINVAL` invalid operation (e.g. moving a directory into itself, deleting
          *       the root); `ELOOP` too many symlinks; `ENAMETOOLONG` a name or path is too long;
-         *       `EACCES` permission denied; `EFBIG` file too large.
+         *       `EACCES` permission denied; `EFBIG` file too large; `EROFS` the sandbox (or
+         *       this exec) is read-only; `ENOSPC` a script's journal is over its limit.
          *     - `invalid_request` malformed input; `unauthorized` missing or wrong API key;
          *       `forbidden` the key may not do this; `sandbox_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
@@ -295,7 +348,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
         Sandbox: {
             id: string;
             /** @description A label chosen by the caller; not unique. */
@@ -303,10 +356,31 @@ export interface components {
             /** @description Bumped by every committed mutation of the sandbox's files. */
             version: number;
             env: components["schemas"]["Env"];
+            /**
+             * @description Whether exec keeps the shell's working directory and exported
+             *     variables from one call to the next, like a terminal.
+             */
+            persistShell: boolean;
+            runtimes: components["schemas"]["Runtimes"];
+            /** @description The saved shell state (with `persistShell`), null before the first exec. */
+            shell: components["schemas"]["ShellState"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /**
+         * @description Optional interpreters enabled for scripts: `python3` (also `python`;
+         *     CPython in WebAssembly, the first call in a process takes seconds) and
+         *     `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+         */
+        Runtimes: ("python3" | "js-exec")[];
+        ShellState: {
+            cwd: string;
+            /** @description Exported variables as of the end of the last exec that ran to its end. */
+            env: {
+                [key: string]: string;
+            };
         };
         /** @description Environment variables given to every script run in the sandbox. */
         Env: {
@@ -320,14 +394,28 @@ export interface components {
              * @default utf8
              * @enum {string}
              */
-            encoding: "utf8" | "base64";
+            encoding?: "utf8" | "base64";
             /** @description Permission bits in octal (default `644`). */
             mode?: string;
         };
         CreateSandboxRequest: {
             name?: string;
             env?: components["schemas"]["Env"];
+            /**
+             * @description Keep cwd and exported env between exec calls.
+             * @default false
+             */
+            persistShell?: boolean;
+            runtimes?: components["schemas"]["Runtimes"];
             files?: components["schemas"]["SeedFile"][];
+        };
+        UpdateSandboxRequest: {
+            name?: string | null;
+            env?: components["schemas"]["Env"];
+            persistShell?: boolean;
+            runtimes?: components["schemas"]["Runtimes"];
+            /** @description Forget the saved shell state; the next exec starts in `/` with `env`. */
+            resetShell?: boolean;
         };
         SandboxPage: {
             items: components["schemas"]["Sandbox"][];
@@ -379,19 +467,19 @@ export interface components {
              * @description Create missing parents and succeed if the directory exists (`mkdir -p`).
              * @default false
              */
-            parents: boolean;
+            parents?: boolean;
         };
         MoveRequest: {
             from: string;
             to: string;
             /** @default false */
-            overwrite: boolean;
+            overwrite?: boolean;
         };
         CopyRequest: {
             from: string;
             to: string;
             /** @default false */
-            overwrite: boolean;
+            overwrite?: boolean;
         };
         /**
          * @description When the script's file changes are committed: `always` (default) when it
@@ -408,6 +496,58 @@ export interface components {
             /** @description Wall-clock limit (default 30000). On timeout nothing is committed. */
             timeoutMs?: number;
             commit?: components["schemas"]["CommitMode"];
+            /**
+             * @description Writes fail inside the script with `EROFS`; nothing can be committed.
+             * @default false
+             */
+            readOnly?: boolean;
+            maxOutputBytes?: components["schemas"]["MaxOutputBytes"];
+        };
+        /**
+         * @description Bytes kept of each of stdout and stderr (default 1048576). Output beyond
+         *     it is dropped and the result says so in `truncated`.
+         */
+        MaxOutputBytes: number;
+        ExecStep: {
+            script: string;
+            /** @description Working directory (default `/`, or the saved one with `persistShell`). */
+            cwd?: string;
+            env?: components["schemas"]["Env"];
+            stdin?: string;
+        };
+        ExecBatchRequest: {
+            steps: components["schemas"]["ExecStep"][];
+            /**
+             * @description Run the steps at the same time, read-only.
+             * @default false
+             */
+            parallel?: boolean;
+            /**
+             * @description Sequential batches stop after the first step that exits non-zero.
+             * @default true
+             */
+            stopOnError?: boolean;
+            commit?: components["schemas"]["CommitMode"];
+            /** @description Wall-clock limit for the whole batch (default 30000). */
+            timeoutMs?: number;
+            maxOutputBytes?: components["schemas"]["MaxOutputBytes"];
+        };
+        ExecStepResult: {
+            exitCode: number;
+            stdout: string;
+            stderr: string;
+            durationMs: number;
+            truncated: components["schemas"]["OutputTruncation"];
+        };
+        ExecBatchResult: {
+            results: components["schemas"]["ExecStepResult"][];
+            durationMs: number;
+            commit: components["schemas"]["ExecCommit"];
+        };
+        /** @description Whether output was cut at `maxOutputBytes`, per stream. */
+        OutputTruncation: {
+            stdout: boolean;
+            stderr: boolean;
         };
         ExecCommit: {
             /**
@@ -419,18 +559,55 @@ export interface components {
             status: "committed" | "unchanged" | "discarded";
             /** @description The sandbox version the result corresponds to. */
             version: number;
+            /**
+             * @description Why changes were `discarded`: the commit mode was `never`; the script
+             *     exited non-zero under `on_success`; or a write went over the journal
+             *     limits (bytes or files; the script saw `ENOSPC`).
+             * @enum {string}
+             */
+            reason?: "commit_never" | "nonzero_exit" | "journal_limit";
         };
         ExecResult: {
             exitCode: number;
             /**
-             * @description The script's standard output as text. Bytes that are not UTF-8 do not
-             *     survive a terminal-style stream; move binary data through files
-             *     (`cmd > /out.bin`, then readFile) or `base64`.
+             * @description The script's standard output as UTF-8 text; bytes that are not UTF-8
+             *     become U+FFFD. The event stream carries exact bytes; files are always
+             *     byte-exact.
              */
             stdout: string;
             stderr: string;
             durationMs: number;
+            truncated: components["schemas"]["OutputTruncation"];
             commit: components["schemas"]["ExecCommit"];
+        };
+        /**
+         * @description A piece of output: UTF-8 text as is, or base64 when the bytes are not
+         *     valid UTF-8.
+         */
+        ExecChunk: {
+            data: string;
+            /** @enum {string} */
+            encoding: "utf8" | "base64";
+        };
+        ExecExit: {
+            exitCode: number;
+            durationMs: number;
+            truncated: components["schemas"]["OutputTruncation"];
+            commit: components["schemas"]["ExecCommit"];
+        };
+        /** @description One server-sent event of a streamed exec, as `{ event, data }`. */
+        ExecStreamEvent: {
+            /** @enum {string} */
+            event: "stdout" | "stderr";
+            data: components["schemas"]["ExecChunk"];
+        } | {
+            /** @constant */
+            event: "exit";
+            data: components["schemas"]["ExecExit"];
+        } | {
+            /** @constant */
+            event: "error";
+            data: components["schemas"]["Problem"];
         };
     };
     responses: {
@@ -587,6 +764,42 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateSandbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply only if the sandbox is at this version, e.g. `"12"`. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSandboxRequest"];
+            };
+        };
+        responses: {
+            /** @description The sandbox after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sandbox"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -921,13 +1134,48 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The script ran to completion (any exit code). */
+            /** @description The script ran to completion (any exit code), or the event stream. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ExecResult"];
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            408: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    execBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The batch ran. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecBatchResult"];
                 };
             };
             400: components["responses"]["Problem"];

@@ -25,6 +25,8 @@ const requestParts: Record<string, RequestOptions> = {
   moveFile: { body: { from: "/conformance-a", to: "/conformance-b" } },
   copyFile: { body: { from: "/conformance-a", to: "/conformance-b" } },
   execScript: { body: { script: "echo hi" } },
+  execBatch: { body: { steps: [{ script: "echo hi" }] } },
+  updateSandbox: { body: { name: "conformance" } },
 };
 
 function kebab(operationId: string): string {

@@ -11,14 +11,29 @@ import {
   InvalidArgumentError,
   type NewSandbox,
   SandboxNotFoundError,
+  type SandboxOptions,
   type SandboxPage,
   type SandboxRecord,
+  type SandboxUpdate,
+  type ShellState,
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
 
 export interface MemoryBackendOptions {
   now?: () => number;
+}
+
+const copyOptions = (o: SandboxOptions): SandboxOptions => ({ ...o, runtimes: [...o.runtimes] });
+const copyShell = (s: ShellState | null): ShellState | null =>
+  s && { cwd: s.cwd, env: { ...s.env } };
+
+/** Applies a commit's sandbox fields to a stored record (absent fields are kept). */
+function updateRecord(record: SandboxRecord, update: SandboxUpdate): void {
+  if (update.name !== undefined) record.name = update.name;
+  if (update.env !== undefined) record.env = { ...update.env };
+  if (update.options !== undefined) record.options = copyOptions(update.options);
+  if (update.shell !== undefined) record.shell = copyShell(update.shell);
 }
 
 interface StoredSandbox {
@@ -45,7 +60,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     const s = sandboxes.get(id);
     return s && s.record.tenantId === tenantId ? s : undefined;
   };
-  const snapshot = (s: StoredSandbox): SandboxRecord => ({ ...s.record, env: { ...s.record.env } });
+  const snapshot = (s: StoredSandbox): SandboxRecord => ({
+    ...s.record,
+    env: { ...s.record.env },
+    options: copyOptions(s.record.options),
+    shell: copyShell(s.record.shell),
+  });
 
   const apply = (s: StoredSandbox, changes: ChangeSet) => {
     const tenantId = s.record.tenantId;
@@ -57,6 +77,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     for (const inode of changes.upsertInodes) s.inodes.set(inode.ino, { ...inode });
     for (const d of changes.deleteDentries) s.dentries.delete(`${d.parent}/${d.name}`);
     for (const d of changes.upsertDentries) s.dentries.set(`${d.parent}/${d.name}`, { ...d });
+    if (changes.sandbox) updateRecord(s.record, changes.sandbox);
     s.record.version += 1;
     s.record.updatedAt = new Date(now());
   };
@@ -65,7 +86,15 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const at = new Date(now());
       const stored: StoredSandbox = {
-        record: { ...sandbox, env: { ...sandbox.env }, version: 0, createdAt: at, updatedAt: at },
+        record: {
+          ...sandbox,
+          env: { ...sandbox.env },
+          options: copyOptions(sandbox.options),
+          shell: null,
+          version: 0,
+          createdAt: at,
+          updatedAt: at,
+        },
         seq: ++seq,
         inodes: new Map(),
         dentries: new Map(),

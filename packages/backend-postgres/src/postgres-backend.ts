@@ -8,19 +8,22 @@ import { randomUUID } from "node:crypto";
 import {
   type Backend,
   type ChangeSet,
+  DEFAULT_SANDBOX_OPTIONS,
   type DentryRecord,
   type InodeKind,
   type InodeRecord,
   InvalidArgumentError,
   type NewSandbox,
   SandboxNotFoundError,
+  type SandboxOptions,
   type SandboxPage,
   type SandboxRecord,
+  type ShellState,
   StorageUnavailableError,
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
-import type { Sql, TransactionSql } from "postgres";
+import type { JSONValue, Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
@@ -49,6 +52,9 @@ interface SandboxRow {
   tenant_id: string;
   name: string | null;
   env: Record<string, string>;
+  /** As stored: rows from before migration 4 hold '{}'. */
+  options: Partial<SandboxOptions> | null;
+  shell: ShellState | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -60,10 +66,21 @@ function toRecord(row: SandboxRow): SandboxRecord {
     tenantId: row.tenant_id,
     name: row.name,
     env: row.env,
+    options: {
+      ...DEFAULT_SANDBOX_OPTIONS,
+      ...row.options,
+      runtimes: [...(row.options?.runtimes ?? DEFAULT_SANDBOX_OPTIONS.runtimes)],
+    },
+    shell: row.shell ?? null,
     version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A jsonb parameter (NULL for null); interfaces lack the index signature JSONValue asks for. */
+function jsonb(tx: TransactionSql, value: object | null) {
+  return tx.json(value as JSONValue);
 }
 
 /** How long a transaction body that lost its connection waits for postgres.js to notice. */
@@ -95,7 +112,7 @@ function holdIfConnectionLost<T>(body: () => Promise<T>, finished: () => boolean
 }
 
 const SANDBOX_COLUMNS =
-  "id, tenant_id, name, env, version::float8 AS version, created_at, updated_at";
+  "id, tenant_id, name, env, options, shell, version::float8 AS version, created_at, updated_at";
 
 /**
  * @example
@@ -258,9 +275,15 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         const { record, texts } = await inTenant(
           sandbox.tenantId,
           async (tx) => {
+            // `initial.sandbox` applies as part of version 1, like the tree changes.
+            const update = initial.sandbox ?? {};
             const [row] = await tx<SandboxRow[]>`
-              INSERT INTO sandboxes (tenant_id, id, name, env, version)
-              VALUES (${sandbox.tenantId}, ${sandbox.id}, ${sandbox.name}, ${tx.json(sandbox.env)}, 1)
+              INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version)
+              VALUES (${sandbox.tenantId}, ${sandbox.id},
+                ${update.name === undefined ? sandbox.name : update.name},
+                ${jsonb(tx, update.env ?? sandbox.env)},
+                ${jsonb(tx, update.options ?? sandbox.options)},
+                ${jsonb(tx, update.shell ?? null)}, 1)
               RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
             const texts = await applyChanges(tx, sandbox.tenantId, sandbox.id, initial);
             return { record: toRecord(row!), texts };
@@ -378,8 +401,15 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         const { version, texts } = await inTenant(
           tenantId,
           async (tx) => {
+            // Sandbox fields change in the same compare-and-set statement, one shape whichever
+            // fields are set (so one prepared statement): absent fields keep their value.
+            const update = changes.sandbox ?? {};
             const [row] = await tx<Array<{ version: number }>>`
-              UPDATE sandboxes SET version = version + 1, updated_at = now(), last_commit = ${token}
+              UPDATE sandboxes SET version = version + 1, updated_at = now(), last_commit = ${token},
+                name = CASE WHEN ${update.name !== undefined} THEN ${update.name ?? null}::text ELSE name END,
+                env = COALESCE(${jsonb(tx, update.env ?? null)}::jsonb, env),
+                options = COALESCE(${jsonb(tx, update.options ?? null)}::jsonb, options),
+                shell = CASE WHEN ${update.shell !== undefined} THEN ${jsonb(tx, update.shell ?? null)}::jsonb ELSE shell END
               WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion}
               RETURNING version::float8 AS version`;
             if (!row) {

@@ -148,4 +148,15 @@ EXCEPTION WHEN others THEN
 END $$;
 `,
   },
+  {
+    id: 4,
+    name: "sandbox options and saved shell state",
+    sql: `
+-- Options are read with the defaults merged over them, so '{}' means the defaults.
+-- shell: the persistent shell's cwd and env as of the sandbox's version; NULL when none.
+ALTER TABLE sandboxes
+  ADD COLUMN options jsonb NOT NULL DEFAULT '{}'::jsonb,
+  ADD COLUMN shell   jsonb;
+`,
+  },
 ];

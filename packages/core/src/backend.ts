@@ -54,6 +54,37 @@ export interface ChangeSet {
   upsertDentries: DentryRecord[];
   deleteDentries: Array<{ parent: number; name: string }>;
   blobs: BlobRecord[];
+  /**
+   * Fields of the sandbox record to change in the same commit (absent: kept).
+   * A commit may carry only this, and still bumps the version: settings and
+   * saved shell state are fenced like files.
+   */
+  sandbox?: SandboxUpdate;
+}
+
+/** Commands just-bash can add on request; off unless a sandbox opts in. */
+export type Runtime = "python3" | "js-exec";
+
+export interface SandboxOptions {
+  /** Keep the shell's cwd and exported env between exec calls. */
+  persistShell: boolean;
+  runtimes: Runtime[];
+}
+
+export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = { persistShell: false, runtimes: [] };
+
+/** What a persistent shell carries from one exec to the next. */
+export interface ShellState {
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface SandboxUpdate {
+  name?: string | null;
+  env?: Record<string, string>;
+  options?: SandboxOptions;
+  /** null forgets the saved state. */
+  shell?: ShellState | null;
 }
 
 export interface SandboxRecord {
@@ -61,6 +92,9 @@ export interface SandboxRecord {
   tenantId: string;
   name: string | null;
   env: Record<string, string>;
+  options: SandboxOptions;
+  /** Saved shell state (only with `options.persistShell`), as of `version`. */
+  shell: ShellState | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -71,6 +105,7 @@ export interface NewSandbox {
   tenantId: string;
   name: string | null;
   env: Record<string, string>;
+  options: SandboxOptions;
 }
 
 export interface SandboxPage {

@@ -15,6 +15,7 @@ import type {
 } from "just-bash";
 import { DefenseInDepthBox, unsafeBytesFromLatin1 } from "just-bash";
 import { decodeBytes, encodeText, latin1String, type TextEncodingName } from "./encoding.js";
+import { FsError } from "./errors.js";
 import { resolvePath } from "./paths.js";
 import type { Stat, Vfs } from "./vfs.js";
 
@@ -53,6 +54,33 @@ const DEV_NULL_STAT: FsStat = {
   mtime: new Date(0),
 };
 
+/** Bounds on what one script may write before its commit. */
+export interface WriteLimits {
+  /** Largest file a write may produce (EFBIG beyond). */
+  maxFileBytes: number;
+  /** New content the journal may hold (ENOSPC beyond). */
+  maxJournalBytes: number;
+  /** Inodes the journal may create, change or delete (ENOSPC beyond). */
+  maxJournalFiles: number;
+}
+
+export const DEFAULT_WRITE_LIMITS: WriteLimits = {
+  maxFileBytes: 64 << 20,
+  maxJournalBytes: 256 << 20,
+  maxJournalFiles: 100_000,
+};
+
+export interface CairnBashFsOptions {
+  /** Every write fails with EROFS. */
+  readOnly?: boolean;
+  limits?: WriteLimits;
+  /**
+   * Write-only devices: bytes written or appended to these paths go to the
+   * function instead of a file (how exec streams output).
+   */
+  sinks?: ReadonlyMap<string, (bytes: Uint8Array) => void>;
+}
+
 /**
  * Runs `fn` as trusted code: just-bash's defense-in-depth blocks timers and
  * other globals while a script runs, and storage I/O needs them.
@@ -68,10 +96,50 @@ function trusted<T>(fn: () => Promise<T>): Promise<T> {
  * await bash.exec("echo hi > /greeting");
  */
 export class CairnBashFs implements IFileSystem {
-  constructor(readonly vfs: Vfs) {}
+  private readonly readOnly: boolean;
+  private readonly limits: WriteLimits;
+  private readonly sinks: ReadonlyMap<string, (bytes: Uint8Array) => void>;
+  /** Set once a write went over a journal limit: the journal must not be committed. */
+  journalLimitHit = false;
+
+  constructor(
+    readonly vfs: Vfs,
+    options: CairnBashFsOptions = {},
+  ) {
+    this.readOnly = options.readOnly ?? false;
+    this.limits = options.limits ?? DEFAULT_WRITE_LIMITS;
+    this.sinks = options.sinks ?? new Map();
+  }
 
   private path(p: string): string {
     return resolvePath("/", p);
+  }
+
+  /** Runs a write: refused when read-only or over a limit, and checked against the journal limits after. */
+  private async write<T>(syscall: string, path: string, fn: () => T | Promise<T>): Promise<T> {
+    if (this.readOnly) throw new FsError("EROFS", syscall, path);
+    if (this.journalLimitHit) throw new FsError("ENOSPC", syscall, path);
+    const result = await fn();
+    const journal = this.vfs.journal;
+    if (
+      journal.contentBytes > this.limits.maxJournalBytes ||
+      journal.changedInodes > this.limits.maxJournalFiles
+    ) {
+      this.journalLimitHit = true;
+      throw new FsError("ENOSPC", syscall, path, "the script's changes are over the journal limit");
+    }
+    return result;
+  }
+
+  private checkSize(syscall: string, path: string, size: number): void {
+    if (size > this.limits.maxFileBytes) {
+      throw new FsError(
+        "EFBIG",
+        syscall,
+        path,
+        `file too large (limit ${this.limits.maxFileBytes} bytes)`,
+      );
+    }
   }
 
   async readFile(path: string, options?: EncodingArg): Promise<string> {
@@ -80,7 +148,7 @@ export class CairnBashFs implements IFileSystem {
 
   async readFileBuffer(path: string): Promise<Uint8Array> {
     const p = this.path(path);
-    if (p === DEV_NULL) return new Uint8Array(0);
+    if (p === DEV_NULL || this.sinks.has(p)) return new Uint8Array(0);
     return trusted(() => this.vfs.readFile(p));
   }
 
@@ -91,33 +159,50 @@ export class CairnBashFs implements IFileSystem {
   async writeFile(path: string, content: FileContent, options?: EncodingArg): Promise<void> {
     const p = this.path(path);
     if (p === DEV_NULL) return;
-    this.vfs.writeFile(p, toBytes(content, options));
+    const bytes = toBytes(content, options);
+    const sink = this.sinks.get(p);
+    if (sink) return sink(bytes);
+    this.checkSize("open", p, bytes.length);
+    await this.write("open", p, () => this.vfs.writeFile(p, bytes));
   }
 
   async appendFile(path: string, content: FileContent, options?: EncodingArg): Promise<void> {
     const p = this.path(path);
     if (p === DEV_NULL) return;
     const bytes = toBytes(content, options);
-    await trusted(() => this.vfs.appendFile(p, bytes));
+    const sink = this.sinks.get(p);
+    if (sink) return sink(bytes);
+    await this.write("open", p, () => {
+      const existing = this.vfs.exists(p) ? this.vfs.stat(p, true) : undefined;
+      this.checkSize("open", p, (existing?.size ?? 0) + bytes.length);
+      return trusted(() => this.vfs.appendFile(p, bytes));
+    });
+  }
+
+  private isDevice(p: string): boolean {
+    return p === DEV_NULL || this.sinks.has(p);
   }
 
   async exists(path: string): Promise<boolean> {
     const p = this.path(path);
-    return p === DEV_NULL || this.vfs.exists(p);
+    return this.isDevice(p) || this.vfs.exists(p);
   }
 
   async stat(path: string): Promise<FsStat> {
     const p = this.path(path);
-    return p === DEV_NULL ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, true));
+    return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, true));
   }
 
   async lstat(path: string): Promise<FsStat> {
     const p = this.path(path);
-    return p === DEV_NULL ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, false));
+    return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, false));
   }
 
   async mkdir(path: string, options?: MkdirOptions): Promise<void> {
-    this.vfs.mkdir(this.path(path), { recursive: options?.recursive ?? false });
+    const p = this.path(path);
+    await this.write("mkdir", p, () =>
+      this.vfs.mkdir(p, { recursive: options?.recursive ?? false }),
+    );
   }
 
   async readdir(path: string): Promise<string[]> {
@@ -136,18 +221,25 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async rm(path: string, options?: RmOptions): Promise<void> {
-    this.vfs.rm(this.path(path), { recursive: options?.recursive, force: options?.force });
+    const p = this.path(path);
+    await this.write("rm", p, () =>
+      this.vfs.rm(p, { recursive: options?.recursive, force: options?.force }),
+    );
   }
 
   async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
-    this.vfs.copy(this.path(src), this.path(dest), {
-      recursive: options?.recursive ?? false,
-      overwrite: true,
-    });
+    const to = this.path(dest);
+    await this.write("copyfile", to, () =>
+      this.vfs.copy(this.path(src), to, {
+        recursive: options?.recursive ?? false,
+        overwrite: true,
+      }),
+    );
   }
 
   async mv(src: string, dest: string): Promise<void> {
-    this.vfs.rename(this.path(src), this.path(dest), { overwrite: true });
+    const to = this.path(dest);
+    await this.write("rename", to, () => this.vfs.rename(this.path(src), to, { overwrite: true }));
   }
 
   resolvePath(base: string, path: string): string {
@@ -160,15 +252,18 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async chmod(path: string, mode: number): Promise<void> {
-    this.vfs.chmod(this.path(path), mode);
+    const p = this.path(path);
+    await this.write("chmod", p, () => this.vfs.chmod(p, mode));
   }
 
   async symlink(target: string, linkPath: string): Promise<void> {
-    this.vfs.symlink(target, this.path(linkPath));
+    const p = this.path(linkPath);
+    await this.write("symlink", p, () => this.vfs.symlink(target, p));
   }
 
   async link(existingPath: string, newPath: string): Promise<void> {
-    this.vfs.link(this.path(existingPath), this.path(newPath));
+    const p = this.path(newPath);
+    await this.write("link", p, () => this.vfs.link(this.path(existingPath), p));
   }
 
   async readlink(path: string): Promise<string> {
@@ -177,10 +272,11 @@ export class CairnBashFs implements IFileSystem {
 
   async realpath(path: string): Promise<string> {
     const p = this.path(path);
-    return p === DEV_NULL ? p : this.vfs.realpath(p);
+    return this.isDevice(p) ? p : this.vfs.realpath(p);
   }
 
   async utimes(path: string, _atime: Date, mtime: Date): Promise<void> {
-    this.vfs.utimes(this.path(path), mtime.getTime());
+    const p = this.path(path);
+    await this.write("utime", p, () => this.vfs.utimes(p, mtime.getTime()));
   }
 }

@@ -11,7 +11,9 @@ export type FsErrorCode =
   | "ELOOP"
   | "ENAMETOOLONG"
   | "EACCES"
-  | "EFBIG";
+  | "EFBIG"
+  | "EROFS"
+  | "ENOSPC";
 
 const DESCRIPTIONS: Record<FsErrorCode, string> = {
   ENOENT: "no such file or directory",
@@ -24,6 +26,8 @@ const DESCRIPTIONS: Record<FsErrorCode, string> = {
   ENAMETOOLONG: "file name too long",
   EACCES: "permission denied",
   EFBIG: "file too large",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
 };
 
 /**

@@ -1,17 +1,34 @@
 /** @cairn/core: filesystem semantics, the backend contract, and just-bash over any backend. */
 export * from "./backend.js";
-export { CairnBashFs } from "./bash-fs.js";
+export {
+  CairnBashFs,
+  type CairnBashFsOptions,
+  DEFAULT_WRITE_LIMITS,
+  type WriteLimits,
+} from "./bash-fs.js";
 export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";
 export * from "./errors.js";
 export {
   type CommitMode,
   DEFAULT_EXEC_TIMEOUT_MS,
   ExecAbortedError,
+  type ExecBatchInput,
+  type ExecBatchOutcome,
+  type ExecCommitInfo,
   type ExecInput,
   type ExecOutcome,
+  type ExecStepInput,
   ExecTimeoutError,
+  execBatch,
   execScript,
-} from "./exec.js";
+  type StepOutcome,
+} from "./exec/exec.js";
+export {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type OutputListener,
+  type OutputStream,
+} from "./exec/output.js";
+export { runtimeSupport } from "./exec/runtimes.js";
 export { Journal, sha256 } from "./journal.js";
 export { ByteBudgetLru } from "./lru.js";
 export * from "./paths.js";

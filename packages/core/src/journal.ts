@@ -15,6 +15,9 @@ export class Journal {
   private readonly dirs = new Map<number, Map<string, number>>();
   private readonly links = new Map<number, number>();
   private readonly blobs = new Map<string, Uint8Array>();
+  /** How many of this journal's inodes point at each of its own blobs. */
+  private readonly blobRefs = new Map<string, number>();
+  private blobBytesHeld = 0;
   private nextIno: number;
 
   constructor(readonly base: Tree) {
@@ -40,6 +43,20 @@ export class Journal {
     return this.links.get(ino) ?? this.base.nlink(ino);
   }
 
+  /** Inodes created, changed or deleted so far. */
+  get changedInodes(): number {
+    return this.inodes.size;
+  }
+
+  /**
+   * Bytes of new content the journal holds. Content that was overwritten
+   * before the commit is dropped, so a loop appending to one file holds one
+   * copy, not one per append.
+   */
+  get contentBytes(): number {
+    return this.blobBytesHeld;
+  }
+
   /** Content written in this journal, if any (before falling back to storage). */
   pendingBlob(hash: string): Uint8Array | undefined {
     return this.blobs.get(hash);
@@ -50,13 +67,38 @@ export class Journal {
   }
 
   putInode(inode: InodeRecord): void {
-    this.inodes.set(inode.ino, inode);
+    this.setInode(inode.ino, inode);
   }
 
+  /** Stores new content; it is kept while an inode of this journal points at it. */
   putBlob(bytes: Uint8Array): string {
     const hash = sha256(bytes);
-    if (!this.blobs.has(hash)) this.blobs.set(hash, bytes);
+    if (!this.blobs.has(hash)) {
+      this.blobs.set(hash, bytes);
+      this.blobBytesHeld += bytes.length;
+    }
     return hash;
+  }
+
+  private setInode(ino: number, inode: InodeRecord | null): void {
+    const previous = this.inodes.get(ino)?.blob;
+    if (inode?.blob) this.blobRefs.set(inode.blob, (this.blobRefs.get(inode.blob) ?? 0) + 1);
+    this.inodes.set(ino, inode);
+    if (previous) this.release(previous);
+  }
+
+  private release(hash: string): void {
+    const refs = (this.blobRefs.get(hash) ?? 0) - 1;
+    if (refs > 0) {
+      this.blobRefs.set(hash, refs);
+      return;
+    }
+    this.blobRefs.delete(hash);
+    const bytes = this.blobs.get(hash);
+    if (bytes) {
+      this.blobs.delete(hash);
+      this.blobBytesHeld -= bytes.length;
+    }
   }
 
   /** Adds or replaces the entry `name` in directory `parent`. */
@@ -85,7 +127,7 @@ export class Journal {
     if (inode?.kind === "directory") {
       for (const name of [...this.children(ino).keys()]) this.unlink(ino, name);
     }
-    this.inodes.set(ino, null);
+    this.setInode(ino, null);
   }
 
   private mutableChildren(ino: number): Map<string, number> {

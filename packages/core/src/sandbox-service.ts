@@ -6,10 +6,13 @@ import { randomBytes } from "node:crypto";
 import {
   type Backend,
   type ChangeSet,
+  DEFAULT_SANDBOX_OPTIONS,
   type InodeRecord,
   ROOT_INO,
+  type SandboxOptions,
   type SandboxPage,
   type SandboxRecord,
+  type SandboxUpdate,
 } from "./backend.js";
 import { SandboxNotFoundError, VersionConflictError } from "./errors.js";
 import { Journal } from "./journal.js";
@@ -39,6 +42,7 @@ export interface SeedFile {
 export interface CreateSandboxInput {
   name?: string | null;
   env?: Record<string, string>;
+  options?: SandboxOptions;
   files?: SeedFile[];
 }
 
@@ -113,6 +117,7 @@ export class SandboxService {
         tenantId: scope.tenantId,
         name: input.name ?? null,
         env: input.env ?? {},
+        options: input.options ?? DEFAULT_SANDBOX_OPTIONS,
       },
       changes,
     );
@@ -259,6 +264,33 @@ export class SandboxService {
     });
   }
 
+  /**
+   * Changes the sandbox record in one fenced commit. `change` sees the record
+   * it is based on (it may throw to refuse) and is re-run if another writer
+   * got in first.
+   */
+  update(
+    scope: Scope,
+    id: string,
+    change: (current: SandboxRecord) => SandboxUpdate,
+  ): Promise<SandboxRecord> {
+    return this.writers.run(cacheKey(scope, id), async () => {
+      let lastConflict = new VersionConflictError(id, -1);
+      for (let attempt = 0; attempt < this.maxCommitAttempts; attempt++) {
+        const [record, tree] = await Promise.all([this.get(scope, id), this.tree(scope, id)]);
+        if (record.version !== tree.version) continue;
+        try {
+          await this.commit(scope, id, new Journal(tree), change(record));
+          return await this.get(scope, id);
+        } catch (error) {
+          if (!(error instanceof VersionConflictError)) throw error;
+          lastConflict = error;
+        }
+      }
+      throw lastConflict;
+    });
+  }
+
   /** Runs `fn` as this sandbox's only in-process writer. */
   exclusive<T>(scope: Scope, id: string, fn: () => Promise<T>): Promise<T> {
     return this.writers.run(cacheKey(scope, id), fn);
@@ -268,9 +300,14 @@ export class SandboxService {
    * Commits a journal (no-op when unchanged) and caches the resulting tree.
    * Throws VersionConflictError when the sandbox moved on; nothing is applied then.
    */
-  async commit(scope: Scope, id: string, journal: Journal): Promise<number> {
-    if (!journal.changed) return journal.base.version;
-    const changes: ChangeSet = journal.toChangeSet();
+  async commit(
+    scope: Scope,
+    id: string,
+    journal: Journal,
+    sandbox?: SandboxUpdate,
+  ): Promise<number> {
+    if (!journal.changed && !sandbox) return journal.base.version;
+    const changes: ChangeSet = { ...journal.toChangeSet(), sandbox };
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);

@@ -52,6 +52,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set("service", service);
     c.set("validator", validator);
     c.set("limits", limits);
+    c.set("onInternalError", onInternalError);
     await next();
   });
   app.route("/", healthRoutes(SERVER_VERSION));

@@ -10,5 +10,7 @@ export interface AppEnv {
     service: SandboxService;
     validator: RequestValidator;
     limits: Limits;
+    /** Reports an error that became a 500 (also from inside a stream, after the status was sent). */
+    onInternalError: (error: unknown, requestId: string) => void;
   };
 }

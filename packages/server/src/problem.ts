@@ -34,6 +34,8 @@ const FS_STATUS: Record<FsErrorCode, number> = {
   ENAMETOOLONG: 400,
   EACCES: 403,
   EFBIG: 413,
+  EROFS: 403,
+  ENOSPC: 413,
 };
 
 const TITLES: Partial<Record<number, string>> = {

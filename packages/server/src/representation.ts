@@ -10,6 +10,9 @@ export function sandboxJson(record: SandboxRecord): Schemas["Sandbox"] {
     name: record.name,
     version: record.version,
     env: record.env,
+    persistShell: record.options.persistShell,
+    runtimes: record.options.runtimes,
+    shell: record.shell,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };

@@ -1,38 +1,162 @@
-/** POST /v1/sandboxes/{id}/exec: run a script as one optimistic transaction. */
-import { decodeBytes, execScript } from "@cairn/core";
+/**
+ * POST /v1/sandboxes/{id}/exec (JSON, or server-sent events with
+ * `Accept: text/event-stream`) and POST /v1/sandboxes/{id}/exec/batch.
+ */
+import {
+  decodeBytes,
+  type ExecInput,
+  type ExecOutcome,
+  execBatch,
+  execScript,
+  type StepOutcome,
+  tryDecodeUtf8,
+} from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { ProblemError } from "../problem.js";
+import { ProblemError, problemBody, toProblemError } from "../problem.js";
 import { readJson } from "../validation.js";
 
+/** A comment line every so often keeps proxies from closing a quiet stream. */
+const KEEPALIVE_MS = 15_000;
+
 export function execRoutes() {
-  return new Hono<AppEnv>().post("/v1/sandboxes/:sandboxId/exec", async (c) => {
-    const input = c.var.validator.check("ExecRequest", await readJson(c));
-    const { execTimeoutMs, maxExecTimeoutMs } = c.var.limits;
-    const timeoutMs = input.timeoutMs ?? execTimeoutMs;
-    if (timeoutMs > maxExecTimeoutMs) {
-      throw new ProblemError(
-        400,
-        "invalid_request",
-        `timeoutMs may be at most ${maxExecTimeoutMs}`,
-      );
-    }
-    const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), {
-      script: input.script,
-      cwd: input.cwd,
-      env: input.env,
-      stdin: input.stdin,
-      timeoutMs,
-      commit: input.commit,
-      signal: c.req.raw.signal,
+  return new Hono<AppEnv>()
+    .post("/v1/sandboxes/:sandboxId/exec", async (c) => {
+      const input = c.var.validator.check("ExecRequest", await readJson(c));
+      const exec: ExecInput = {
+        script: input.script,
+        cwd: input.cwd,
+        env: input.env,
+        stdin: input.stdin,
+        commit: input.commit,
+        readOnly: input.readOnly,
+        ...controls(c, input),
+      };
+      if (wantsEventStream(c)) return streamExec(c, exec);
+      const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec);
+      return c.json<Schemas["ExecResult"]>({ ...stepJson(outcome), commit: outcome.commit });
+    })
+    .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
+      const input = c.var.validator.check("ExecBatchRequest", await readJson(c));
+      const outcome = await execBatch(c.var.service, c.var.scope, c.req.param("sandboxId"), {
+        steps: input.steps,
+        parallel: input.parallel,
+        stopOnError: input.stopOnError,
+        commit: input.commit,
+        ...controls(c, input),
+      });
+      return c.json<Schemas["ExecBatchResult"]>({
+        results: outcome.results.map(stepJson),
+        durationMs: round(outcome.durationMs),
+        commit: outcome.commit,
+      });
     });
-    return c.json<Schemas["ExecResult"]>({
-      exitCode: outcome.exitCode,
-      stdout: decodeBytes(outcome.stdout),
-      stderr: decodeBytes(outcome.stderr),
-      durationMs: Math.round(outcome.durationMs * 1000) / 1000,
-      commit: outcome.commit,
-    });
+}
+
+/** Time, output and write limits: the request's within the server's bounds. */
+function controls(
+  c: Context<AppEnv>,
+  input: { timeoutMs?: number; maxOutputBytes?: number },
+): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal"> {
+  const limits = c.var.limits;
+  const timeoutMs = input.timeoutMs ?? limits.execTimeoutMs;
+  if (timeoutMs > limits.maxExecTimeoutMs) {
+    throw new ProblemError(
+      400,
+      "invalid_request",
+      `timeoutMs may be at most ${limits.maxExecTimeoutMs}`,
+    );
+  }
+  return {
+    timeoutMs,
+    maxOutputBytes: input.maxOutputBytes ?? limits.maxOutputBytes,
+    limits: {
+      maxFileBytes: limits.maxFileBytes,
+      maxJournalBytes: limits.maxJournalBytes,
+      maxJournalFiles: limits.maxJournalFiles,
+    },
+    signal: c.req.raw.signal,
+  };
+}
+
+function wantsEventStream(c: Context): boolean {
+  return /\btext\/event-stream\b/i.test(c.req.header("accept") ?? "");
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function stepJson(outcome: StepOutcome): Schemas["ExecStepResult"] {
+  return {
+    exitCode: outcome.exitCode,
+    stdout: decodeBytes(outcome.stdout),
+    stderr: decodeBytes(outcome.stderr),
+    durationMs: round(outcome.durationMs),
+    truncated: outcome.truncated,
+  };
+}
+
+function chunkJson(bytes: Uint8Array): Schemas["ExecChunk"] {
+  const text = tryDecodeUtf8(bytes);
+  return text === undefined
+    ? { data: Buffer.from(bytes).toString("base64"), encoding: "base64" }
+    : { data: text, encoding: "utf8" };
+}
+
+/**
+ * The exec as server-sent events: output as it is flushed, then `exit` or
+ * `error`. The sandbox is looked up first, so a missing one is still a plain
+ * 404; after the 200 is sent, failures arrive as an `error` event. A client
+ * that goes away aborts the script, and nothing is committed.
+ */
+async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response> {
+  const sandboxId = c.req.param("sandboxId") ?? "";
+  const { service, scope, requestId, onInternalError } = c.var;
+  await service.get(scope, sandboxId);
+  const encoder = new TextEncoder();
+  const gone = new AbortController();
+  const signal = AbortSignal.any([gone.signal, ...(exec.signal ? [exec.signal] : [])]);
+  let id = 0;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        if (!gone.signal.aborted) controller.enqueue(encoder.encode(text));
+      };
+      const send = (event: string, data: unknown) =>
+        write(`id: ${++id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
+      execScript(service, scope, sandboxId, {
+        ...exec,
+        signal,
+        onOutput: (stream, bytes) => send(stream, chunkJson(bytes)),
+      })
+        .then((outcome: ExecOutcome) =>
+          send("exit", {
+            exitCode: outcome.exitCode,
+            durationMs: round(outcome.durationMs),
+            truncated: outcome.truncated,
+            commit: outcome.commit,
+          } satisfies Schemas["ExecExit"]),
+        )
+        .catch((error: unknown) => {
+          const problem = toProblemError(error);
+          if (problem.code === "internal_error") onInternalError(error, requestId);
+          send("error", problemBody(problem, c.req.path, requestId));
+        })
+        .finally(() => {
+          clearInterval(keepalive);
+          if (!gone.signal.aborted) controller.close();
+        });
+    },
+    cancel() {
+      gone.abort();
+    },
+  });
+  return c.body(body, 200, {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
   });
 }

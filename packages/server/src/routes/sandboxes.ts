@@ -1,5 +1,5 @@
 /** Sandbox lifecycle: createSandbox, listSandboxes, getSandbox, deleteSandbox. */
-import { encodeText } from "@cairn/core";
+import { encodeText, type Runtime, runtimeSupport, type SandboxUpdate } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import { decodeCursor, encodeCursor } from "../cursor.js";
@@ -24,6 +24,10 @@ export function sandboxRoutes() {
       const record = await c.var.service.create(c.var.scope, {
         name: input.name ?? null,
         env: input.env ?? {},
+        options: {
+          persistShell: input.persistShell ?? false,
+          runtimes: supportedRuntimes(input.runtimes ?? []),
+        },
         files,
       });
       c.header("Location", `/v1/sandboxes/${record.id}`);
@@ -45,10 +49,66 @@ export function sandboxRoutes() {
       const record = await c.var.service.get(c.var.scope, c.req.param("sandboxId"));
       return c.json<Schemas["Sandbox"]>(sandboxJson(record));
     })
+    .patch("/v1/sandboxes/:sandboxId", async (c) => {
+      const input = c.var.validator.check("UpdateSandboxRequest", await readJson(c));
+      const ifVersion = versionPrecondition(c.req.header("if-match"));
+      const record = await c.var.service.update(
+        c.var.scope,
+        c.req.param("sandboxId"),
+        (current) => {
+          if (ifVersion !== undefined && current.version !== ifVersion) {
+            throw new ProblemError(
+              412,
+              "precondition_failed",
+              `the sandbox is at version ${current.version}, not ${ifVersion}`,
+            );
+          }
+          const update: SandboxUpdate = {};
+          if (input.name !== undefined) update.name = input.name;
+          if (input.env !== undefined) update.env = input.env;
+          if (input.persistShell !== undefined || input.runtimes !== undefined) {
+            update.options = {
+              persistShell: input.persistShell ?? current.options.persistShell,
+              runtimes:
+                input.runtimes === undefined
+                  ? current.options.runtimes
+                  : supportedRuntimes(input.runtimes),
+            };
+          }
+          if (input.resetShell || input.persistShell === false) update.shell = null;
+          return update;
+        },
+      );
+      return c.json<Schemas["Sandbox"]>(sandboxJson(record));
+    })
     .delete("/v1/sandboxes/:sandboxId", async (c) => {
       await c.var.service.delete(c.var.scope, c.req.param("sandboxId"));
       return c.body(null, 204);
     });
+}
+
+/** The runtimes asked for, if this server can run them all. */
+function supportedRuntimes(runtimes: readonly Runtime[]): Runtime[] {
+  const support = runtimeSupport();
+  const missing = runtimes.filter((r) => !support[r]);
+  if (missing.length > 0) {
+    throw new ProblemError(
+      400,
+      "invalid_request",
+      `this server cannot run ${missing.join(", ")} (js-exec needs Node >= 22.13)`,
+    );
+  }
+  return [...runtimes];
+}
+
+/** `If-Match: "12"` pins the sandbox version a settings change applies to. */
+function versionPrecondition(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
+  if (!match) {
+    throw new ProblemError(400, "invalid_request", 'If-Match must be a version, e.g. "12"');
+  }
+  return Number(match[1]);
 }
 
 /** Strict base64 (Node's decoder silently skips invalid characters). */

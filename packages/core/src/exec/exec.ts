@@ -1,0 +1,367 @@
+/**
+ * Exec as an optimistic transaction: scripts run with just-bash against a
+ * snapshot through a copy-on-write journal; their writes (and, with a
+ * persistent shell, the final cwd and env) commit in one step, guarded by the
+ * snapshot's version, or not at all.
+ */
+import type { Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backend.js";
+import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
+import { VersionConflictError } from "../errors.js";
+import { normalizePath } from "../paths.js";
+import type { SandboxService, Scope } from "../sandbox-service.js";
+import type { Tree } from "../tree.js";
+import type { Vfs } from "../vfs.js";
+import { DEFAULT_MAX_OUTPUT_BYTES, type OutputListener } from "./output.js";
+import { type RunOutcome, type RunSettings, runStep } from "./run.js";
+
+export type CommitMode = "always" | "on_success" | "never";
+
+export interface ExecStepInput {
+  script: string;
+  /** Working directory (default `/`, or the saved one); created if missing. */
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+interface ExecControls {
+  /** Wall-clock limit (default 30 s). */
+  timeoutMs?: number;
+  commit?: CommitMode;
+  /** Bytes kept of each of stdout and stderr (default 1 MiB); the rest is flagged as truncated. */
+  maxOutputBytes?: number;
+  limits?: WriteLimits;
+  /** Aborting (e.g. the client went away) stops the script; nothing is committed. */
+  signal?: AbortSignal;
+}
+
+export interface ExecInput extends ExecStepInput, ExecControls {
+  /** Writes fail with EROFS. */
+  readOnly?: boolean;
+  /**
+   * Receives output as each top-level statement finishes. A streamed run is
+   * never re-run (its output is already out): it runs as the sandbox's only
+   * writer in this process, and a commit lost to another process is a
+   * VersionConflictError.
+   */
+  onOutput?: OutputListener;
+}
+
+export interface ExecBatchInput extends ExecControls {
+  steps: ExecStepInput[];
+  /** Run the steps at the same time, read-only. */
+  parallel?: boolean;
+  /** Sequential batches stop after the first step that exits non-zero (default true). */
+  stopOnError?: boolean;
+}
+
+export interface ExecCommitInfo {
+  status: "committed" | "unchanged" | "discarded";
+  version: number;
+  reason?: "commit_never" | "nonzero_exit" | "journal_limit";
+}
+
+export interface StepOutcome {
+  exitCode: number;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  durationMs: number;
+  truncated: { stdout: boolean; stderr: boolean };
+}
+
+export interface ExecOutcome extends StepOutcome {
+  commit: ExecCommitInfo;
+}
+
+export interface ExecBatchOutcome {
+  results: StepOutcome[];
+  durationMs: number;
+  commit: ExecCommitInfo;
+}
+
+export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
+
+/** The script ran out of time; nothing was committed. */
+export class ExecTimeoutError extends Error {
+  override readonly name = "ExecTimeoutError";
+  constructor(readonly timeoutMs: number) {
+    super(`script did not finish within ${timeoutMs} ms; nothing was committed`);
+  }
+}
+
+/** The caller aborted the script; nothing was committed. */
+export class ExecAbortedError extends Error {
+  override readonly name = "ExecAbortedError";
+  constructor() {
+    super("script aborted; nothing was committed");
+  }
+}
+
+/**
+ * Runs a script in a sandbox. The first attempt runs without waiting for
+ * anyone, so read-only scripts never queue behind writers. If its commit loses
+ * a race, the script re-runs on the new state as the sandbox's only in-process
+ * writer (safe: a script's only effects are its journal and its output).
+ */
+export function execScript(
+  service: SandboxService,
+  scope: Scope,
+  sandboxId: string,
+  input: ExecInput,
+): Promise<ExecOutcome> {
+  const program: Program<ExecOutcome> = async (snapshot, deadline) => {
+    const vfs = service.open(scope, snapshot.tree);
+    const run = await runStep(
+      vfs,
+      startStep(snapshot.record, input),
+      settings(snapshot.record, input, deadline, { readOnly: input.readOnly ?? false }),
+    );
+    const { commit, finish } = decide(
+      input,
+      snapshot,
+      vfs,
+      [run],
+      committer(service, scope, sandboxId),
+    );
+    return { ...stepOutcome(run), commit, finish };
+  };
+  return transact(service, scope, sandboxId, input, program, input.onOutput !== undefined);
+}
+
+/** Runs several scripts: in order in one journal and one commit, or side by side read-only. */
+export function execBatch(
+  service: SandboxService,
+  scope: Scope,
+  sandboxId: string,
+  input: ExecBatchInput,
+): Promise<ExecBatchOutcome> {
+  const started = performance.now();
+  const program: Program<ExecBatchOutcome> = async (snapshot, deadline) => {
+    if (input.parallel) {
+      const runs = await Promise.all(
+        input.steps.map((step) =>
+          runStep(
+            service.open(scope, snapshot.tree),
+            startStep(snapshot.record, step),
+            settings(snapshot.record, input, deadline, { readOnly: true }),
+          ),
+        ),
+      );
+      deadline.check();
+      return {
+        results: runs.map(stepOutcome),
+        durationMs: performance.now() - started,
+        commit: { status: "unchanged", version: snapshot.tree.version },
+      };
+    }
+    const vfs = service.open(scope, snapshot.tree);
+    const runs: RunOutcome[] = [];
+    let record = snapshot.record;
+    for (const step of input.steps) {
+      const run = await runStep(
+        vfs,
+        startStep(record, step),
+        settings(record, input, deadline, { readOnly: false }),
+      );
+      deadline.check();
+      runs.push(run);
+      // A persistent shell carries from one step to the next, as in a terminal.
+      if (run.shell) record = { ...record, shell: run.shell };
+      if (run.journalLimitHit || (run.exitCode !== 0 && (input.stopOnError ?? true))) break;
+    }
+    const { commit, finish } = decide(
+      input,
+      snapshot,
+      vfs,
+      runs,
+      committer(service, scope, sandboxId),
+    );
+    return {
+      results: runs.map(stepOutcome),
+      durationMs: performance.now() - started,
+      commit,
+      finish,
+    };
+  };
+  return transact(service, scope, sandboxId, input, program, false);
+}
+
+// ---- the transaction ------------------------------------------------------
+
+interface Snapshot {
+  record: SandboxRecord;
+  tree: Tree;
+}
+
+/** A deadline shared by everything one call runs. */
+interface Deadline {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Throws if the call timed out or was aborted. */
+  check(): void;
+}
+
+/** A result, plus how to commit what produced it (absent: nothing to commit). */
+type Staged<T> = T & { finish?: () => Promise<ExecCommitInfo> };
+type Program<T> = (snapshot: Snapshot, deadline: Deadline) => Promise<Staged<T>>;
+
+async function transact<T extends { commit: ExecCommitInfo }>(
+  service: SandboxService,
+  scope: Scope,
+  sandboxId: string,
+  controls: ExecControls,
+  program: Program<T>,
+  streamed: boolean,
+): Promise<T> {
+  const deadline = startDeadline(controls);
+  try {
+    const once = async (): Promise<T | undefined> => {
+      const staged = await program(await snapshot(service, scope, sandboxId), deadline);
+      deadline.check();
+      const { finish, ...result } = staged;
+      if (!finish) return result as unknown as T;
+      try {
+        return { ...result, commit: await finish() } as unknown as T;
+      } catch (error) {
+        if (error instanceof VersionConflictError && !streamed) return undefined;
+        throw error;
+      }
+    };
+    if (streamed) return (await service.exclusive(scope, sandboxId, once)) as T;
+    const first = await once();
+    if (first) return first;
+    return await service.exclusive(scope, sandboxId, async () => {
+      for (let i = 1; i < service.maxAttempts; i++) {
+        const outcome = await once();
+        if (outcome) return outcome;
+      }
+      throw new VersionConflictError(sandboxId, -1);
+    });
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function startDeadline(controls: ExecControls): Deadline & { dispose(): void } {
+  const timeoutMs = controls.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+  const started = performance.now();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  controls.signal?.addEventListener("abort", onAbort, { once: true });
+  if (controls.signal?.aborted) controller.abort();
+  return {
+    signal: controller.signal,
+    get timeoutMs() {
+      return Math.max(1, Math.ceil(timeoutMs - (performance.now() - started)));
+    },
+    check() {
+      if (controls.signal?.aborted) throw new ExecAbortedError();
+      if (timedOut || performance.now() - started >= timeoutMs) {
+        throw new ExecTimeoutError(timeoutMs);
+      }
+    },
+    dispose() {
+      clearTimeout(timer);
+      controls.signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/** The record and the tree at one version (they are read in parallel, so they may disagree). */
+async function snapshot(service: SandboxService, scope: Scope, id: string): Promise<Snapshot> {
+  let [record, tree] = await Promise.all([service.get(scope, id), service.tree(scope, id)]);
+  for (let i = 0; record.version !== tree.version; i++) {
+    if (i >= 8) throw new VersionConflictError(id, tree.version);
+    if (record.version < tree.version) record = await service.get(scope, id);
+    else tree = await service.tree(scope, id);
+  }
+  return { record, tree };
+}
+
+// ---- one run's settings and its commit ------------------------------------
+
+function startStep(record: SandboxRecord, step: ExecStepInput) {
+  const saved = record.options.persistShell ? record.shell : null;
+  return {
+    script: step.script,
+    cwd: normalizePath(step.cwd ?? saved?.cwd ?? "/", "chdir"),
+    env: { ...(saved ? saved.env : record.env), ...step.env },
+    stdin: step.stdin,
+  };
+}
+
+function settings(
+  record: SandboxRecord,
+  controls: ExecControls & { onOutput?: OutputListener },
+  deadline: Deadline,
+  mode: { readOnly: boolean },
+): RunSettings {
+  return {
+    runtimes: record.options.runtimes as readonly Runtime[],
+    readOnly: mode.readOnly,
+    limits: controls.limits ?? DEFAULT_WRITE_LIMITS,
+    maxOutputBytes: controls.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    timeoutMs: deadline.timeoutMs,
+    signal: deadline.signal,
+    reportShellState: record.options.persistShell && !mode.readOnly,
+    onOutput: controls.onOutput,
+  };
+}
+
+function stepOutcome(run: RunOutcome): StepOutcome {
+  return {
+    exitCode: run.exitCode,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    durationMs: run.durationMs,
+    truncated: run.truncated,
+  };
+}
+
+type Committer = (vfs: Vfs, update: SandboxUpdate | undefined) => Promise<number>;
+
+function committer(service: SandboxService, scope: Scope, sandboxId: string): Committer {
+  return (vfs, update) => service.commit(scope, sandboxId, vfs.journal, update);
+}
+
+/** What to do with the runs' effects: commit them, or say why not. */
+function decide(
+  controls: ExecControls,
+  { record, tree }: Snapshot,
+  vfs: Vfs,
+  runs: RunOutcome[],
+  commit: Committer,
+): { commit: ExecCommitInfo; finish?: () => Promise<ExecCommitInfo> } {
+  const last = runs.at(-1);
+  const shell = last?.shell ?? null;
+  const shellChanged = shell !== null && !sameShell(shell, record.shell);
+  const changed = vfs.journal.changed || shellChanged;
+  const unchanged: ExecCommitInfo = { status: "unchanged", version: tree.version };
+  if (!changed) return { commit: unchanged };
+  const discarded = (reason: ExecCommitInfo["reason"]): { commit: ExecCommitInfo } => ({
+    commit: { status: "discarded", version: tree.version, reason },
+  });
+  if (runs.some((r) => r.journalLimitHit)) return discarded("journal_limit");
+  const mode = controls.commit ?? "always";
+  if (mode === "never") return discarded("commit_never");
+  if (mode === "on_success" && runs.some((r) => r.exitCode !== 0)) return discarded("nonzero_exit");
+  const update: SandboxUpdate | undefined = shellChanged ? { shell } : undefined;
+  return {
+    commit: unchanged,
+    finish: async () => ({
+      status: "committed",
+      version: await commit(vfs, update),
+    }),
+  };
+}
+
+function sameShell(a: ShellState, b: ShellState | null): boolean {
+  if (!b || a.cwd !== b.cwd) return false;
+  const keys = Object.keys(a.env);
+  return keys.length === Object.keys(b.env).length && keys.every((k) => a.env[k] === b.env[k]);
+}

@@ -1,0 +1,179 @@
+/**
+ * just-bash returns a script's output only when the whole script ends. To
+ * stream it, the top-level script is rewritten before it runs: every pipeline
+ * of each top-level statement (and of each statement in the body of a
+ * top-level loop, `if` or group) gets `>>OUT 2>>ERR` put in front of its own
+ * redirections, where OUT and ERR are sink devices of the Cairn filesystem.
+ * The interpreter flushes a command's output into them when it ends, with the
+ * exact bytes a redirect to a file gets, so streams are binary-safe. The
+ * command's own redirections come later and so still win (`cmd > f`, `2>&1`),
+ * as in bash; variables, `cd` and exit statuses are untouched.
+ *
+ * Each top-level statement also goes into a `{ ...; }` group (it runs in the
+ * current shell): at the top level just-bash lets a failed redirection (e.g.
+ * EROFS) escape the whole run, while inside a compound command it prints the
+ * error and sets `$?` like bash.
+ */
+import type { ScriptNode, StatementNode, TransformPlugin } from "just-bash";
+
+/** Device paths the rewritten script writes to; CairnBashFs routes them to the output capture. */
+export const STDOUT_SINK = "/dev/.cairn-stdout";
+export const STDERR_SINK = "/dev/.cairn-stderr";
+
+/** The name of the command that reports shell state after the last statement. */
+export const SHELL_STATE_COMMAND = "__cairn_shell_state";
+
+type CommandNode = StatementNode["pipelines"][number]["commands"][number];
+type Body = StatementNode[];
+
+/** Compound commands whose bodies run in the current shell with the script's own stdout. */
+const DESCEND = new Set(["For", "CStyleFor", "While", "Until", "If", "Group"]);
+
+export interface FlushTransformOptions {
+  /** Append `__cairn_shell_state "$?"` so the final cwd and exported env can be saved. */
+  reportShellState: boolean;
+}
+
+/**
+ * A plugin that rewrites only the first script it sees: the top-level one.
+ * Nested executions (`bash -c`, `eval`, `xargs`) keep their output where their
+ * caller expects it, e.g. in a pipe or a command substitution.
+ */
+export function flushTransform(options: FlushTransformOptions): TransformPlugin {
+  let used = false;
+  return {
+    name: "cairn-flush",
+    transform({ ast }) {
+      if (used) return { ast };
+      used = true;
+      const statements = ast.statements.map((statement) => grouped(flushStatement(statement)));
+      if (options.reportShellState) statements.push(shellStateStatement());
+      return { ast: { ...ast, statements } satisfies ScriptNode };
+    },
+  };
+}
+
+function flushEach(statements: Body): Body {
+  return statements.map(flushStatement);
+}
+
+function flushStatement(statement: StatementNode): StatementNode {
+  if (statement.background || statement.deferredError) return statement;
+  const only = soleCommand(statement);
+  if (only && DESCEND.has(only.type) && only.redirections.length === 0) {
+    return replaceCommand(statement, descend(only));
+  }
+  return { ...statement, pipelines: statement.pipelines.map(flushPipeline) };
+}
+
+type PipelineNode = StatementNode["pipelines"][number];
+
+/** Stdout of the last command to OUT; stderr of each command to ERR unless piped (`|&`). */
+function flushPipeline(pipeline: PipelineNode): PipelineNode {
+  const last = pipeline.commands.length - 1;
+  const commands = pipeline.commands.map((command, i) => {
+    if (command.type === "FunctionDef") return command;
+    const sinks = [];
+    if (i === last) sinks.push(redirect(null, STDOUT_SINK));
+    if (i === last || !pipeline.pipeStderr?.[i]) sinks.push(redirect(2, STDERR_SINK));
+    return { ...command, redirections: [...sinks, ...command.redirections] };
+  });
+  return { ...pipeline, commands } as PipelineNode;
+}
+
+/** The command of a statement that is one un-negated, untimed pipeline of one command. */
+function soleCommand(statement: StatementNode): CommandNode | undefined {
+  if (statement.pipelines.length !== 1) return undefined;
+  const [pipeline] = statement.pipelines;
+  if (!pipeline || pipeline.negated || pipeline.timed || pipeline.commands.length !== 1) {
+    return undefined;
+  }
+  return pipeline.commands[0];
+}
+
+function replaceCommand(statement: StatementNode, command: CommandNode): StatementNode {
+  const [pipeline] = statement.pipelines;
+  return { ...statement, pipelines: [{ ...pipeline!, commands: [command] }] };
+}
+
+function descend(command: CommandNode): CommandNode {
+  switch (command.type) {
+    case "For":
+    case "CStyleFor":
+    case "Group":
+      return { ...command, body: flushEach(command.body) };
+    case "While":
+    case "Until":
+      return { ...command, condition: flushEach(command.condition), body: flushEach(command.body) };
+    case "If":
+      return {
+        ...command,
+        clauses: command.clauses.map((c) => ({
+          condition: flushEach(c.condition),
+          body: flushEach(c.body),
+        })),
+        elseBody: command.elseBody ? flushEach(command.elseBody) : null,
+      };
+    default:
+      return command;
+  }
+}
+
+function grouped(statement: StatementNode): StatementNode {
+  if (statement.background || statement.deferredError) return statement;
+  if (soleCommand(statement)?.type === "FunctionDef") return statement;
+  return {
+    type: "Statement",
+    background: false,
+    operators: [],
+    pipelines: [
+      {
+        type: "Pipeline",
+        negated: false,
+        commands: [{ type: "Group", body: [statement], redirections: [] }],
+      },
+    ],
+  };
+}
+
+function word(value: string) {
+  return { type: "Word" as const, parts: [{ type: "Literal" as const, value }] };
+}
+
+function redirect(fd: 2 | null, path: string) {
+  return { type: "Redirection" as const, fd, operator: ">>" as const, target: word(path) };
+}
+
+/** `__cairn_shell_state "$?"`: reports state and exits with the status it was given. */
+function shellStateStatement(): StatementNode {
+  return {
+    type: "Statement",
+    background: false,
+    operators: [],
+    pipelines: [
+      {
+        type: "Pipeline",
+        negated: false,
+        commands: [
+          {
+            type: "SimpleCommand",
+            assignments: [],
+            name: word(SHELL_STATE_COMMAND),
+            args: [
+              {
+                type: "Word",
+                parts: [
+                  {
+                    type: "DoubleQuoted",
+                    parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }],
+                  },
+                ],
+              },
+            ],
+            redirections: [],
+          },
+        ],
+      },
+    ],
+  };
+}

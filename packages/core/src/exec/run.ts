@@ -1,0 +1,113 @@
+/**
+ * One just-bash run of one script on a Vfs: output captured per top-level
+ * statement (see flush-transform), writes checked against read-only mode and
+ * the journal limits, and the final shell state reported when asked.
+ */
+import { Bash, defineCommand } from "just-bash";
+import type { Runtime, ShellState } from "../backend.js";
+import { CairnBashFs, type WriteLimits } from "../bash-fs.js";
+import { encodeText, latin1Bytes } from "../encoding.js";
+import type { Vfs } from "../vfs.js";
+import {
+  flushTransform,
+  SHELL_STATE_COMMAND,
+  STDERR_SINK,
+  STDOUT_SINK,
+} from "./flush-transform.js";
+import { OutputCapture, type OutputListener } from "./output.js";
+
+export interface RunSettings {
+  runtimes: readonly Runtime[];
+  readOnly: boolean;
+  limits: WriteLimits;
+  maxOutputBytes: number;
+  /** Milliseconds the run may take; also bounds python3/js-exec. */
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Report the final cwd and exported env. */
+  reportShellState: boolean;
+  onOutput?: OutputListener;
+}
+
+export interface RunStep {
+  script: string;
+  cwd: string;
+  env: Record<string, string>;
+  stdin?: string;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  truncated: { stdout: boolean; stderr: boolean };
+  durationMs: number;
+  /** The shell state after the last statement, when the script ran to its end. */
+  shell?: ShellState;
+  journalLimitHit: boolean;
+}
+
+/** Variables just-bash manages itself; not worth saving as shell state. */
+const TRANSIENT_ENV = new Set(["PWD", "OLDPWD"]);
+
+export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): Promise<RunOutcome> {
+  const started = performance.now();
+  const output = new OutputCapture(settings.maxOutputBytes, settings.onOutput);
+  const fs = new CairnBashFs(vfs, {
+    readOnly: settings.readOnly,
+    limits: settings.limits,
+    sinks: new Map([
+      [STDOUT_SINK, (bytes: Uint8Array) => output.push("stdout", bytes)],
+      [STDERR_SINK, (bytes: Uint8Array) => output.push("stderr", bytes)],
+    ]),
+  });
+  if (!settings.readOnly) vfs.mkdir(step.cwd, { recursive: true });
+
+  let shell: ShellState | undefined;
+  const reportState = defineCommand(SHELL_STATE_COMMAND, async (args, ctx) => {
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(ctx.exportedEnv ?? {})) {
+      if (!TRANSIENT_ENV.has(name) && value !== undefined) env[name] = value;
+    }
+    shell = { cwd: ctx.cwd, env };
+    return { stdout: "", stderr: "", exitCode: Number(args[0] ?? 0) || 0 };
+  });
+
+  const bash = new Bash({
+    fs,
+    cwd: step.cwd,
+    env: step.env,
+    python: settings.runtimes.includes("python3"),
+    javascript: settings.runtimes.includes("js-exec"),
+    customCommands: [reportState],
+    executionLimits: {
+      maxExecutionTimeMs: settings.timeoutMs,
+      maxPythonTimeoutMs: settings.timeoutMs,
+      maxJsTimeoutMs: settings.timeoutMs,
+      maxCommandCount: 10_000_000,
+      maxLoopIterations: 100_000_000,
+    },
+  });
+  bash.registerTransformPlugin(flushTransform({ reportShellState: settings.reportShellState }));
+  const result = await bash.exec(step.script, {
+    cwd: step.cwd,
+    stdin: step.stdin,
+    signal: settings.signal,
+    rawScript: true,
+  });
+  // What was not flushed by a statement (e.g. output cut short by `exit`) comes last.
+  output.push(
+    "stdout",
+    result.stdoutKind === "bytes" ? latin1Bytes(result.stdout) : encodeText(result.stdout),
+  );
+  output.push("stderr", encodeText(result.stderr));
+  return {
+    exitCode: result.exitCode,
+    stdout: output.bytes("stdout"),
+    stderr: output.bytes("stderr"),
+    truncated: { ...output.truncated },
+    durationMs: performance.now() - started,
+    shell,
+    journalLimitHit: fs.journalLimitHit,
+  };
+}
