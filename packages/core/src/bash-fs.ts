@@ -17,6 +17,7 @@ import { DefenseInDepthBox, unsafeBytesFromLatin1 } from "just-bash";
 import { decodeBytes, encodeText, latin1String, type TextEncodingName } from "./encoding.js";
 import { FsError } from "./errors.js";
 import { resolvePath } from "./paths.js";
+import type { SandboxService, Scope } from "./sandbox-service.js";
 import type { Stat, Vfs } from "./vfs.js";
 
 type EncodingArg = { encoding?: BufferEncoding | null } | BufferEncoding | null | undefined;
@@ -279,4 +280,49 @@ export class CairnBashFs implements IFileSystem {
     const p = this.path(path);
     await this.write("utime", p, () => this.vfs.utimes(p, mtime.getTime()));
   }
+}
+
+/** A just-bash filesystem over one snapshot of a sandbox, and how to store what was written. */
+export interface BashFsSession {
+  fs: CairnBashFs;
+  /** The sandbox version the filesystem started from. */
+  version: number;
+  /**
+   * Stores every write in one step and returns the new version (the same one
+   * when nothing changed). Throws VersionConflictError, storing nothing, if the
+   * sandbox changed since `version`.
+   */
+  commit(): Promise<number>;
+}
+
+/**
+ * Opens a sandbox as a just-bash `IFileSystem`, to run `new Bash({ fs })` in
+ * process on any Cairn backend. Reads come from the snapshot (and storage, on
+ * demand); writes stay in memory until `commit()`.
+ *
+ * @example
+ * const service = new SandboxService({ backend });
+ * const { fs, commit } = await openBashFs(service, scope, sandboxId);
+ * const bash = new Bash({ fs, cwd: "/" });
+ * await bash.exec("mkdir -p /src && echo 'hello' > /src/greeting");
+ * await commit();
+ */
+export async function openBashFs(
+  service: SandboxService,
+  scope: Scope,
+  sandboxId: string,
+  options?: CairnBashFsOptions,
+): Promise<BashFsSession> {
+  const tree = await service.tree(scope, sandboxId);
+  const fs = new CairnBashFs(service.open(scope, tree), options);
+  return {
+    fs,
+    version: tree.version,
+    commit: async () => {
+      if (fs.journalLimitHit) {
+        throw new FsError("ENOSPC", "commit", "/", "the writes are over the journal limit");
+      }
+      return service.commit(scope, sandboxId, fs.vfs.journal);
+    },
+  };
 }

@@ -1,9 +1,11 @@
 /** @cairn/core: filesystem semantics, the backend contract, and just-bash over any backend. */
 export * from "./backend.js";
 export {
+  type BashFsSession,
   CairnBashFs,
   type CairnBashFsOptions,
   DEFAULT_WRITE_LIMITS,
+  openBashFs,
   type WriteLimits,
 } from "./bash-fs.js";
 export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";

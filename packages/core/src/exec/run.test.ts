@@ -43,6 +43,7 @@ const SCRIPTS = [
   "cat <<EOF\nheredoc $((1+2))\nEOF",
   "echo $(echo nested; echo more)",
   "(echo sub; exit 4); echo st=$?",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash, not a template
   "true | false; echo ${PIPESTATUS[@]}",
   "{ echo x; exit 3; }; echo never",
   "echo start; exit 7",
@@ -198,4 +199,28 @@ describe("shell state", () => {
 
 it("the write helpers agree with bytes()", () => {
   expect(text(bytes("é"))).toBe("é");
+});
+
+describe("busy loops", () => {
+  for (const loop of [
+    "while true; do :; done",
+    "until false; do x=1; done",
+    "for ((;;)); do :; done",
+    "f() { while :; do :; done; }; f",
+  ]) {
+    it(`let the event loop turn, so an abort is noticed: ${loop}`, async () => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      await runStep(
+        scratchVfs(),
+        { script: loop, cwd: "/", env: {} },
+        settings({ signal: controller.signal }),
+      );
+      clearInterval(timer);
+      expect(controller.signal.aborted).toBe(true);
+      expect(ticks).toBeGreaterThan(3);
+    });
+  }
 });

@@ -15,6 +15,7 @@ import {
   STDOUT_SINK,
 } from "./flush-transform.js";
 import { OutputCapture, type OutputListener } from "./output.js";
+import { yieldCommand, yieldTransform } from "./yield-transform.js";
 
 export interface RunSettings {
   runtimes: readonly Runtime[];
@@ -79,7 +80,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     env: step.env,
     python: settings.runtimes.includes("python3"),
     javascript: settings.runtimes.includes("js-exec"),
-    customCommands: [reportState],
+    customCommands: [reportState, yieldCommand()],
     executionLimits: {
       maxExecutionTimeMs: settings.timeoutMs,
       maxPythonTimeoutMs: settings.timeoutMs,
@@ -89,6 +90,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     },
   });
   bash.registerTransformPlugin(flushTransform({ reportShellState: settings.reportShellState }));
+  bash.registerTransformPlugin(yieldTransform());
   const result = await bash.exec(step.script, {
     cwd: step.cwd,
     stdin: step.stdin,
