@@ -224,3 +224,27 @@ describe("busy loops", () => {
     });
   }
 });
+
+describe("runtimes", () => {
+  it("python3 is not a command unless the sandbox opts in", async () => {
+    const { run } = await streamed("python3 -c 'print(1)'");
+    expect(run.exitCode).toBe(127);
+  });
+
+  it("python3, when enabled, reads and writes the sandbox's files", async () => {
+    const vfs = scratchVfs();
+    vfs.writeFile("/in.txt", bytes("21"));
+    const run = await runStep(
+      vfs,
+      {
+        script: `python3 -c 'open("/out.txt", "w").write(str(int(open("/in.txt").read()) * 2))'; cat /out.txt`,
+        cwd: "/",
+        env: {},
+      },
+      settings({ runtimes: ["python3"], timeoutMs: 60_000 }),
+    );
+    expect(text(run.stderr)).toBe("");
+    expect(text(run.stdout)).toBe("42");
+    expect(vfs.journal.changed).toBe(true);
+  }, 60_000);
+});
