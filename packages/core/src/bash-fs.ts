@@ -80,7 +80,12 @@ export interface CairnBashFsOptions {
    * function instead of a file (how exec streams output).
    */
   sinks?: ReadonlyMap<string, (bytes: Uint8Array) => void>;
+  /** A path that always exists; checking it is a cue to give the event loop a turn. */
+  yieldDevice?: string;
 }
+
+/** How long a script may hold the event loop before a filesystem call yields it. */
+const SLICE_MS = 5;
 
 /**
  * Runs `fn` as trusted code: just-bash's defense-in-depth blocks timers and
@@ -100,6 +105,9 @@ export class CairnBashFs implements IFileSystem {
   private readonly readOnly: boolean;
   private readonly limits: WriteLimits;
   private readonly sinks: ReadonlyMap<string, (bytes: Uint8Array) => void>;
+  private readonly yieldDevice: string | undefined;
+  /** Date.now, not performance.now: just-bash's defense-in-depth blocks the latter inside scripts. */
+  private sliceStart = Date.now();
   /** Set once a write went over a journal limit: the journal must not be committed. */
   journalLimitHit = false;
 
@@ -110,6 +118,18 @@ export class CairnBashFs implements IFileSystem {
     this.readOnly = options.readOnly ?? false;
     this.limits = options.limits ?? DEFAULT_WRITE_LIMITS;
     this.sinks = options.sinks ?? new Map();
+    this.yieldDevice = options.yieldDevice;
+  }
+
+  /**
+   * Lets the event loop turn if the script has held it for a time slice:
+   * just-bash never waits on anything but its filesystem, so without this a
+   * busy script starves every other request and never sees an abort.
+   */
+  private async pace(): Promise<void> {
+    if (Date.now() - this.sliceStart < SLICE_MS) return;
+    await trusted(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.sliceStart = Date.now();
   }
 
   private path(p: string): string {
@@ -148,6 +168,7 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async readFileBuffer(path: string): Promise<Uint8Array> {
+    await this.pace();
     const p = this.path(path);
     if (p === DEV_NULL || this.sinks.has(p)) return new Uint8Array(0);
     return trusted(() => this.vfs.readFile(p));
@@ -158,6 +179,7 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async writeFile(path: string, content: FileContent, options?: EncodingArg): Promise<void> {
+    await this.pace();
     const p = this.path(path);
     if (p === DEV_NULL) return;
     const bytes = toBytes(content, options);
@@ -168,6 +190,7 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async appendFile(path: string, content: FileContent, options?: EncodingArg): Promise<void> {
+    await this.pace();
     const p = this.path(path);
     if (p === DEV_NULL) return;
     const bytes = toBytes(content, options);
@@ -181,15 +204,17 @@ export class CairnBashFs implements IFileSystem {
   }
 
   private isDevice(p: string): boolean {
-    return p === DEV_NULL || this.sinks.has(p);
+    return p === DEV_NULL || p === this.yieldDevice || this.sinks.has(p);
   }
 
   async exists(path: string): Promise<boolean> {
+    await this.pace();
     const p = this.path(path);
     return this.isDevice(p) || this.vfs.exists(p);
   }
 
   async stat(path: string): Promise<FsStat> {
+    await this.pace();
     const p = this.path(path);
     return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, true));
   }
@@ -207,6 +232,7 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async readdir(path: string): Promise<string[]> {
+    await this.pace();
     return this.vfs.readdir(this.path(path)).map((e) => e.name);
   }
 

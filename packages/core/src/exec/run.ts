@@ -15,7 +15,7 @@ import {
   STDOUT_SINK,
 } from "./flush-transform.js";
 import { OutputCapture, type OutputListener } from "./output.js";
-import { yieldCommand, yieldTransform } from "./yield-transform.js";
+import { YIELD_DEVICE, yieldTransform } from "./yield-transform.js";
 
 export interface RunSettings {
   runtimes: readonly Runtime[];
@@ -57,6 +57,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
   const fs = new CairnBashFs(vfs, {
     readOnly: settings.readOnly,
     limits: settings.limits,
+    yieldDevice: YIELD_DEVICE,
     sinks: new Map([
       [STDOUT_SINK, (bytes: Uint8Array) => output.push("stdout", bytes)],
       [STDERR_SINK, (bytes: Uint8Array) => output.push("stderr", bytes)],
@@ -80,7 +81,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     env: step.env,
     python: settings.runtimes.includes("python3"),
     javascript: settings.runtimes.includes("js-exec"),
-    customCommands: [reportState, yieldCommand()],
+    customCommands: [reportState],
     executionLimits: {
       maxExecutionTimeMs: settings.timeoutMs,
       maxPythonTimeoutMs: settings.timeoutMs,

@@ -3,41 +3,26 @@
  * (`while true; do :; done`, or one whose commands only touch cached files)
  * never lets the event loop turn, so the process stops answering every other
  * request, never notices the client hang up, and cannot stream the loop's
- * output. So every loop gets a cooperative yield: `__cairn_yield` runs at the
- * start of each `while`/`until` condition and of each `for` body, and gives
- * the event loop a turn when the script has held it for a few milliseconds.
+ * output. CairnBashFs gives the event loop a turn from any filesystem call
+ * once a script has held it for a few milliseconds; this transform makes sure
+ * every loop makes such a call, by inserting `[[ -e YIELD_DEVICE ]]` (about
+ * as cheap as `true`; a custom command would cost 10×) at the start of each
+ * `while`/`until` condition and each `for` body.
  *
- * Where it goes keeps bash semantics: a loop condition's errexit and `$?` are
- * decided by its last command, and `$?` at the start of a `for` body is not
- * something scripts read. It applies to nested scripts too (`bash -c`, `eval`).
+ * Where it goes keeps bash semantics: the test is always true; a loop
+ * condition's status is its last command's; and `$?` at the start of a `for`
+ * body is not something scripts read. It applies to nested scripts too
+ * (`bash -c`, `eval`).
  */
-import {
-  type CustomCommand,
-  DefenseInDepthBox,
-  defineCommand,
-  type ScriptNode,
-  type StatementNode,
-  type TransformPlugin,
-} from "just-bash";
+import { parse, type ScriptNode, type StatementNode, type TransformPlugin } from "just-bash";
 
-const YIELD_COMMAND = "__cairn_yield";
-/** How long a script may hold the event loop before it yields. */
-const SLICE_MS = 5;
+/** Always exists; CairnBashFs yields to the event loop when it is checked, if it is time to. */
+export const YIELD_DEVICE = "/dev/.cairn-yield";
+
+const YIELD_STATEMENT: StatementNode = parse(`[[ -e ${YIELD_DEVICE} ]]`).statements[0]!;
 
 type Body = StatementNode[];
 type CommandNode = StatementNode["pipelines"][number]["commands"][number];
-
-/** The command the inserted statements call; register it on the Bash that uses the plugin. */
-export function yieldCommand(): CustomCommand {
-  let last = performance.now();
-  return defineCommand(YIELD_COMMAND, async () => {
-    if (performance.now() - last >= SLICE_MS) {
-      await DefenseInDepthBox.runTrustedAsync(() => new Promise((r) => setImmediate(r)));
-      last = performance.now();
-    }
-    return { stdout: "", stderr: "", exitCode: 0 };
-  });
-}
 
 export function yieldTransform(): TransformPlugin {
   return {
@@ -47,7 +32,6 @@ export function yieldTransform(): TransformPlugin {
     }),
   };
 }
-
 function body(statements: Body): Body {
   return statements.map((statement) => ({
     ...statement,
@@ -89,24 +73,5 @@ function command(node: CommandNode): CommandNode {
 }
 
 function yieldStatement(): StatementNode {
-  return {
-    type: "Statement",
-    background: false,
-    operators: [],
-    pipelines: [
-      {
-        type: "Pipeline",
-        negated: false,
-        commands: [
-          {
-            type: "SimpleCommand",
-            assignments: [],
-            name: { type: "Word", parts: [{ type: "Literal", value: YIELD_COMMAND }] },
-            args: [],
-            redirections: [],
-          },
-        ],
-      },
-    ],
-  };
+  return YIELD_STATEMENT;
 }
