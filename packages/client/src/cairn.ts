@@ -27,7 +27,7 @@ export interface CairnOptions {
  * const { stdout } = await sandbox.exec("echo hello");
  */
 export class Cairn {
-  /** Create, get, list and delete sandboxes. */
+  /** Create, get, list, update and delete sandboxes. */
   readonly sandboxes: Sandboxes;
   readonly #transport: Transport;
 

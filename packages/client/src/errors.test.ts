@@ -111,3 +111,23 @@ describe("APIError.from", () => {
     expect(retryAfter).toBeLessThanOrEqual(30);
   });
 });
+
+describe("APIError.fromProblem", () => {
+  it("picks the class from the problem's own status and code", () => {
+    const headers = new Headers({ "x-request-id": "req_header" });
+    const body = { type: "about:blank", title: "timeout", status: 408, code: "timeout" };
+    const error = APIError.fromProblem({ ...body, retryable: false }, headers);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ status: 408, code: "timeout", requestId: "req_header" });
+    expect(APIError.fromProblem({ status: 404, code: "ENOENT" }, headers)).toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it("makes an InternalServerError of something that is not a problem", () => {
+    const error = APIError.fromProblem("oops", new Headers());
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.code).toBe("internal_error");
+    expect(error.problem.detail).toContain('"oops"');
+  });
+});

@@ -51,6 +51,27 @@ export class APIError extends CairnError {
     const ErrorClass = errorClassFor(response.status, problem.code);
     return new ErrorClass(response.status, problem, response.headers);
   }
+
+  /**
+   * The same factory for a problem that arrived inside a successful response (an exec event
+   * stream's `error` event): the class comes from the problem's own `status` and `code`, so it
+   * matches what the non-streaming call would have thrown.
+   *
+   * @example
+   * const error = APIError.fromProblem({ code: "timeout", status: 408 }, response.headers); // TimeoutError
+   */
+  static fromProblem(body: unknown, headers: Headers): APIError {
+    const problem = asProblem(body) ?? {
+      type: "about:blank",
+      title: "Malformed error event",
+      status: 500,
+      code: "internal_error",
+      retryable: false,
+      detail: `The server sent an error that is not a problem object: ${String(JSON.stringify(body)).slice(0, 500)}`,
+    };
+    const ErrorClass = errorClassFor(problem.status, problem.code);
+    return new ErrorClass(problem.status, problem, headers);
+  }
 }
 
 /** 400, 413, 415, 416 or `invalid_request`: the request itself is wrong. */

@@ -19,7 +19,19 @@ export {
   RequestTimeoutError,
   TimeoutError,
 } from "./errors.js";
-export { type ExecOptions, Sandbox } from "./sandbox.js";
+export {
+  type ExecExitEvent,
+  type ExecOutputEvent,
+  ExecStream,
+  type ExecStreamEvent,
+  type ExecStreamResult,
+} from "./exec-stream.js";
+export {
+  type ExecBatchOptions,
+  type ExecOptions,
+  Sandbox,
+  type UpdateSandboxOptions,
+} from "./sandbox.js";
 export type {
   ByteRange,
   CopyOptions,

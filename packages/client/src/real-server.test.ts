@@ -3,7 +3,8 @@ import { createMemoryBackend } from "@cairn/backend-memory";
 import { createApp, type RunningServer, startServer } from "@cairn/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cairn } from "./cairn.js";
-import { NotFoundError, PreconditionFailedError } from "./errors.js";
+import { AbortError, NotFoundError, PreconditionFailedError, TimeoutError } from "./errors.js";
+import type { ExecStreamEvent } from "./exec-stream.js";
 
 const API_KEY = "client-test-key-0123456789";
 let server: RunningServer;
@@ -52,5 +53,76 @@ describe("client against the reference server", () => {
     const seen = new Set<string>();
     for await (const s of cairn.sandboxes.list({ limit: 1 })) seen.add(s.id);
     for (const id of ids) expect(seen.has(id)).toBe(true);
+  });
+});
+
+describe("streaming, batch and update against the reference server", () => {
+  it("streams stdout and stderr as exact bytes, then the exit", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const binary = Uint8Array.of(0xff, 0x00, 0x01, 0x80);
+    await sandbox.fs.write("/bin.dat", binary);
+    const events: ExecStreamEvent[] = [];
+    const script = "echo hi; cat /bin.dat; echo oops >&2; echo done > /out.txt; exit 3";
+    for await (const event of sandbox.execStream(script)) events.push(event);
+
+    const output = (type: string) =>
+      Buffer.concat(events.flatMap((e) => (e.type === type && "data" in e ? [e.data] : [])));
+    expect(output("stdout")).toEqual(Buffer.from([...Buffer.from("hi\n"), ...binary]));
+    expect(output("stderr").toString()).toBe("oops\n");
+    expect(events.at(-1)).toMatchObject({
+      type: "exit",
+      exitCode: 3,
+      truncated: { stdout: false, stderr: false },
+      commit: { status: "committed" },
+    });
+    expect(await sandbox.fs.readText("/out.txt")).toBe("done\n");
+  });
+
+  it("result() gathers the output; a timeout is thrown as TimeoutError", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const result = await sandbox.execStream("printf abc; printf def").result();
+    expect(new TextDecoder().decode(result.stdout)).toBe("abcdef");
+    expect(result.exitCode).toBe(0);
+
+    const slow = sandbox.execStream("echo started; sleep 10", { timeoutMs: 200 });
+    await expect(slow.result()).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("aborting mid-stream throws AbortError and commits nothing", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await (async () => {
+      const stream = sandbox.execStream("echo x > /partial.txt; echo first; sleep 10", {
+        signal: controller.signal,
+      });
+      for await (const event of stream) {
+        if (event.type !== "exit") seen.push(event.text);
+        controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(["first\n"]);
+    expect(error).toBeInstanceOf(AbortError);
+    await expect(sandbox.fs.stat("/partial.txt")).rejects.toBeInstanceOf(NotFoundError);
+    // The sandbox is free for the next exec.
+    await expect(sandbox.exec("echo next")).resolves.toMatchObject({ stdout: "next\n" });
+  });
+
+  it("runs a batch, and updates settings fenced by If-Match", async () => {
+    const sandbox = await cairn.sandboxes.create({ persistShell: false });
+    const batch = await sandbox.execBatch(["echo a > /a.txt", "cat /a.txt"]);
+    expect(batch.results.map((r) => [r.exitCode, r.stdout])).toEqual([
+      [0, ""],
+      [0, "a\n"],
+    ]);
+    expect(batch.commit.status).toBe("committed");
+
+    await sandbox.refresh();
+    const version = sandbox.version;
+    await expect(
+      sandbox.update({ name: "stale" }, { ifVersion: version + 100 }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    await sandbox.update({ name: "renamed", persistShell: true }, { ifVersion: version });
+    expect(sandbox).toMatchObject({ name: "renamed", persistShell: true });
   });
 });

@@ -1,7 +1,29 @@
 /** `Sandbox`: one sandbox's metadata, its files (`fs`) and script runs (`exec`). */
+import type { components } from "@cairn/spec/schema";
 import type { Transport } from "./core/transport.js";
+import { CairnError } from "./errors.js";
+import { ExecStream } from "./exec-stream.js";
 import { SandboxFiles } from "./sandbox-files.js";
-import type { Env, ExecRequest, ExecResult, RequestOptions, SandboxData } from "./types.js";
+import type {
+  Env,
+  ExecBatchRequest,
+  ExecBatchResult,
+  ExecRequest,
+  ExecResult,
+  ExecStep,
+  RequestOptions,
+  Runtimes,
+  SandboxData,
+  ShellState,
+  UpdateSandboxRequest,
+} from "./types.js";
+
+/**
+ * Request bodies as the generated types want them: those mark fields with a `default` as
+ * required, but fields left undefined are dropped from the JSON and the server applies its
+ * default (and a server that predates a field never sees it).
+ */
+type Wire = components["schemas"];
 
 /** The server's script time limit when `timeoutMs` is not given. */
 const DEFAULT_SCRIPT_TIMEOUT_MS = 30_000;
@@ -16,6 +38,24 @@ export interface ExecOptions
    * and never less than the client's `timeoutMs`.
    */
   requestTimeoutMs?: number;
+}
+
+export interface ExecBatchOptions
+  extends Omit<RequestOptions, "timeoutMs">,
+    Omit<ExecBatchRequest, "steps"> {
+  /**
+   * Client-side limit for the HTTP request. Defaults to the batch's `timeoutMs` plus 10 s,
+   * and never less than the client's `timeoutMs`.
+   */
+  requestTimeoutMs?: number;
+}
+
+export interface UpdateSandboxOptions extends RequestOptions {
+  /**
+   * Apply the change only if the sandbox is still at this version (sent as
+   * `If-Match: "<version>"`); otherwise it throws `PreconditionFailedError`.
+   */
+  ifVersion?: number;
 }
 
 /**
@@ -54,6 +94,18 @@ export class Sandbox {
   get env(): Env {
     return this.#data.env;
   }
+  /** Whether exec keeps the shell's working directory and exported variables between calls. */
+  get persistShell(): boolean {
+    return this.#data.persistShell;
+  }
+  /** Optional interpreters enabled for scripts (`python3`, `js-exec`). */
+  get runtimes(): Runtimes {
+    return this.#data.runtimes;
+  }
+  /** The saved shell state (with `persistShell`); null before the first exec. */
+  get shell(): ShellState | null {
+    return this.#data.shell;
+  }
   /** ISO 8601 date-time. */
   get createdAt(): string {
     return this.#data.createdAt;
@@ -73,20 +125,104 @@ export class Sandbox {
    * console.log(result.commit.status, result.commit.version);
    */
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const { cwd, env, stdin, timeoutMs, commit, requestTimeoutMs, ...request } = options;
-    const scriptLimit = timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS;
-    const httpTimeout =
-      requestTimeoutMs ?? Math.max(this.#transport.timeoutMs, scriptLimit + EXEC_GRACE_MS);
-    const { data } = await this.#transport.request(
-      { ...request, timeoutMs: httpTimeout },
-      (api, init) =>
+    const { body, request } = this.#execRequest(script, options);
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes/{sandboxId}/exec", {
+        ...init,
+        params: { path: { sandboxId: this.id } },
+        body,
+      }),
+    );
+    // The route also answers with an event stream, but only when asked to (see execStream).
+    return data as ExecResult;
+  }
+
+  /**
+   * Runs a bash script like `exec()`, streaming its output as it is produced (server-sent
+   * events). The request is sent when you start reading; `for await` yields `stdout` / `stderr`
+   * chunks (exact bytes, plus their UTF-8 `text`) and then one `exit` event. A failure after the
+   * stream started (e.g. the script timed out; nothing is committed) is thrown from the loop as
+   * the same error `exec()` would throw. Aborting `signal` stops the script. Not retried.
+   *
+   * @example
+   * const controller = new AbortController();
+   * for await (const event of sandbox.execStream("npm test", { signal: controller.signal })) {
+   *   if (event.type === "exit") console.log("exit code", event.exitCode);
+   *   else process[event.type].write(event.data);
+   * }
+   * const { exitCode, stdout } = await sandbox.execStream("cat /logo.png").result(); // bytes
+   */
+  execStream(script: string, options: ExecOptions = {}): ExecStream {
+    const { body, request } = this.#execRequest(script, options);
+    return new ExecStream(async () => {
+      const { data, response } = await this.#transport.request(request, (api, init) =>
         api.POST("/v1/sandboxes/{sandboxId}/exec", {
           ...init,
+          headers: { ...init.headers, Accept: "text/event-stream" },
           params: { path: { sandboxId: this.id } },
-          body: { script, cwd, env, stdin, timeoutMs, commit },
+          body,
+          parseAs: "stream",
         }),
+      );
+      const type = response.headers.get("content-type") ?? "";
+      if (!data || !/^text\/event-stream\b/i.test(type)) {
+        void data?.cancel().catch(() => {});
+        throw new CairnError(`Expected an event stream from exec, got "${type || "no body"}"`);
+      }
+      return { body: data, headers: response.headers };
+    }, options.signal);
+  }
+
+  /**
+   * Runs several scripts in one call. By default they run in order against one journal (each
+   * sees the files the previous ones wrote), stop after the first non-zero exit, and commit once
+   * at the end per `commit`; with `parallel` they run at once, read-only. `results[i]` belongs
+   * to `steps[i]`; `timeoutMs` bounds the whole batch. A string step is `{ script }`. Not retried.
+   *
+   * @example
+   * const { results, commit } = await sandbox.execBatch(
+   *   ["npm ci", { script: "npm test", cwd: "/app" }],
+   *   { commit: "on_success" },
+   * );
+   * for (const step of results) console.log(step.exitCode, step.stdout);
+   */
+  async execBatch(
+    steps: (string | ExecStep)[],
+    options: ExecBatchOptions = {},
+  ): Promise<ExecBatchResult> {
+    const { parallel, stopOnError, commit, timeoutMs, maxOutputBytes, requestTimeoutMs, ...rest } =
+      options;
+    const request = { ...rest, timeoutMs: this.#httpTimeout(timeoutMs, requestTimeoutMs) };
+    const body = {
+      steps: steps.map((step) => (typeof step === "string" ? { script: step } : step)),
+      parallel,
+      stopOnError,
+      commit,
+      timeoutMs,
+      maxOutputBytes,
+    };
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes/{sandboxId}/exec/batch", {
+        ...init,
+        params: { path: { sandboxId: this.id } },
+        body,
+      }),
     );
     return data;
+  }
+
+  /**
+   * Changes the sandbox's name, env, `persistShell` or `runtimes` (or forgets its saved shell
+   * state with `resetShell`) and updates this object's fields. With `ifVersion` the change is
+   * made only if the sandbox is still at that version. Not retried.
+   *
+   * @example
+   * await sandbox.update({ persistShell: true, runtimes: ["python3"] });
+   * await sandbox.update({ name: "renamed" }, { ifVersion: sandbox.version });
+   */
+  async update(patch: UpdateSandboxRequest, options: UpdateSandboxOptions = {}): Promise<this> {
+    this.#data = await updateSandbox(this.#transport, this.id, patch, options);
+    return this;
   }
 
   /**
@@ -118,6 +254,32 @@ export class Sandbox {
     );
   }
 
+  /** The exec body (without the fields left out) and the HTTP options for it. */
+  #execRequest(script: string, options: ExecOptions) {
+    const {
+      cwd,
+      env,
+      stdin,
+      timeoutMs,
+      commit,
+      readOnly,
+      maxOutputBytes,
+      requestTimeoutMs,
+      ...request
+    } = options;
+    const body = { script, cwd, env, stdin, timeoutMs, commit, readOnly, maxOutputBytes };
+    return {
+      body,
+      request: { ...request, timeoutMs: this.#httpTimeout(timeoutMs, requestTimeoutMs) },
+    };
+  }
+
+  /** The HTTP limit for a script run: the script's limit plus a grace, at least the client's. */
+  #httpTimeout(scriptTimeoutMs: number | undefined, requestTimeoutMs: number | undefined) {
+    const scriptLimit = scriptTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS;
+    return requestTimeoutMs ?? Math.max(this.#transport.timeoutMs, scriptLimit + EXEC_GRACE_MS);
+  }
+
   /** The plain data, as the API returns it. */
   toJSON(): SandboxData {
     return { ...this.#data };
@@ -127,4 +289,23 @@ export class Sandbox {
   [Symbol.for("nodejs.util.inspect.custom")](): SandboxData {
     return this.toJSON();
   }
+}
+
+/** PATCH /v1/sandboxes/{id}, for `sandbox.update()` and `cairn.sandboxes.update()`. */
+export async function updateSandbox(
+  transport: Transport,
+  sandboxId: string,
+  patch: UpdateSandboxRequest,
+  options: UpdateSandboxOptions,
+): Promise<SandboxData> {
+  const { ifVersion, ...request } = options;
+  const ifMatch = ifVersion === undefined ? undefined : `"${ifVersion}"`;
+  const { data } = await transport.request(request, (api, init) =>
+    api.PATCH("/v1/sandboxes/{sandboxId}", {
+      ...init,
+      params: { path: { sandboxId }, header: { "If-Match": ifMatch } },
+      body: patch,
+    }),
+  );
+  return data;
 }

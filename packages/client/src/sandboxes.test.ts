@@ -1,6 +1,6 @@
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { NotFoundError } from "./errors.js";
+import { NotFoundError, PreconditionFailedError } from "./errors.js";
 import { Sandbox } from "./sandbox.js";
 import { API_KEY, newClient, problem, sandboxData, server, url, useServer } from "./test-server.js";
 
@@ -48,6 +48,59 @@ describe("cairn.sandboxes", () => {
     );
     await newClient().sandboxes.create();
     expect(body).toEqual({});
+  });
+
+  it("create sends persistShell and runtimes", async () => {
+    let body: unknown;
+    const created = sandboxData("sbx_3", { persistShell: true, runtimes: ["python3"] });
+    server.use(
+      http.post(url("/v1/sandboxes"), async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(created, { status: 201 });
+      }),
+    );
+    const sandbox = await newClient().sandboxes.create({
+      persistShell: true,
+      runtimes: ["python3"],
+    });
+    expect(body).toEqual({ persistShell: true, runtimes: ["python3"] });
+    expect(sandbox).toMatchObject({ persistShell: true, runtimes: ["python3"], shell: null });
+  });
+
+  it("update patches a sandbox by id with If-Match from ifVersion", async () => {
+    let seen: { method: string; ifMatch: string | null; body: unknown } | undefined;
+    server.use(
+      http.patch(url("/v1/sandboxes/:id"), async ({ request, params }) => {
+        seen = {
+          method: request.method,
+          ifMatch: request.headers.get("if-match"),
+          body: await request.json(),
+        };
+        return HttpResponse.json(sandboxData(String(params.id), { env: { CI: "1" }, version: 5 }));
+      }),
+    );
+    const sandbox = await newClient().sandboxes.update(
+      "sbx_4",
+      { env: { CI: "1" } },
+      { ifVersion: 4 },
+    );
+    expect(seen).toEqual({ method: "PATCH", ifMatch: '"4"', body: { env: { CI: "1" } } });
+    expect(sandbox).toBeInstanceOf(Sandbox);
+    expect(sandbox).toMatchObject({ id: "sbx_4", version: 5, env: { CI: "1" } });
+  });
+
+  it("update throws PreconditionFailedError when the version moved on", async () => {
+    let calls = 0;
+    server.use(
+      http.patch(url("/v1/sandboxes/:id"), () => {
+        calls++;
+        return problem(412, "precondition_failed");
+      }),
+    );
+    await expect(
+      newClient().sandboxes.update("sbx_4", { name: "x" }, { ifVersion: 1 }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(calls).toBe(1);
   });
 
   it("get fetches one sandbox", async () => {

@@ -1,8 +1,9 @@
-/** `cairn.sandboxes`: create, get, list and delete sandboxes. */
+/** `cairn.sandboxes`: create, get, list, update and delete sandboxes. */
+import type { components } from "@cairn/spec/schema";
 import { Page, PagePromise } from "./core/pagination.js";
 import type { Transport } from "./core/transport.js";
-import { Sandbox } from "./sandbox.js";
-import type { CreateSandboxRequest, RequestOptions } from "./types.js";
+import { Sandbox, type UpdateSandboxOptions, updateSandbox } from "./sandbox.js";
+import type { CreateSandboxRequest, RequestOptions, UpdateSandboxRequest } from "./types.js";
 
 export interface CreateSandboxOptions extends CreateSandboxRequest, RequestOptions {}
 
@@ -22,27 +23,35 @@ export class Sandboxes {
   }
 
   /**
-   * Creates a sandbox, optionally seeded with files (written in the same commit). Not retried.
+   * Creates a sandbox, optionally seeded with files (written in the same commit). With
+   * `persistShell`, exec keeps the working directory and exported variables between calls;
+   * `runtimes` enables `python3` / `js-exec`. Not retried.
    *
    * @example
    * const sandbox = await cairn.sandboxes.create({
    *   name: "build",
    *   env: { NODE_ENV: "production" },
+   *   persistShell: true,
    *   files: [{ path: "/src/main.sh", content: "echo hi\n", mode: "755" }],
    * });
    */
   async create(options: CreateSandboxOptions = {}): Promise<Sandbox> {
-    const { name, env, files, signal, timeoutMs, maxRetries, headers } = options;
+    const { name, env, persistShell, runtimes, files, signal, timeoutMs, maxRetries, headers } =
+      options;
+    const body = {
+      name,
+      env,
+      persistShell,
+      runtimes,
+      files: files?.map((file) => ({ ...file, encoding: file.encoding ?? "utf8" })),
+    };
     const { data } = await this.#transport.request(
       { signal, timeoutMs, maxRetries, headers },
       (api, init) =>
         api.POST("/v1/sandboxes", {
           ...init,
-          body: {
-            name,
-            env,
-            files: files?.map((file) => ({ ...file, encoding: file.encoding ?? "utf8" })),
-          },
+          // The generated type requires `persistShell` (it has a default); left out, it is off.
+          body: body as components["schemas"]["CreateSandboxRequest"],
         }),
     );
     return new Sandbox(this.#transport, data);
@@ -77,6 +86,21 @@ export class Sandboxes {
       return new Page(sandboxes, data.nextCursor, loadPage);
     };
     return new PagePromise(() => loadPage(cursor));
+  }
+
+  /**
+   * Changes a sandbox's settings (see `sandbox.update()`); with `ifVersion`, only if it is still
+   * at that version. Not retried.
+   *
+   * @example const sandbox = await cairn.sandboxes.update("sbx_123", { env: { CI: "1" } }, { ifVersion: 4 });
+   */
+  async update(
+    sandboxId: string,
+    patch: UpdateSandboxRequest,
+    options: UpdateSandboxOptions = {},
+  ): Promise<Sandbox> {
+    const data = await updateSandbox(this.#transport, sandboxId, patch, options);
+    return new Sandbox(this.#transport, data);
   }
 
   /**

@@ -33,6 +33,9 @@ export function sandboxData(id: string, overrides: Partial<SandboxData> = {}): S
     name: null,
     version: 0,
     env: {},
+    persistShell: false,
+    runtimes: [],
+    shell: null,
     createdAt: "2025-01-01T00:00:00.000Z",
     updatedAt: "2025-01-01T00:00:00.000Z",
     ...overrides,
@@ -58,4 +61,34 @@ export function problem(
     status,
     headers: { "Content-Type": "application/problem+json", ...headers },
   });
+}
+
+/**
+ * A `text/event-stream` response whose body is `chunks`, each enqueued as its own chunk (a
+ * string is UTF-8 encoded). `onCancel` hears when the client cancels the body.
+ */
+export function eventStream(
+  chunks: (string | Uint8Array)[],
+  options: { onCancel?: (reason: unknown) => void; keepOpen?: boolean } = {},
+): HttpResponse<ReadableStream<Uint8Array>> {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) {
+        controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      }
+      if (!options.keepOpen) controller.close();
+    },
+    cancel(reason) {
+      options.onCancel?.(reason);
+    },
+  });
+  return new HttpResponse(body, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache" },
+  });
+}
+
+/** One server-sent event as the server writes it: `id`, `event`, one `data` line, blank line. */
+export function sse(id: number, event: string, data: unknown): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

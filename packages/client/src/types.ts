@@ -2,7 +2,6 @@
 import type { components } from "@cairn/spec/schema";
 
 type Schemas = components["schemas"];
-
 /** A sandbox as the API returns it; the `Sandbox` class wraps one of these. */
 export type SandboxData = Schemas["Sandbox"];
 export type Env = Schemas["Env"];
@@ -13,6 +12,13 @@ export type SeedFile = Omit<Schemas["SeedFile"], "encoding"> & {
 export type CreateSandboxRequest = Omit<Schemas["CreateSandboxRequest"], "files"> & {
   files?: SeedFile[];
 };
+/** What `sandbox.update()` changes; at least one field. */
+export type UpdateSandboxRequest = Schemas["UpdateSandboxRequest"];
+/** Optional interpreters a sandbox's scripts may use (`python3`, `js-exec`). */
+export type Runtimes = Schemas["Runtimes"];
+export type Runtime = Runtimes[number];
+/** The shell state kept between execs of a sandbox with `persistShell`. */
+export type ShellState = Schemas["ShellState"];
 export type Health = Schemas["Health"];
 
 export type Problem = Schemas["Problem"];
@@ -27,6 +33,16 @@ export type ExecRequest = Schemas["ExecRequest"];
 export type ExecResult = Schemas["ExecResult"];
 export type ExecCommit = Schemas["ExecCommit"];
 export type CommitMode = Schemas["CommitMode"];
+export type OutputTruncation = Schemas["OutputTruncation"];
+/** One piece of streamed output as it is on the wire (the client decodes it to bytes). */
+export type ExecChunk = Schemas["ExecChunk"];
+/** The last event of a streamed exec: how the script ended. */
+export type ExecExit = Schemas["ExecExit"];
+/** One script of a batch. */
+export type ExecStep = Schemas["ExecStep"];
+export type ExecBatchRequest = Schemas["ExecBatchRequest"];
+export type ExecStepResult = Schemas["ExecStepResult"];
+export type ExecBatchResult = Schemas["ExecBatchResult"];
 
 /** What `sandbox.fs.write()` resolves to: the spec's WriteResult plus the response's ETag. */
 export type WriteResult = Schemas["WriteResult"] & {

@@ -132,7 +132,8 @@ async function peekProblem(response: Response): Promise<Problem | undefined> {
   }
 }
 
-function toCairnError(error: unknown, signal: AbortSignal | undefined): CairnError {
+/** A failure while sending or reading (other than an error status) as a `CairnError`. */
+export function toCairnError(error: unknown, signal: AbortSignal | undefined): CairnError {
   if (error instanceof CairnError) return error;
   if (signal?.aborted) return abortError(signal);
   // Reading the body failed: the connection broke after the headers arrived.
@@ -142,7 +143,7 @@ function toCairnError(error: unknown, signal: AbortSignal | undefined): CairnErr
   return new CairnError(`Could not read the response: ${messageOf(error)}`, { cause: error });
 }
 
-function abortError(signal: AbortSignal): AbortError {
+export function abortError(signal: AbortSignal): AbortError {
   return new AbortError("Request aborted", { cause: signal.reason });
 }
 
