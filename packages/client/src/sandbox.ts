@@ -1,5 +1,4 @@
 /** `Sandbox`: one sandbox's metadata, its files (`fs`) and script runs (`exec`). */
-import type { components } from "@cairn/spec/schema";
 import type { Transport } from "./core/transport.js";
 import { CairnError } from "./errors.js";
 import { ExecStream } from "./exec-stream.js";
@@ -17,13 +16,6 @@ import type {
   ShellState,
   UpdateSandboxRequest,
 } from "./types.js";
-
-/**
- * Request bodies as the generated types want them: those mark fields with a `default` as
- * required, but fields left undefined are dropped from the JSON and the server applies its
- * default (and a server that predates a field never sees it).
- */
-type Wire = components["schemas"];
 
 /** The server's script time limit when `timeoutMs` is not given. */
 const DEFAULT_SCRIPT_TIMEOUT_MS = 30_000;
