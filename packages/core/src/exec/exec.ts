@@ -313,14 +313,8 @@ function settings(
   };
 }
 
-function stepOutcome(run: RunOutcome): StepOutcome {
-  return {
-    exitCode: run.exitCode,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    durationMs: run.durationMs,
-    truncated: run.truncated,
-  };
+function stepOutcome({ shell: _shell, journalLimitHit: _limit, ...step }: RunOutcome): StepOutcome {
+  return step;
 }
 
 type Committer = (vfs: Vfs, update: SandboxUpdate | undefined) => Promise<number>;

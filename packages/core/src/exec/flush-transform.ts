@@ -14,7 +14,7 @@
  * EROFS) escape the whole run, while inside a compound command it prints the
  * error and sets `$?` like bash.
  */
-import type { ScriptNode, StatementNode, TransformPlugin } from "just-bash";
+import { parse, type ScriptNode, type StatementNode, type TransformPlugin } from "just-bash";
 
 /** Device paths the rewritten script writes to; CairnBashFs routes them to the output capture. */
 export const STDOUT_SINK = "/dev/.cairn-stdout";
@@ -25,6 +25,11 @@ export const SHELL_STATE_COMMAND = "__cairn_shell_state";
 
 type CommandNode = StatementNode["pipelines"][number]["commands"][number];
 type Body = StatementNode[];
+
+const SHELL_STATE_STATEMENT = parse(`${SHELL_STATE_COMMAND} "$?"`).statements[0]!;
+const GROUP_STATEMENT = parse("{ :; }").statements[0]!;
+const GROUP_PIPELINE = GROUP_STATEMENT.pipelines[0]!;
+const GROUP = GROUP_PIPELINE.commands[0] as Extract<CommandNode, { type: "Group" }>;
 
 /** Compound commands whose bodies run in the current shell with the script's own stdout. */
 const DESCEND = new Set(["For", "CStyleFor", "While", "Until", "If", "Group"]);
@@ -119,20 +124,13 @@ function descend(command: CommandNode): CommandNode {
   }
 }
 
+/** `{ statement; }`: a group runs in the current shell, and catches what the top level would not. */
 function grouped(statement: StatementNode): StatementNode {
   if (statement.background || statement.deferredError) return statement;
   if (soleCommand(statement)?.type === "FunctionDef") return statement;
   return {
-    type: "Statement",
-    background: false,
-    operators: [],
-    pipelines: [
-      {
-        type: "Pipeline",
-        negated: false,
-        commands: [{ type: "Group", body: [statement], redirections: [] }],
-      },
-    ],
+    ...GROUP_STATEMENT,
+    pipelines: [{ ...GROUP_PIPELINE, commands: [{ ...GROUP, body: [statement] }] }],
   };
 }
 
@@ -146,34 +144,5 @@ function redirect(fd: 2 | null, path: string) {
 
 /** `__cairn_shell_state "$?"`: reports state and exits with the status it was given. */
 function shellStateStatement(): StatementNode {
-  return {
-    type: "Statement",
-    background: false,
-    operators: [],
-    pipelines: [
-      {
-        type: "Pipeline",
-        negated: false,
-        commands: [
-          {
-            type: "SimpleCommand",
-            assignments: [],
-            name: word(SHELL_STATE_COMMAND),
-            args: [
-              {
-                type: "Word",
-                parts: [
-                  {
-                    type: "DoubleQuoted",
-                    parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }],
-                  },
-                ],
-              },
-            ],
-            redirections: [],
-          },
-        ],
-      },
-    ],
-  };
+  return SHELL_STATE_STATEMENT;
 }
