@@ -27,7 +27,8 @@ type CommandNode = StatementNode["pipelines"][number]["commands"][number];
 type Body = StatementNode[];
 
 const SHELL_STATE_STATEMENT = parse(`${SHELL_STATE_COMMAND} "$?"`).statements[0]!;
-const GROUP_STATEMENT = parse("{ :; }").statements[0]!;
+/** Without its source text, which `set -v` would echo (the inner statement echoes its own). */
+const { sourceText: _, ...GROUP_STATEMENT } = parse("{ :; }").statements[0]!;
 const GROUP_PIPELINE = GROUP_STATEMENT.pipelines[0]!;
 const GROUP = GROUP_PIPELINE.commands[0] as Extract<CommandNode, { type: "Group" }>;
 

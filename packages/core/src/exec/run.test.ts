@@ -52,6 +52,7 @@ const SCRIPTS = [
   "echo -n partial",
   "for i in 1 2; do for j in a b; do echo $i$j; done; done",
   "read -r line; echo got:$line",
+  "set -v; echo verbose",
 ];
 
 describe("streaming by statement", () => {
