@@ -26,7 +26,8 @@ export const SHELL_STATE_COMMAND = "__cairn_shell_state";
 type CommandNode = StatementNode["pipelines"][number]["commands"][number];
 type Body = StatementNode[];
 
-const SHELL_STATE_STATEMENT = parse(`${SHELL_STATE_COMMAND} "$?"`).statements[0]!;
+const { sourceText: _s, ...SHELL_STATE_STATEMENT } = parse(`${SHELL_STATE_COMMAND} "$?"`)
+  .statements[0]!;
 /** Without its source text, which `set -v` would echo (the inner statement echoes its own). */
 const { sourceText: _, ...GROUP_STATEMENT } = parse("{ :; }").statements[0]!;
 const GROUP_PIPELINE = GROUP_STATEMENT.pipelines[0]!;

@@ -53,6 +53,7 @@ const SCRIPTS = [
   "for i in 1 2; do for j in a b; do echo $i$j; done; done",
   "read -r line; echo got:$line",
   "set -v; echo verbose",
+  "set -v; for i in 1 2; do echo $i; done; while false; do :; done",
 ];
 
 describe("streaming by statement", () => {
@@ -190,6 +191,12 @@ describe("shell state", () => {
     expect(run.shell?.cwd).toBe("/w");
     expect(run.shell?.env.A).toBe("1");
     expect(run.shell?.env.b).toBeUndefined();
+  });
+
+  it("is reported silently under set -v", async () => {
+    const { run } = await streamed("set -v; cd /", { reportShellState: true });
+    expect(text(run.stderr)).toBe("cd /\n");
+    expect(run.shell?.cwd).toBe("/");
   });
 
   it("is not reported when the script exits early", async () => {

@@ -19,7 +19,8 @@ import { parse, type ScriptNode, type StatementNode, type TransformPlugin } from
 /** Always exists; CairnBashFs yields to the event loop when it is checked, if it is time to. */
 export const YIELD_DEVICE = "/dev/.cairn-yield";
 
-const YIELD_STATEMENT: StatementNode = parse(`[[ -e ${YIELD_DEVICE} ]]`).statements[0]!;
+/** Without its source text, which `set -v` would echo. */
+const { sourceText: _, ...YIELD_STATEMENT } = parse(`[[ -e ${YIELD_DEVICE} ]]`).statements[0]!;
 
 type Body = StatementNode[];
 type CommandNode = StatementNode["pipelines"][number]["commands"][number];
