@@ -1,8 +1,14 @@
 /** The context each case runs with: validated HTTP, a sandbox fixture and cleanup. */
 import type { Sandbox } from "@cairn/spec";
 import { expectStatus } from "./harness/assert.js";
+import type { ExecEventStream } from "./harness/event-stream.js";
 import type { CreateSandboxInput } from "./harness/inputs.js";
-import { createRequester, type RequestFn } from "./harness/request.js";
+import {
+  createRequester,
+  createStreamer,
+  type RequestFn,
+  type StreamFn,
+} from "./harness/request.js";
 import { SandboxHandle } from "./harness/sandbox.js";
 import type { SpecValidator } from "./harness/spec-validator.js";
 
@@ -13,6 +19,11 @@ export interface CaseContext {
   readonly signal: AbortSignal;
   /** Real HTTP against `baseUrl`; throws `SpecViolationError` for a non-conforming response. */
   readonly request: RequestFn;
+  /**
+   * Like `request`, but asks for server-sent events and returns a 200 event stream unread (its
+   * events are checked as they are read). Streams still open when the case ends are closed.
+   */
+  readonly stream: StreamFn;
   /** Creates a sandbox (201 expected) that is deleted after the case. */
   sandbox(init?: CreateSandboxInput): Promise<SandboxHandle>;
   /** Deletes this sandbox after the case (for sandboxes a case created itself). */
@@ -37,6 +48,14 @@ export function createCaseContext(options: ContextOptions): {
 } {
   const { baseUrl, apiKey, validator, signal } = options;
   const request = createRequester({ baseUrl, apiKey, validator, signal });
+  const openStreams = new Set<ExecEventStream>();
+  const stream = createStreamer({
+    baseUrl,
+    apiKey,
+    validator,
+    signal,
+    onOpen: (s) => openStreams.add(s),
+  });
   const cleanups: (() => Promise<void> | void)[] = [];
 
   function deleteLater(sandboxId: string): void {
@@ -54,6 +73,7 @@ export function createCaseContext(options: ContextOptions): {
     apiKey,
     signal,
     request,
+    stream,
     defer: (fn) => {
       cleanups.push(fn);
     },
@@ -63,12 +83,14 @@ export function createCaseContext(options: ContextOptions): {
       expectStatus(res, 201);
       const created = res.json<Sandbox>();
       deleteLater(created.id);
-      return new SandboxHandle(created, request);
+      return new SandboxHandle(created, request, stream);
     },
   };
 
   async function cleanup(): Promise<void> {
     const errors: unknown[] = [];
+    // Close what the case left open first, so no script keeps running against its sandbox.
+    await Promise.all([...openStreams].map((s) => s.cancel()));
     for (const fn of cleanups.reverse()) {
       try {
         await fn();

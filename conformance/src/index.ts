@@ -18,15 +18,25 @@ export {
   utf8,
 } from "./harness/assert.js";
 export { SpecViolationError } from "./harness/errors.js";
+export {
+  decodeChunk,
+  type ExecEvent,
+  ExecEventStream,
+  type ServerSentEvent,
+  SseParser,
+  type StreamedExec,
+} from "./harness/event-stream.js";
 export type {
   CopyInput,
   CreateSandboxInput,
+  ExecBatchInput,
   ExecInput,
   MakeDirectoryInput,
   MoveInput,
   SeedFileInput,
+  UpdateSandboxInput,
 } from "./harness/inputs.js";
-export type { HttpMethod, RequestFn, RequestOptions } from "./harness/request.js";
+export type { HttpMethod, RequestFn, RequestOptions, StreamFn } from "./harness/request.js";
 export { SandboxHandle } from "./harness/sandbox.js";
 export {
   type OperationMatch,

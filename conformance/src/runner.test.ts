@@ -28,6 +28,9 @@ beforeAll(async () => {
         name: null,
         version: 0,
         env: {},
+        persistShell: false,
+        runtimes: [],
+        shell: null,
         createdAt: now,
         updatedAt: now,
       };

@@ -4,9 +4,15 @@ import authDeleteSandbox from "./auth/delete-sandbox.js";
 import authListSandboxes from "./auth/list-sandboxes.js";
 import authProtectedOperations from "./auth/protected-operations.js";
 import authWriteFile from "./auth/write-file.js";
+import execBatch from "./exec/exec-batch.js";
 import execScript from "./exec/exec-script.js";
+import execScriptAtomicity from "./exec/exec-script-atomicity.js";
 import execScriptCommit from "./exec/exec-script-commit.js";
 import execScriptLimits from "./exec/exec-script-limits.js";
+import execScriptOutput from "./exec/exec-script-output.js";
+import execScriptReadOnly from "./exec/exec-script-read-only.js";
+import execScriptShell from "./exec/exec-script-shell.js";
+import execScriptStream from "./exec/exec-script-stream.js";
 import copyFile from "./files/copy-file.js";
 import deleteFile from "./files/delete-file.js";
 import listDirectory from "./files/list-directory.js";
@@ -22,10 +28,12 @@ import rejectedPaths from "./paths/rejected-paths.js";
 import pathsStatFile from "./paths/stat-file.js";
 import pathsWriteFile from "./paths/write-file.js";
 import createSandbox from "./sandboxes/create-sandbox.js";
+import createSandboxOptions from "./sandboxes/create-sandbox-options.js";
 import deleteSandbox from "./sandboxes/delete-sandbox.js";
 import getSandbox from "./sandboxes/get-sandbox.js";
 import listSandboxes from "./sandboxes/list-sandboxes.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
+import updateSandbox from "./sandboxes/update-sandbox.js";
 import getHealth from "./system/get-health.js";
 
 const collected: ConformanceCase[] = [
@@ -35,7 +43,9 @@ const collected: ConformanceCase[] = [
   ...authWriteFile,
   ...authDeleteSandbox,
   ...createSandbox,
+  ...createSandboxOptions,
   ...getSandbox,
+  ...updateSandbox,
   ...listSandboxes,
   ...deleteSandbox,
   ...unknownSandbox,
@@ -56,6 +66,12 @@ const collected: ConformanceCase[] = [
   ...execScript,
   ...execScriptCommit,
   ...execScriptLimits,
+  ...execScriptAtomicity,
+  ...execScriptReadOnly,
+  ...execScriptOutput,
+  ...execScriptShell,
+  ...execScriptStream,
+  ...execBatch,
 ];
 
 /** Throws unless every id is well-formed, unique and starts with its case's feature. */

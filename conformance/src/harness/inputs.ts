@@ -11,3 +11,5 @@ export type MoveInput = WithOptional<Schemas["MoveRequest"], "overwrite">;
 export type CopyInput = WithOptional<Schemas["CopyRequest"], "overwrite">;
 export type MakeDirectoryInput = WithOptional<Schemas["MakeDirectoryRequest"], "parents">;
 export type ExecInput = Schemas["ExecRequest"];
+export type ExecBatchInput = Schemas["ExecBatchRequest"];
+export type UpdateSandboxInput = Schemas["UpdateSandboxRequest"];

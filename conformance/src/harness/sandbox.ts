@@ -1,9 +1,10 @@
 /** A sandbox created for one case, with setup helpers that fail loudly when a step does not work. */
-import type { ExecResult, FileStat, Sandbox, Schemas } from "@cairn/spec";
-import type { ApiResponse } from "./api-response.js";
-import { expectProblem, expectStatus } from "./assert.js";
-import type { ExecInput } from "./inputs.js";
-import type { RequestFn, RequestOptions } from "./request.js";
+import type { ExecBatchResult, ExecResult, FileStat, Sandbox, Schemas } from "@cairn/spec";
+import { ApiResponse } from "./api-response.js";
+import { assert, expectProblem, expectStatus } from "./assert.js";
+import type { ExecEventStream, StreamedExec } from "./event-stream.js";
+import type { ExecBatchInput, ExecInput, UpdateSandboxInput } from "./inputs.js";
+import type { RequestFn, RequestOptions, StreamFn } from "./request.js";
 
 export type DirectoryListing = Schemas["DirectoryListing"];
 export type MutationResult = Schemas["MutationResult"];
@@ -19,11 +20,13 @@ export class SandboxHandle {
   /** The body of the 201 that created it. */
   readonly created: Sandbox;
   readonly #request: RequestFn;
+  readonly #stream: StreamFn | undefined;
 
-  constructor(created: Sandbox, request: RequestFn) {
+  constructor(created: Sandbox, request: RequestFn, stream?: StreamFn) {
     this.id = created.id;
     this.created = created;
     this.#request = request;
+    this.#stream = stream;
   }
 
   /** A request under `/v1/sandboxes/{id}`, e.g. `sb.request("GET", "/fs/stat", { query: { path } })`. */
@@ -148,5 +151,57 @@ export class SandboxHandle {
     const res = await this.execRaw(typeof body === "string" ? { script: body } : body);
     expectStatus(res, 200);
     return res.json<ExecResult>();
+  }
+
+  /**
+   * POST /exec with `Accept: text/event-stream`: an `ExecEventStream` for a 200 event stream,
+   * otherwise the (checked) response.
+   */
+  execStreamRaw(body: ExecInput): Promise<ExecEventStream | ApiResponse> {
+    if (!this.#stream) throw new Error("this SandboxHandle was made without a stream function");
+    return this.#stream("POST", `/v1/sandboxes/${this.id}/exec`, { body });
+  }
+
+  /** Opens a streamed exec; fails unless the answer is a 200 event stream. */
+  async execStream(body: ExecInput | string): Promise<ExecEventStream> {
+    const opened = await this.execStreamRaw(typeof body === "string" ? { script: body } : body);
+    if (opened instanceof ApiResponse) {
+      expectStatus(opened, 200);
+      assert.fail(
+        `${opened.describe()}: expected text/event-stream, got ${opened.header("content-type")}`,
+      );
+    }
+    return opened;
+  }
+
+  /** Runs a streamed exec to its end: every event, and the output decoded. */
+  async streamExec(body: ExecInput | string): Promise<StreamedExec> {
+    return (await this.execStream(body)).collect();
+  }
+
+  batchRaw(body: ExecBatchInput): Promise<ApiResponse> {
+    return this.request("POST", "/exec/batch", { body });
+  }
+
+  /** Runs a batch (200 expected). */
+  async batch(body: ExecBatchInput): Promise<ExecBatchResult> {
+    const res = await this.batchRaw(body);
+    expectStatus(res, 200);
+    return res.json<ExecBatchResult>();
+  }
+
+  /** PATCH the sandbox as given. */
+  updateRaw(
+    body: UpdateSandboxInput | object,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse> {
+    return this.#request("PATCH", `/v1/sandboxes/${this.id}`, { body, headers });
+  }
+
+  /** PATCH the sandbox (200 expected); returns the sandbox after the change. */
+  async update(body: UpdateSandboxInput, headers?: Record<string, string>): Promise<Sandbox> {
+    const res = await this.updateRaw(body, headers);
+    expectStatus(res, 200);
+    return res.json<Sandbox>();
   }
 }

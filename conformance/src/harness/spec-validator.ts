@@ -158,6 +158,43 @@ export class SpecValidator {
     return { violations, json };
   }
 
+  /**
+   * Violations of one decoded item of a streamed body (e.g. a server-sent event as
+   * `{ event, data }`) against the `contentSchema` the spec declares for the operation's status
+   * and media type. Empty when it conforms or when the spec declares no `contentSchema`.
+   */
+  checkStreamItem(
+    match: OperationMatch,
+    status: number,
+    contentType: string,
+    item: unknown,
+  ): string[] {
+    const responses = deref(this.document, `${match.pointer}/responses`).value;
+    const key = statusKey(isObject(responses) ? Object.keys(responses) : [], status);
+    if (key === undefined) return [`status ${status} is not declared`];
+    const { value: decl, ptr: declPtr } = deref(
+      this.document,
+      `${match.pointer}/responses/${escapeToken(key)}`,
+    );
+    const content = isObject(decl) && isObject(decl.content) ? decl.content : {};
+    const declaredType = Object.keys(content).find((m) =>
+      mediaTypeMatches(m, essence(contentType)),
+    );
+    if (declaredType === undefined) return [`Content-Type "${contentType}" is not declared`];
+    const schemaPtr = `${declPtr}/content/${escapeToken(declaredType)}/schema`;
+    const schema = deref(this.document, schemaPtr).value;
+    if (!isObject(schema) || !isObject(schema.contentSchema)) return [];
+    const validate = this.#validatorFor(`${schemaPtr}/contentSchema`);
+    if (!validate || validate(item)) return [];
+    return (validate.errors ?? []).map((e) => {
+      const extra =
+        e.keyword === "additionalProperties" || e.keyword === "enum" || e.keyword === "const"
+          ? ` (${JSON.stringify(e.params)})`
+          : "";
+      return `${e.instancePath === "" ? "event" : `event${e.instancePath}`} ${e.message ?? "is invalid"}${extra}`;
+    });
+  }
+
   #checkHeaders(decl: JsonObject, headers: Headers, violations: string[]): void {
     if (!isObject(decl.headers)) return;
     for (const [name, raw] of Object.entries(decl.headers)) {
