@@ -67,7 +67,8 @@ export interface paths {
          * Change a sandbox's settings
          * @description Changes the name, env, shell persistence or runtimes, in one commit
          *     fenced by the sandbox version like any write (send `If-Match: "<version>"`
-         *     to require a version). `resetShell` forgets the saved shell state.
+         *     to require a version). `resetShell` forgets the saved shell state; a new
+         *     `env` is also set in a saved shell (which keeps its own exports).
          */
         patch: operations["updateSandbox"];
         trace?: never;

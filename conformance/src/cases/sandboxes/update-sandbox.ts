@@ -166,6 +166,16 @@ export default defineCases("sandboxes", "update-sandbox", {
       assert.equal((await sb.exec('pwd; echo "${A-unset} $BASE"')).stdout, "/\nunset b\n");
     },
   ],
+  "env-change-reaches-saved-shell": [
+    "PATCH { env } with a saved shell sets those variables in it too, keeping its cwd and its own exports.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({ persistShell: true, env: { OLD: "o" } });
+      await sb.exec("mkdir -p /w && cd /w && export A=1");
+      const updated = await sb.update({ env: { NEW: "n" } });
+      assert.equal(updated.shell?.env.NEW, "n");
+      assert.equal((await sb.exec("pwd; echo $A $NEW")).stdout, "/w\n1 n\n");
+    },
+  ],
   "runtimes-js-exec-supported-or-400": [
     "PATCH { runtimes: [js-exec] } is 200 (and listed) on a server that can run it, else 400 invalid_request.",
     async (ctx) => {

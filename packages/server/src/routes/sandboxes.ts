@@ -76,6 +76,10 @@ export function sandboxRoutes() {
             };
           }
           if (input.resetShell || input.persistShell === false) update.shell = null;
+          else if (input.env !== undefined && current.shell) {
+            // A saved shell keeps its own exports; the patched variables are set in it too.
+            update.shell = { ...current.shell, env: { ...current.shell.env, ...input.env } };
+          }
           return update;
         },
       );
