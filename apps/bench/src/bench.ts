@@ -4,7 +4,7 @@
  * PostgreSQL (a fresh `cairn_bench_<random>` database, dropped at the end) and
  * just-bash's own InMemoryFs on the same tree.
  *
- *   pnpm --filter @cairn/bench bench [-- --files 10000 --quick --only 1,3]
+ *   pnpm --filter @cairn/bench bench [-- --files 10000 --quick --only 1,3,9]
  *
  * Speed goals live here, never in timed tests.
  */
@@ -32,6 +32,7 @@ import {
   type ParentMessage,
   RSS_API_KEY,
 } from "./rss-protocol.js";
+import { type SseEvent, SseParser } from "./sse.js";
 import { formatMiB, formatMs, median, summarize } from "./stats.js";
 
 // ---- options ------------------------------------------------------------
@@ -42,12 +43,14 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --iterations N     create+exec iterations (default 200; --quick 50)
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
-  --only LIST        sections to run, e.g. 1,3,8 (1..8; 3-5 need 6's sandbox, which is always built)
+  --only LIST        sections to run, e.g. 1,3,9 (1..9; 3-5 need 6's sandbox, which is always built)
   --help
 
 Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
 
 const { values: args } = parseArgs({
+  // `pnpm --filter @cairn/bench bench -- --quick` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     files: { type: "string" },
     iterations: { type: "string" },
@@ -74,6 +77,8 @@ const config = {
   files: intArg(args.files, quick ? 2000 : 10_000),
   iterations: intArg(args.iterations, quick ? 50 : 200),
   echoIterations: quick ? 100 : 500,
+  echoClients: 8,
+  streamRuns: quick ? 3 : 10,
   warmRuns: quick ? 3 : 5,
   loopRuns: quick ? 4 : 10,
   renameRuns: quick ? 10 : 20,
@@ -152,9 +157,46 @@ class HttpClient {
     return this.post("/v1/sandboxes", body);
   }
 
-  exec(id: string, script: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  exec(id: string, script: string): Promise<ExecJson> {
     return this.post(`/v1/sandboxes/${id}/exec`, { script });
   }
+
+  /** The exec as server-sent events (`Accept: text/event-stream`), each as it arrives. */
+  async *execEvents(id: string, script: string): AsyncGenerator<SseEvent> {
+    const res = await fetch(`${this.baseUrl}/v1/sandboxes/${id}/exec`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        "content-type": "application/json",
+        accept: "text/event-stream",
+      },
+      body: JSON.stringify({ script }),
+    });
+    if (!res.ok || !res.body)
+      throw new Error(`POST exec (stream): ${res.status} ${await res.text()}`);
+    const type = res.headers.get("content-type") ?? "";
+    if (!type.startsWith("text/event-stream")) throw new Error(`not an event stream: ${type}`);
+    const parser = new SseParser();
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield* parser.push(value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+}
+
+/** The JSON body of POST /v1/sandboxes/{id}/exec (the fields the bench reads). */
+interface ExecJson {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** The script's run on the server (just-bash on the journal), without snapshot, commit or HTTP. */
+  durationMs: number;
 }
 
 interface Context {
@@ -170,6 +212,8 @@ interface Context {
   notes: string[];
   iterations: number;
   echoIterations: number;
+  echoClients: number;
+  streamRuns: number;
   corpusRuns: number;
   loopRuns: number;
   renameRuns: number;
@@ -410,9 +454,23 @@ async function renames(ctx: Context): Promise<void> {
   stats(ctx, "5 directory rename", dirStats);
 }
 
-// ---- 1 and 2: create + first exec, echo over HTTP ------------------------------
+// ---- 1: create + first exec ----------------------------------------------------
 
-async function latency(ctx: Context, client: HttpClient): Promise<void> {
+/** p50 of GET /v1/health: the HTTP round trip alone (client and server in this process). */
+async function httpFloor(ctx: Context, client: HttpClient): Promise<number> {
+  if (Number.isNaN(ctx.httpFloorMs)) {
+    const warmup = Math.min(20, ctx.iterations);
+    const floor: number[] = [];
+    for (let i = 0; i < ctx.iterations + warmup; i++) {
+      const { ms } = await timed(() => fetch(`${client.baseUrl}/v1/health`).then((r) => r.text()));
+      if (i >= warmup) floor.push(ms);
+    }
+    ctx.httpFloorMs = median(floor);
+  }
+  return ctx.httpFloorMs;
+}
+
+async function createLatency(ctx: Context, client: HttpClient): Promise<void> {
   const warmup = Math.min(20, ctx.iterations);
   const inProcess: number[] = [];
   let perCreate: BackendStats = {};
@@ -444,68 +502,203 @@ async function latency(ctx: Context, client: HttpClient): Promise<void> {
     });
     if (i >= warmup) overHttp.push(ms);
   }
-  const floor: number[] = [];
-  for (let i = 0; i < ctx.iterations + warmup; i++) {
-    const { ms } = await timed(() => fetch(`${client.baseUrl}/v1/health`).then((r) => r.text()));
-    if (i >= warmup) floor.push(ms);
-  }
-  ctx.httpFloorMs = median(floor);
+  const floor = await httpFloor(ctx, client);
   ctx.rows.push({
     id: "1b",
     what: "create sandbox + first exec `ls /`, HTTP",
     cairn: p50p99(overHttp),
-    reference: `2 requests; GET /v1/health p50 ${formatMs(ctx.httpFloorMs)}`,
+    reference: `2 requests; GET /v1/health p50 ${formatMs(floor)}`,
     target: "p50 ≤ 5 ms",
     verdict: verdict(median(overHttp) <= 5),
   });
+}
 
-  // 2: echo hi on one sandbox.
+// ---- 2: warm `echo hi` over HTTP -------------------------------------------------
+
+const ECHO_TARGET_MS = 3;
+
+async function echoLatency(ctx: Context, client: HttpClient): Promise<void> {
+  const warmup = Math.min(50, ctx.echoIterations);
+  // One existing sandbox over HTTP, one in process (same backend, separate services).
   const { id } = await client.createSandbox();
-  const echoHttp: number[] = [];
-  const echoLocal: number[] = [];
   const localId = (await ctx.service.create(SCOPE)).id;
+  const echo = async () => {
+    const result = await client.exec(id, "echo hi");
+    if (result.stdout !== "hi\n") throw new Error(`echo hi gave ${JSON.stringify(result)}`);
+    return result;
+  };
+  const echoHttp: number[] = [];
+  const engine: number[] = [];
+  const echoLocal: number[] = [];
+  let localStats: BackendStats = {};
   for (let i = 0; i < ctx.echoIterations + warmup; i++) {
-    const http = await timed(() => client.exec(id, "echo hi"));
-    if (http.value.stdout !== "hi\n") throw new Error(`echo hi gave ${JSON.stringify(http.value)}`);
-    const local = await timed(() => execScript(ctx.service, SCOPE, localId, { script: "echo hi" }));
+    const http = await timed(echo);
+    const local = await timed(() =>
+      ctx.instrumented.measure(() =>
+        execScript(ctx.service, SCOPE, localId, { script: "echo hi" }),
+      ),
+    );
     if (i >= warmup) {
       echoHttp.push(http.ms);
+      engine.push(http.value.durationMs);
       echoLocal.push(local.ms);
+      localStats = local.value.stats;
     }
   }
   const memFs = new InMemoryFs();
   const echoMemory: number[] = [];
-  for (let i = 0; i < ctx.echoIterations; i++) {
-    echoMemory.push((await timed(() => inMemoryExec(memFs, "echo hi"))).ms);
+  for (let i = 0; i < ctx.echoIterations + warmup; i++) {
+    const { ms } = await timed(() => inMemoryExec(memFs, "echo hi"));
+    if (i >= warmup) echoMemory.push(ms);
   }
+  const floor = await httpFloor(ctx, client);
+  const httpP50 = median(echoHttp);
+  const localP50 = median(echoLocal);
   ctx.rows.push({
     id: "2",
-    what: "exec `echo hi`, HTTP",
+    what: "warm exec `echo hi` on an existing sandbox, HTTP (sequential)",
     cairn: p50p99(echoHttp),
-    reference: `in-process ${formatMs(median(echoLocal))}, in-mem ${formatMs(median(echoMemory))}, health ${formatMs(ctx.httpFloorMs)}`,
+    reference: `in-process ${formatMs(localP50)}, in-mem ${formatMs(median(echoMemory))}, health ${formatMs(floor)}`,
+    target: `p50 ≤ ${ECHO_TARGET_MS} ms`,
+    verdict: verdict(httpP50 <= ECHO_TARGET_MS),
+  });
+
+  // Throughput: a few clients at once, each sending its next request when the last one is answered.
+  const clients = ctx.echoClients;
+  await forEachLimit(
+    Array.from({ length: clients * 10 }),
+    clients,
+    async () => void (await echo()),
+  );
+  const concurrent: number[] = [];
+  const wall = await timed(() =>
+    forEachLimit(Array.from({ length: ctx.echoIterations }), clients, async () => {
+      concurrent.push((await timed(echo)).ms);
+    }),
+  );
+  const perSecond = (ctx.echoIterations / wall.ms) * 1000;
+  const sequentialPerSecond = 1000 / summarize(echoHttp).mean;
+  ctx.rows.push({
+    id: "2",
+    what: `warm exec \`echo hi\`, HTTP, ${clients} concurrent clients`,
+    cairn: `${Math.round(perSecond)} req/s (${p50p99(concurrent)})`,
+    reference: `sequential ${Math.round(sequentialPerSecond)} req/s`,
+    ratio: ratioText(perSecond, sequentialPerSecond),
     target: "—",
     verdict: "info",
   });
+  note(
+    ctx,
+    `2 echo hi over HTTP p50 ${formatMs(httpP50)} = in-process execScript p50 ${formatMs(localP50)} (of which the script's run on just-bash p50 ${formatMs(median(engine))} as the server reports it; backend: ${describeStats(localStats)}) + ~${formatMs(httpP50 - localP50)} for HTTP (GET /v1/health alone p50 ${formatMs(floor)}; client and server share one process)`,
+  );
+}
+
+// ---- 9: streaming, time to the first chunk of a long script ------------------------
+
+const STREAM_SCRIPT = "echo start; sleep 1; for i in $(seq 5); do echo $i; sleep 0.2; done";
+const STREAM_FIRST_CHUNK_TARGET_MS = 50;
+
+interface StreamRun {
+  /** Milliseconds from the request being sent to each stdout event, and its text. */
+  chunks: Array<{ ms: number; text: string }>;
+  exitMs: number;
+  exit: { exitCode: number; durationMs: number };
+}
+
+async function streamOnce(client: HttpClient, id: string, script: string): Promise<StreamRun> {
+  const chunks: StreamRun["chunks"] = [];
+  const started = performance.now();
+  for await (const event of client.execEvents(id, script)) {
+    const ms = performance.now() - started;
+    const data = JSON.parse(event.data) as Record<string, unknown>;
+    if (event.event === "stdout") {
+      const text =
+        data.encoding === "base64"
+          ? Buffer.from(String(data.data), "base64").toString("utf8")
+          : String(data.data);
+      chunks.push({ ms, text });
+    } else if (event.event === "exit") {
+      return { chunks, exitMs: ms, exit: data as StreamRun["exit"] };
+    } else if (event.event === "error") {
+      throw new Error(`stream error event: ${event.data}`);
+    }
+  }
+  throw new Error("the stream ended without an exit event");
+}
+
+async function streamLatency(ctx: Context, client: HttpClient): Promise<void> {
+  const { id } = await client.createSandbox();
+  // Warm the streaming path first with short scripts of the same shape.
+  const warmScript = "echo start; sleep 0.01; for i in $(seq 2); do echo $i; done";
+  for (let i = 0; i < 30; i++) await streamOnce(client, id, warmScript);
+  const firsts: number[] = [];
+  const totals: number[] = [];
+  const engine: number[] = [];
+  const runs: StreamRun[] = [];
+  for (let run = 0; run < ctx.streamRuns; run++) {
+    const result = await streamOnce(client, id, STREAM_SCRIPT);
+    const text = result.chunks.map((c) => c.text).join("");
+    if (result.exit.exitCode !== 0 || text !== "start\n1\n2\n3\n4\n5\n") {
+      throw new Error(`stream script gave ${JSON.stringify(text)}, exit ${result.exit.exitCode}`);
+    }
+    firsts.push(result.chunks[0]!.ms);
+    totals.push(result.exitMs);
+    engine.push(result.exit.durationMs);
+    runs.push(result);
+  }
+  // Streamed, not buffered: the chunk after `sleep 1` must arrive about a second after the first.
+  const gaps = runs.map((r) => r.chunks[1]!.ms - r.chunks[0]!.ms);
+  const streamed = median(gaps) >= 900;
+  const first = median(firsts);
+  const total = median(totals);
+  ctx.rows.push({
+    id: "9",
+    what: `streamed exec (SSE) \`${STREAM_SCRIPT}\`: first stdout chunk`,
+    cairn: p50p99(firsts),
+    reference: `whole script p50 ${formatMs(total)} (exit event)`,
+    target: `first ≤ ${STREAM_FIRST_CHUNK_TARGET_MS} ms, script > 1 s`,
+    verdict: verdict(first <= STREAM_FIRST_CHUNK_TARGET_MS && total > 1000 && streamed),
+  });
+  const arrivals = runs[0]!.chunks.map((_, i) => median(runs.map((r) => r.chunks[i]!.ms)));
+  note(
+    ctx,
+    `9 stream: ${runs.length} runs, ${runs[0]!.chunks.length} stdout events each; median arrival of each ${arrivals.map(formatMs).join(", ")}; the script's run on the server p50 ${formatMs(median(engine))}${streamed ? "" : " — WARNING: output was not streamed"}`,
+  );
 }
 
 // ---- 7: many small writes in one script ---------------------------------------
 
 async function loopWrites(ctx: Context): Promise<void> {
   const script = "for i in $(seq 1000); do echo $i > f$i; done";
+  // The same loop in a subshell: its output is flushed once, not after every iteration.
+  const subshell = `( ${script} )`;
   const cairn: number[] = [];
+  const engine: number[] = [];
+  const commits: number[] = [];
+  const inSubshell: number[] = [];
   const memory: number[] = [];
   let loopStats: BackendStats = {};
-  for (let run = 0; run < ctx.loopRuns + 1; run++) {
+  const fresh = async () => {
     const { id } = await ctx.service.create(SCOPE);
     await execScript(ctx.service, SCOPE, id, { script: "true" });
+    return id;
+  };
+  for (let run = 0; run < ctx.loopRuns + 1; run++) {
+    const id = await fresh();
     const { ms, value } = await timed(() =>
       ctx.instrumented.measure(() => execScript(ctx.service, SCOPE, id, { script })),
     );
     if (value.value.exitCode !== 0) throw new Error("loop script failed");
+    const otherId = await fresh();
+    const sub = await timed(() => execScript(ctx.service, SCOPE, otherId, { script: subshell }));
+    if (sub.value.exitCode !== 0) throw new Error("subshell loop script failed");
     const fs = new InMemoryFs();
     const mem = await timed(() => inMemoryExec(fs, script));
     if (run > 0) {
       cairn.push(ms);
+      engine.push(value.value.durationMs);
+      commits.push(value.stats.commit?.ms ?? 0);
+      inSubshell.push(sub.ms);
       memory.push(mem.ms);
     }
     loopStats = value.stats;
@@ -522,6 +715,10 @@ async function loopWrites(ctx: Context): Promise<void> {
     verdict: verdict(c <= m * 1.3),
   });
   stats(ctx, "7 loop script", loopStats);
+  note(
+    ctx,
+    `7 loop p50 ${formatMs(c)}: the script's run on just-bash p50 ${formatMs(median(engine))}, commit p50 ${formatMs(median(commits))}; the same loop inside \`( ... )\` (no flush per iteration) p50 ${formatMs(median(inSubshell))}`,
+  );
 }
 
 // ---- 8: server RSS ----------------------------------------------------------------
@@ -674,6 +871,8 @@ async function main(): Promise<void> {
       notes: [],
       iterations: config.iterations,
       echoIterations: config.echoIterations,
+      echoClients: config.echoClients,
+      streamRuns: config.streamRuns,
       corpusRuns: config.warmRuns,
       loopRuns: config.loopRuns,
       renameRuns: config.renameRuns,
@@ -691,7 +890,9 @@ async function main(): Promise<void> {
     const client = new HttpClient(server.url, apiKey);
 
     const sections: Array<[string, string, () => Promise<void>]> = [
-      ["1", "create + first exec", () => latency(ctx, client)],
+      ["1", "create + first exec", () => createLatency(ctx, client)],
+      ["2", "warm echo over HTTP", () => echoLatency(ctx, client)],
+      ["9", "streaming first chunk", () => streamLatency(ctx, client)],
       ["6", "bulk write", () => bulkWrite(ctx, wanted("6"))],
       ["3", "warm reads", () => warmReads(ctx)],
       ["4", "cold open", () => coldOpen(ctx)],
@@ -702,13 +903,13 @@ async function main(): Promise<void> {
     const needsBig = ["3", "4", "5"].some(wanted);
     for (const [id, label, run] of sections) {
       const always = id === "6" && needsBig;
-      const enabled = id === "1" ? wanted("1") || wanted("2") : wanted(id) || always;
+      const enabled = wanted(id) || always;
       if (!enabled) continue;
       const t = await timed(run);
       console.log(`  section ${id} (${label}) done in ${formatMs(t.ms)}`);
     }
 
-    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8"];
+    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9"];
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

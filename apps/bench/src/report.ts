@@ -17,18 +17,17 @@ export function verdict(ok: boolean): Verdict {
   return ok ? "PASS" : "MISS";
 }
 
-/** A GitHub-flavoured Markdown table, columns padded so it also reads as plain text. */
+/**
+ * A GitHub-flavoured Markdown table, columns padded so it also reads as plain text.
+ * A `|` inside a cell (e.g. a pipeline) is escaped as `\|`, so it can be pasted as is.
+ */
 export function renderTable(rows: readonly Row[]): string {
   const header = ["#", "figure", "Cairn", "reference", "ratio", "target", "result"];
-  const cells = rows.map((r) => [
-    r.id,
-    r.what,
-    r.cairn,
-    r.reference ?? "",
-    r.ratio ?? "",
-    r.target ?? "",
-    r.verdict,
-  ]);
+  const cells = rows.map((r) =>
+    [r.id, r.what, r.cairn, r.reference ?? "", r.ratio ?? "", r.target ?? "", r.verdict].map(
+      (cell) => cell.replaceAll("|", "\\|"),
+    ),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(" | ")} |`;
   return [
