@@ -443,5 +443,108 @@ export function describeBackendContract(options: {
       }
       expect((await writer).commit.status).toBe("committed");
     });
+
+    describe("idempotency keys", () => {
+      const claim = (key: string, fingerprint = "fp-1", windowMs = 60_000, leaseMs = 60_000) => ({
+        key,
+        fingerprint,
+        windowMs,
+        leaseMs,
+      });
+      const response = {
+        status: 201,
+        headers: { "content-type": "application/json" },
+        body: enc("{}"),
+      };
+      let n = 0;
+      const freshKey = () => `key-${Date.now()}-${n++}`;
+
+      it("a-new-key-is-claimed-and-a-second-claim-sees-it-in-progress", async () => {
+        const key = freshKey();
+        expect(await backend.claimIdempotencyKey(scope.tenantId, claim(key))).toEqual({
+          state: "claimed",
+        });
+        expect(await backend.claimIdempotencyKey(scope.tenantId, claim(key))).toEqual({
+          state: "in_progress",
+        });
+      });
+
+      it("a-completed-key-replays-the-stored-response-byte-for-byte", async () => {
+        const key = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(key));
+        const body = new Uint8Array([0, 255, 10, 13, 0x41]);
+        await backend.completeIdempotencyKey(scope.tenantId, key, { ...response, body });
+        const again = await backend.claimIdempotencyKey(scope.tenantId, claim(key));
+        expect(again.state).toBe("done");
+        if (again.state !== "done") return;
+        expect(again.response.status).toBe(201);
+        expect(again.response.headers).toEqual(response.headers);
+        expect([...again.response.body]).toEqual([...body]);
+      });
+
+      it("a-key-reused-for-another-request-is-a-mismatch-pending-or-done", async () => {
+        const key = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(key));
+        expect((await backend.claimIdempotencyKey(scope.tenantId, claim(key, "fp-2"))).state).toBe(
+          "mismatch",
+        );
+        await backend.completeIdempotencyKey(scope.tenantId, key, response);
+        expect((await backend.claimIdempotencyKey(scope.tenantId, claim(key, "fp-2"))).state).toBe(
+          "mismatch",
+        );
+      });
+
+      it("a-released-key-can-be-claimed-again", async () => {
+        const key = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(key));
+        await backend.releaseIdempotencyKey(scope.tenantId, key);
+        expect((await backend.claimIdempotencyKey(scope.tenantId, claim(key, "fp-2"))).state).toBe(
+          "claimed",
+        );
+      });
+
+      it("an-expired-record-or-an-abandoned-claim-is-claimed-afresh", async () => {
+        const done = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(done));
+        await backend.completeIdempotencyKey(scope.tenantId, done, response);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(
+          (await backend.claimIdempotencyKey(scope.tenantId, claim(done, "fp-2", 10))).state,
+        ).toBe("claimed");
+        const pending = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(pending));
+        await new Promise((r) => setTimeout(r, 20));
+        expect(
+          (await backend.claimIdempotencyKey(scope.tenantId, claim(pending, "fp-1", 60_000, 10)))
+            .state,
+        ).toBe("claimed");
+        // A finished record is not "abandoned", however old its update.
+        await backend.completeIdempotencyKey(scope.tenantId, pending, response);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(
+          (await backend.claimIdempotencyKey(scope.tenantId, claim(pending, "fp-1", 60_000, 10)))
+            .state,
+        ).toBe("done");
+      });
+
+      it("keys-are-per-tenant", async () => {
+        const key = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(key));
+        await backend.completeIdempotencyKey(scope.tenantId, key, response);
+        expect((await backend.claimIdempotencyKey(other.tenantId, claim(key, "fp-2"))).state).toBe(
+          "claimed",
+        );
+        expect((await backend.claimIdempotencyKey(scope.tenantId, claim(key))).state).toBe("done");
+      });
+
+      it("concurrent-claims-of-one-key-are-won-once", async () => {
+        const key = freshKey();
+        const states = await Promise.all(
+          Array.from({ length: 10 }, () => backend.claimIdempotencyKey(scope.tenantId, claim(key))),
+        );
+        expect(states.filter((s) => s.state === "claimed")).toHaveLength(1);
+        expect(states.filter((s) => s.state === "in_progress")).toHaveLength(9);
+      });
+    });
   });
 }

@@ -62,7 +62,9 @@ export async function gcCommand(args: string[]): Promise<number> {
   try {
     await migrate(db.sql);
     const report = await collectGarbage(db.sql, { graceSeconds: Number(graceText) });
-    console.log(`cairn: gc removed ${report.deletedBlobs} blobs (${report.deletedBytes} bytes)`);
+    console.log(
+      `cairn: gc removed ${report.deletedBlobs} blobs (${report.deletedBytes} bytes) and ${report.deletedIdempotencyKeys} expired idempotency keys`,
+    );
     const indexed = await indexPendingText(db.sql);
     if (indexed > 0) console.log(`cairn: indexed the text of ${indexed} blobs left pending`);
     return 0;

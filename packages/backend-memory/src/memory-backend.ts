@@ -19,6 +19,7 @@ import {
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
+import { createMemoryIdempotencyStore } from "./memory-idempotency.js";
 
 export interface MemoryBackendOptions {
   now?: () => number;
@@ -83,6 +84,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
   };
 
   return {
+    ...createMemoryIdempotencyStore(now),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const at = new Date(now());
       const stored: StoredSandbox = {

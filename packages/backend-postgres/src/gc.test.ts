@@ -10,6 +10,24 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const database = useTestDatabase();
 
 describe("collectGarbage", () => {
+  it("deletes idempotency records past their window and keeps recent ones", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const claim = (key: string) => ({
+      key,
+      fingerprint: "f",
+      windowMs: 86_400_000,
+      leaseMs: 60_000,
+    });
+    await backend.claimIdempotencyKey("t", claim("old"));
+    await backend.claimIdempotencyKey("t", claim("new"));
+    await database()
+      .sql`UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE key = 'old'`;
+    const report = await collectGarbage(database().sql, { idempotencyWindowSeconds: 86_400 });
+    expect(report.deletedIdempotencyKeys).toBe(1);
+    const left = await database().sql`SELECT key FROM idempotency_keys ORDER BY key`;
+    expect(left.map((r) => r.key)).toEqual(["new"]);
+  });
+
   it("deletes blobs nothing references and keeps the rest", async () => {
     const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });

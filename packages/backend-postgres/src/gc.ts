@@ -13,6 +13,8 @@ import type { Sql } from "postgres";
 export interface GcReport {
   deletedBlobs: number;
   deletedBytes: number;
+  /** Idempotency records past their replay window. */
+  deletedIdempotencyKeys: number;
 }
 
 const BATCH = 1000;
@@ -25,10 +27,17 @@ const BATCH = 1000;
  */
 export async function collectGarbage(
   sql: Sql,
-  options: { graceSeconds?: number } = {},
+  options: { graceSeconds?: number; idempotencyWindowSeconds?: number } = {},
 ): Promise<GcReport> {
   const grace = options.graceSeconds ?? 3600;
-  const report: GcReport = { deletedBlobs: 0, deletedBytes: 0 };
+  const window = options.idempotencyWindowSeconds ?? 24 * 3600;
+  const expired = await sql`
+    DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ${window})`;
+  const report: GcReport = {
+    deletedBlobs: 0,
+    deletedBytes: 0,
+    deletedIdempotencyKeys: expired.count,
+  };
   for (;;) {
     const batch = await sql.begin(async (tx) => {
       const candidates = await tx<Array<{ tenant_id: string; hash: string }>>`

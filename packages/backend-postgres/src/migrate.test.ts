@@ -10,7 +10,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   // Start from nothing: drop what createTestDatabase migrated.
   await db.sql.unsafe(
-    "DROP TABLE blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
+    "DROP TABLE idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
   );
 });
 afterAll(() => db?.drop());

@@ -25,6 +25,7 @@ import {
 } from "@cairn/core";
 import type { JSONValue, Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
+import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
 
@@ -269,6 +270,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   }
 
   return {
+    ...postgresIdempotencyStore(inTenant),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const progress = { bodyDone: false };
       try {

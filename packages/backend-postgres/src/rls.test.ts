@@ -11,7 +11,7 @@ import { createPostgresBackend } from "./postgres-backend.js";
 import { APP_ROLE } from "./schema.js";
 import { ADMIN_URL, createTestDatabase, type TestDatabase, urlFor } from "./test-database.js";
 
-const TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text"];
+const TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text", "idempotency_keys"];
 const probeRole = `cairn_probe_${randomBytes(4).toString("hex")}`;
 let db: TestDatabase;
 let probe: Sql;
@@ -19,7 +19,14 @@ let sandboxId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const service = new SandboxService({ backend: createPostgresBackend({ sql: db.sql }) });
+  const backend = createPostgresBackend({ sql: db.sql });
+  const service = new SandboxService({ backend });
+  await backend.claimIdempotencyKey("tenant-a", {
+    key: "k1",
+    fingerprint: "f",
+    windowMs: 60_000,
+    leaseMs: 60_000,
+  });
   const sb = await service.create(
     { tenantId: "tenant-a" },
     { files: [{ path: "/secret.txt", bytes: new TextEncoder().encode("tenant a's secret") }] },
@@ -78,6 +85,7 @@ describe("row-level security", () => {
     expect(counts.sandboxes).toBe(1);
     expect(counts.blobs).toBe(1);
     expect(counts.inodes).toBe(2);
+    expect(counts.idempotency_keys).toBe(1);
   });
 
   it("as the app role, another tenant's context sees nothing in any table", async () => {

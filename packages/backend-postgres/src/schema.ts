@@ -15,6 +15,18 @@ export const APP_ROLE = "cairn_app";
 
 const TENANT_TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text"];
 
+/** Forced RLS: `cairn_app` sees its tenant's rows only; the migrating role (maintenance, gc) all. */
+function tenantIsolation(table: string): string {
+  return `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON ${table} TO ${APP_ROLE}
+  USING (tenant_id = current_setting('cairn.tenant_id', true))
+  WITH CHECK (tenant_id = current_setting('cairn.tenant_id', true));
+DO $$ BEGIN
+  EXECUTE format('CREATE POLICY maintenance ON ${table} TO %I USING (true) WITH CHECK (true)', current_user);
+END $$;`;
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -104,16 +116,7 @@ GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ${TENANT_TABLES.join(", ")} TO ${APP_ROLE};
 GRANT USAGE ON SEQUENCE sandboxes_seq_seq TO ${APP_ROLE};
 
-${TENANT_TABLES.map(
-  (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
-ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON ${t} TO ${APP_ROLE}
-  USING (tenant_id = current_setting('cairn.tenant_id', true))
-  WITH CHECK (tenant_id = current_setting('cairn.tenant_id', true));
-DO $$ BEGIN
-  EXECUTE format('CREATE POLICY maintenance ON ${t} TO %I USING (true) WITH CHECK (true)', current_user);
-END $$;`,
-).join("\n")}
+${TENANT_TABLES.map(tenantIsolation).join("\n")}
 `,
   },
   {
@@ -157,6 +160,28 @@ END $$;
 ALTER TABLE sandboxes
   ADD COLUMN options jsonb NOT NULL DEFAULT '{}'::jsonb,
   ADD COLUMN shell   jsonb;
+`,
+  },
+  {
+    id: 5,
+    name: "idempotency keys",
+    sql: `
+-- The first response to a request sent with an Idempotency-Key, replayed to retries of it.
+-- status IS NULL while the first request runs.
+CREATE TABLE idempotency_keys (
+  tenant_id   text        NOT NULL,
+  key         text        NOT NULL,
+  fingerprint text        NOT NULL,
+  status      integer,
+  headers     jsonb,
+  body        bytea,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, key)
+);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+GRANT SELECT, INSERT, UPDATE, DELETE ON idempotency_keys TO ${APP_ROLE};
+${tenantIsolation("idempotency_keys")}
 `,
   },
 ];

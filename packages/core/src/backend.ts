@@ -1,3 +1,5 @@
+import type { IdempotencyStore } from "./idempotency.js";
+
 /**
  * The backend contract: a small transactional store for sandboxes, their tree
  * metadata and content-addressed blobs. Filesystem semantics live in the core,
@@ -118,7 +120,7 @@ export interface SandboxPage {
  * What a storage engine implements. Every call is scoped to a tenant: a
  * sandbox of another tenant does not exist for it.
  */
-export interface Backend {
+export interface Backend extends IdempotencyStore {
   /** Creates the sandbox and applies `initial` (which must create the root inode) as version 1. */
   createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord>;
   getSandbox(tenantId: string, id: string): Promise<SandboxRecord | undefined>;

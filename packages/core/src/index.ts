@@ -31,6 +31,12 @@ export {
   type OutputStream,
 } from "./exec/output.js";
 export { runtimeSupport } from "./exec/runtimes.js";
+export type {
+  IdempotencyClaim,
+  IdempotencyState,
+  IdempotencyStore,
+  StoredResponse,
+} from "./idempotency.js";
 export { Journal, sha256 } from "./journal.js";
 export { ByteBudgetLru } from "./lru.js";
 export * from "./paths.js";
