@@ -344,12 +344,15 @@ export interface components {
          *       `forbidden` the key may not do this; `sandbox_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
+         *       `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
+         *       request; `idempotency_in_progress` the first request with this key is still
+         *       running (retryable);
          *       `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
          *       script ran out of time (nothing applied); `rate_limited`; `unavailable`;
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
         Sandbox: {
             id: string;
             /** @description A label chosen by the caller; not unique. */
@@ -627,6 +630,16 @@ export interface components {
         SandboxId: string;
         /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
         Path: string;
+        /**
+         * @description Makes retrying this request safe. The server keeps the first response for
+         *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+         *     the same key, method, path, query and body instead of running it again. A
+         *     key reused for a different request is `422 idempotency_key_mismatch`; a
+         *     repeat while the first is still running is `409 idempotency_in_progress`
+         *     (retryable). A response that says nothing was applied (`retryable: true`)
+         *     is not kept, so a retry runs the request again. Keys are per tenant.
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: {
@@ -690,7 +703,18 @@ export interface operations {
     createSandbox: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -747,7 +771,18 @@ export interface operations {
     deleteSandbox: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The sandbox's id. */
                 sandboxId: components["parameters"]["SandboxId"];
@@ -772,6 +807,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Apply only if the sandbox is at this version, e.g. `"12"`. */
                 "If-Match"?: string;
             };
@@ -872,6 +917,16 @@ export interface operations {
                 mode?: string;
             };
             header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Write only if the file's current ETag is this one. */
                 "If-Match"?: string;
                 /** @description `*`: write only if the path does not exist. */
@@ -927,6 +982,16 @@ export interface operations {
                 recursive?: boolean;
             };
             header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Delete only if the file's current ETag is this one. */
                 "If-Match"?: string;
             };
@@ -1026,7 +1091,18 @@ export interface operations {
     makeDirectory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The sandbox's id. */
                 sandboxId: components["parameters"]["SandboxId"];
@@ -1058,7 +1134,18 @@ export interface operations {
     moveFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The sandbox's id. */
                 sandboxId: components["parameters"]["SandboxId"];
@@ -1090,7 +1177,18 @@ export interface operations {
     copyFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The sandbox's id. */
                 sandboxId: components["parameters"]["SandboxId"];
@@ -1122,7 +1220,18 @@ export interface operations {
     execScript: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The sandbox's id. */
                 sandboxId: components["parameters"]["SandboxId"];
@@ -1157,7 +1266,18 @@ export interface operations {
     execBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The sandbox's id. */
                 sandboxId: components["parameters"]["SandboxId"];

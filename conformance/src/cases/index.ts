@@ -35,9 +35,11 @@ import listSandboxes from "./sandboxes/list-sandboxes.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
 import updateSandbox from "./sandboxes/update-sandbox.js";
 import getHealth from "./system/get-health.js";
+import idempotencyKey from "./system/idempotency-key.js";
 
 const collected: ConformanceCase[] = [
   ...getHealth,
+  ...idempotencyKey,
   ...authProtectedOperations,
   ...authListSandboxes,
   ...authWriteFile,

@@ -5,6 +5,11 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./env.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { bearerAuth, noAuth } from "./middleware/auth.js";
+import {
+  DEFAULT_IDEMPOTENCY,
+  type IdempotencyOptions,
+  idempotency,
+} from "./middleware/idempotency.js";
 import { requestId } from "./middleware/request-id.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
 import { execRoutes } from "./routes/exec.js";
@@ -27,6 +32,8 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** Reuse a service (and its caches) instead of building one over `backend`. */
   service?: SandboxService;
+  /** Replay window and abandoned-claim lease for `Idempotency-Key`. */
+  idempotency?: Partial<IdempotencyOptions>;
   /** Called with every error that became a 500, for logging. */
   onInternalError?: (error: unknown, requestId: string) => void;
 }
@@ -71,6 +78,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       },
     }),
   );
+  const keyed = idempotency({ ...DEFAULT_IDEMPOTENCY, ...options.idempotency });
+  app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
   app.route("/", fileRoutes());
   app.route("/", fsRoutes());

@@ -50,6 +50,7 @@ const TITLES: Partial<Record<number, string>> = {
   413: "Content Too Large",
   415: "Unsupported Media Type",
   416: "Range Not Satisfiable",
+  422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
