@@ -10,7 +10,10 @@ export interface CairnOptions {
   apiKey: string;
   /** A fetch to use instead of `globalThis.fetch` (a proxy agent, a test double, ...). */
   fetch?: Fetch;
-  /** Retries after a connection failure, 429 or retryable error (default 2; POSTs are not retried). */
+  /**
+   * Retries after a connection failure, a client-side timeout, a 429 or a retryable error
+   * (default 2). POST and PATCH calls carry an Idempotency-Key, the same on each retry.
+   */
   maxRetries?: number;
   /** Client-side limit per attempt in milliseconds, until the response headers arrive (default 60 s). */
   timeoutMs?: number;

@@ -5,11 +5,14 @@ import {
   BadRequestError,
   CairnError,
   ConflictError,
+  ConnectionError,
+  IdempotencyKeyMismatchError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
   RateLimitError,
+  RequestTimeoutError,
   TimeoutError,
 } from "./errors.js";
 import type { ErrorCode } from "./types.js";
@@ -41,6 +44,19 @@ describe("APIError.from", () => {
     ["405 method_not_allowed", { status: 405, code: "method_not_allowed", want: APIError }],
     ["code timeout wins", { status: 504, code: "timeout", want: TimeoutError }],
     ["invalid_request wins", { status: 422, code: "invalid_request", want: BadRequestError }],
+    ["422 EINVAL", { status: 422, code: "EINVAL", want: BadRequestError }],
+    [
+      "422 idempotency_key_mismatch",
+      {
+        status: 422,
+        code: "idempotency_key_mismatch",
+        want: IdempotencyKeyMismatchError,
+      },
+    ],
+    [
+      "409 idempotency_in_progress",
+      { status: 409, code: "idempotency_in_progress", want: ConflictError },
+    ],
   ];
 
   it.each(cases)("%s", (_name, { status, code, want }) => {
@@ -129,5 +145,25 @@ describe("APIError.fromProblem", () => {
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.code).toBe("internal_error");
     expect(error.problem.detail).toContain('"oops"');
+  });
+});
+
+describe("transport errors", () => {
+  it("have the same fields as an APIError: code, status, requestId, retryable, problem", () => {
+    const cause = new TypeError("fetch failed");
+    const connection = new ConnectionError("Could not reach the server", { cause });
+    expect(connection).toBeInstanceOf(CairnError);
+    expect(connection).toMatchObject({
+      name: "ConnectionError",
+      code: "connection_failed",
+      status: undefined,
+      requestId: undefined,
+      retryable: true,
+      problem: undefined,
+      cause,
+    });
+    const timeout = new RequestTimeoutError("No response within 5 ms");
+    expect(timeout).toBeInstanceOf(ConnectionError);
+    expect(timeout).toMatchObject({ name: "RequestTimeoutError", code: "request_timeout" });
   });
 });

@@ -74,15 +74,25 @@ export class APIError extends CairnError {
   }
 }
 
-/** 400, 413, 415, 416 or `invalid_request`: the request itself is wrong. */
+/**
+ * The validation family: 400, 413, 415, 416, 422 or `invalid_request`. The request itself is
+ * wrong (a bad field, a path outside the rules, a body too large); sending it again will not help.
+ */
 export class BadRequestError extends APIError {
   override name = "BadRequestError";
 }
-/** 401: the API key is missing or wrong. */
+/**
+ * 422 `idempotency_key_mismatch`: this `Idempotency-Key` was already used with a different
+ * request (another method, path or body). Nothing was applied; use a new key for a new request.
+ */
+export class IdempotencyKeyMismatchError extends BadRequestError {
+  override name = "IdempotencyKeyMismatchError";
+}
+/** The auth family, 401: the API key is missing or wrong. */
 export class AuthenticationError extends APIError {
   override name = "AuthenticationError";
 }
-/** 403: the API key may not do this. */
+/** The auth family, 403: the API key may not do this. */
 export class PermissionDeniedError extends APIError {
   override name = "PermissionDeniedError";
 }
@@ -90,11 +100,15 @@ export class PermissionDeniedError extends APIError {
 export class NotFoundError extends APIError {
   override name = "NotFoundError";
 }
-/** 409: the path is in the way (`EEXIST`, `ENOTEMPTY`, ...) or a concurrent write won (`conflict`). */
+/**
+ * The conflict family, 409: the path is in the way (`EEXIST`, `ENOTEMPTY`, ...), a concurrent
+ * write won (`conflict`, retryable), or a request with the same `Idempotency-Key` is still
+ * running (`idempotency_in_progress`, retryable).
+ */
 export class ConflictError extends APIError {
   override name = "ConflictError";
 }
-/** 412: an `If-Match` / `If-None-Match` did not hold; nothing changed. */
+/** The conflict family, 412: an `If-Match` / `If-None-Match` did not hold; nothing changed. */
 export class PreconditionFailedError extends APIError {
   override name = "PreconditionFailedError";
 }
@@ -102,7 +116,7 @@ export class PreconditionFailedError extends APIError {
 export class TimeoutError extends APIError {
   override name = "TimeoutError";
 }
-/** 5xx: the server failed. */
+/** The server family, 5xx: the server failed (`unavailable` ones are retryable). */
 export class InternalServerError extends APIError {
   override name = "InternalServerError";
 }
@@ -113,19 +127,36 @@ export class RateLimitError extends APIError {
   readonly retryAfter: number | undefined = parseRetryAfter(this.headers.get("retry-after"));
 }
 
-/** No response: the server could not be reached or the connection broke. */
+/**
+ * The transport family: no response, because the server could not be reached or the connection
+ * broke. It has the same fields as an `APIError`, with no `status`, `requestId` or `problem`.
+ */
 export class ConnectionError extends CairnError {
   override name = "ConnectionError";
+  /** `connection_failed`, or `request_timeout` for a `RequestTimeoutError`. */
+  readonly code: "connection_failed" | "request_timeout" = "connection_failed";
+  /** No response, so no HTTP status. */
+  readonly status: undefined = undefined;
+  /** No response, so no request id. */
+  readonly requestId: undefined = undefined;
+  /** No response, so no problem details. */
+  readonly problem: undefined = undefined;
+  /**
+   * True: sending it again may work. Whether the request reached the server is unknown; the
+   * client's own retries are safe (reads, PUT, DELETE, and POST / PATCH with their
+   * Idempotency-Key).
+   */
+  readonly retryable: boolean = true;
 }
 /** No response within the client-side `timeoutMs` (after any retries). */
 export class RequestTimeoutError extends ConnectionError {
   override name = "RequestTimeoutError";
+  override readonly code = "request_timeout";
 }
 /** The caller's `signal` aborted the call; `cause` is the signal's reason. */
 export class AbortError extends CairnError {
   override name = "AbortError";
 }
-
 const CLASS_BY_STATUS: Record<number, typeof APIError> = {
   400: BadRequestError,
   401: AuthenticationError,
@@ -137,10 +168,12 @@ const CLASS_BY_STATUS: Record<number, typeof APIError> = {
   413: BadRequestError,
   415: BadRequestError,
   416: BadRequestError,
+  422: BadRequestError,
   429: RateLimitError,
 };
 
 function errorClassFor(status: number, code: ErrorCode): typeof APIError {
+  if (code === "idempotency_key_mismatch") return IdempotencyKeyMismatchError;
   if (code === "timeout") return TimeoutError;
   if (code === "invalid_request") return BadRequestError;
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);

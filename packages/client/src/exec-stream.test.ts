@@ -16,6 +16,7 @@ import {
   sandboxData,
   server,
   sse,
+  UUID,
   url,
   useServer,
 } from "./test-server.js";
@@ -241,25 +242,40 @@ describe("sandbox.execStream", () => {
     );
   });
 
-  it("does not retry a retryable error unless the request has an Idempotency-Key", async () => {
+  it("retries a retryable error before the stream starts, with the same Idempotency-Key", async () => {
+    const sandbox = await getSandbox();
+    const keys: (string | null)[] = [];
+    server.use(
+      http.post(EXEC, ({ request }): Response => {
+        keys.push(request.headers.get("idempotency-key"));
+        return keys.length % 2 === 1
+          ? problem(503, "unavailable", { retryable: true })
+          : eventStream([sse(1, "exit", EXIT)]);
+      }),
+    );
+    await expect(sandbox.execStream("echo").result()).resolves.toMatchObject(EXIT);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(UUID);
+    expect(keys[1]).toBe(keys[0]);
+
+    const idempotencyKey = "key_1";
+    await expect(sandbox.execStream("echo", { idempotencyKey }).result()).resolves.toMatchObject(
+      EXIT,
+    );
+    expect(keys.slice(2)).toEqual(["key_1", "key_1"]);
+  });
+
+  it("is not retried once the stream has started", async () => {
     const sandbox = await getSandbox();
     let calls = 0;
     server.use(
-      http.post(
-        EXEC,
-        (): Response =>
-          ++calls === 1
-            ? problem(503, "unavailable", { retryable: true })
-            : eventStream([sse(1, "exit", EXIT)]),
-      ),
+      http.post(EXEC, (): Response => {
+        calls++;
+        return eventStream([sse(1, "stdout", { data: "a", encoding: "utf8" })]);
+      }),
     );
-    await expect(sandbox.execStream("echo").result()).rejects.toBeInstanceOf(InternalServerError);
+    await expect(sandbox.execStream("echo").result()).rejects.toBeInstanceOf(ConnectionError);
     expect(calls).toBe(1);
-
-    calls = 0;
-    const headers = { "Idempotency-Key": "key_1" };
-    await expect(sandbox.execStream("echo", { headers }).result()).resolves.toMatchObject(EXIT);
-    expect(calls).toBe(2);
   });
 
   it("aborting mid-stream stops the iteration and cancels the body", async () => {

@@ -46,6 +46,7 @@ export class ExecStream implements AsyncIterable<ExecStreamEvent> {
   readonly #signal: AbortSignal | undefined;
   #read = false;
 
+  /** @internal Made by the client; not meant to be called. */
   constructor(open: OpenEventStream, signal: AbortSignal | undefined) {
     this.#open = open;
     this.#signal = signal;

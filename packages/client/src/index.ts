@@ -11,6 +11,7 @@ export {
   CairnError,
   ConflictError,
   ConnectionError,
+  IdempotencyKeyMismatchError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -35,6 +36,7 @@ export {
 export type {
   ByteRange,
   CopyOptions,
+  CreateFileOptions,
   FileData,
   ListOptions,
   MkdirOptions,

@@ -1,9 +1,15 @@
 /** The client against the real reference server over real HTTP (no mocks). */
 import { createMemoryBackend } from "@cairn/backend-memory";
 import { createApp, type RunningServer, startServer } from "@cairn/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Cairn } from "./cairn.js";
-import { AbortError, NotFoundError, PreconditionFailedError, TimeoutError } from "./errors.js";
+import {
+  AbortError,
+  IdempotencyKeyMismatchError,
+  NotFoundError,
+  PreconditionFailedError,
+  TimeoutError,
+} from "./errors.js";
 import type { ExecStreamEvent } from "./exec-stream.js";
 
 const API_KEY = "client-test-key-0123456789";
@@ -124,5 +130,115 @@ describe("streaming, batch and update against the reference server", () => {
     ).rejects.toBeInstanceOf(PreconditionFailedError);
     await sandbox.update({ name: "renamed", persistShell: true }, { ifVersion: version });
     expect(sandbox).toMatchObject({ name: "renamed", persistShell: true });
+  });
+});
+
+describe("files as streams against the reference server", () => {
+  it("uploads a ReadableStream and downloads a ReadableStream, whole and by range", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const chunk = Uint8Array.from({ length: 64 * 1024 }, (_, i) => i % 251);
+    let sent = 0;
+    const upload = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 16) return controller.close();
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const written = await sandbox.fs.write("/big.bin", upload);
+    expect(written.file.size).toBe(16 * chunk.length);
+
+    let total = 0;
+    let chunks = 0;
+    const reader = (await sandbox.fs.readStream("/big.bin")).getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      total += part.value.length;
+      chunks++;
+    }
+    expect(total).toBe(16 * chunk.length);
+    expect(chunks).toBeGreaterThan(1);
+
+    const tail = await sandbox.fs.readStream("/big.bin", { range: { start: total - 3 } });
+    expect(Array.from(new Uint8Array(await new Response(tail).arrayBuffer()))).toEqual(
+      Array.from(chunk.slice(-3)),
+    );
+  });
+
+  it("create() writes a new file once, then fails with PreconditionFailedError", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    await expect(sandbox.fs.create("/lock", "first")).resolves.toMatchObject({ created: true });
+    await expect(sandbox.fs.create("/lock", "second")).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+    expect(await sandbox.fs.readText("/lock")).toBe("first");
+  });
+});
+
+describe("Idempotency-Key against the reference server", () => {
+  beforeEach(() => {
+    vi.spyOn(Math, "random").mockReturnValue(0); // no backoff wait
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** A client whose first `method` request reaches the server but whose response is lost. */
+  function clientLosingFirstResponse(method = "POST") {
+    let lost = 0;
+    const fetch = async (request: Request) => {
+      const response = await globalThis.fetch(request);
+      if (request.method !== method || lost > 0) return response;
+      lost++;
+      await response.body?.cancel();
+      throw new TypeError("fetch failed", { cause: new Error("socket hang up") });
+    };
+    return { client: new Cairn({ baseUrl: server.url, apiKey: API_KEY, fetch }), lost: () => lost };
+  }
+
+  it("a create retried after a lost response replays: one sandbox, not two", async () => {
+    const { client, lost } = clientLosingFirstResponse();
+    const name = `replay-${Date.now()}`;
+    const sandbox = await client.sandboxes.create({ name });
+    expect(lost()).toBe(1);
+    const named: string[] = [];
+    for await (const s of cairn.sandboxes.list()) if (s.name === name) named.push(s.id);
+    expect(named).toEqual([sandbox.id]);
+  });
+
+  it("an exec retried after a lost response replays its result and runs once", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const { client, lost } = clientLosingFirstResponse();
+    const same = await client.sandboxes.get(sandbox.id);
+    const result = await same.exec("echo run >> /runs.txt; wc -l < /runs.txt");
+    expect(lost()).toBe(1);
+    expect(result.stdout.trim()).toBe("1");
+    expect(await sandbox.fs.readText("/runs.txt")).toBe("run\n");
+  });
+
+  it("create() and remove() retried after a lost response replay, not 412 / 404", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const put = clientLosingFirstResponse("PUT");
+    const viaPut = await put.client.sandboxes.get(sandbox.id);
+    await expect(viaPut.fs.create("/claim", "mine")).resolves.toMatchObject({ created: true });
+    expect(put.lost()).toBe(1);
+
+    const del = clientLosingFirstResponse("DELETE");
+    const viaDelete = await del.client.sandboxes.get(sandbox.id);
+    await expect(viaDelete.fs.remove("/claim")).resolves.toMatchObject({
+      version: expect.any(Number),
+    });
+    expect(del.lost()).toBe(1);
+    await expect(sandbox.fs.stat("/claim")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("a caller's key reused for a different request is IdempotencyKeyMismatchError", async () => {
+    const sandbox = await cairn.sandboxes.create();
+    const idempotencyKey = `mkdir-${Date.now()}`;
+    const first = await sandbox.fs.mkdir("/a", { idempotencyKey });
+    // The same request again is answered with the first response, and applies nothing.
+    await expect(sandbox.fs.mkdir("/a", { idempotencyKey })).resolves.toEqual(first);
+    await expect(sandbox.fs.mkdir("/b", { idempotencyKey })).rejects.toBeInstanceOf(
+      IdempotencyKeyMismatchError,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { HttpResponse, http } from "msw";
-import { beforeEach, describe, expect, it } from "vitest";
-import { BadRequestError, PreconditionFailedError } from "./errors.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  AbortError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PreconditionFailedError,
+} from "./errors.js";
 import type { Sandbox } from "./sandbox.js";
 import { newClient, problem, sandboxData, server, url, useServer } from "./test-server.js";
 import type { DirectoryEntry, FileStat } from "./types.js";
@@ -81,6 +87,101 @@ describe("sandbox.fs.readBytes", () => {
   });
 });
 
+describe("sandbox.fs.readStream", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** A body that sends `first`, then waits for `more()` before sending the rest and closing. */
+  function slowBody(first: string) {
+    const encoder = new TextEncoder();
+    const state = { cancelled: false, more: (_text: string) => {} };
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(first));
+        state.more = (text) => {
+          controller.enqueue(encoder.encode(text));
+          controller.close();
+        };
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return { body, state };
+  }
+
+  it("resolves when the response starts and yields chunks as they arrive", async () => {
+    const { body, state } = slowBody("first ");
+    server.use(http.get(url(FILES), () => new HttpResponse(body)));
+    const stream = await sandbox.fs.readStream("/big.log");
+    expect(stream).toBeInstanceOf(ReadableStream);
+    const reader = stream.getReader();
+    // The server has not finished: the first chunk is readable already, nothing was buffered.
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe("first ");
+    state.more("last");
+    const chunks: string[] = [];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      chunks.push(new TextDecoder().decode(r.value));
+    }
+    expect(chunks.join("")).toBe("last");
+  });
+
+  it("sends a Range header", async () => {
+    let range: string | null = null;
+    server.use(
+      http.get(url(FILES), ({ request }) => {
+        range = request.headers.get("range");
+        return new HttpResponse(ALL_BYTES.slice(250), { status: 206 });
+      }),
+    );
+    const stream = await sandbox.fs.readStream("/f", { range: { start: 250 } });
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    expect(Array.from(bytes)).toEqual([250, 251, 252, 253, 254, 255]);
+    expect(range).toBe("bytes=250-");
+  });
+
+  it("is an empty stream for an empty file", async () => {
+    server.use(http.get(url(FILES), () => new HttpResponse(new Uint8Array(0))));
+    const stream = await sandbox.fs.readStream("/empty");
+    expect((await new Response(stream).arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it("rejects with the error class when the file is missing", async () => {
+    server.use(http.get(url(FILES), () => problem(404, "ENOENT", { path: "/nope" })));
+    await expect(sandbox.fs.readStream("/nope")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("cancelling the stream cancels the response body", async () => {
+    const { body, state } = slowBody("first ");
+    // A custom fetch, so that the body is the one the client reads (msw hands out a copy).
+    const fetch = async (request: Request) =>
+      request.url.includes("/files?") ? new Response(body) : Response.json(sandboxData("sbx_1"));
+    const sandbox = await newClient({ fetch }).sandboxes.get("sbx_1");
+    const stream = await sandbox.fs.readStream("/big.log");
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    await vi.waitFor(() => expect(state.cancelled).toBe(true));
+  });
+
+  it("aborting the signal mid-download errors the stream with AbortError and cancels the body", async () => {
+    const { body, state } = slowBody("first ");
+    const fetch = async (request: Request) =>
+      request.url.includes("/files?") ? new Response(body) : Response.json(sandboxData("sbx_1"));
+    const sandbox = await newClient({ fetch }).sandboxes.get("sbx_1");
+    const controller = new AbortController();
+    const stream = await sandbox.fs.readStream("/big.log", { signal: controller.signal });
+    const reader = stream.getReader();
+    await reader.read();
+    const pending = reader.read();
+    controller.abort(new Error("stop"));
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as AbortError).cause).toEqual(new Error("stop"));
+    await vi.waitFor(() => expect(state.cancelled).toBe(true));
+  });
+});
+
 describe("sandbox.fs.readText", () => {
   it("decodes UTF-8", async () => {
     server.use(http.get(url(FILES), () => new HttpResponse(new TextEncoder().encode("héllo ✓"))));
@@ -143,6 +244,52 @@ describe("sandbox.fs.write", () => {
     await sandbox.fs.write("/x", data);
     expect(seen[0]?.body).toEqual(want);
     expect(seen[0]?.headers["content-type"]).toBe("application/octet-stream");
+  });
+
+  it("streams a ReadableStream body as it is read", async () => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode("chunk 1, "));
+        controller.enqueue(encoder.encode("chunk 2"));
+        controller.close();
+      },
+    });
+    const result = await sandbox.fs.write("/log.txt", body, { ifNoneMatch: "*" });
+    expect(new TextDecoder().decode(Uint8Array.from(seen[0]?.body ?? []))).toBe("chunk 1, chunk 2");
+    expect(seen[0]?.headers["content-type"]).toBe("application/octet-stream");
+    expect(result).toMatchObject({ created: true, etag: '"new"' });
+  });
+
+  it("does not retry a ReadableStream body (it can be read once)", async () => {
+    let calls = 0;
+    server.use(
+      http.put(url(FILES), async ({ request }) => {
+        calls++;
+        await request.arrayBuffer();
+        return problem(503, "unavailable", { retryable: true });
+      }),
+    );
+    const body = new Blob(["data"]).stream();
+    await expect(sandbox.fs.write("/x", body)).rejects.toBeInstanceOf(InternalServerError);
+    expect(calls).toBe(1);
+  });
+
+  it("create() sends If-None-Match: * and never If-Match", async () => {
+    const result = await sandbox.fs.create("/lock", "mine", { mode: "600", ifMatch: ETAG } as {
+      mode: string;
+    });
+    expect(seen[0]?.headers["if-none-match"]).toBe("*");
+    expect(seen[0]?.headers["if-match"]).toBeUndefined();
+    expect(seen[0]?.query).toEqual({ path: "/lock", mode: "600" });
+    expect(result.created).toBe(true);
+  });
+
+  it("create() throws PreconditionFailedError when something exists at the path", async () => {
+    server.use(http.put(url(FILES), () => problem(412, "precondition_failed", { path: "/lock" })));
+    const error = await sandbox.fs.create("/lock", "mine").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(error).toMatchObject({ status: 412, code: "precondition_failed", retryable: false });
   });
 
   it("throws PreconditionFailedError on 412", async () => {

@@ -1,18 +1,23 @@
 /** `sandbox.fs`: read, write and manage the files of one sandbox. */
 
 import { PagePromise } from "./core/pagination.js";
-import type { Transport } from "./core/transport.js";
+import { abortError, type Transport, toCairnError } from "./core/transport.js";
 import { DirectoryPage } from "./directory-page.js";
 import type {
   DirectoryEntry,
   FileStat,
+  MutatingRequestOptions,
   MutationResult,
   RequestOptions,
   WriteResult,
 } from "./types.js";
 
-/** What `write()` accepts; a string is written as UTF-8. */
-export type FileData = string | Uint8Array | ArrayBuffer | Blob;
+/**
+ * What `write()` accepts; a string is written as UTF-8. A `ReadableStream` is streamed to the
+ * server as it is read (never held in memory whole), and so is sent once: not retried, and
+ * without an Idempotency-Key unless you pass `idempotencyKey`.
+ */
+export type FileData = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 
 /** A byte range; `end` is inclusive and defaults to the end of the file. */
 export interface ByteRange {
@@ -25,7 +30,7 @@ export interface ReadOptions extends RequestOptions {
   range?: ByteRange;
 }
 
-export interface WriteOptions extends RequestOptions {
+export interface WriteOptions extends MutatingRequestOptions {
   /** Replace the file only if its current ETag is this one (else `PreconditionFailedError`). */
   ifMatch?: string;
   /** `"*"`: create the file only if nothing exists at the path (else `PreconditionFailedError`). */
@@ -46,19 +51,22 @@ export interface ListOptions extends RequestOptions {
   cursor?: string;
 }
 
-export interface MkdirOptions extends RequestOptions {
+export interface MkdirOptions extends MutatingRequestOptions {
   /** Create missing parents and succeed if the directory exists (`mkdir -p`). */
   parents?: boolean;
 }
 
-export interface MoveOptions extends RequestOptions {
+export interface MoveOptions extends MutatingRequestOptions {
   /** Replace an existing destination (a file, or an empty directory). */
   overwrite?: boolean;
 }
 
 export type CopyOptions = MoveOptions;
 
-export interface RemoveOptions extends RequestOptions {
+/** `create()`'s options: `write()`'s without the preconditions (it sets `If-None-Match: *`). */
+export type CreateFileOptions = Omit<WriteOptions, "ifMatch" | "ifNoneMatch">;
+
+export interface RemoveOptions extends MutatingRequestOptions {
   /** Delete a directory and everything under it. */
   recursive?: boolean;
   /** Delete only if the file's current ETag is this one. */
@@ -72,6 +80,7 @@ export class SandboxFiles {
   readonly #transport: Transport;
   readonly #sandbox: { sandboxId: string };
 
+  /** @internal Made by the client; not meant to be called. */
   constructor(transport: Transport, sandboxId: string) {
     this.#transport = transport;
     this.#sandbox = { sandboxId };
@@ -108,6 +117,31 @@ export class SandboxFiles {
   }
 
   /**
+   * Reads a file, or a range of it, as a stream of bytes: it resolves when the response starts,
+   * and each chunk is read from the connection as you pull it (nothing is buffered). Aborting
+   * `signal` ends the stream with `AbortError`; cancel the stream to stop early. Symlinks are
+   * followed.
+   *
+   * @example
+   * const stream = await sandbox.fs.readStream("/big.tar");
+   * for await (const chunk of stream) hash.update(chunk); // Node, Deno, Bun; or stream.getReader()
+   * await (await sandbox.fs.readStream("/big.log", { range: { start: 1024 } })).pipeTo(sink);
+   */
+  async readStream(path: string, options: ReadOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const { range, ...request } = options;
+    const header = range ? { Range: rangeHeader(range) } : undefined;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/files", {
+        ...init,
+        params: { path: this.#sandbox, query: { path }, header },
+        parseAs: "stream",
+      }),
+    );
+    // undefined for an empty body (Content-Length: 0).
+    return data ? passThrough(data, request.signal) : new Blob([]).stream();
+  }
+
+  /**
    * Creates or replaces a file with `data`, creating missing parent directories.
    *
    * @example
@@ -117,9 +151,13 @@ export class SandboxFiles {
    */
   async write(path: string, data: FileData, options: WriteOptions = {}): Promise<WriteResult> {
     const { ifMatch, ifNoneMatch, mode, ...request } = options;
-    const { data: result, response } = await this.#transport.request(request, (api, init) =>
+    const stream = data instanceof ReadableStream;
+    const call = { ...request, oneShotBody: stream };
+    const { data: result, response } = await this.#transport.request(call, (api, init) =>
       api.PUT("/v1/sandboxes/{sandboxId}/files", {
         ...init,
+        // fetch sends a stream body only when told it is half-duplex (Node, Chromium).
+        ...(stream ? ({ duplex: "half" } as RequestInit) : {}),
         headers: { ...init.headers, "Content-Type": OCTET_STREAM },
         params: {
           path: this.#sandbox,
@@ -133,6 +171,26 @@ export class SandboxFiles {
     );
     const etag = response.headers.get("etag") ?? result.file.etag ?? "";
     return { ...result, etag, created: response.status === 201 };
+  }
+
+  /**
+   * Creates a file only if nothing exists at the path (`If-None-Match: *`); if something does,
+   * it throws `PreconditionFailedError` and changes nothing. Safe as a lock or a claim.
+   *
+   * @example
+   * try {
+   *   await sandbox.fs.create("/locks/build", "mine");
+   * } catch (e) {
+   *   if (e instanceof PreconditionFailedError) console.log("someone else holds it");
+   *   else throw e;
+   * }
+   */
+  async create(
+    path: string,
+    data: FileData,
+    options: CreateFileOptions = {},
+  ): Promise<WriteResult> {
+    return this.write(path, data, { ...options, ifMatch: undefined, ifNoneMatch: "*" });
   }
 
   /**
@@ -250,6 +308,52 @@ function rangeHeader({ start, end }: ByteRange): string {
     throw new RangeError(`Invalid byte range: start ${start}, end ${end}`);
   }
   return `bytes=${start}-${end ?? ""}`;
+}
+
+/**
+ * The response body as a stream pulled one chunk at a time (no read-ahead), whose failures are
+ * `CairnError`s like every other failure of the client: `AbortError` as soon as `signal` aborts.
+ */
+function passThrough(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  // Not awaited: a teed body (a fetch wrapper that cloned the response) settles only when every
+  // branch is cancelled.
+  const stop = (reason?: unknown) => void reader.cancel(reason).catch(() => {});
+  let onAbort = () => {};
+  const cleanUp = () => signal?.removeEventListener("abort", onAbort);
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (!signal) return;
+        onAbort = () => {
+          controller.error(abortError(signal));
+          stop(signal.reason);
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      },
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (signal?.aborted) return; // already errored by onAbort
+          if (!done) return controller.enqueue(value);
+          cleanUp();
+          controller.close();
+        } catch (error) {
+          cleanUp();
+          if (!signal?.aborted) controller.error(toCairnError(error, signal));
+        }
+      },
+      cancel(reason) {
+        cleanUp();
+        stop(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** fetch accepts views of an ArrayBuffer; a view of anything else (a SharedArrayBuffer) is copied. */

@@ -10,6 +10,7 @@ import type {
   ExecRequest,
   ExecResult,
   ExecStep,
+  MutatingRequestOptions,
   RequestOptions,
   Runtimes,
   SandboxData,
@@ -23,7 +24,7 @@ const DEFAULT_SCRIPT_TIMEOUT_MS = 30_000;
 const EXEC_GRACE_MS = 10_000;
 
 export interface ExecOptions
-  extends Omit<RequestOptions, "timeoutMs">,
+  extends Omit<MutatingRequestOptions, "timeoutMs">,
     Omit<ExecRequest, "script"> {
   /**
    * Client-side limit for the HTTP request. Defaults to the script's `timeoutMs` plus 10 s,
@@ -33,7 +34,7 @@ export interface ExecOptions
 }
 
 export interface ExecBatchOptions
-  extends Omit<RequestOptions, "timeoutMs">,
+  extends Omit<MutatingRequestOptions, "timeoutMs">,
     Omit<ExecBatchRequest, "steps"> {
   /**
    * Client-side limit for the HTTP request. Defaults to the batch's `timeoutMs` plus 10 s,
@@ -42,7 +43,7 @@ export interface ExecBatchOptions
   requestTimeoutMs?: number;
 }
 
-export interface UpdateSandboxOptions extends RequestOptions {
+export interface UpdateSandboxOptions extends MutatingRequestOptions {
   /**
    * Apply the change only if the sandbox is still at this version (sent as
    * `If-Match: "<version>"`); otherwise it throws `PreconditionFailedError`.
@@ -65,6 +66,7 @@ export class Sandbox {
   readonly #transport: Transport;
   #data: SandboxData;
 
+  /** @internal Made by the client; not meant to be called. */
   constructor(transport: Transport, data: SandboxData) {
     this.#transport = transport;
     this.#data = data;
@@ -109,7 +111,9 @@ export class Sandbox {
 
   /**
    * Runs a bash script against the sandbox. Its file changes are committed in one step when it
-   * ends (per `commit`); a non-zero exit code is a result, not an error. Not retried.
+   * ends (per `commit`); a non-zero exit code is a result, not an error. Retried like any call
+   * (lost response, 429, retryable error) with the same Idempotency-Key, so the server replays
+   * the first run's result rather than running the script twice.
    *
    * @example
    * const result = await sandbox.exec("ls -la /src", { cwd: "/src", timeoutMs: 10_000 });
@@ -134,7 +138,8 @@ export class Sandbox {
    * events). The request is sent when you start reading; `for await` yields `stdout` / `stderr`
    * chunks (exact bytes, plus their UTF-8 `text`) and then one `exit` event. A failure after the
    * stream started (e.g. the script timed out; nothing is committed) is thrown from the loop as
-   * the same error `exec()` would throw. Aborting `signal` stops the script. Not retried.
+   * the same error `exec()` would throw. Aborting `signal` stops the script. Retried like
+   * `exec()` until the stream starts, never after.
    *
    * @example
    * const controller = new AbortController();
@@ -169,7 +174,8 @@ export class Sandbox {
    * Runs several scripts in one call. By default they run in order against one journal (each
    * sees the files the previous ones wrote), stop after the first non-zero exit, and commit once
    * at the end per `commit`; with `parallel` they run at once, read-only. `results[i]` belongs
-   * to `steps[i]`; `timeoutMs` bounds the whole batch. A string step is `{ script }`. Not retried.
+   * to `steps[i]`; `timeoutMs` bounds the whole batch. A string step is `{ script }`. Retried
+   * like `exec()`.
    *
    * @example
    * const { results, commit } = await sandbox.execBatch(
@@ -206,7 +212,7 @@ export class Sandbox {
   /**
    * Changes the sandbox's name, env, `persistShell` or `runtimes` (or forgets its saved shell
    * state with `resetShell`) and updates this object's fields. With `ifVersion` the change is
-   * made only if the sandbox is still at that version. Not retried.
+   * made only if the sandbox is still at that version.
    *
    * @example
    * await sandbox.update({ persistShell: true, runtimes: ["python3"] });
@@ -237,7 +243,7 @@ export class Sandbox {
    *
    * @example await sandbox.delete();
    */
-  async delete(options: RequestOptions = {}): Promise<void> {
+  async delete(options: MutatingRequestOptions = {}): Promise<void> {
     await this.#transport.request(options, (api, init) =>
       api.DELETE("/v1/sandboxes/{sandboxId}", {
         ...init,

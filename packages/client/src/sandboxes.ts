@@ -3,9 +3,14 @@ import type { components } from "@cairn/spec/schema";
 import { Page, PagePromise } from "./core/pagination.js";
 import type { Transport } from "./core/transport.js";
 import { Sandbox, type UpdateSandboxOptions, updateSandbox } from "./sandbox.js";
-import type { CreateSandboxRequest, RequestOptions, UpdateSandboxRequest } from "./types.js";
+import type {
+  CreateSandboxRequest,
+  MutatingRequestOptions,
+  RequestOptions,
+  UpdateSandboxRequest,
+} from "./types.js";
 
-export interface CreateSandboxOptions extends CreateSandboxRequest, RequestOptions {}
+export interface CreateSandboxOptions extends CreateSandboxRequest, MutatingRequestOptions {}
 
 export interface ListSandboxesOptions extends RequestOptions {
   /** Page size (1–200, default 50). */
@@ -18,6 +23,7 @@ export interface ListSandboxesOptions extends RequestOptions {
 export class Sandboxes {
   readonly #transport: Transport;
 
+  /** @internal Made by the client; not meant to be called. */
   constructor(transport: Transport) {
     this.#transport = transport;
   }
@@ -25,7 +31,8 @@ export class Sandboxes {
   /**
    * Creates a sandbox, optionally seeded with files (written in the same commit). With
    * `persistShell`, exec keeps the working directory and exported variables between calls;
-   * `runtimes` enables `python3` / `js-exec`. Not retried.
+   * `runtimes` enables `python3` / `js-exec`. Sent with an Idempotency-Key, so a retry after a
+   * lost response returns the same sandbox rather than creating a second one.
    *
    * @example
    * const sandbox = await cairn.sandboxes.create({
@@ -36,8 +43,7 @@ export class Sandboxes {
    * });
    */
   async create(options: CreateSandboxOptions = {}): Promise<Sandbox> {
-    const { name, env, persistShell, runtimes, files, signal, timeoutMs, maxRetries, headers } =
-      options;
+    const { name, env, persistShell, runtimes, files, ...request } = options;
     const body = {
       name,
       env,
@@ -45,14 +51,12 @@ export class Sandboxes {
       runtimes,
       files: files?.map((file) => ({ ...file, encoding: file.encoding ?? "utf8" })),
     };
-    const { data } = await this.#transport.request(
-      { signal, timeoutMs, maxRetries, headers },
-      (api, init) =>
-        api.POST("/v1/sandboxes", {
-          ...init,
-          // The generated type requires `persistShell` (it has a default); left out, it is off.
-          body: body as components["schemas"]["CreateSandboxRequest"],
-        }),
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes", {
+        ...init,
+        // The generated type requires `persistShell` (it has a default); left out, it is off.
+        body: body as components["schemas"]["CreateSandboxRequest"],
+      }),
     );
     return new Sandbox(this.#transport, data);
   }
@@ -90,7 +94,7 @@ export class Sandboxes {
 
   /**
    * Changes a sandbox's settings (see `sandbox.update()`); with `ifVersion`, only if it is still
-   * at that version. Not retried.
+   * at that version.
    *
    * @example const sandbox = await cairn.sandboxes.update("sbx_123", { env: { CI: "1" } }, { ifVersion: 4 });
    */
@@ -108,7 +112,7 @@ export class Sandboxes {
    *
    * @example await cairn.sandboxes.delete("sbx_123");
    */
-  async delete(sandboxId: string, options: RequestOptions = {}): Promise<void> {
+  async delete(sandboxId: string, options: MutatingRequestOptions = {}): Promise<void> {
     await this.#transport.request(options, (api, init) =>
       api.DELETE("/v1/sandboxes/{sandboxId}", { ...init, params: { path: { sandboxId } } }),
     );

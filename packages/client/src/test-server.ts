@@ -10,6 +10,9 @@ export const API_KEY = "sk_test";
 
 export const server = setupServer();
 
+/** An idempotency key as the client generates it: a random UUID v4. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 /** Starts the msw server for the file's tests; unhandled requests fail the test. */
 export function useServer(): void {
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));

@@ -60,6 +60,19 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Retries for this call; overrides the client's `maxRetries`. */
   maxRetries?: number;
-  /** Extra request headers for this call, e.g. `Idempotency-Key`. */
+  /** Extra request headers for this call. */
   headers?: Record<string, string>;
+}
+
+/** Options of the calls that change something (POST, PATCH, PUT, DELETE), after their own. */
+export interface MutatingRequestOptions extends RequestOptions {
+  /**
+   * Sent as the `Idempotency-Key` header, the same on every automatic retry of this call, so a
+   * retry after a lost response gets the first response replayed instead of applying the
+   * change twice. Default: a new `crypto.randomUUID()` per call. Pass your own (1–255 printable
+   * ASCII characters) to make a call safe to repeat yourself, after a crash or from another
+   * process: for 24 hours the server answers a repeat of the same request with the first
+   * response, and the key with a different request with `IdempotencyKeyMismatchError`.
+   */
+  idempotencyKey?: string;
 }

@@ -70,6 +70,11 @@ describe("retryDelay", () => {
       "a POST with an Idempotency-Key",
       { given: failed("POST", { "Idempotency-Key": "k1" }), want: 500 },
     ],
+    ["a PATCH that failed to connect", { given: failed("PATCH"), want: undefined }],
+    [
+      "a PATCH with an Idempotency-Key",
+      { given: failed("PATCH", { "Idempotency-Key": "k1" }), want: 500 },
+    ],
     ["the last allowed attempt", { given: answered(503, { number: MAX }), want: undefined }],
     [
       "Retry-After seconds",

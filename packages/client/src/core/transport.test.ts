@@ -110,20 +110,21 @@ describe("retries", () => {
     expect(calls).toBe(1);
   });
 
-  it("never retries a POST, even a retryable error or a connection failure", async () => {
+  it("retries a POST after a retryable 503 and after a connection failure", async () => {
     let calls = 0;
     server.use(
       http.post(url("/v1/sandboxes"), () => {
         calls++;
-        return calls === 1 ? retryable503() : HttpResponse.error();
+        if (calls === 1) return retryable503();
+        if (calls === 2) return HttpResponse.error();
+        return HttpResponse.json(sandboxData("sbx_2"), { status: 201 });
       }),
     );
-    await expect(newClient().sandboxes.create()).rejects.toBeInstanceOf(InternalServerError);
-    await expect(newClient().sandboxes.create()).rejects.toBeInstanceOf(ConnectionError);
-    expect(calls).toBe(2);
+    await expect(newClient().sandboxes.create()).resolves.toMatchObject({ id: "sbx_2" });
+    expect(calls).toBe(3);
   });
 
-  it("retries a POST that carries an Idempotency-Key", async () => {
+  it("keeps an Idempotency-Key header the caller set", async () => {
     const keys: (string | null)[] = [];
     server.use(
       http.post(url("/v1/sandboxes"), ({ request }) => {
@@ -168,6 +169,48 @@ describe("retries", () => {
     await vi.advanceTimersByTimeAsync(1);
     await expect(pending).resolves.toMatchObject({ id: "sbx_1" });
     expect(calls.count).toBe(2);
+  });
+
+  it("honours a Retry-After HTTP date", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    vi.setSystemTime(new Date("2030-01-01T00:00:00.000Z"));
+    const calls = sequence(() =>
+      problem(
+        503,
+        "unavailable",
+        { retryable: true },
+        {
+          "Retry-After": new Date("2030-01-01T00:00:03.000Z").toUTCString(),
+        },
+      ),
+    );
+    const pending = newClient().sandboxes.get("sbx_1");
+    await until(() => calls.count === 1);
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(calls.count).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(pending).resolves.toMatchObject({ id: "sbx_1" });
+    expect(calls.count).toBe(2);
+  });
+
+  it("honours Retry-After on a 429 to a POST, resending the same key", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const keys: (string | null)[] = [];
+    server.use(
+      http.post(url("/v1/sandboxes"), ({ request }) => {
+        keys.push(request.headers.get("idempotency-key"));
+        return keys.length === 1
+          ? problem(429, "rate_limited", { retryable: true }, { "Retry-After": "5" })
+          : HttpResponse.json(sandboxData("sbx_2"), { status: 201 });
+      }),
+    );
+    const pending = newClient().sandboxes.create();
+    await until(() => keys.length === 1);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(keys).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(pending).resolves.toMatchObject({ id: "sbx_2" });
+    expect(keys).toEqual([keys[0], keys[0]]);
   });
 
   it("does not wait for a Retry-After over a minute: throws RateLimitError with retryAfter", async () => {

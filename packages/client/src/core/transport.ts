@@ -10,8 +10,9 @@ import {
   ConnectionError,
   RequestTimeoutError,
 } from "../errors.js";
-import type { Problem, RequestOptions } from "../types.js";
+import type { MutatingRequestOptions, Problem } from "../types.js";
 import { sleep, startDeadline } from "./abort.js";
+import { markIdempotent } from "./idempotency.js";
 import { type Attempt, DEFAULT_MAX_RETRIES, retryDelay } from "./retry.js";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -32,6 +33,17 @@ export interface TransportConfig {
 export interface CallInit {
   headers: Record<string, string> | undefined;
   fetch: Fetch;
+}
+
+/** A call's options as the transport takes them: the caller's, plus what the method knows. */
+export interface CallOptions extends MutatingRequestOptions {
+  /**
+   * The body is a caller's `ReadableStream`: it can be sent only once, so the call is not
+   * retried and the request is not copied (a copy would hold the whole body in memory). Nor is
+   * it given an Idempotency-Key unless the caller chose one: with no retry there is nothing to
+   * replay, and the server would have to hold the whole body to fingerprint the request.
+   */
+  oneShotBody?: boolean;
 }
 
 export type Api = Client<paths>;
@@ -72,7 +84,7 @@ export class Transport {
    * );
    */
   async request<R extends FetchResult>(
-    options: RequestOptions,
+    options: CallOptions,
     call: (api: Api, init: CallInit) => Promise<R>,
   ): Promise<{ data: SuccessData<R>; response: Response }> {
     let result: R;
@@ -88,9 +100,13 @@ export class Transport {
     return { data: result.data as SuccessData<R>, response: result.response };
   }
 
-  /** Sends `request` until the retry policy says stop; returns the last response or throws. */
-  async #send(request: Request, options: RequestOptions): Promise<Response> {
-    const maxRetries = options.maxRetries ?? this.maxRetries;
+  /**
+   * Sends `request` until the retry policy says stop; returns the last response or throws.
+   * Called once per call: the Idempotency-Key set here is the same on every attempt.
+   */
+  async #send(request: Request, options: CallOptions): Promise<Response> {
+    markIdempotent(request, options.idempotencyKey, !options.oneShotBody);
+    const maxRetries = options.oneShotBody ? 0 : (options.maxRetries ?? this.maxRetries);
     for (let number = 0; ; number++) {
       const attempt = await this.#attempt(request, number, options);
       const delay = retryDelay(attempt, maxRetries);
@@ -104,11 +120,12 @@ export class Transport {
   }
 
   /** One try, on a copy of `request`; a caller's abort is thrown, other failures are returned. */
-  async #attempt(request: Request, number: number, options: RequestOptions): Promise<Attempt> {
+  async #attempt(request: Request, number: number, options: CallOptions): Promise<Attempt> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const deadline = startDeadline(options.signal, timeoutMs);
     try {
-      const response = await this.#fetch(new Request(request.clone(), { signal: deadline.signal }));
+      const copy = options.oneShotBody ? request : request.clone();
+      const response = await this.#fetch(new Request(copy, { signal: deadline.signal }));
       return { request, number, response, problem: await peekProblem(response) };
     } catch (cause) {
       if (options.signal?.aborted) throw abortError(options.signal);
