@@ -52,6 +52,9 @@ export class InstrumentedBackend {
       loadTree: timed("loadTree", inner.loadTree.bind(inner), none),
       readBlobs: timed("readBlobs", inner.readBlobs.bind(inner), (_t, hashes) => hashes.length),
       commit: timed("commit", inner.commit.bind(inner), (_t, _id, c) => c.upsertInodes.length),
+      claimIdempotencyKey: inner.claimIdempotencyKey.bind(inner),
+      completeIdempotencyKey: inner.completeIdempotencyKey.bind(inner),
+      releaseIdempotencyKey: inner.releaseIdempotencyKey.bind(inner),
       close: () => inner.close?.() ?? Promise.resolve(),
     };
   }
