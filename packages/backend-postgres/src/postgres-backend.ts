@@ -25,6 +25,7 @@ import {
 } from "@cairn/core";
 import type { JSONValue, Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
+import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
@@ -432,6 +433,20 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         // Before the body finished, COMMIT was never sent: nothing was applied, say so.
         if (!(error instanceof StorageUnavailableError) || !progress.bodyDone) throw error;
         return confirmCommit(tenantId, id, token, changes.baseVersion, error);
+      }
+    },
+
+    async grepCandidates(tenantId, hashes, query) {
+      const regex = toPostgresRegex(query);
+      if (regex === undefined || hashes.length === 0) return undefined;
+      try {
+        return await inTenant(tenantId, (tx) =>
+          candidateHashes(tx, tenantId, hashes, regex, query.ignoreCase),
+        );
+      } catch (error) {
+        // A regex Postgres rejects (its dialect is not JavaScript's): read every file instead.
+        if ((error as { code?: string }).code === "2201B") return undefined;
+        throw error;
       }
     },
 

@@ -145,6 +145,23 @@ export interface Backend extends IdempotencyStore {
    * SandboxNotFoundError if the sandbox is gone.
    */
   commit(tenantId: string, id: string, changes: ChangeSet): Promise<{ version: number }>;
+  /**
+   * Optional: of the given content hashes, those whose text may contain a
+   * line matching `query` — a superset of the real matches, never missing one
+   * (e.g. picked with a trigram index). Undefined when it cannot narrow them.
+   */
+  grepCandidates?(
+    tenantId: string,
+    hashes: readonly string[],
+    query: GrepQuery,
+  ): Promise<ReadonlySet<string> | undefined>;
   /** Releases connections and other resources. */
   close?(): Promise<void>;
+}
+
+/** What grep looks for, as a backend sees it (JavaScript regex syntax unless `fixedString`). */
+export interface GrepQuery {
+  pattern: string;
+  fixedString: boolean;
+  ignoreCase: boolean;
 }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { toPostgresRegex } from "./grep-pushdown.js";
+
+const q = (pattern: string, extra: Partial<{ fixedString: boolean; ignoreCase: boolean }> = {}) =>
+  toPostgresRegex({ pattern, fixedString: false, ignoreCase: false, ...extra });
+
+describe("toPostgresRegex", () => {
+  it("keeps ordinary agent regexes as regexes, not literals", () => {
+    expect(q("foo.*bar")).toBe("(?n)foo.*bar");
+    expect(q("\\s+x[^y]")).toBe("(?n)\\s+x[^y]");
+    expect(q("a{2,3}")).toBe("(?n)a{2,3}");
+  });
+
+  it("anchors at a lone \\r as well as at newlines", () => {
+    expect(q("^import")).toBe("(?n)(?:^|(?<=\\r))import");
+    expect(q("end$")).toBe("(?n)end(?:$|(?=\\r))");
+  });
+
+  it("drops word boundaries (a superset) and steps aside where no superset exists", () => {
+    expect(q("\\bword\\b")).toBe("(?n)word");
+    for (const unsafe of [
+      "\\W",
+      "\\D",
+      "\\S",
+      "(a)\\1",
+      "(?=x)",
+      "(?<n>x)",
+      "\\x41",
+      "\\u0041",
+      "[[:alpha:]]",
+      "[]a]",
+    ]) {
+      expect(q(unsafe), unsafe).toBeUndefined();
+    }
+    expect(q("é", { ignoreCase: true })).toBeUndefined();
+  });
+
+  it("escapes fixed strings character by character", () => {
+    expect(q("a.b*(c)", { fixedString: true })).toBe("(?n)a\\.b\\*\\(c\\)");
+  });
+
+  it("turns braces that are not quantifiers into literals", () => {
+    expect(q("f{x}")).toBe("(?n)f\\{x\\}");
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Grep pushdown: Postgres picks the files whose text may match a grep, using
+ * the pg_trgm index on `blob_text`, and the server runs the exact match on
+ * those alone. The rule is "never miss a match": the regex sent to Postgres
+ * must match every text the JavaScript regex matches on some line (a superset;
+ * extra candidates only cost a read). So the pattern is translated token by
+ * token, never escaped into a literal, and anything whose Postgres meaning is
+ * not a superset of its JavaScript one makes the pushdown step aside.
+ */
+import type { GrepQuery } from "@cairn/core";
+
+/**
+ * A Postgres ARE that matches wherever `query` matches a line, or undefined
+ * when no safe translation exists (then every file is read).
+ *
+ * - `(?n)`: newline-sensitive, so `^`/`$` work per line and `.` stops at `\n`.
+ * - A lone `\r` also ends a line for grep, so `^` also accepts "after `\r`" and
+ *   `$` "before `\r`".
+ * - `\b`/`\B` are dropped (Postgres's word characters include letters JavaScript
+ *   counts as non-word, so `\y` could miss); dropping an assertion only widens.
+ * - `\D`, `\S`, `\W`, back-references, lookaround, `\x`/`\u`/`\c` escapes and
+ *   named groups have no superset translation: no pushdown.
+ * - Case-insensitive patterns with non-ASCII letters: case folding differs, no
+ *   pushdown.
+ */
+export function toPostgresRegex(query: GrepQuery): string | undefined {
+  if (query.ignoreCase && /[\u0080-\uffff]/.test(query.pattern)) return undefined;
+  const body = query.fixedString ? escapeLiteral(query.pattern) : translate(query.pattern);
+  return body === undefined ? undefined : `(?n)${body}`;
+}
+
+/** Every ASCII non-alphanumeric escaped: in an ARE, `\` + punctuation is that character. */
+function escapeLiteral(text: string): string {
+  return text.replace(/[^A-Za-z0-9\u0080-\uffff]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+}
+
+const SAFE_ESCAPES = new Set(["d", "s", "w", "t", "n", "r", "f", "v"]);
+
+function translate(pattern: string): string | undefined {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      const next = pattern[i + 1];
+      if (next === undefined) return undefined;
+      i++;
+      if (/[A-Za-z0-9]/.test(next)) {
+        if (next === "b" || next === "B") {
+          if (inClass) return undefined; // [\b] is a backspace in JavaScript
+          continue;
+        }
+        if (!SAFE_ESCAPES.has(next)) return undefined;
+        out += `\\${next}`;
+      } else {
+        out += `\\${next}`;
+      }
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      if (c === "[" && pattern[i + 1] === ":") return undefined; // POSIX classes mean nothing in JS
+      out += c;
+      continue;
+    }
+    switch (c) {
+      case "[":
+        inClass = true;
+        out += c;
+        // A leading `]` or `^]` is literal in Postgres but closes an empty class in JavaScript.
+        if (pattern[i + 1] === "]" || (pattern[i + 1] === "^" && pattern[i + 2] === "]")) {
+          return undefined;
+        }
+        if (pattern[i + 1] === "^") {
+          out += "^";
+          i++;
+        }
+        break;
+      case "(":
+        if (pattern[i + 1] === "?") {
+          if (pattern[i + 2] !== ":") return undefined; // lookaround, named groups
+          out += "(?:";
+          i += 2;
+        } else {
+          out += "(";
+        }
+        break;
+      case "^":
+        out += "(?:^|(?<=\\r))";
+        break;
+      case "$":
+        out += "(?:$|(?=\\r))";
+        break;
+      case "{":
+        // A brace that is not a quantifier is a literal in JavaScript and an error in Postgres.
+        if (!/^\{\d+(,\d*)?\}/.test(pattern.slice(i))) out += "\\{";
+        else out += c;
+        break;
+      case "}":
+        out += /\{\d+(,\d*)?$/.test(out) ? c : "\\}";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return inClass ? undefined : out;
+}
+
+type Sql = import("postgres").TransactionSql;
+
+/**
+ * Of `hashes`, those that may match: the ones whose indexed text matches the
+ * translated regex (through the trigram index), plus every one that has no
+ * indexed text (binary, too large to index, or not indexed yet), which the
+ * server then reads and checks itself.
+ */
+export async function candidateHashes(
+  tx: Sql,
+  tenantId: string,
+  hashes: readonly string[],
+  regex: string,
+  ignoreCase: boolean,
+): Promise<Set<string>> {
+  const rows = await tx<Array<{ hash: string }>>`
+    WITH wanted AS (SELECT DISTINCT unnest(${tx.array([...hashes])}::text[]) AS hash)
+    SELECT w.hash FROM wanted w
+    WHERE NOT EXISTS (SELECT 1 FROM blob_text t WHERE t.tenant_id = ${tenantId} AND t.hash = w.hash)
+       OR w.hash IN (
+         SELECT t.hash FROM blob_text t
+         WHERE t.tenant_id = ${tenantId}
+           AND ${ignoreCase ? tx`t.body ~* ${regex}` : tx`t.body ~ ${regex}`}
+       )`;
+  return new Set(rows.map((r) => r.hash));
+}
