@@ -231,6 +231,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/fs/glob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Find paths by glob pattern
+         * @description Matches `pattern` against every path under `path`, relative to it (a pattern
+         *     that starts with `/` is matched against absolute paths). `**` spans any
+         *     number of directories (including none), `*` and `?` stay within a name,
+         *     `[a-z]`/`[!x]` are character classes and `{a,b}` alternatives. Names that
+         *     start with a dot match like any other. Results are sorted; a cut list says
+         *     so in `truncated`.
+         */
+        get: operations["globFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/fs/grep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Search file contents line by line
+         * @description Finds the lines that match `pattern`, a JavaScript regular expression
+         *     (or a plain string with `fixedString`). A line ends at `\n`, `\r\n` or a
+         *     lone `\r`, and a match never spans lines. Binary files (a NUL byte, or not
+         *     UTF-8) and files over `maxFileBytes` are skipped and counted. On Postgres
+         *     the candidate files come from a trigram index; the exact match always
+         *     runs in the server, so the index never loses a match.
+         */
+        get: operations["grepFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/fs/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a text file by lines
+         * @description Returns lines `startLine` to `endLine` (1-based, inclusive) of a text file,
+         *     with the total line count, cut at `maxBytes` (at a line boundary) with
+         *     `truncated: true` when longer. Line terminators (`\n`, `\r\n`, lone `\r`)
+         *     are shown as `\n`. A binary file is reported as `binary: true` with no text.
+         *     For bytes, use `GET /files` with a `Range` header.
+         */
+        get: operations["readLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/fs/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an exact string in a file
+         * @description Replaces `oldString` with `newString` in one commit. No occurrence is
+         *     `422 edit_no_match`; more than one is `422 edit_ambiguous` unless
+         *     `replaceAll`. `If-Match: <etag>` applies the edit only to the content you
+         *     read (412 otherwise). The file's mode is kept.
+         */
+        post: operations["editFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/fs/patch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a unified diff
+         * @description Applies a unified diff (one or more files; `/dev/null` creates or deletes)
+         *     in one commit: all of it or nothing. A hunk that does not apply is
+         *     `422 patch_conflict` naming the hunk (`hunk`, 1-based, and `path`); a
+         *     malformed diff is `400 patch_invalid`. With `path`, a one-file diff applies
+         *     to that file whatever its headers say, and `If-Match: <etag>` pins that
+         *     file's content (412 otherwise).
+         */
+        post: operations["patchFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandboxes/{sandboxId}/exec": {
         parameters: {
             query?: never;
@@ -329,6 +466,8 @@ export interface components {
             retryable: boolean;
             /** @description The sandbox path the error is about, for filesystem errors. */
             path?: string;
+            /** @description For `patch_conflict`, the 1-based hunk (of that file) that did not apply. */
+            hunk?: number;
             /** @description The request's id, also sent as `x-request-id`. */
             requestId?: string;
         };
@@ -344,6 +483,9 @@ export interface components {
          *       `forbidden` the key may not do this; `sandbox_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
+         *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
+         *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
+         *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
          *       `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
          *       request; `idempotency_in_progress` the first request with this key is still
          *       running (retryable);
@@ -352,7 +494,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
         Sandbox: {
             id: string;
             /** @description A label chosen by the caller; not unique. */
@@ -583,6 +725,80 @@ export interface components {
             durationMs: number;
             truncated: components["schemas"]["OutputTruncation"];
             commit: components["schemas"]["ExecCommit"];
+        };
+        GlobResult: {
+            paths: string[];
+            truncated: components["schemas"]["Truncation"];
+        };
+        /** @description Null when nothing was cut; else why and at which bound. */
+        Truncation: null | {
+            /**
+             * @description `limit`/`results`: the result bound; `entries`: the bound on entries walked.
+             * @enum {string}
+             */
+            reason: "limit" | "entries" | "results";
+            limit: number;
+        };
+        GrepLine: {
+            line: number;
+            text: string;
+        };
+        GrepMatch: {
+            path: string;
+            line: number;
+            text: string;
+            /** @description The line was longer than `maxLineBytes` and `text` is its start. */
+            cut: boolean;
+            before: components["schemas"]["GrepLine"][];
+            after: components["schemas"]["GrepLine"][];
+        };
+        GrepResult: {
+            matches: components["schemas"]["GrepMatch"][];
+            filesSearched: number;
+            filesMatched: number;
+            skipped: {
+                tooLarge: number;
+                binary: number;
+            };
+            truncated: components["schemas"]["Truncation"];
+        };
+        ReadLinesResult: {
+            path: string;
+            etag: string;
+            binary: boolean;
+            text: string;
+            startLine: number;
+            endLine: number;
+            totalLines: number;
+            /** @description Lines past `endLine` were left out to stay within `maxBytes`. */
+            truncated: boolean;
+        };
+        EditRequest: {
+            path: string;
+            oldString: string;
+            newString: string;
+            /** @default false */
+            replaceAll?: boolean;
+        };
+        EditResult: {
+            version: number;
+            file: components["schemas"]["FileStat"];
+            etag: string;
+            replacements: number;
+        };
+        PatchRequest: {
+            patch: string;
+            /** @description Apply a one-file diff to this file, whatever its headers say. */
+            path?: string;
+        };
+        PatchResult: {
+            version: number;
+            files: {
+                path: string;
+                /** @enum {string} */
+                status: "created" | "modified" | "deleted";
+                etag?: string;
+            }[];
         };
         /**
          * @description A piece of output: UTF-8 text as is, or base64 when the bytes are not
@@ -1214,6 +1430,211 @@ export interface operations {
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    globFiles: {
+        parameters: {
+            query: {
+                pattern: string;
+                /** @description The directory to search (default `/`). */
+                path?: string;
+                /** @description Most paths to return. */
+                limit?: number;
+                /** @description Most entries to walk before stopping. */
+                maxEntries?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching paths. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlobResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    grepFiles: {
+        parameters: {
+            query: {
+                pattern: string;
+                fixedString?: boolean;
+                ignoreCase?: boolean;
+                wholeWord?: boolean;
+                /** @description Lines of context before and after each match. */
+                context?: number;
+                /** @description The directory or file to search (default `/`). */
+                path?: string;
+                /** @description Only files whose path (relative to `path`) matches this glob. */
+                glob?: string;
+                maxResults?: number;
+                /** @description A longer matching line is cut, and the match says so. */
+                maxLineBytes?: number;
+                maxFileBytes?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrepResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    readLines: {
+        parameters: {
+            query: {
+                /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
+                path: components["parameters"]["Path"];
+                startLine?: number;
+                endLine?: number;
+                maxBytes?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadLinesResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    editFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Edit only if the file's current ETag is this one. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditRequest"];
+            };
+        };
+        responses: {
+            /** @description The file was edited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchFiles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description With `path`, patch only if the file's current ETag is this one. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Every file of the diff was changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatchResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -27,6 +27,13 @@ const requestParts: Record<string, RequestOptions> = {
   execScript: { body: { script: "echo hi" } },
   execBatch: { body: { steps: [{ script: "echo hi" }] } },
   updateSandbox: { body: { name: "conformance" } },
+  globFiles: { query: { pattern: "**/*" } },
+  grepFiles: { query: { pattern: "hello" } },
+  readLines: { query: { path: "/conformance.txt" } },
+  editFile: { body: { path: "/conformance.txt", oldString: "a", newString: "b" } },
+  patchFiles: {
+    body: { patch: "--- a/conformance.txt\n+++ b/conformance.txt\n@@ -1 +1 @@\n-a\n+b\n" },
+  },
 };
 
 function kebab(operationId: string): string {

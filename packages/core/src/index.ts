@@ -49,6 +49,57 @@ export {
   type Scope,
   type SeedFile,
 } from "./sandbox-service.js";
+export { EditError, type EditErrorCode, type ReplaceOptions, replaceExact } from "./text/edit.js";
+export {
+  compileGlob,
+  DEFAULT_GLOB_LIMIT,
+  DEFAULT_GLOB_MAX_ENTRIES,
+  GlobMatcher,
+  type GlobOptions,
+  type GlobResult,
+  glob,
+  MAX_GLOB_LIMIT,
+  MAX_GLOB_PATTERN_LENGTH,
+} from "./text/glob.js";
+export {
+  compileGrep,
+  DEFAULT_GREP_MAX_FILE_BYTES,
+  DEFAULT_GREP_MAX_LINE_BYTES,
+  DEFAULT_GREP_MAX_RESULTS,
+  type GrepCandidates,
+  type GrepLine,
+  type GrepMatch,
+  type GrepOptions,
+  type GrepResult,
+  grep,
+  MAX_GREP_CONTEXT,
+  MAX_GREP_PATTERN_LENGTH,
+  MAX_GREP_RESULTS,
+} from "./text/grep.js";
+export {
+  cutUtf8,
+  decodeText,
+  isBinary,
+  type LineEnding,
+  type LineRecord,
+  splitLineRecords,
+  splitLines,
+  utf8Length,
+} from "./text/lines.js";
+export {
+  applyHunks,
+  type FilePatch,
+  type Hunk,
+  PatchError,
+  type PatchErrorCode,
+  parsePatch,
+} from "./text/patch.js";
+export {
+  DEFAULT_READ_MAX_BYTES,
+  type ReadLinesOptions,
+  type ReadLinesResult,
+  readLines,
+} from "./text/read.js";
 export { Tree } from "./tree.js";
 export {
   type ContentLoader,

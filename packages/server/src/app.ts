@@ -17,6 +17,8 @@ import { fileRoutes } from "./routes/files.js";
 import { fsRoutes } from "./routes/fs.js";
 import { healthRoutes } from "./routes/health.js";
 import { sandboxRoutes } from "./routes/sandboxes.js";
+import { searchRoutes } from "./routes/search.js";
+import { textRoutes } from "./routes/text.js";
 import { RequestValidator } from "./validation.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -83,6 +85,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", sandboxRoutes());
   app.route("/", fileRoutes());
   app.route("/", fsRoutes());
+  app.route("/", searchRoutes());
+  app.route("/", textRoutes());
   app.route("/", execRoutes());
 
   app.notFound(() => {

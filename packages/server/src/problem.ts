@@ -1,10 +1,12 @@
 /** Every error leaves the server as RFC 9457 problem details with a stable code. */
 import {
+  EditError,
   ExecAbortedError,
   ExecTimeoutError,
   FsError,
   type FsErrorCode,
   InvalidArgumentError,
+  PatchError,
   SandboxNotFoundError,
   StorageUnavailableError,
   VersionConflictError,
@@ -17,7 +19,12 @@ export class ProblemError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     detail: string,
-    readonly extra: { retryable?: boolean; path?: string; headers?: Record<string, string> } = {},
+    readonly extra: {
+      retryable?: boolean;
+      path?: string;
+      hunk?: number;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(detail);
   }
@@ -73,6 +80,13 @@ export function toProblemError(error: unknown): ProblemError {
       { retryable: true },
     );
   }
+  if (error instanceof EditError) return new ProblemError(422, error.code, error.message);
+  if (error instanceof PatchError) {
+    return new ProblemError(error.code === "patch_invalid" ? 400 : 422, error.code, error.message, {
+      path: error.path,
+      hunk: error.hunk,
+    });
+  }
   if (error instanceof ExecTimeoutError) return new ProblemError(408, "timeout", error.message);
   if (error instanceof ExecAbortedError)
     return new ProblemError(400, "invalid_request", error.message);
@@ -110,5 +124,6 @@ export function problemBody(error: ProblemError, instance: string, requestId: st
     requestId,
   };
   if (error.extra.path !== undefined) body.path = error.extra.path;
+  if (error.extra.hunk !== undefined) body.hunk = error.extra.hunk;
   return body;
 }

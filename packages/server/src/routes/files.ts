@@ -75,7 +75,7 @@ export function fileRoutes() {
 }
 
 /** If-Match needs the current file's ETag; If-None-Match: * needs nothing at the path. */
-function checkPreconditions(
+export function checkPreconditions(
   current: Stat | undefined,
   headers: { ifMatch?: string; ifNoneMatch?: string },
 ): void {
