@@ -6,9 +6,11 @@ import {
   CairnError,
   ConflictError,
   ConnectionError,
+  EditMatchError,
   IdempotencyKeyMismatchError,
   InternalServerError,
   NotFoundError,
+  PatchConflictError,
   PermissionDeniedError,
   PreconditionFailedError,
   RateLimitError,
@@ -53,6 +55,10 @@ describe("APIError.from", () => {
         want: IdempotencyKeyMismatchError,
       },
     ],
+    ["422 edit_no_match", { status: 422, code: "edit_no_match", want: EditMatchError }],
+    ["422 edit_ambiguous", { status: 422, code: "edit_ambiguous", want: EditMatchError }],
+    ["422 patch_conflict", { status: 422, code: "patch_conflict", want: PatchConflictError }],
+    ["400 patch_invalid", { status: 400, code: "patch_invalid", want: BadRequestError }],
     [
       "409 idempotency_in_progress",
       { status: 409, code: "idempotency_in_progress", want: ConflictError },
@@ -81,6 +87,20 @@ describe("APIError.from", () => {
     const error = APIError.from(response, body);
     expect(error.requestId).toBe("req_header");
     expect(error.problem.path).toBe("/a.txt");
+  });
+
+  it("puts a patch conflict's hunk and path on the PatchConflictError", () => {
+    const { response, body } = problemResponse(422, "patch_conflict", { hunk: 3, path: "/a.ts" });
+    const error = APIError.from(response, body);
+    expect(error).toBeInstanceOf(PatchConflictError);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ hunk: 3, path: "/a.ts" });
+
+    const whole = problemResponse(422, "patch_conflict", { path: "/gone.ts" });
+    expect(APIError.from(whole.response, whole.body)).toMatchObject({
+      hunk: undefined,
+      path: "/gone.ts",
+    });
   });
 
   it("copies retryable from the problem", () => {

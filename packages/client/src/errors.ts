@@ -88,6 +88,30 @@ export class BadRequestError extends APIError {
 export class IdempotencyKeyMismatchError extends BadRequestError {
   override name = "IdempotencyKeyMismatchError";
 }
+/**
+ * 422 `edit_no_match` or `edit_ambiguous` (`code` says which): `sandbox.fs.edit()`'s `oldString`
+ * is not in the file, or is there more than once and `replaceAll` was not set. Nothing changed;
+ * read the file again, or give more surrounding text to make the match unique.
+ */
+export class EditMatchError extends BadRequestError {
+  override name = "EditMatchError";
+  declare readonly code: "edit_no_match" | "edit_ambiguous";
+}
+/**
+ * 422 `patch_conflict`: a hunk of `sandbox.fs.patch()`'s diff does not apply to the file as it is
+ * now. Nothing changed (a patch applies whole or not at all); `hunk` and `path` say where.
+ */
+export class PatchConflictError extends BadRequestError {
+  override name = "PatchConflictError";
+  declare readonly code: "patch_conflict";
+  /**
+   * The 1-based hunk, counted within `path`'s part of the diff, that did not apply; undefined
+   * when no one hunk is to blame (a diff that deletes a file whose text it does not all remove).
+   */
+  readonly hunk: number | undefined = this.problem.hunk;
+  /** The sandbox path of the file the conflict is in. */
+  readonly path: string | undefined = this.problem.path;
+}
 /** The auth family, 401: the API key is missing or wrong. */
 export class AuthenticationError extends APIError {
   override name = "AuthenticationError";
@@ -174,6 +198,8 @@ const CLASS_BY_STATUS: Record<number, typeof APIError> = {
 
 function errorClassFor(status: number, code: ErrorCode): typeof APIError {
   if (code === "idempotency_key_mismatch") return IdempotencyKeyMismatchError;
+  if (code === "edit_no_match" || code === "edit_ambiguous") return EditMatchError;
+  if (code === "patch_conflict") return PatchConflictError;
   if (code === "timeout") return TimeoutError;
   if (code === "invalid_request") return BadRequestError;
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);

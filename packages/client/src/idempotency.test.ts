@@ -67,6 +67,28 @@ function recordAll(): Seen[] {
     http.get(url(`${SANDBOX}/fs/list`), () =>
       HttpResponse.json({ path: "/", entries: [], nextCursor: null }),
     ),
+    http.get(url(`${SANDBOX}/fs/glob`), () => HttpResponse.json({ paths: [], truncated: null })),
+    http.get(url(`${SANDBOX}/fs/grep`), () =>
+      HttpResponse.json({
+        matches: [],
+        filesSearched: 0,
+        filesMatched: 0,
+        skipped: { tooLarge: 0, binary: 0 },
+        truncated: null,
+      }),
+    ),
+    http.get(url(`${SANDBOX}/fs/read`), () =>
+      HttpResponse.json({
+        path: "/a",
+        etag: '"e"',
+        binary: false,
+        text: "",
+        startLine: 1,
+        endLine: 0,
+        totalLines: 0,
+        truncated: false,
+      }),
+    ),
     http.post(url(`${SANDBOX}/fs/:op`), () => HttpResponse.json(MUTATION)),
     http.post(url(`${SANDBOX}/exec`), ({ request }) =>
       request.headers.get("accept") === "text/event-stream"
@@ -98,6 +120,8 @@ const MUTATING: [string, (sandbox: Sandbox, key: Key) => Promise<unknown>][] = [
   ["fs.mkdir", (s, key) => s.fs.mkdir("/d", key)],
   ["fs.move", (s, key) => s.fs.move("/a", "/b", key)],
   ["fs.copy", (s, key) => s.fs.copy("/a", "/b", key)],
+  ["fs.edit", (s, key) => s.fs.edit("/a", "x", "y", key)],
+  ["fs.patch", (s, key) => s.fs.patch("--- a/a\n+++ b/a\n@@ -1 +1 @@\n-x\n+y\n", key)],
   ["exec", (s, key) => s.exec("true", key)],
   ["execBatch", (s, key) => s.execBatch(["true"], key)],
   ["execStream", (s, key) => s.execStream("true", key).result()],
@@ -119,6 +143,9 @@ const READS: [string, (sandbox: Sandbox) => Promise<unknown>][] = [
   ["fs.readStream", async (s) => new Response(await s.fs.readStream("/a")).arrayBuffer()],
   ["fs.stat", (s) => s.fs.stat("/a")],
   ["fs.list", async (s) => s.fs.list("/")],
+  ["fs.glob", (s) => s.fs.glob("*")],
+  ["fs.grep", (s) => s.fs.grep("x")],
+  ["fs.readLines", (s) => s.fs.readLines("/a")],
 ];
 
 async function sandboxAndRecorder() {

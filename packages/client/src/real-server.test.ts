@@ -5,8 +5,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { Cairn } from "./cairn.js";
 import {
   AbortError,
+  BadRequestError,
+  EditMatchError,
   IdempotencyKeyMismatchError,
   NotFoundError,
+  PatchConflictError,
   PreconditionFailedError,
   TimeoutError,
 } from "./errors.js";
@@ -171,6 +174,205 @@ describe("files as streams against the reference server", () => {
       PreconditionFailedError,
     );
     expect(await sandbox.fs.readText("/lock")).toBe("first");
+  });
+});
+
+describe("file tools against the reference server", () => {
+  /** A sandbox with a small source tree written through the client. */
+  async function seeded() {
+    const sandbox = await cairn.sandboxes.create();
+    await sandbox.fs.write(
+      "/src/main.ts",
+      'import { util } from "./util";\n// TODO: main\nutil();\n',
+    );
+    await sandbox.fs.write("/src/lib/util.ts", "export function util() {\n  // todo later\n}\n");
+    await sandbox.fs.write("/src/.hidden.ts", "// TODO hidden\n");
+    await sandbox.fs.write("/docs/readme.md", "TODO: docs\r\nline 2\r\nline 3\r\n");
+    await sandbox.fs.write("/bin.dat", Uint8Array.of(0x54, 0x4f, 0x44, 0x4f, 0x00, 0xff));
+    return sandbox;
+  }
+
+  it("glob finds the written paths, sorted, and says when it cut the list", async () => {
+    const sandbox = await seeded();
+    await expect(sandbox.fs.glob("**/*.ts")).resolves.toEqual({
+      paths: ["/src/.hidden.ts", "/src/lib/util.ts", "/src/main.ts"],
+      truncated: null,
+    });
+    await expect(sandbox.fs.glob("*.{ts,md}", { path: "/src" })).resolves.toEqual({
+      paths: ["/src/.hidden.ts", "/src/main.ts"],
+      truncated: null,
+    });
+    // `**` matches no directory too, and directories match like files.
+    await expect(sandbox.fs.glob("/docs/**")).resolves.toMatchObject({
+      paths: ["/docs", "/docs/readme.md"],
+    });
+    await expect(sandbox.fs.glob("**/*.ts", { limit: 1 })).resolves.toEqual({
+      paths: ["/src/.hidden.ts"],
+      truncated: { reason: "limit", limit: 1 },
+    });
+    await expect(sandbox.fs.glob("*", { path: "/missing" })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("grep finds matching lines with context, and skips binary files", async () => {
+    const sandbox = await seeded();
+    const all = await sandbox.fs.grep("TODO");
+    expect(all.matches.map((m) => `${m.path}:${m.line}`)).toEqual([
+      "/docs/readme.md:1",
+      "/src/.hidden.ts:1",
+      "/src/main.ts:2",
+    ]);
+    expect(all).toMatchObject({ filesMatched: 3, skipped: { binary: 1 }, truncated: null });
+
+    const scoped = await sandbox.fs.grep("todo", {
+      ignoreCase: true,
+      path: "/src",
+      glob: "**/util.ts",
+      context: 1,
+    });
+    expect(scoped.matches).toEqual([
+      {
+        path: "/src/lib/util.ts",
+        line: 2,
+        text: "  // todo later",
+        cut: false,
+        before: [{ line: 1, text: "export function util() {" }],
+        after: [{ line: 3, text: "}" }],
+      },
+    ]);
+    expect(scoped.filesSearched).toBe(1);
+
+    const literal = await sandbox.fs.grep("util()", { fixedString: true, maxResults: 1 });
+    expect(literal.matches).toHaveLength(1);
+    expect(literal.truncated).toEqual({ reason: "results", limit: 1 });
+  });
+
+  it("readLines returns a line range with the total count and the file's ETag", async () => {
+    const sandbox = await seeded();
+    const { etag } = await sandbox.fs.stat("/docs/readme.md");
+    await expect(
+      sandbox.fs.readLines("/docs/readme.md", { startLine: 2, endLine: 3 }),
+    ).resolves.toEqual({
+      path: "/docs/readme.md",
+      etag,
+      binary: false,
+      text: "line 2\nline 3\n",
+      startLine: 2,
+      endLine: 3,
+      totalLines: 3,
+      truncated: false,
+    });
+    const cut = await sandbox.fs.readLines("/docs/readme.md", { maxBytes: 12 });
+    expect(cut).toMatchObject({ text: "TODO: docs\n", endLine: 1, truncated: true });
+    await expect(sandbox.fs.readLines("/bin.dat")).resolves.toMatchObject({ binary: true });
+    await expect(sandbox.fs.readLines("/nope")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("edit replaces an exact string; no match, several, or a stale ETag change nothing", async () => {
+    const sandbox = await seeded();
+    const edited = await sandbox.fs.edit("/src/main.ts", "// TODO: main", "// done");
+    expect(edited).toMatchObject({ replacements: 1, file: { path: "/src/main.ts" } });
+    expect(edited.etag).toBe((await sandbox.fs.stat("/src/main.ts")).etag);
+    const text = 'import { util } from "./util";\n// done\nutil();\n';
+    expect(await sandbox.fs.readText("/src/main.ts")).toBe(text);
+
+    const noMatch = await sandbox.fs.edit("/src/main.ts", "TODO", "x").catch((e: unknown) => e);
+    expect(noMatch).toBeInstanceOf(EditMatchError);
+    expect(noMatch).toMatchObject({ status: 422, code: "edit_no_match" });
+    await expect(sandbox.fs.edit("/src/main.ts", "util", "helper")).rejects.toMatchObject({
+      name: "EditMatchError",
+      code: "edit_ambiguous",
+    });
+    await expect(
+      sandbox.fs.edit("/src/main.ts", "// done", "x", { ifMatch: '"stale"' }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await sandbox.fs.readText("/src/main.ts")).toBe(text);
+
+    const all = await sandbox.fs.edit("/src/main.ts", "util", "helper", {
+      replaceAll: true,
+      ifMatch: edited.etag,
+    });
+    expect(all.replacements).toBe(3);
+    expect(await sandbox.fs.readText("/src/main.ts")).toBe(
+      'import { helper } from "./helper";\n// done\nhelper();\n',
+    );
+  });
+
+  it("patch applies a diff whole, or names the hunk that did not apply and changes nothing", async () => {
+    const sandbox = await seeded();
+    await sandbox.fs.write("/notes.txt", "one\ntwo\nthree\nfour\nfive\nsix\nseven\n");
+    const diff = [
+      "--- a/notes.txt",
+      "+++ b/notes.txt",
+      "@@ -1,2 +1,2 @@",
+      "-one",
+      "+ONE",
+      " two",
+      "--- /dev/null",
+      "+++ b/new.txt",
+      "@@ -0,0 +1 @@",
+      "+created",
+      "",
+    ].join("\n");
+    const applied = await sandbox.fs.patch(diff);
+    expect(applied.files).toEqual([
+      { path: "/notes.txt", status: "modified", etag: expect.any(String) },
+      { path: "/new.txt", status: "created", etag: expect.any(String) },
+    ]);
+    expect(await sandbox.fs.readText("/notes.txt")).toBe(
+      "ONE\ntwo\nthree\nfour\nfive\nsix\nseven\n",
+    );
+    expect(await sandbox.fs.readText("/new.txt")).toBe("created\n");
+
+    // Hunk 1 applies, hunk 2 does not: nothing is written.
+    const conflicting = [
+      "--- a/notes.txt",
+      "+++ b/notes.txt",
+      "@@ -1,2 +1,2 @@",
+      "-ONE",
+      "+1",
+      " two",
+      "@@ -6,2 +6,2 @@",
+      " six",
+      "-SEVEN",
+      "+7",
+      "",
+    ].join("\n");
+    const conflict = await sandbox.fs.patch(conflicting).catch((e: unknown) => e);
+    expect(conflict).toBeInstanceOf(PatchConflictError);
+    expect(conflict).toMatchObject({
+      status: 422,
+      code: "patch_conflict",
+      hunk: 2,
+      path: "/notes.txt",
+    });
+    expect(await sandbox.fs.readText("/notes.txt")).toBe(
+      "ONE\ntwo\nthree\nfour\nfive\nsix\nseven\n",
+    );
+
+    await expect(sandbox.fs.patch("this is not a diff")).rejects.toMatchObject({
+      name: "BadRequestError",
+      code: "patch_invalid",
+    });
+
+    // With `path`, the diff goes to that file, pinned by its ETag.
+    const { etag } = await sandbox.fs.stat("/new.txt");
+    const oneFile = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-created\n+patched\n";
+    await expect(
+      sandbox.fs.patch(oneFile, { path: "/new.txt", ifMatch: '"stale"' }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    const pinned = await sandbox.fs.patch(oneFile, { path: "/new.txt", ifMatch: etag });
+    expect(pinned.files).toMatchObject([{ path: "/new.txt", status: "modified" }]);
+    expect(await sandbox.fs.readText("/new.txt")).toBe("patched\n");
+  });
+
+  it("edit and patch failures are BadRequestErrors (the validation family)", async () => {
+    const sandbox = await seeded();
+    for (const call of [
+      () => sandbox.fs.edit("/src/main.ts", "absent", "x"),
+      () => sandbox.fs.patch("--- a/src/main.ts\n+++ b/src/main.ts\n@@ -1 +1 @@\n-nope\n+x\n"),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(BadRequestError);
+    }
   });
 });
 

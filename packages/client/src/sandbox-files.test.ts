@@ -1,15 +1,25 @@
 import { HttpResponse, http } from "msw";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import {
   AbortError,
   BadRequestError,
+  EditMatchError,
   InternalServerError,
   NotFoundError,
+  PatchConflictError,
   PreconditionFailedError,
 } from "./errors.js";
 import type { Sandbox } from "./sandbox.js";
-import { newClient, problem, sandboxData, server, url, useServer } from "./test-server.js";
-import type { DirectoryEntry, FileStat } from "./types.js";
+import { newClient, problem, sandboxData, server, UUID, url, useServer } from "./test-server.js";
+import type {
+  DirectoryEntry,
+  EditResult,
+  FileStat,
+  GlobResult,
+  GrepResult,
+  PatchResult,
+  ReadLinesResult,
+} from "./types.js";
 
 useServer();
 
@@ -388,5 +398,231 @@ describe("sandbox.fs tree operations", () => {
       version: 5,
     });
     expect(seen).toEqual({ query: { path: "/d", recursive: "true" }, ifMatch: ETAG });
+  });
+});
+
+describe("sandbox.fs search and text tools", () => {
+  const FS = "/v1/sandboxes/sbx_1/fs";
+  const GLOB: GlobResult = { paths: ["/src/a.ts"], truncated: null };
+  const GREP: GrepResult = {
+    matches: [{ path: "/src/a.ts", line: 3, text: "// TODO", cut: false, before: [], after: [] }],
+    filesSearched: 2,
+    filesMatched: 1,
+    skipped: { tooLarge: 0, binary: 0 },
+    truncated: { reason: "results", limit: 1 },
+  };
+  const LINES: ReadLinesResult = {
+    path: "/src/a.ts",
+    etag: ETAG,
+    binary: false,
+    text: "b\nc\n",
+    startLine: 2,
+    endLine: 3,
+    totalLines: 9,
+    truncated: false,
+  };
+  const EDITED: EditResult = {
+    version: 7,
+    file: fileStat("/src/a.ts", { size: 10, etag: '"new"' }),
+    etag: '"new"',
+    replacements: 2,
+  };
+  const PATCHED: PatchResult = {
+    version: 8,
+    files: [{ path: "/src/a.ts", status: "modified", etag: '"new"' }],
+  };
+
+  /** Answers `GET fs/<route>` with `body`, recording each request's query. */
+  function recordQuery(route: string, body: object): Record<string, string>[] {
+    const queries: Record<string, string>[] = [];
+    server.use(
+      http.get(url(`${FS}/${route}`), ({ request }) => {
+        queries.push(Object.fromEntries(new URL(request.url).searchParams));
+        return HttpResponse.json(body);
+      }),
+    );
+    return queries;
+  }
+
+  type Posted = { body: unknown; ifMatch: string | null; key: string | null; type: string | null };
+  /** Answers `POST fs/<route>` with `body`, recording each request's JSON body and headers. */
+  function recordPost(route: string, body: object): Posted[] {
+    const posted: Posted[] = [];
+    server.use(
+      http.post(url(`${FS}/${route}`), async ({ request }) => {
+        posted.push({
+          body: await request.json(),
+          ifMatch: request.headers.get("if-match"),
+          key: request.headers.get("idempotency-key"),
+          type: request.headers.get("content-type"),
+        });
+        return HttpResponse.json(body);
+      }),
+    );
+    return posted;
+  }
+
+  it("glob sends the pattern and its options as query parameters", async () => {
+    const queries = recordQuery("glob", GLOB);
+    await expect(sandbox.fs.glob("**/*.ts")).resolves.toEqual(GLOB);
+    await sandbox.fs.glob("*.{ts,tsx}", { path: "/src", limit: 10, maxEntries: 500 });
+    expect(queries).toEqual([
+      { pattern: "**/*.ts" },
+      { pattern: "*.{ts,tsx}", path: "/src", limit: "10", maxEntries: "500" },
+    ]);
+  });
+
+  it("grep sends the pattern and every option as query parameters", async () => {
+    const queries = recordQuery("grep", GREP);
+    await expect(sandbox.fs.grep("TODO|FIXME")).resolves.toEqual(GREP);
+    await sandbox.fs.grep("a.b", {
+      fixedString: true,
+      ignoreCase: true,
+      wholeWord: false,
+      context: 2,
+      path: "/src",
+      glob: "**/*.ts",
+      maxResults: 50,
+      maxLineBytes: 200,
+      maxFileBytes: 1024,
+    });
+    expect(queries).toEqual([
+      { pattern: "TODO|FIXME" },
+      {
+        pattern: "a.b",
+        fixedString: "true",
+        ignoreCase: "true",
+        wholeWord: "false",
+        context: "2",
+        path: "/src",
+        glob: "**/*.ts",
+        maxResults: "50",
+        maxLineBytes: "200",
+        maxFileBytes: "1024",
+      },
+    ]);
+  });
+
+  it("readLines sends the path and the line range as query parameters", async () => {
+    const queries = recordQuery("read", LINES);
+    await expect(sandbox.fs.readLines("/src/a.ts")).resolves.toEqual(LINES);
+    await sandbox.fs.readLines("/src/a.ts", { startLine: 2, endLine: 3, maxBytes: 4096 });
+    expect(queries).toEqual([
+      { path: "/src/a.ts" },
+      { path: "/src/a.ts", startLine: "2", endLine: "3", maxBytes: "4096" },
+    ]);
+  });
+
+  it("edit posts path, oldString, newString and replaceAll, with If-Match and the key", async () => {
+    const posted = recordPost("edit", EDITED);
+    await expect(sandbox.fs.edit("/src/a.ts", "old", "new")).resolves.toEqual(EDITED);
+    await sandbox.fs.edit("/src/a.ts", "x", "", {
+      replaceAll: true,
+      ifMatch: ETAG,
+      idempotencyKey: "edit-1",
+    });
+    expect(posted).toEqual([
+      {
+        body: { path: "/src/a.ts", oldString: "old", newString: "new", replaceAll: false },
+        ifMatch: null,
+        key: expect.stringMatching(UUID),
+        type: "application/json",
+      },
+      {
+        body: { path: "/src/a.ts", oldString: "x", newString: "", replaceAll: true },
+        ifMatch: ETAG,
+        key: "edit-1",
+        type: "application/json",
+      },
+    ]);
+  });
+
+  it("patch posts the diff, and `path` with If-Match when given", async () => {
+    const posted = recordPost("patch", PATCHED);
+    const diff = "--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1 +1 @@\n-a\n+b\n";
+    await expect(sandbox.fs.patch(diff)).resolves.toEqual(PATCHED);
+    await sandbox.fs.patch(diff, { path: "/other.ts", ifMatch: ETAG, idempotencyKey: "patch-1" });
+    expect(posted).toEqual([
+      {
+        body: { patch: diff },
+        ifMatch: null,
+        key: expect.stringMatching(UUID),
+        type: "application/json",
+      },
+      {
+        body: { patch: diff, path: "/other.ts" },
+        ifMatch: ETAG,
+        key: "patch-1",
+        type: "application/json",
+      },
+    ]);
+  });
+
+  it.each(["edit_no_match", "edit_ambiguous"] as const)(
+    "edit maps 422 %s to EditMatchError (a BadRequestError), not retried",
+    async (code) => {
+      let calls = 0;
+      server.use(
+        http.post(url(`${FS}/edit`), () => {
+          calls++;
+          return problem(422, code, { detail: "oldString: 0 or 2 occurrences" });
+        }),
+      );
+      const error = await sandbox.fs.edit("/a.ts", "x", "y").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EditMatchError);
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error).toMatchObject({ name: "EditMatchError", status: 422, code, retryable: false });
+      expect(calls).toBe(1);
+    },
+  );
+
+  it("edit maps a stale ifMatch (412) to PreconditionFailedError", async () => {
+    server.use(http.post(url(`${FS}/edit`), () => problem(412, "precondition_failed")));
+    await expect(sandbox.fs.edit("/a.ts", "x", "y", { ifMatch: '"stale"' })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+  });
+
+  it("patch maps 422 patch_conflict to PatchConflictError with the hunk and path", async () => {
+    let calls = 0;
+    server.use(
+      http.post(url(`${FS}/patch`), () => {
+        calls++;
+        return problem(422, "patch_conflict", { hunk: 2, path: "/src/a.ts", detail: "no match" });
+      }),
+    );
+    const error = await sandbox.fs.patch("--- a/x\n+++ b/x\n").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PatchConflictError);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({
+      name: "PatchConflictError",
+      status: 422,
+      code: "patch_conflict",
+      hunk: 2,
+      path: "/src/a.ts",
+      problem: { hunk: 2, path: "/src/a.ts" },
+    });
+    expect(calls).toBe(1);
+    if (!(error instanceof PatchConflictError)) throw error;
+    expectTypeOf(error.hunk).toEqualTypeOf<number | undefined>();
+    expectTypeOf(error.path).toEqualTypeOf<string | undefined>();
+    expectTypeOf(error.code).toEqualTypeOf<"patch_conflict">();
+  });
+
+  it("patch maps 400 patch_invalid to BadRequestError", async () => {
+    server.use(http.post(url(`${FS}/patch`), () => problem(400, "patch_invalid")));
+    const error = await sandbox.fs.patch("not a diff").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).not.toBeInstanceOf(PatchConflictError);
+    expect(error).toMatchObject({ status: 400, code: "patch_invalid" });
+  });
+
+  it("glob, grep and readLines map a missing path to NotFoundError", async () => {
+    for (const route of ["glob", "grep", "read"]) {
+      server.use(http.get(url(`${FS}/${route}`), () => problem(404, "ENOENT", { path: "/nope" })));
+    }
+    await expect(sandbox.fs.glob("*", { path: "/nope" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(sandbox.fs.grep("x", { path: "/nope" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(sandbox.fs.readLines("/nope")).rejects.toBeInstanceOf(NotFoundError);
   });
 });

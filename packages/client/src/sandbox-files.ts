@@ -5,9 +5,14 @@ import { abortError, type Transport, toCairnError } from "./core/transport.js";
 import { DirectoryPage } from "./directory-page.js";
 import type {
   DirectoryEntry,
+  EditResult,
   FileStat,
+  GlobResult,
+  GrepResult,
   MutatingRequestOptions,
   MutationResult,
+  PatchResult,
+  ReadLinesResult,
   RequestOptions,
   WriteResult,
 } from "./types.js";
@@ -30,6 +35,15 @@ export interface ReadOptions extends RequestOptions {
   range?: ByteRange;
 }
 
+export interface ReadLinesOptions extends RequestOptions {
+  /** The first line to return, 1-based (default 1). */
+  startLine?: number;
+  /** The last line to return, inclusive (default the last line of the file). */
+  endLine?: number;
+  /** Most bytes of text to return (default 256 KiB); the lines are cut at a line boundary. */
+  maxBytes?: number;
+}
+
 export interface WriteOptions extends MutatingRequestOptions {
   /** Replace the file only if its current ETag is this one (else `PreconditionFailedError`). */
   ifMatch?: string;
@@ -49,6 +63,50 @@ export interface ListOptions extends RequestOptions {
   limit?: number;
   /** A previous page's `nextCursor`. */
   cursor?: string;
+}
+
+export interface GlobOptions extends RequestOptions {
+  /** The directory to search (default `/`); a relative pattern is matched against paths under it. */
+  path?: string;
+  /** Most paths to return (1–10000, default 1000). */
+  limit?: number;
+  /** Most entries to walk before stopping (1–1000000, default 100000). */
+  maxEntries?: number;
+}
+
+export interface GrepOptions extends RequestOptions {
+  /** Match `pattern` as a plain string, not a regular expression. */
+  fixedString?: boolean;
+  /** Match regardless of case. */
+  ignoreCase?: boolean;
+  /** Match only whole words. */
+  wholeWord?: boolean;
+  /** Lines of context to return before and after each match (0–20, default 0). */
+  context?: number;
+  /** The directory or file to search (default `/`). */
+  path?: string;
+  /** Search only the files whose path, relative to `path`, matches this glob. */
+  glob?: string;
+  /** Most matches to return (1–10000, default 1000). */
+  maxResults?: number;
+  /** A longer matching line is cut to this many bytes and flagged `cut` (1–65536, default 500). */
+  maxLineBytes?: number;
+  /** Larger files are skipped and counted in `skipped.tooLarge` (default 10 MiB, at most 100 MiB). */
+  maxFileBytes?: number;
+}
+
+export interface EditOptions extends MutatingRequestOptions {
+  /** Replace every occurrence; without it, more than one is `EditMatchError` (`edit_ambiguous`). */
+  replaceAll?: boolean;
+  /** Edit only if the file's current ETag is this one (else `PreconditionFailedError`). */
+  ifMatch?: string;
+}
+
+export interface PatchOptions extends MutatingRequestOptions {
+  /** Apply a one-file diff to this file, whatever the diff's `---` / `+++` headers say. */
+  path?: string;
+  /** With `path`: patch only if that file's current ETag is this one (else `PreconditionFailedError`). */
+  ifMatch?: string;
 }
 
 export interface MkdirOptions extends MutatingRequestOptions {
@@ -142,6 +200,26 @@ export class SandboxFiles {
   }
 
   /**
+   * Reads lines `startLine` to `endLine` (1-based, inclusive) of a text file, with the file's
+   * total line count and ETag. Line endings (`\n`, `\r\n`, a lone `\r`) come back as `\n`; past
+   * `maxBytes` the lines are cut at a line boundary and `truncated` is true. A binary file comes
+   * back as `binary: true` with no text (read its bytes with `readBytes()`).
+   *
+   * @example
+   * const { text, totalLines } = await sandbox.fs.readLines("/src/main.ts", { startLine: 10, endLine: 20 });
+   */
+  async readLines(path: string, options: ReadLinesOptions = {}): Promise<ReadLinesResult> {
+    const { startLine, endLine, maxBytes, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/fs/read", {
+        ...init,
+        params: { path: this.#sandbox, query: { path, startLine, endLine, maxBytes } },
+      }),
+    );
+    return data;
+  }
+
+  /**
    * Creates or replaces a file with `data`, creating missing parent directories.
    *
    * @example
@@ -194,6 +272,56 @@ export class SandboxFiles {
   }
 
   /**
+   * Replaces `oldString` with `newString` in a text file, in one commit, keeping its mode. The
+   * string must be there exactly once, else `EditMatchError` (`edit_no_match`, or
+   * `edit_ambiguous` unless `replaceAll`); with `ifMatch` the edit applies only to the content
+   * you read, else `PreconditionFailedError`. Nothing changes when it fails.
+   *
+   * @example
+   * const { etag } = await sandbox.fs.edit("/src/config.ts", "debug: false", "debug: true");
+   * await sandbox.fs.edit("/src/main.ts", "oldName", "newName", { replaceAll: true, ifMatch: etag });
+   */
+  async edit(
+    path: string,
+    oldString: string,
+    newString: string,
+    options: EditOptions = {},
+  ): Promise<EditResult> {
+    const { replaceAll, ifMatch, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes/{sandboxId}/fs/edit", {
+        ...init,
+        params: { path: this.#sandbox, header: { "If-Match": ifMatch } },
+        body: { path, oldString, newString, replaceAll: replaceAll ?? false },
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * Applies a unified diff (plain or git; one or more files, `/dev/null` to create or delete) in
+   * one commit: all of it or nothing. A hunk that does not apply is `PatchConflictError`, naming
+   * the `hunk` and the `path`; a malformed diff is `BadRequestError` (`patch_invalid`). With
+   * `path`, a one-file diff applies to that file whatever its headers say, and `ifMatch` pins
+   * that file's content.
+   *
+   * @example
+   * const diff = "--- a/greeting.txt\n+++ b/greeting.txt\n@@ -1 +1 @@\n-hello\n+hello world\n";
+   * const { files } = await sandbox.fs.patch(diff); // [{ path: "/greeting.txt", status: "modified", etag }]
+   */
+  async patch(diff: string, options: PatchOptions = {}): Promise<PatchResult> {
+    const { path, ifMatch, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes/{sandboxId}/fs/patch", {
+        ...init,
+        params: { path: this.#sandbox, header: { "If-Match": ifMatch } },
+        body: { patch: diff, path },
+      }),
+    );
+    return data;
+  }
+
+  /**
    * Describes what is at a path (type, size, mode, mtime, and the ETag of a file).
    *
    * @example const { type, size, etag } = await sandbox.fs.stat("/src/main.ts");
@@ -228,6 +356,73 @@ export class SandboxFiles {
       return new DirectoryPage(data.path, data.entries, data.nextCursor, loadPage);
     };
     return new PagePromise(() => loadPage(cursor));
+  }
+
+  /**
+   * Finds the paths (of files, directories and symlinks) under `path` (default `/`) that match a
+   * glob pattern, sorted and absolute. `**` spans any number of directories (including none), `*`
+   * and `?` stay within a name, `[a-z]` / `[!x]` are character classes and `{a,b}` alternatives;
+   * names that start with a dot match like any other. A relative pattern is matched against paths
+   * relative to `path`, one that starts with `/` against absolute paths. A cut list says why in
+   * `truncated` (else null).
+   *
+   * @example
+   * const { paths } = await sandbox.fs.glob("*.{ts,tsx}", { path: "/src" }); // ["/src/main.ts", ...]
+   * const { paths: tree, truncated } = await sandbox.fs.glob("/src/**", { limit: 100 }); // "/src" too
+   */
+  async glob(pattern: string, options: GlobOptions = {}): Promise<GlobResult> {
+    const { path, limit, maxEntries, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/fs/glob", {
+        ...init,
+        params: { path: this.#sandbox, query: { pattern, path, limit, maxEntries } },
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * Finds the lines that match `pattern`, a JavaScript regular expression's source (or a plain
+   * string with `fixedString`), in the files under `path` (default `/`). A match never spans
+   * lines. Binary files and files over `maxFileBytes` are skipped and counted in `skipped`; a
+   * cut list says why in `truncated` (else null).
+   *
+   * @example
+   * const { matches } = await sandbox.fs.grep("TODO|FIXME", { path: "/src", glob: "*.ts", context: 2 });
+   * for (const { path, line, text } of matches) console.log(`${path}:${line}: ${text}`);
+   */
+  async grep(pattern: string, options: GrepOptions = {}): Promise<GrepResult> {
+    const {
+      fixedString,
+      ignoreCase,
+      wholeWord,
+      context,
+      path,
+      glob,
+      maxResults,
+      maxLineBytes,
+      maxFileBytes,
+      ...request
+    } = options;
+    const query = {
+      pattern,
+      fixedString,
+      ignoreCase,
+      wholeWord,
+      context,
+      path,
+      glob,
+      maxResults,
+      maxLineBytes,
+      maxFileBytes,
+    };
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/fs/grep", {
+        ...init,
+        params: { path: this.#sandbox, query },
+      }),
+    );
+    return data;
   }
 
   /**

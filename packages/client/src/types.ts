@@ -44,6 +44,25 @@ export type ExecBatchRequest = Schemas["ExecBatchRequest"];
 export type ExecStepResult = Schemas["ExecStepResult"];
 export type ExecBatchResult = Schemas["ExecBatchResult"];
 
+/** Why a list was cut short (`reason`, and the bound it hit as `limit`), or null when it was not. */
+export type Truncation = Schemas["Truncation"];
+/** What `sandbox.fs.glob()` resolves to: the matching paths, sorted. */
+export type GlobResult = Schemas["GlobResult"];
+/** A line of context around a grep match. */
+export type GrepLine = Schemas["GrepLine"];
+/** One matching line, with its context lines `before` and `after`. */
+export type GrepMatch = Schemas["GrepMatch"];
+/** What `sandbox.fs.grep()` resolves to. */
+export type GrepResult = Schemas["GrepResult"];
+/** What `sandbox.fs.readLines()` resolves to: the lines as one string, and where they are. */
+export type ReadLinesResult = Schemas["ReadLinesResult"];
+/** What `sandbox.fs.edit()` resolves to: the new version, the file, its new ETag, and the count replaced. */
+export type EditResult = Schemas["EditResult"];
+/** What `sandbox.fs.patch()` resolves to: the new version and what happened to each file. */
+export type PatchResult = Schemas["PatchResult"];
+/** A file a patch created, modified or deleted (`etag` is its new one, unless deleted). */
+export type PatchedFile = PatchResult["files"][number];
+
 /** What `sandbox.fs.write()` resolves to: the spec's WriteResult plus the response's ETag. */
 export type WriteResult = Schemas["WriteResult"] & {
   /** The new content's strong ETag, ready for a later `ifMatch`. */
