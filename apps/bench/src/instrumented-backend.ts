@@ -4,7 +4,7 @@ import type { Backend } from "@cairn/core";
 export interface MethodStats {
   calls: number;
   ms: number;
-  /** Hashes requested (readBlobs) or inodes in the change set (commit, createSandbox). */
+  /** Hashes asked about (readBlobs, grepCandidates) or inodes in the change set (commit, createSandbox). */
   items: number;
 }
 
@@ -52,6 +52,14 @@ export class InstrumentedBackend {
       loadTree: timed("loadTree", inner.loadTree.bind(inner), none),
       readBlobs: timed("readBlobs", inner.readBlobs.bind(inner), (_t, hashes) => hashes.length),
       commit: timed("commit", inner.commit.bind(inner), (_t, _id, c) => c.upsertInodes.length),
+      // Passed through only when the inner backend has an index, as the server checks for it.
+      ...(inner.grepCandidates && {
+        grepCandidates: timed(
+          "grepCandidates",
+          inner.grepCandidates.bind(inner),
+          (_t, hashes) => hashes.length,
+        ),
+      }),
       claimIdempotencyKey: inner.claimIdempotencyKey.bind(inner),
       completeIdempotencyKey: inner.completeIdempotencyKey.bind(inner),
       releaseIdempotencyKey: inner.releaseIdempotencyKey.bind(inner),
@@ -79,7 +87,8 @@ export class InstrumentedBackend {
 /** `readBlobs 10000× (812 ms, 10000 hashes), loadTree 1× (0.4 ms)` */
 export function describeStats(stats: BackendStats): string {
   const parts = Object.entries(stats).map(([method, s]) => {
-    const items = s.items > 0 ? `, ${s.items} ${method === "readBlobs" ? "hashes" : "inodes"}` : "";
+    const unit = method === "readBlobs" || method === "grepCandidates" ? "hashes" : "inodes";
+    const items = s.items > 0 ? `, ${s.items} ${unit}` : "";
     return `${method} ${s.calls}× (${s.ms.toFixed(1)} ms${items})`;
   });
   return parts.length > 0 ? parts.join(", ") : "no backend calls";
