@@ -33,6 +33,7 @@ describe("toPostgresRegex", () => {
       expect(q(unsafe), unsafe).toBeUndefined();
     }
     expect(q("é", { ignoreCase: true })).toBeUndefined();
+    expect(q("foo", { ignoreCase: true })).toBe("(?ni)foo");
   });
 
   it("escapes fixed strings character by character", () => {

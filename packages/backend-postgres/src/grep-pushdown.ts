@@ -13,7 +13,8 @@ import type { GrepQuery } from "@cairn/core";
  * A Postgres ARE that matches wherever `query` matches a line, or undefined
  * when no safe translation exists (then every file is read).
  *
- * - `(?n)`: newline-sensitive, so `^`/`$` work per line and `.` stops at `\n`.
+ * - `(?n)`: newline-sensitive, so `^`/`$` work per line and `.` stops at `\n`
+ *   (`(?ni)` when case-insensitive).
  * - A lone `\r` also ends a line for grep, so `^` also accepts "after `\r`" and
  *   `$` "before `\r`".
  * - `\b`/`\B` are dropped (Postgres's word characters include letters JavaScript
@@ -26,7 +27,7 @@ import type { GrepQuery } from "@cairn/core";
 export function toPostgresRegex(query: GrepQuery): string | undefined {
   if (query.ignoreCase && /[\u0080-\uffff]/.test(query.pattern)) return undefined;
   const body = query.fixedString ? escapeLiteral(query.pattern) : translate(query.pattern);
-  return body === undefined ? undefined : `(?n)${body}`;
+  return body === undefined ? undefined : `(?n${query.ignoreCase ? "i" : ""})${body}`;
 }
 
 /** Every ASCII non-alphanumeric escaped: in an ARE, `\` + punctuation is that character. */
@@ -110,25 +111,21 @@ type Sql = import("postgres").TransactionSql;
 
 /**
  * Of `hashes`, those that may match: the ones whose indexed text matches the
- * translated regex (through the trigram index), plus every one that has no
- * indexed text (binary, too large to index, or not indexed yet), which the
- * server then reads and checks itself.
+ * translated regex (through the trigram index, see migration 6), plus every
+ * one that has no indexed text (binary, too large to index, or not indexed
+ * yet), which the server then reads and checks itself.
  */
 export async function candidateHashes(
   tx: Sql,
   tenantId: string,
   hashes: readonly string[],
   regex: string,
-  ignoreCase: boolean,
 ): Promise<Set<string>> {
   const rows = await tx<Array<{ hash: string }>>`
-    WITH wanted AS (SELECT DISTINCT unnest(${tx.array([...hashes])}::text[]) AS hash)
+    WITH wanted AS (SELECT DISTINCT unnest(${tx.array([...hashes])}::text[]) AS hash),
+         matching AS (SELECT cairn_grep_candidates AS hash FROM cairn_grep_candidates(${regex}))
     SELECT w.hash FROM wanted w
-    WHERE NOT EXISTS (SELECT 1 FROM blob_text t WHERE t.tenant_id = ${tenantId} AND t.hash = w.hash)
-       OR w.hash IN (
-         SELECT t.hash FROM blob_text t
-         WHERE t.tenant_id = ${tenantId}
-           AND ${ignoreCase ? tx`t.body ~* ${regex}` : tx`t.body ~ ${regex}`}
-       )`;
+    WHERE w.hash IN (SELECT hash FROM matching)
+       OR NOT EXISTS (SELECT 1 FROM blob_text t WHERE t.tenant_id = ${tenantId} AND t.hash = w.hash)`;
   return new Set(rows.map((r) => r.hash));
 }

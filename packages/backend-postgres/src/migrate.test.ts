@@ -12,6 +12,7 @@ beforeAll(async () => {
   await db.sql.unsafe(
     "DROP TABLE idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
   );
+  await db.sql.unsafe("DROP FUNCTION cairn_grep_candidates(text)");
 });
 afterAll(() => db?.drop());
 

@@ -440,9 +440,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       const regex = toPostgresRegex(query);
       if (regex === undefined || hashes.length === 0) return undefined;
       try {
-        return await inTenant(tenantId, (tx) =>
-          candidateHashes(tx, tenantId, hashes, regex, query.ignoreCase),
-        );
+        return await inTenant(tenantId, (tx) => candidateHashes(tx, tenantId, hashes, regex));
       } catch (error) {
         // A regex Postgres rejects (its dialect is not JavaScript's): read every file instead.
         if ((error as { code?: string }).code === "2201B") return undefined;

@@ -184,4 +184,30 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON idempotency_keys TO ${APP_ROLE};
 ${tenantIsolation("idempotency_keys")}
 `,
   },
+  {
+    id: 6,
+    name: "grep candidates through the trigram index under row-level security",
+    sql: `
+-- Under RLS, \`body ~ regex\` cannot use the trigram index: the regex operator is not
+-- leakproof, so Postgres must check the policy first and reads every row. This function
+-- runs as its owner (not subject to the tenant policy) and filters on the caller's
+-- tenant itself, so it is no wider than the policy; with seq and plain index scans off, the
+-- only plan left is a bitmap scan of the trigram index.
+CREATE FUNCTION cairn_grep_candidates(regex text)
+RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+SET enable_seqscan = off
+SET enable_indexscan = off
+AS $fn$
+  -- The trigram condition alone inside (fenced by OFFSET 0), or the planner prefers
+  -- the primary key's tenant prefix and then runs the regex on every row of the tenant.
+  SELECT m.hash
+  FROM (SELECT t.tenant_id, t.hash FROM public.blob_text t WHERE t.body ~ regex OFFSET 0) m
+  WHERE m.tenant_id = current_setting('cairn.tenant_id', true)
+$fn$;
+REVOKE ALL ON FUNCTION cairn_grep_candidates(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cairn_grep_candidates(text) TO ${APP_ROLE};
+`,
+  },
 ];
