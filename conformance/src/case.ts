@@ -2,7 +2,15 @@
 import type { CaseContext } from "./context.js";
 
 /** The closed list of features a case belongs to. */
-export const features = ["system", "auth", "sandboxes", "files", "paths", "exec"] as const;
+export const features = [
+  "system",
+  "auth",
+  "sandboxes",
+  "files",
+  "search",
+  "paths",
+  "exec",
+] as const;
 
 export type Feature = (typeof features)[number];
 

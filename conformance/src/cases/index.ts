@@ -1,4 +1,4 @@
-/** Every conformance case, in run order: system, auth, sandboxes, files, paths, exec. */
+/** Every conformance case, in run order: system, auth, sandboxes, files, search, paths, exec. */
 import { type ConformanceCase, features, isValidCaseId } from "../case.js";
 import authDeleteSandbox from "./auth/delete-sandbox.js";
 import authListSandboxes from "./auth/list-sandboxes.js";
@@ -15,10 +15,13 @@ import execScriptShell from "./exec/exec-script-shell.js";
 import execScriptStream from "./exec/exec-script-stream.js";
 import copyFile from "./files/copy-file.js";
 import deleteFile from "./files/delete-file.js";
+import editFile from "./files/edit-file.js";
 import listDirectory from "./files/list-directory.js";
 import makeDirectory from "./files/make-directory.js";
 import moveFile from "./files/move-file.js";
+import patchFiles from "./files/patch-files.js";
 import readFile from "./files/read-file.js";
+import readLines from "./files/read-lines.js";
 import statFile from "./files/stat-file.js";
 import writeFile from "./files/write-file.js";
 import writeFilePreconditions from "./files/write-file-preconditions.js";
@@ -34,6 +37,8 @@ import getSandbox from "./sandboxes/get-sandbox.js";
 import listSandboxes from "./sandboxes/list-sandboxes.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
 import updateSandbox from "./sandboxes/update-sandbox.js";
+import globFiles from "./search/glob-files.js";
+import grepFiles from "./search/grep-files.js";
 import getHealth from "./system/get-health.js";
 import idempotencyKey from "./system/idempotency-key.js";
 
@@ -60,6 +65,11 @@ const collected: ConformanceCase[] = [
   ...moveFile,
   ...copyFile,
   ...deleteFile,
+  ...readLines,
+  ...editFile,
+  ...patchFiles,
+  ...globFiles,
+  ...grepFiles,
   ...pathsWriteFile,
   ...pathsStatFile,
   ...pathsListDirectory,

@@ -7,7 +7,7 @@ const q = (pattern: string, extra: Partial<{ fixedString: boolean; ignoreCase: b
 describe("toPostgresRegex", () => {
   it("keeps ordinary agent regexes as regexes, not literals", () => {
     expect(q("foo.*bar")).toBe("(?n)foo.*bar");
-    expect(q("\\s+x[^y]")).toBe("(?n)\\s+x[^y]");
+    expect(q("\\d+x[^y]")).toBe("(?n)\\d+x[^y]");
     expect(q("a{2,3}")).toBe("(?n)a{2,3}");
   });
 
@@ -34,6 +34,13 @@ describe("toPostgresRegex", () => {
     }
     expect(q("é", { ignoreCase: true })).toBeUndefined();
     expect(q("foo", { ignoreCase: true })).toBe("(?ni)foo");
+  });
+
+  it("widens what Postgres reads narrower: Unicode spaces, negated \\w and \\d, k and s folding", () => {
+    expect(q("a\\sb")).toMatch(/^\(\?n\)a\[\\s\\u00a0.*\\ufeff\]b$/);
+    expect(q("[^\\w\\d]")).toBe("(?n)[^a-zA-Z0-9_0-9]");
+    expect(q("ks", { ignoreCase: true })).toBe("(?ni)[kK\\u212a][sS\\u017f]");
+    expect(q("[a-z]", { ignoreCase: true })).toBe("(?ni)[a-z\\u212a\\u017f]");
   });
 
   it("escapes fixed strings character by character", () => {

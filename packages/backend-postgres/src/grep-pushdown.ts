@@ -21,25 +21,40 @@ import type { GrepQuery } from "@cairn/core";
  *   counts as non-word, so `\y` could miss); dropping an assertion only widens.
  * - `\D`, `\S`, `\W`, back-references, lookaround, `\x`/`\u`/`\c` escapes and
  *   named groups have no superset translation: no pushdown.
- * - Case-insensitive patterns with non-ASCII letters: case folding differs, no
- *   pushdown.
+ * - `\s` also names the Unicode spaces JavaScript counts (U+00A0, U+FEFF...),
+ *   which Postgres's does not; in a negated class `\w` and `\d` are spelled
+ *   out in ASCII, since Postgres's are wider (é, ٣) and negation would narrow.
+ * - Case-insensitive: JavaScript folds `k` with the Kelvin sign and `s` with
+ *   the long s, Postgres does not, so those letters get both spelled out;
+ *   patterns with non-ASCII letters are not pushed down.
  */
 export function toPostgresRegex(query: GrepQuery): string | undefined {
   if (query.ignoreCase && /[\u0080-\uffff]/.test(query.pattern)) return undefined;
-  const body = query.fixedString ? escapeLiteral(query.pattern) : translate(query.pattern);
+  const body = query.fixedString
+    ? escapeLiteral(query.pattern, query.ignoreCase)
+    : translate(query.pattern, query.ignoreCase);
   return body === undefined ? undefined : `(?n${query.ignoreCase ? "i" : ""})${body}`;
 }
 
 /** Every ASCII non-alphanumeric escaped: in an ARE, `\` + punctuation is that character. */
-function escapeLiteral(text: string): string {
-  return text.replace(/[^A-Za-z0-9\u0080-\uffff]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+function escapeLiteral(text: string, ignoreCase: boolean): string {
+  return text
+    .replace(/[^A-Za-z0-9\u0080-\uffff]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))
+    .replace(/[kKsS]/g, (c) => (ignoreCase ? FOLDS[c.toLowerCase()]! : c));
 }
+
+/** JavaScript's Unicode whitespace beyond what Postgres's `\s` covers. */
+const UNICODE_SPACES = "\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+/** ASCII letters JavaScript folds with a non-ASCII one under `i`. */
+const FOLDS: Record<string, string> = { k: "[kK\\u212a]", s: "[sS\\u017f]" };
+const FOLDED_EXTRA = "\\u212a\\u017f";
 
 const SAFE_ESCAPES = new Set(["d", "s", "w", "t", "n", "r", "f", "v"]);
 
-function translate(pattern: string): string | undefined {
+function translate(pattern: string, ignoreCase: boolean): string | undefined {
   let out = "";
   let inClass = false;
+  let negated = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === "\\") {
@@ -52,15 +67,26 @@ function translate(pattern: string): string | undefined {
           continue;
         }
         if (!SAFE_ESCAPES.has(next)) return undefined;
-        out += `\\${next}`;
+        if (next === "s" && !(inClass && negated)) {
+          out += inClass ? `\\s${UNICODE_SPACES}` : `[\\s${UNICODE_SPACES}]`;
+        } else if (inClass && negated && next === "w") {
+          out += "a-zA-Z0-9_";
+        } else if (inClass && negated && next === "d") {
+          out += "0-9";
+        } else {
+          out += `\\${next}`;
+        }
       } else {
         out += `\\${next}`;
       }
       continue;
     }
     if (inClass) {
-      if (c === "]") inClass = false;
       if (c === "[" && pattern[i + 1] === ":") return undefined; // POSIX classes mean nothing in JS
+      if (c === "]") {
+        inClass = false;
+        if (ignoreCase && !negated) out += FOLDED_EXTRA;
+      }
       out += c;
       continue;
     }
@@ -72,7 +98,8 @@ function translate(pattern: string): string | undefined {
         if (pattern[i + 1] === "]" || (pattern[i + 1] === "^" && pattern[i + 2] === "]")) {
           return undefined;
         }
-        if (pattern[i + 1] === "^") {
+        negated = pattern[i + 1] === "^";
+        if (negated) {
           out += "^";
           i++;
         }
@@ -101,7 +128,7 @@ function translate(pattern: string): string | undefined {
         out += /\{\d+(,\d*)?$/.test(out) ? c : "\\}";
         break;
       default:
-        out += c;
+        out += ignoreCase ? (FOLDS[c.toLowerCase()] ?? c) : c;
     }
   }
   return inClass ? undefined : out;

@@ -52,11 +52,11 @@ export function textRoutes() {
         async (vfs) => {
           const current = vfs.stat(path, true);
           checkPreconditions(current, { ifMatch });
-          const text = await textOf(vfs, path);
+          const { text, bom } = await textOf(vfs, path);
           const edited = replaceExact(text, input.oldString, input.newString, {
             replaceAll: input.replaceAll,
           });
-          const stat = vfs.writeFile(current.path, encodeText(edited.text));
+          const stat = vfs.writeFile(current.path, encodeFileText(edited.text, bom));
           return { stat, replacements: edited.replacements };
         },
       );
@@ -103,7 +103,8 @@ export function textRoutes() {
             }
             const current = vfs.stat(from, true);
             if (target !== undefined) checkPreconditions(current, { ifMatch });
-            const result = applyHunks(await textOf(vfs, from), patch.hunks, from);
+            const { text, bom } = await textOf(vfs, from);
+            const result = applyHunks(text, patch.hunks, from);
             if (to === null) {
               if (result !== "") {
                 throw new ProblemError(
@@ -120,7 +121,7 @@ export function textRoutes() {
               continue;
             }
             if (to !== from) vfs.rename(from, to, { overwrite: false });
-            const stat = vfs.writeFile(to, encodeText(result), { mode: current.mode });
+            const stat = vfs.writeFile(to, encodeFileText(result, bom), { mode: current.mode });
             files.push({ path: stat.path, status: "modified", etag: etagOf(stat) });
           }
           return files;
@@ -130,15 +131,25 @@ export function textRoutes() {
     });
 }
 
-/** A file's text; a binary file cannot be edited as text. */
-async function textOf(vfs: Vfs, path: string): Promise<string> {
+/**
+ * A file's text, without a leading UTF-8 byte order mark, and whether it had one (so that an
+ * edit can write it back: only the edited text may change). A binary file cannot be edited as text.
+ */
+async function textOf(vfs: Vfs, path: string): Promise<{ text: string; bom: boolean }> {
   const bytes = await vfs.readFile(path);
   if (isBinary(bytes)) {
     throw new ProblemError(400, "invalid_request", `${path} is binary; edit it with a write`, {
       path,
     });
   }
-  return decodeBytes(bytes);
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  // decodeBytes drops one leading byte order mark; encodeFileText puts it back.
+  return { text: decodeBytes(bytes), bom };
+}
+
+/** The bytes of edited text, with the byte order mark the file had. */
+function encodeFileText(text: string, bom: boolean): Uint8Array {
+  return encodeText(bom ? `\uFEFF${text}` : text);
 }
 
 function optionalInt(c: Parameters<typeof intParam>[0], name: string): number | undefined {
