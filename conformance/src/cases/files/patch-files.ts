@@ -239,6 +239,30 @@ export default defineCases("files", "patch-files", {
       assert.equal(await sb.readText("/other.txt"), "one\ntwo\nthree\n");
     },
   ],
+  "path-option-keeps-dev-null-create-and-delete": [
+    "With `path`, a diff from /dev/null creates that file and a diff to /dev/null deletes it.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({ files: textFiles({ "/gone.txt": "bye\n" }) });
+      const created = await patch(sb, {
+        patch: diff("--- /dev/null", "+++ b/whatever.txt", "@@ -0,0 +1 @@", "+hello"),
+        path: "/made.txt",
+      });
+      assert.deepEqual(
+        created.files.map((f) => [f.path, f.status]),
+        [["/made.txt", "created"]],
+      );
+      assert.equal(await sb.readText("/made.txt"), "hello\n");
+      const deleted = await patch(sb, {
+        patch: diff("--- a/whatever.txt", "+++ /dev/null", "@@ -1 +0,0 @@", "-bye"),
+        path: "/gone.txt",
+      });
+      assert.deepEqual(
+        deleted.files.map((f) => [f.path, f.status]),
+        [["/gone.txt", "deleted"]],
+      );
+      assert.equal(await sb.exists("/gone.txt"), false);
+    },
+  ],
   "path-if-match-current-applies": [
     "With `path`, If-Match with the file's current ETag applies the diff.",
     async (ctx) => {

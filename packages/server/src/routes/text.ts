@@ -86,8 +86,9 @@ export function textRoutes() {
         async (vfs) => {
           const files: Schemas["PatchResult"]["files"] = [];
           for (const patch of patches) {
-            const from = target ?? patch.oldPath;
-            const to = target ?? patch.newPath;
+            // `path` renames the diff's file; /dev/null still means "create" or "delete".
+            const from = patch.oldPath === null ? null : (target ?? patch.oldPath);
+            const to = patch.newPath === null ? null : (target ?? patch.newPath);
             if (from === null) {
               // A new file: it must not exist yet.
               if (to === null)
