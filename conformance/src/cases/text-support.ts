@@ -1,5 +1,5 @@
 /** Helpers shared by the agent file-tool cases: glob, grep, readLines, edit and patch. */
-import type { Schemas } from "@cairn/spec";
+import type { operations, Schemas } from "@cairn/spec";
 import type { ApiResponse } from "../harness/api-response.js";
 import { assert, expectStatus } from "../harness/assert.js";
 import type { SeedFileInput } from "../harness/inputs.js";
@@ -20,18 +20,8 @@ export interface GlobQuery {
   maxEntries?: number;
 }
 
-export interface GrepQuery {
-  pattern?: string;
-  fixedString?: boolean;
-  ignoreCase?: boolean;
-  wholeWord?: boolean;
-  context?: number;
-  path?: string;
-  glob?: string;
-  maxResults?: number;
-  maxLineBytes?: number;
-  maxFileBytes?: number;
-}
+/** grepFiles' query parameters, `pattern` optional so a case can leave it out. */
+export type GrepQuery = Partial<operations["grepFiles"]["parameters"]["query"]>;
 
 /** Seed files for `ctx.sandbox({ files })` from a path → UTF-8 text map. */
 export function textFiles(files: Record<string, string>): SeedFileInput[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test-support.js";
 import { applyHunks, type Hunk, PatchError, parsePatch } from "./patch.js";
 
 function patchError(fn: () => unknown): PatchError {
@@ -576,18 +577,6 @@ describe("applyHunks", () => {
 
 // ---- round trip against a reference diff ----------------------------------
 
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Line {
   text: string;
   eol: boolean;
@@ -655,7 +644,7 @@ function unifiedDiff(before: string, after: string): string {
 
 describe("parsePatch + applyHunks round trip", () => {
   it("reproduces the new text from a reference diff, for random edits", () => {
-    const random = prng(20240611);
+    const random = seededRandom(20240611);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const words = ["a", "b", "c", "", "  x", "-y", "+z", " ", "\\q", "@@"];
     for (let round = 0; round < 400; round++) {
