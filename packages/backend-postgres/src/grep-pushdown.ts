@@ -8,6 +8,7 @@
  * not a superset of its JavaScript one makes the pushdown step aside.
  */
 import type { GrepQuery } from "@cairn/core";
+import type { TransactionSql as Sql } from "postgres";
 
 /**
  * A Postgres ARE that matches wherever `query` matches a line, or undefined
@@ -133,8 +134,6 @@ function translate(pattern: string, ignoreCase: boolean): string | undefined {
   }
   return inClass ? undefined : out;
 }
-
-type Sql = import("postgres").TransactionSql;
 
 /**
  * Of `hashes`, those that may match: the ones whose indexed text matches the

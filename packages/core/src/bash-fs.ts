@@ -170,7 +170,7 @@ export class CairnBashFs implements IFileSystem {
   async readFileBuffer(path: string): Promise<Uint8Array> {
     await this.pace();
     const p = this.path(path);
-    if (p === DEV_NULL || this.sinks.has(p)) return new Uint8Array(0);
+    if (this.isDevice(p)) return new Uint8Array(0);
     return trusted(() => this.vfs.readFile(p));
   }
 

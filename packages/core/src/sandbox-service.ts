@@ -53,6 +53,12 @@ export interface MutationOutcome<T> {
   changed: boolean;
 }
 
+/** A sandbox's record and tree at one version. */
+export interface Snapshot {
+  record: SandboxRecord;
+  tree: Tree;
+}
+
 /** Where a request runs: every call is scoped to one tenant. */
 export interface Scope {
   tenantId: string;
@@ -247,20 +253,11 @@ export class SandboxService {
     id: string,
     fn: (vfs: Vfs) => T | Promise<T>,
   ): Promise<MutationOutcome<T>> {
-    return this.writers.run(cacheKey(scope, id), async () => {
-      let lastConflict: VersionConflictError | undefined;
-      for (let attempt = 0; attempt < this.maxCommitAttempts; attempt++) {
-        const vfs = this.open(scope, await this.tree(scope, id));
-        const value = await fn(vfs);
-        try {
-          const version = await this.commit(scope, id, vfs.journal);
-          return { value, version, changed: vfs.journal.changed };
-        } catch (error) {
-          if (!(error instanceof VersionConflictError)) throw error;
-          lastConflict = error;
-        }
-      }
-      throw lastConflict!;
+    return this.untilCommitted(scope, id, async () => {
+      const vfs = this.open(scope, await this.tree(scope, id));
+      const value = await fn(vfs);
+      const version = await this.commit(scope, id, vfs.journal);
+      return { value, version, changed: vfs.journal.changed };
     });
   }
 
@@ -274,14 +271,38 @@ export class SandboxService {
     id: string,
     change: (current: SandboxRecord) => SandboxUpdate,
   ): Promise<SandboxRecord> {
+    return this.untilCommitted(scope, id, async () => {
+      const { record, tree } = await this.snapshot(scope, id);
+      await this.commit(scope, id, new Journal(tree), change(record));
+      return this.get(scope, id);
+    });
+  }
+
+  /**
+   * The record and the tree at one version. They are read in parallel, so a
+   * commit in between can make them disagree; the older one is read again.
+   */
+  async snapshot(scope: Scope, id: string): Promise<Snapshot> {
+    let [record, tree] = await Promise.all([this.get(scope, id), this.tree(scope, id)]);
+    for (let i = 0; record.version !== tree.version; i++) {
+      if (i >= this.maxCommitAttempts) throw new VersionConflictError(id, tree.version);
+      if (record.version < tree.version) record = await this.get(scope, id);
+      else tree = await this.tree(scope, id);
+    }
+    return { record, tree };
+  }
+
+  /**
+   * Runs `attempt` as this sandbox's only in-process writer, again whenever its
+   * commit loses a race with another process (`attempt` must be safe to re-run),
+   * and after `maxCommitAttempts` losses gives the last VersionConflictError.
+   */
+  private untilCommitted<T>(scope: Scope, id: string, attempt: () => Promise<T>): Promise<T> {
     return this.writers.run(cacheKey(scope, id), async () => {
       let lastConflict = new VersionConflictError(id, -1);
-      for (let attempt = 0; attempt < this.maxCommitAttempts; attempt++) {
-        const [record, tree] = await Promise.all([this.get(scope, id), this.tree(scope, id)]);
-        if (record.version !== tree.version) continue;
+      for (let i = 0; i < this.maxCommitAttempts; i++) {
         try {
-          await this.commit(scope, id, new Journal(tree), change(record));
-          return await this.get(scope, id);
+          return await attempt();
         } catch (error) {
           if (!(error instanceof VersionConflictError)) throw error;
           lastConflict = error;

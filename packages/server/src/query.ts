@@ -5,11 +5,22 @@ import { ProblemError } from "./problem.js";
 
 /** The required `path` parameter, normalized (throws EINVAL / ENAMETOOLONG problems). */
 export function pathParam(c: Context, name = "path"): string {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === "") {
+  return normalizePath(requiredParam(c, name));
+}
+
+/** An optional path parameter, normalized; absent or empty is undefined. */
+export function optionalPathParam(c: Context, name = "path"): string | undefined {
+  const raw = stringParam(c, name, 4096);
+  return raw ? normalizePath(raw) : undefined;
+}
+
+/** A required, non-empty string parameter. */
+export function requiredParam(c: Context, name: string, maxLength = 4096): string {
+  const value = stringParam(c, name, maxLength);
+  if (value === undefined || value === "") {
     throw new ProblemError(400, "invalid_request", `query parameter '${name}' is required`);
   }
-  return normalizePath(raw);
+  return value;
 }
 
 export function boolParam(c: Context, name: string, fallback: boolean): boolean {

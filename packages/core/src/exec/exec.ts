@@ -8,8 +8,7 @@ import type { Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backe
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
 import { VersionConflictError } from "../errors.js";
 import { normalizePath } from "../paths.js";
-import type { SandboxService, Scope } from "../sandbox-service.js";
-import type { Tree } from "../tree.js";
+import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
 import type { Vfs } from "../vfs.js";
 import { DEFAULT_MAX_OUTPUT_BYTES, type OutputListener } from "./output.js";
 import { type RunOutcome, type RunSettings, runStep } from "./run.js";
@@ -116,14 +115,8 @@ export function execScript(
       startStep(snapshot.record, input),
       settings(snapshot.record, input, deadline, { readOnly: input.readOnly ?? false }),
     );
-    const { commit, finish } = decide(
-      input,
-      snapshot,
-      vfs,
-      [run],
-      committer(service, scope, sandboxId),
-    );
-    return { ...stepOutcome(run), commit, finish };
+    const { commit, pending } = decide(input, snapshot, vfs, [run]);
+    return { result: { ...stepOutcome(run), commit }, pending };
   };
   return transact(service, scope, sandboxId, input, program, input.onOutput !== undefined);
 }
@@ -149,9 +142,11 @@ export function execBatch(
       );
       deadline.check();
       return {
-        results: runs.map(stepOutcome),
-        durationMs: performance.now() - started,
-        commit: { status: "unchanged", version: snapshot.tree.version },
+        result: {
+          results: runs.map(stepOutcome),
+          durationMs: performance.now() - started,
+          commit: { status: "unchanged", version: snapshot.tree.version },
+        },
       };
     }
     const vfs = service.open(scope, snapshot.tree);
@@ -169,29 +164,16 @@ export function execBatch(
       if (run.shell) record = { ...record, shell: run.shell };
       if (run.journalLimitHit || (run.exitCode !== 0 && (input.stopOnError ?? true))) break;
     }
-    const { commit, finish } = decide(
-      input,
-      snapshot,
-      vfs,
-      runs,
-      committer(service, scope, sandboxId),
-    );
+    const { commit, pending } = decide(input, snapshot, vfs, runs);
     return {
-      results: runs.map(stepOutcome),
-      durationMs: performance.now() - started,
-      commit,
-      finish,
+      result: { results: runs.map(stepOutcome), durationMs: performance.now() - started, commit },
+      pending,
     };
   };
   return transact(service, scope, sandboxId, input, program, false);
 }
 
 // ---- the transaction ------------------------------------------------------
-
-interface Snapshot {
-  record: SandboxRecord;
-  tree: Tree;
-}
 
 /** A deadline shared by everything one call runs. */
 interface Deadline {
@@ -201,9 +183,17 @@ interface Deadline {
   check(): void;
 }
 
-/** A result, plus how to commit what produced it (absent: nothing to commit). */
-type Staged<T> = T & { finish?: () => Promise<ExecCommitInfo> };
-type Program<T> = (snapshot: Snapshot, deadline: Deadline) => Promise<Staged<T>>;
+/** What a run changed and should be committed: its journal, and any sandbox fields. */
+interface PendingCommit {
+  vfs: Vfs;
+  update: SandboxUpdate | undefined;
+}
+
+/** A result, and what to commit for it (absent: nothing; the result's commit info stands). */
+type Program<T> = (
+  snapshot: Snapshot,
+  deadline: Deadline,
+) => Promise<{ result: T; pending?: PendingCommit }>;
 
 async function transact<T extends { commit: ExecCommitInfo }>(
   service: SandboxService,
@@ -216,18 +206,22 @@ async function transact<T extends { commit: ExecCommitInfo }>(
   const deadline = startDeadline(controls);
   try {
     const once = async (): Promise<T | undefined> => {
-      const staged = await program(await snapshot(service, scope, sandboxId), deadline);
+      const { result, pending } = await program(await service.snapshot(scope, sandboxId), deadline);
       deadline.check();
-      const { finish, ...result } = staged;
-      if (!finish) return result as unknown as T;
+      if (!pending) return result;
       try {
-        return { ...result, commit: await finish() } as unknown as T;
+        const version = await service.commit(scope, sandboxId, pending.vfs.journal, pending.update);
+        return { ...result, commit: { status: "committed", version } };
       } catch (error) {
         if (error instanceof VersionConflictError && !streamed) return undefined;
         throw error;
       }
     };
-    if (streamed) return (await service.exclusive(scope, sandboxId, once)) as T;
+    if (streamed) {
+      const outcome = await service.exclusive(scope, sandboxId, once);
+      if (!outcome) throw new VersionConflictError(sandboxId, -1);
+      return outcome;
+    }
     const first = await once();
     if (first) return first;
     return await service.exclusive(scope, sandboxId, async () => {
@@ -272,17 +266,6 @@ function startDeadline(controls: ExecControls): Deadline & { dispose(): void } {
   };
 }
 
-/** The record and the tree at one version (they are read in parallel, so they may disagree). */
-async function snapshot(service: SandboxService, scope: Scope, id: string): Promise<Snapshot> {
-  let [record, tree] = await Promise.all([service.get(scope, id), service.tree(scope, id)]);
-  for (let i = 0; record.version !== tree.version; i++) {
-    if (i >= 8) throw new VersionConflictError(id, tree.version);
-    if (record.version < tree.version) record = await service.get(scope, id);
-    else tree = await service.tree(scope, id);
-  }
-  return { record, tree };
-}
-
 // ---- one run's settings and its commit ------------------------------------
 
 function startStep(record: SandboxRecord, step: ExecStepInput) {
@@ -317,20 +300,13 @@ function stepOutcome({ shell: _shell, journalLimitHit: _limit, ...step }: RunOut
   return step;
 }
 
-type Committer = (vfs: Vfs, update: SandboxUpdate | undefined) => Promise<number>;
-
-function committer(service: SandboxService, scope: Scope, sandboxId: string): Committer {
-  return (vfs, update) => service.commit(scope, sandboxId, vfs.journal, update);
-}
-
 /** What to do with the runs' effects: commit them, or say why not. */
 function decide(
   controls: ExecControls,
   { record, tree }: Snapshot,
   vfs: Vfs,
   runs: RunOutcome[],
-  commit: Committer,
-): { commit: ExecCommitInfo; finish?: () => Promise<ExecCommitInfo> } {
+): { commit: ExecCommitInfo; pending?: PendingCommit } {
   const last = runs.at(-1);
   const shell = last?.shell ?? null;
   const shellChanged = shell !== null && !sameShell(shell, record.shell);
@@ -344,14 +320,7 @@ function decide(
   const mode = controls.commit ?? "always";
   if (mode === "never") return discarded("commit_never");
   if (mode === "on_success" && runs.some((r) => r.exitCode !== 0)) return discarded("nonzero_exit");
-  const update: SandboxUpdate | undefined = shellChanged ? { shell } : undefined;
-  return {
-    commit: unchanged,
-    finish: async () => ({
-      status: "committed",
-      version: await commit(vfs, update),
-    }),
-  };
+  return { commit: unchanged, pending: { vfs, update: shellChanged ? { shell } : undefined } };
 }
 
 function sameShell(a: ShellState, b: ShellState | null): boolean {

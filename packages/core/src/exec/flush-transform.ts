@@ -26,6 +26,7 @@ export const SHELL_STATE_COMMAND = "__cairn_shell_state";
 type CommandNode = StatementNode["pipelines"][number]["commands"][number];
 type Body = StatementNode[];
 
+/** `__cairn_shell_state "$?"`: reports state and exits with the status it was given. */
 const { sourceText: _s, ...SHELL_STATE_STATEMENT } = parse(`${SHELL_STATE_COMMAND} "$?"`)
   .statements[0]!;
 /** Without its source text, which `set -v` would echo (the inner statement echoes its own). */
@@ -54,7 +55,7 @@ export function flushTransform(options: FlushTransformOptions): TransformPlugin 
       if (used) return { ast };
       used = true;
       const statements = ast.statements.map((statement) => grouped(flushStatement(statement)));
-      if (options.reportShellState) statements.push(shellStateStatement());
+      if (options.reportShellState) statements.push(SHELL_STATE_STATEMENT);
       return { ast: { ...ast, statements } satisfies ScriptNode };
     },
   };
@@ -142,9 +143,4 @@ function word(value: string) {
 
 function redirect(fd: 2 | null, path: string) {
   return { type: "Redirection" as const, fd, operator: ">>" as const, target: word(path) };
-}
-
-/** `__cairn_shell_state "$?"`: reports state and exits with the status it was given. */
-function shellStateStatement(): StatementNode {
-  return SHELL_STATE_STATEMENT;
 }

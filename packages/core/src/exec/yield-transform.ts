@@ -47,12 +47,12 @@ function command(node: CommandNode): CommandNode {
   switch (node.type) {
     case "For":
     case "CStyleFor":
-      return { ...node, body: [yieldStatement(), ...body(node.body)] };
+      return { ...node, body: [YIELD_STATEMENT, ...body(node.body)] };
     case "While":
     case "Until":
       return {
         ...node,
-        condition: [yieldStatement(), ...body(node.condition)],
+        condition: [YIELD_STATEMENT, ...body(node.condition)],
         body: body(node.body),
       };
     case "If":
@@ -71,8 +71,4 @@ function command(node: CommandNode): CommandNode {
     default:
       return node;
   }
-}
-
-function yieldStatement(): StatementNode {
-  return YIELD_STATEMENT;
 }

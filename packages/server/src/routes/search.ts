@@ -1,16 +1,15 @@
 /** Finding files: globFiles (by name) and grepFiles (by content, pushed down to the backend when it can). */
-import { type GrepCandidates, type GrepOptions, glob, grep, normalizePath } from "@cairn/core";
+import { type GrepCandidates, type GrepOptions, glob, grep } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { ProblemError } from "../problem.js";
-import { boolParam, intParam, stringParam } from "../query.js";
+import { boolParam, intParam, optionalPathParam, requiredParam, stringParam } from "../query.js";
 
 export function searchRoutes() {
   return new Hono<AppEnv>()
     .get("/v1/sandboxes/:sandboxId/fs/glob", async (c) => {
       const pattern = requiredParam(c, "pattern", 1024);
-      const path = optionalPath(c);
+      const path = optionalPathParam(c);
       const limit = intParam(c, "limit", { min: 1, max: 10_000, fallback: 1000 });
       const maxEntries = intParam(c, "maxEntries", { min: 1, max: 1_000_000, fallback: 100_000 });
       const { value } = await c.var.service.read(c.var.scope, c.req.param("sandboxId"), (vfs) =>
@@ -25,7 +24,7 @@ export function searchRoutes() {
         ignoreCase: boolParam(c, "ignoreCase", false),
         wholeWord: boolParam(c, "wholeWord", false),
         context: intParam(c, "context", { min: 0, max: 20, fallback: 0 }),
-        path: optionalPath(c),
+        path: optionalPathParam(c),
         glob: stringParam(c, "glob", 1024),
         maxResults: intParam(c, "maxResults", { min: 1, max: 10_000, fallback: 1000 }),
         maxLineBytes: intParam(c, "maxLineBytes", { min: 1, max: 65_536, fallback: 500 }),
@@ -58,17 +57,4 @@ function backendCandidates(c: Context<AppEnv>, options: GrepOptions): GrepCandid
       files.map((f) => f.hash),
       query,
     );
-}
-
-function requiredParam(c: Context, name: string, maxLength: number): string {
-  const value = stringParam(c, name, maxLength);
-  if (value === undefined || value === "") {
-    throw new ProblemError(400, "invalid_request", `query parameter '${name}' is required`);
-  }
-  return value;
-}
-
-function optionalPath(c: Context): string | undefined {
-  const raw = stringParam(c, "path", 4096);
-  return raw ? normalizePath(raw) : undefined;
 }
