@@ -91,6 +91,28 @@ export function describeBackendContract(options: {
       expect((await backend.getSandbox(scope.tenantId, sb.id))?.version).toBe(sb.version + 1);
     });
 
+    it("file-meta-round-trips-and-is-cleared-by-an-upsert-without-it", async () => {
+      const sb = await service.create(scope);
+      const meta = { tags: ["entry", "lang:ts", "ünï"], summary: 'Starts "the" server.' };
+      await service.mutate(scope, sb.id, (vfs) => {
+        vfs.writeFile("/a", enc("1"));
+        vfs.setMeta("/a", meta);
+        vfs.writeFile("/plain", enc("2"));
+      });
+      const loaded = await backend.loadTree(scope.tenantId, sb.id);
+      if (loaded === undefined || loaded === "unchanged") throw new Error("no tree");
+      const inodeOf = (tree: typeof loaded, name: string) => {
+        const ino = tree.dentries.find((d) => d.parent === ROOT_INO && d.name === name)!.ino;
+        return tree.inodes.find((i) => i.ino === ino)!;
+      };
+      expect(inodeOf(loaded, "a").meta).toEqual(meta);
+      expect(inodeOf(loaded, "plain").meta).toBeUndefined();
+      await service.mutate(scope, sb.id, (vfs) => vfs.setMeta("/a", null));
+      const cleared = await backend.loadTree(scope.tenantId, sb.id);
+      if (cleared === undefined || cleared === "unchanged") throw new Error("no tree");
+      expect(inodeOf(cleared, "a").meta).toBeUndefined();
+    });
+
     it("options-round-trip-on-create-and-shell-starts-empty", async () => {
       const plain = await service.create(scope);
       expect(plain.options).toEqual(DEFAULT_SANDBOX_OPTIONS);

@@ -8,11 +8,15 @@ import { summaryLine } from "./report.js";
 import { formatJunit } from "./reporters/junit.js";
 import { formatTap } from "./reporters/tap.js";
 import { runConformance } from "./runner.js";
+import { tenantForRun } from "./tenant-for-run.js";
 
-const usage = `Usage: cairn-conformance --url URL [--api-key KEY] [options]
+const usage = `Usage: cairn-conformance --url URL [--api-key KEY] [--admin-key KEY] [options]
 
   --url URL           server base URL, e.g. http://127.0.0.1:7878
   --api-key KEY       API key (default: $CAIRN_API_KEY)
+  --admin-key KEY     a key with the admin scope (default: $CAIRN_ADMIN_KEY): runs the tenant
+                      and key cases (skipped without it); with no --api-key, the suite runs as
+                      a tenant this key creates for the run (deleted afterwards)
   --reporter NAME     tap (default) or junit
   --output FILE       write the report to FILE instead of stdout
   --only PATTERN      run only matching cases (id, prefix like files/write-file, or glob); repeatable
@@ -28,6 +32,7 @@ async function main(): Promise<number> {
     options: {
       url: { type: "string" },
       "api-key": { type: "string" },
+      "admin-key": { type: "string" },
       reporter: { type: "string", default: "tap" },
       output: { type: "string" },
       only: { type: "string", multiple: true },
@@ -46,10 +51,11 @@ async function main(): Promise<number> {
     for (const c of allCases) process.stdout.write(`${c.id}\t${c.title}\n`);
     return 0;
   }
-  const apiKey = values["api-key"] ?? process.env.CAIRN_API_KEY;
-  if (!values.url || !apiKey) {
+  const adminApiKey = values["admin-key"] ?? (process.env.CAIRN_ADMIN_KEY || undefined);
+  const givenKey = values["api-key"] ?? (process.env.CAIRN_API_KEY || undefined);
+  if (!values.url || (!givenKey && !adminApiKey)) {
     process.stderr.write(
-      `error: --url and --api-key (or CAIRN_API_KEY) are required\n\n${usage}\n`,
+      `error: --url and --api-key (or CAIRN_API_KEY, or --admin-key) are required\n\n${usage}\n`,
     );
     return 2;
   }
@@ -59,9 +65,12 @@ async function main(): Promise<number> {
     process.stderr.write(`error: unknown reporter ${values.reporter} (tap or junit)\n`);
     return 2;
   }
+  const tenant = givenKey ? undefined : await tenantForRun(values.url, adminApiKey as string);
+  const apiKey = givenKey ?? (tenant?.apiKey as string);
   const report = await runConformance({
     baseUrl: values.url,
     apiKey,
+    adminApiKey,
     only: values.only,
     timeoutMs: values.timeout ? Number(values.timeout) : undefined,
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
@@ -70,7 +79,11 @@ async function main(): Promise<number> {
           if (r.status === "failed") process.stderr.write(`not ok ${r.id}\n`);
         }
       : undefined,
-  });
+  }).finally(() =>
+    tenant?.dispose().catch((error: unknown) => {
+      process.stderr.write(`warning: could not clean up the run's tenant: ${String(error)}\n`);
+    }),
+  );
   const text = format(report);
   if (values.output) {
     await mkdir(dirname(values.output), { recursive: true });

@@ -12,9 +12,16 @@ import {
 import { SandboxHandle } from "./harness/sandbox.js";
 import type { SpecValidator } from "./harness/spec-validator.js";
 
+/** Thrown by `ctx.skip(reason)`: the case does not apply to this server (e.g. its limits). */
+export class CaseSkipped extends Error {
+  override readonly name = "CaseSkipped";
+}
+
 export interface CaseContext {
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** A key with the `admin` scope, when the run was given one (tenant and key cases need it). */
+  readonly adminApiKey: string | undefined;
   /** Aborted when the case times out. */
   readonly signal: AbortSignal;
   /** Real HTTP against `baseUrl`; throws `SpecViolationError` for a non-conforming response. */
@@ -30,11 +37,14 @@ export interface CaseContext {
   deleteLater(sandboxId: string): void;
   /** Registers a cleanup step, run after the case in reverse order. */
   defer(cleanup: () => Promise<void> | void): void;
+  /** Ends the case as skipped, saying why it does not apply to this server. */
+  skip(reason: string): never;
 }
 
 export interface ContextOptions {
   baseUrl: string;
   apiKey: string;
+  adminApiKey?: string;
   validator: SpecValidator;
   signal: AbortSignal;
   /** Time allowed for all cleanup steps (default 10 s). */
@@ -71,11 +81,15 @@ export function createCaseContext(options: ContextOptions): {
   const ctx: CaseContext = {
     baseUrl,
     apiKey,
+    adminApiKey: options.adminApiKey,
     signal,
     request,
     stream,
     defer: (fn) => {
       cleanups.push(fn);
+    },
+    skip: (reason) => {
+      throw new CaseSkipped(reason);
     },
     deleteLater,
     async sandbox(init) {

@@ -7,7 +7,7 @@ export {
   isValidCaseId,
 } from "./case.js";
 export { allCases, checkCases } from "./cases/index.js";
-export type { CaseContext } from "./context.js";
+export { type CaseContext, CaseSkipped } from "./context.js";
 export { ApiResponse } from "./harness/api-response.js";
 export {
   assert,
@@ -56,3 +56,4 @@ export { formatTap } from "./reporters/tap.js";
 export { CaseTimeoutError, type RunCaseOptions, runCase } from "./run-case.js";
 export { type RunConformanceOptions, runConformance } from "./runner.js";
 export { type CasePattern, matchesPattern, type SkipEntry, selectCases } from "./selection.js";
+export { type RunTenant, tenantForRun } from "./tenant-for-run.js";

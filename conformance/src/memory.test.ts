@@ -1,6 +1,10 @@
 /** The whole conformance suite, HTTP and storage contract, over the in-memory backend. */
 import { createMemoryBackend } from "@cairn/backend-memory";
-import { describeBackendContract, describeConformance } from "./vitest.js";
+import {
+  describeBackendContract,
+  describeConformance,
+  describeKeyStoreContract,
+} from "./vitest.js";
 
 describeConformance({
   name: "memory backend",
@@ -8,6 +12,11 @@ describeConformance({
 });
 
 describeBackendContract({
+  name: "memory backend",
+  createBackend: () => createMemoryBackend(),
+});
+
+describeKeyStoreContract({
   name: "memory backend",
   createBackend: () => createMemoryBackend(),
 });

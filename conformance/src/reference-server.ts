@@ -1,9 +1,12 @@
 /** Starts the reference server in-process over a backend, for running the suite against it. */
 import { randomBytes } from "node:crypto";
-import type { Backend } from "@cairn/core";
+import { type Backend, issueApiKey } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
 
 export type BackendFactory = () => Backend | Promise<Backend>;
+
+/** The reference server's limits where they differ from the defaults. */
+export const REFERENCE_LIMITS = { sandboxMaxBytes: 32 << 20, sandboxMaxFiles: 3000 };
 
 export interface ReferenceServerOptions {
   createBackend: BackendFactory;
@@ -15,6 +18,8 @@ export interface ReferenceServer {
   /** e.g. `http://127.0.0.1:53124` */
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** An admin key (stored keys on), when the backend has a key store. */
+  readonly adminApiKey?: string;
   close(): Promise<void>;
 }
 
@@ -31,11 +36,18 @@ export async function startReferenceServer(
 ): Promise<ReferenceServer> {
   const apiKey = options.apiKey ?? `conformance-${randomBytes(12).toString("hex")}`;
   const backend = await options.createBackend();
-  const app = createApp({ backend, apiKey });
+  // With a key store, stored keys are on too, and an admin key is minted the way
+  // `cairn token create --admin` does: straight in the store, never over HTTP.
+  const keys = backend.keys;
+  const auth = keys ? { keys: true } : undefined;
+  // Quotas small enough that the quota cases can reach them cheaply; the rest as shipped.
+  const app = createApp({ backend, apiKey, limits: REFERENCE_LIMITS, auth });
+  const admin = keys && (await issueApiKey(keys, { tenantId: null, scopes: ["admin"] }));
   const server = await startServer({ app, port: 0, host: "127.0.0.1" });
   return {
     baseUrl: server.url,
     apiKey,
+    adminApiKey: admin?.key,
     close: async () => {
       await server.close();
       await backend.close?.();

@@ -6,6 +6,8 @@ import type { SpecValidator } from "./harness/spec-validator.js";
 export interface RunCaseOptions {
   baseUrl: string;
   apiKey: string;
+  /** A key with the `admin` scope; cases that need one are skipped without it. */
+  adminApiKey?: string;
   validator: SpecValidator;
   /** Per-case time limit in ms (default 20 s). */
   timeoutMs?: number;

@@ -30,6 +30,7 @@ beforeAll(async () => {
         env: {},
         persistShell: false,
         runtimes: [],
+        policy: { readOnly: false, denySecrets: false, denyGlobs: [], redactSecrets: false },
         shell: null,
         createdAt: now,
         updatedAt: now,

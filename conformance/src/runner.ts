@@ -1,6 +1,7 @@
 /** Runs the selected cases against a server URL and collects a report. */
 import type { ConformanceCase } from "./case.js";
 import { allCases } from "./cases/index.js";
+import { CaseSkipped } from "./context.js";
 import { SpecValidator } from "./harness/spec-validator.js";
 import type { CaseResult, Report } from "./report.js";
 import { runCase } from "./run-case.js";
@@ -10,6 +11,8 @@ export interface RunConformanceOptions {
   /** e.g. `http://127.0.0.1:7878` */
   baseUrl: string;
   apiKey: string;
+  /** A key with the `admin` scope: tenant and key cases are skipped without one. */
+  adminApiKey?: string;
   /** Run only cases matching these patterns (ids, prefixes, globs or RegExps). */
   only?: CasePattern | CasePattern[];
   /** Cases not to run, each group with its reason. */
@@ -73,6 +76,9 @@ async function execute(
     await runCase(testCase, { ...options, validator });
     return { ...base, status: "passed", durationMs: performance.now() - started };
   } catch (error) {
+    if (error instanceof CaseSkipped) {
+      return { ...base, status: "skipped", durationMs: 0, skipReason: error.message };
+    }
     const err = error instanceof Error ? error : new Error(String(error));
     return {
       ...base,

@@ -1,9 +1,11 @@
 /** `describeConformance`: registers every conformance case as a vitest test against a backend. */
 export { describeBackendContract } from "./backend-contract.js";
+export { describeKeyStoreContract } from "./key-store-contract.js";
 
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { features } from "./case.js";
 import { allCases } from "./cases/index.js";
+import { CaseSkipped } from "./context.js";
 import { SpecValidator } from "./harness/spec-validator.js";
 import {
   type BackendFactory,
@@ -61,9 +63,14 @@ export function describeConformance(options: DescribeConformanceOptions): void {
           }
           it(
             testCase.id,
-            async () => {
+            async ({ skip }) => {
               if (!server) throw new Error("the reference server did not start");
-              await runCase(testCase, { ...server, validator, timeoutMs });
+              try {
+                await runCase(testCase, { ...server, validator, timeoutMs });
+              } catch (error) {
+                if (error instanceof CaseSkipped) skip(error.message);
+                throw error;
+              }
             },
             timeoutMs + 5_000,
           );

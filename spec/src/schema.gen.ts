@@ -21,6 +21,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The limits this server applies to the caller
+         * @description Every bound the server enforces, as configured (`cairn serve --help` lists the
+         *     flags and environment variables). Hitting one is a clear error with a stable
+         *     code, never a hang or a silent cut: `413 payload_too_large` (body),
+         *     `413 EFBIG` (one file), `507 EDQUOT` (a sandbox's quota), `429 rate_limited`
+         *     and `503 unavailable` (both retryable, with `Retry-After`), `400 ENAMETOOLONG`
+         *     (path length or depth).
+         */
+        get: operations["getLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandboxes": {
         parameters: {
             query?: never;
@@ -276,7 +301,10 @@ export interface paths {
          *     lone `\r`, and a match never spans lines. Binary files (a NUL byte, or not
          *     UTF-8) and files over `maxFileBytes` are skipped and counted. On Postgres
          *     the candidate files come from a trigram index; the exact match always
-         *     runs in the server, so the index never loses a match.
+         *     runs in the server, so the index never loses a match. Matching has a
+         *     time budget (2 s by default): a regex that backtracks catastrophically,
+         *     such as `(a+)+$` on a long line, is interrupted and the result says
+         *     `truncated: {reason: time}`, keeping the matches found before it.
          */
         get: operations["grepFiles"];
         put?: never;
@@ -368,6 +396,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/fs/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Rank files by how well they match some words
+         * @description Ranked full-text search: the files that hold any of the words of `q`,
+         *     best first. Words are runs of letters and digits, compared lowercased;
+         *     an identifier also matches its parts (`parseConfig` is found by
+         *     `config`) and a plural `s` is ignored (`tests` finds `test`). A file
+         *     scores by BM25 over its content (rarer words and more occurrences
+         *     count more, long files are damped) plus a bonus, for each word, when
+         *     it is in the file's tags (most), its summary or its path. Each hit
+         *     shows up to 3 lines with the most words. `tag` (repeatable) keeps only
+         *     files carrying every tag given; with tags, `q` may be empty and the
+         *     tagged files are listed by path. Every backend ranks alike: the
+         *     Postgres backend only uses its trigram index to skip files that hold
+         *     none of the words. For exact lines or regular expressions, use grep.
+         */
+        get: operations["searchFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/fs/meta": {
+        parameters: {
+            query: {
+                /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
+                path: components["parameters"]["Path"];
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a file's tags and summary
+         * @description The tags and one-line summary noted on a file (empty when none), which
+         *     searchFiles weighs and returns. Follows symlinks.
+         */
+        get: operations["getFileMeta"];
+        /**
+         * Set a file's tags and summary
+         * @description Replaces the file's tags and one-line summary (an empty body clears
+         *     them) in one commit. The content, mode and mtime stay, and so does the
+         *     ETag. The meta belongs to the file, not the name: it follows moves and
+         *     hard links, is copied by copy, and stays when the content is rewritten
+         *     in place. A directory is `409 EISDIR`. `If-Match: <etag>` sets it only
+         *     on the content you read (412 otherwise).
+         */
+        put: operations["setFileMeta"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a directory or file as a tar.gz stream
+         * @description Streams `path` (default `/`; a directory with everything under it, or one
+         *     file or symlink) as a gzip-compressed POSIX tar (ustar with PAX records
+         *     for long names and sub-second mtimes), entry names relative to `path`
+         *     (a directory's own entry is `./`). Modes, mtimes and symlinks are kept, and
+         *     a second name of a hard-linked file is a hard-link entry. The tree is read
+         *     at one version, sent as `Cairn-Sandbox-Version`. Symlinks are never
+         *     followed, not even `path` itself.
+         */
+        get: operations["exportArchive"];
+        put?: never;
+        /**
+         * Unpack a tar or tar.gz archive into the sandbox
+         * @description Streams a tar archive (`application/x-tar`, or gzip-compressed as
+         *     `application/gzip`) into the directory `path` (default `/`, created if
+         *     missing) as ONE commit: every entry or none. Files keep their bytes,
+         *     permission bits and mtimes; directories, symlinks and hard links (to
+         *     entries of the same archive) are kept too. Existing files at the same
+         *     paths are replaced; everything else in the sandbox stays.
+         *
+         *     The archive is read as it arrives and refused as soon as it breaks a rule,
+         *     without reading the rest: `400 archive_invalid` (not a tar, bad checksum,
+         *     truncated); `422 archive_unsafe_entry` (an absolute name, a `..`
+         *     component, a symlink whose target is absolute or resolves outside
+         *     `path`, a hard link to something not in the archive); `422
+         *     archive_unsupported_entry` (devices, FIFOs); `413 archive_too_large`
+         *     (more than 1 GiB sent or 256 MiB unpacked, by default); `413
+         *     archive_too_many_entries` (more than 100,000); `413
+         *     archive_entry_too_large` (a file over 64 MiB). Gzip is recognised by its
+         *     magic bytes whichever of the two media types is sent. With an
+         *     `Idempotency-Key`, the request fingerprint covers the bytes the server
+         *     read (see `IdempotencyKey`).
+         */
+        post: operations["importArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandboxes/{sandboxId}/exec": {
         parameters: {
             query?: never;
@@ -440,6 +589,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tenants (admin)
+         * @description Sorted by id. Pass `nextCursor` from a page as `cursor` to get the next page.
+         */
+        get: operations["listTenants"];
+        put?: never;
+        /**
+         * Create a tenant (admin)
+         * @description Admin keys only; any other key gets `403 forbidden`. The id is yours to choose (e.g. your
+         *     platform's customer id) or generated (`ten_...`). An id already taken is `409 tenant_exists`.
+         */
+        post: operations["createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /** Get a tenant (admin) */
+        get: operations["getTenant"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tenant and its keys (admin)
+         * @description Deletes the tenant and every key of it (they stop working at once). A tenant that still
+         *     owns sandboxes is not deleted: `409 tenant_not_empty` (delete its sandboxes first, with
+         *     one of its keys). Nothing is ever deleted by cascade from here.
+         */
+        delete: operations["deleteTenant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a tenant's API keys (admin)
+         * @description Sorted by id; revoked keys included (with `revokedAt`). Never the secrets.
+         */
+        get: operations["listTenantKeys"];
+        put?: never;
+        /**
+         * Create an API key for a tenant (admin)
+         * @description The answer carries the key itself (`key`), the only time it is ever shown: the server
+         *     keeps only a hash of its secret. `readOnly` makes a `read` key (GET routes, and exec
+         *     with `readOnly` forced; every other mutation is `403 forbidden`); `sandboxIds` limits
+         *     the key to those sandboxes (others are `404 sandbox_not_found`, and it cannot create
+         *     sandboxes).
+         */
+        post: operations["createTenantKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (the `key_...` part of `cairn_key_..._...`). */
+                keyId: components["parameters"]["KeyId"];
+            };
+            cookie?: never;
+        };
+        /** Get an API key's record (admin) */
+        get: operations["getKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (admin)
+         * @description The key is refused (`401 unauthorized`) from the next request on, by every replica
+         *     (a replica may keep a positive lookup for at most its key cache TTL, 1 s by default).
+         *     Revoking a revoked key is a no-op. The record stays, with `revokedAt`.
+         */
+        delete: operations["revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -478,9 +735,17 @@ export interface components {
          *       empty; `EINVAL` invalid operation (e.g. moving a directory into itself, deleting
          *       the root); `ELOOP` too many symlinks; `ENAMETOOLONG` a name or path is too long;
          *       `EACCES` permission denied; `EFBIG` file too large; `EROFS` the sandbox (or
-         *       this exec) is read-only; `ENOSPC` a script's journal is over its limit.
-         *     - `invalid_request` malformed input; `unauthorized` missing or wrong API key;
-         *       `forbidden` the key may not do this; `sandbox_not_found`; `route_not_found`;
+         *       this exec) is read-only; `ENOSPC` a script's journal is over its limit;
+         *       `EDQUOT` the change would leave the sandbox over its quota of bytes or files
+         *       (507; see `GET /v1/limits`).
+         *     - `invalid_request` malformed input; `unauthorized` missing, wrong, revoked or
+         *       expired API key (or an invalid token);
+         *       `forbidden` the key may not do this (an admin route without the admin scope, a
+         *       mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
+         *       a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
+         *       sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
+         *       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
+         *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
@@ -489,12 +754,81 @@ export interface components {
          *       `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
          *       request; `idempotency_in_progress` the first request with this key is still
          *       running (retryable);
+         *       `archive_invalid` the body is not a readable tar or tar.gz;
+         *       `archive_unsafe_entry` an entry's name or link would land outside the
+         *       destination; `archive_unsupported_entry` a device or FIFO entry;
+         *       `archive_too_large` the archive or its unpacked bytes are over the limit;
+         *       `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
          *       `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
          *       script ran out of time (nothing applied); `rate_limited`; `unavailable`;
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
+        TenantIdValue: string;
+        Tenant: {
+            id: components["schemas"]["TenantIdValue"];
+            name: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreateTenantRequest: {
+            id?: components["schemas"]["TenantIdValue"];
+            name?: string;
+        };
+        TenantPage: {
+            items: components["schemas"]["Tenant"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description `admin` manages tenants and keys (and reaches no sandbox); `tenant` reads and writes its
+         *     tenant's sandboxes; `read` reads them only (exec runs with `readOnly` forced).
+         * @enum {string}
+         */
+        KeyScope: "admin" | "tenant" | "read";
+        ApiKey: {
+            id: string;
+            /** @description null for an admin key. */
+            tenantId: string | null;
+            name: string | null;
+            scopes: components["schemas"]["KeyScope"][];
+            /** @description When set, the only sandboxes the key reaches. */
+            sandboxIds: string[] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /** @description The key to send as `Authorization: Bearer <key>`. Shown only here, once. */
+            key: string;
+        };
+        CreateKeyRequest: {
+            name?: string;
+            /**
+             * @description A `read` key instead of a `tenant` key.
+             * @default false
+             */
+            readOnly?: boolean;
+            /** @description Limit the key to these sandboxes of the tenant. */
+            sandboxIds?: string[];
+            /** @description An RFC 3339 date-time after which the key is refused (`401 unauthorized`). */
+            expiresAt?: string;
+        };
+        ApiKeyPage: {
+            items: components["schemas"]["ApiKey"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         Sandbox: {
             id: string;
             /** @description A label chosen by the caller; not unique. */
@@ -508,12 +842,40 @@ export interface components {
              */
             persistShell: boolean;
             runtimes: components["schemas"]["Runtimes"];
+            policy: components["schemas"]["SandboxPolicy"];
             /** @description The saved shell state (with `persistShell`), null before the first exec. */
             shell: components["schemas"]["ShellState"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /**
+         * @description Optional rules on top of the filesystem. `readOnly`: every write through
+         *     the API is `403 EROFS` and scripts run read-only (nothing commits); a
+         *     PATCH of the policy itself is still allowed. `denySecrets` and
+         *     `denyGlobs`: the matching paths (and everything below a matching
+         *     directory) cannot be read, written, moved, copied, linked or deleted,
+         *     through the API or in a script (`403 EACCES`); their names still show in
+         *     listings and glob, grep and search skip them, and archive export leaves
+         *     them out. `redactSecrets`: API reads (files, line reads, grep, search,
+         *     export) show secret-looking strings as `[REDACTED]`; scripts see the real
+         *     content. The README lists the secret globs and patterns.
+         */
+        SandboxPolicy: {
+            readOnly: boolean;
+            /** @description Deny the default secret globs (`**\/.env`, `**\/.env.*`, `**\/.ssh/**`, `**\/*.pem`, `**\/*.key`, `**\/id_rsa*`, ...). */
+            denySecrets: boolean;
+            /** @description More globs to deny, matched against the path relative to `/`. */
+            denyGlobs: string[];
+            redactSecrets: boolean;
+        };
+        /** @description The policy fields to set; the others keep their value (all off for a new sandbox). */
+        SandboxPolicyInput: {
+            readOnly?: boolean;
+            denySecrets?: boolean;
+            denyGlobs?: string[];
+            redactSecrets?: boolean;
         };
         /**
          * @description Optional interpreters enabled for scripts: `python3` (also `python`;
@@ -553,6 +915,7 @@ export interface components {
              */
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
+            policy?: components["schemas"]["SandboxPolicyInput"];
             files?: components["schemas"]["SeedFile"][];
         };
         UpdateSandboxRequest: {
@@ -560,6 +923,7 @@ export interface components {
             env?: components["schemas"]["Env"];
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
+            policy?: components["schemas"]["SandboxPolicyInput"];
             /** @description Forget the saved shell state; the next exec starts in `/` with `env`. */
             resetShell?: boolean;
         };
@@ -603,6 +967,20 @@ export interface components {
         MutationResult: {
             /** @description The sandbox version after the change (unchanged when there was nothing to do). */
             version: number;
+        };
+        ArchiveImportResult: {
+            /** @description The sandbox version after the import (unchanged for an empty archive). */
+            version: number;
+            /** @description The directory the archive was unpacked into. */
+            path: string;
+            /** @description Regular files written. */
+            files: number;
+            /** @description Directory entries in the archive. */
+            directories: number;
+            symlinks: number;
+            hardLinks: number;
+            /** @description Unpacked content bytes. */
+            bytes: number;
         };
         WriteResult: components["schemas"]["MutationResult"] & {
             file: components["schemas"]["FileStat"];
@@ -707,11 +1085,12 @@ export interface components {
             version: number;
             /**
              * @description Why changes were `discarded`: the commit mode was `never`; the script
-             *     exited non-zero under `on_success`; or a write went over the journal
-             *     limits (bytes or files; the script saw `ENOSPC`).
+             *     exited non-zero under `on_success`; a write went over the journal
+             *     limits (bytes or files; the script saw `ENOSPC`); or a write would have
+             *     left the sandbox over its quota (the script saw `EDQUOT`).
              * @enum {string}
              */
-            reason?: "commit_never" | "nonzero_exit" | "journal_limit";
+            reason?: "commit_never" | "nonzero_exit" | "journal_limit" | "quota";
         };
         ExecResult: {
             exitCode: number;
@@ -733,10 +1112,10 @@ export interface components {
         /** @description Null when nothing was cut; else why and at which bound. */
         Truncation: null | {
             /**
-             * @description `limit`/`results`: the result bound; `entries`: the bound on entries walked.
+             * @description `limit`/`results`: the result bound; `entries`: the bound on entries walked; `time`: the server's matching time budget, in ms (grep: a regex that backtracks catastrophically is stopped rather than waited for).
              * @enum {string}
              */
-            reason: "limit" | "entries" | "results";
+            reason: "limit" | "entries" | "results" | "time";
             limit: number;
         };
         GrepLine: {
@@ -759,6 +1138,75 @@ export interface components {
             skipped: {
                 tooLarge: number;
                 binary: number;
+            };
+            truncated: components["schemas"]["Truncation"];
+        };
+        Limits: {
+            /** @description Largest request body (archive uploads have their own bounds). */
+            maxBodyBytes: number;
+            /** @description Largest file a write may produce (`EFBIG` beyond). */
+            maxFileBytes: number;
+            maxPathBytes: number;
+            maxNameBytes: number;
+            /** @description Directories a path may nest (`ENAMETOOLONG` beyond). */
+            maxPathDepth: number;
+            /** @description Content bytes one sandbox may hold (`EDQUOT` beyond; a hard-linked file counts once). */
+            sandboxMaxBytes: number;
+            /** @description Files, directories and symlinks one sandbox may hold (`EDQUOT` beyond). */
+            sandboxMaxFiles: number;
+            /** @description Requests a second per key, per server process; 0 when off. */
+            rateLimitPerSecond: number;
+            rateLimitBurst: number;
+            /** @description Requests one key may have in flight at once (`503 unavailable` beyond). */
+            maxInFlightPerKey: number;
+            /** @description Scripts one server process runs at once (`503 unavailable` beyond). */
+            maxConcurrentExecs: number;
+            execTimeoutMs: number;
+            maxExecTimeoutMs: number;
+            maxOutputBytes: number;
+            maxJournalBytes: number;
+            maxJournalFiles: number;
+            grepTimeBudgetMs: number;
+            maxArchiveBytes: number;
+            maxArchiveUnpackedBytes: number;
+            maxArchiveEntries: number;
+            maxArchiveEntryBytes: number;
+        };
+        FileMeta: {
+            /** @description Distinct tags in the order given (duplicates are dropped); no spaces or control characters. */
+            tags?: string[];
+            /** @description One line (no line breaks), trimmed; empty means none. */
+            summary?: string | null;
+        };
+        FileMetaResult: {
+            path: string;
+            etag: string;
+            tags: string[];
+            summary: string | null;
+            /** @description The sandbox version read or committed. */
+            version: number;
+        };
+        SearchHit: {
+            path: string;
+            /** @description Higher is better; comparable within one answer only. */
+            score: number;
+            tags: string[];
+            summary: string | null;
+            /** @description The query's words this file holds (in content, path, tags or summary). */
+            terms: string[];
+            /** @description Up to 3 lines with the most query words, in line order, each cut at 200 bytes. */
+            lines: components["schemas"]["GrepLine"][];
+        };
+        SearchResult: {
+            /** @description The words searched for, as compared (lowercased, plural `s` dropped). */
+            terms: string[];
+            hits: components["schemas"]["SearchHit"][];
+            /** @description Files that matched, shown or not. */
+            totalHits: number;
+            /** @description Files in scope after the tag and glob filters. */
+            filesSearched: number;
+            skipped: {
+                tooLarge: number;
             };
             truncated: components["schemas"]["Truncation"];
         };
@@ -844,6 +1292,14 @@ export interface components {
     parameters: {
         /** @description The sandbox's id. */
         SandboxId: string;
+        /** @description The tenant's id. */
+        TenantId: components["schemas"]["TenantIdValue"];
+        /** @description The key's id (the `key_...` part of `cairn_key_..._...`). */
+        KeyId: string;
+        /** @description Page size. */
+        AdminLimit: number;
+        /** @description Opaque cursor from a previous page's `nextCursor`. */
+        AdminCursor: string;
         /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
         Path: string;
         /**
@@ -854,6 +1310,10 @@ export interface components {
          *     repeat while the first is still running is `409 idempotency_in_progress`
          *     (retryable). A response that says nothing was applied (`retryable: true`)
          *     is not kept, so a retry runs the request again. Keys are per tenant.
+         *     A streamed archive upload is never buffered to be fingerprinted: its body
+         *     counts as the bytes the server read, hashed as they were read, so a repeat
+         *     is replayed only if its body starts with those bytes (and ends there when
+         *     the first body was read to its end).
          */
         IdempotencyKey: string;
     };
@@ -886,6 +1346,28 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+        };
+    };
+    getLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Limits"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     listSandboxes: {
@@ -928,6 +1410,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -996,6 +1482,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1031,6 +1521,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Apply only if the sandbox is at this version, e.g. `"12"`. */
@@ -1141,6 +1635,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Write only if the file's current ETag is this one. */
@@ -1206,6 +1704,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Delete only if the file's current ETag is this one. */
@@ -1316,6 +1818,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1359,6 +1865,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1402,6 +1912,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1556,6 +2070,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Edit only if the file's current ETag is this one. */
@@ -1603,6 +2121,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description With `path`, patch only if the file's current ETag is this one. */
@@ -1638,6 +2160,218 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    searchFiles: {
+        parameters: {
+            query?: {
+                /** @description The words to look for (any of them). Required unless `tag` is given. */
+                q?: string;
+                /** @description Only files with this tag (repeat for several; all must be present). */
+                tag?: string[];
+                /** @description The directory (or file) to search (default `/`). */
+                path?: string;
+                /** @description Only files whose path relative to `path` matches this glob. */
+                glob?: string;
+                /** @description Most hits to return. */
+                limit?: number;
+                /** @description Larger files are ranked on their path, tags and summary only, and counted. */
+                maxFileBytes?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranked files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getFileMeta: {
+        parameters: {
+            query: {
+                /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
+                path: components["parameters"]["Path"];
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's meta. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileMetaResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setFileMeta: {
+        parameters: {
+            query: {
+                /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
+                path: components["parameters"]["Path"];
+            };
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Only if the file's current ETag is this one. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileMeta"];
+            };
+        };
+        responses: {
+            /** @description The meta was set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileMetaResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportArchive: {
+        parameters: {
+            query?: {
+                /** @description What to export (default `/`). */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive, streamed. */
+            200: {
+                headers: {
+                    /** @description The sandbox version the archive was read at. */
+                    "Cairn-Sandbox-Version"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    importArchive: {
+        parameters: {
+            query?: {
+                /** @description Directory to unpack into (default `/`); missing directories are created. */
+                path?: string;
+            };
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Apply only if the sandbox is at this version, e.g. `"12"` (412 otherwise). */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-tar": string;
+                "application/gzip": string;
+            };
+        };
+        responses: {
+            /** @description Every entry was unpacked, in one commit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveImportResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
     execScript: {
         parameters: {
             query?: never;
@@ -1650,6 +2384,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1696,6 +2434,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1726,6 +2468,236 @@ export interface operations {
             408: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["AdminLimit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["AdminCursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tenants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description The tenant was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant and its keys are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTenantKeys: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["AdminLimit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["AdminCursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTenantKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (the `key_...` part of `cairn_key_..._...`). */
+                keyId: components["parameters"]["KeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's record (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (the `key_...` part of `cairn_key_..._...`). */
+                keyId: components["parameters"]["KeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key's record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -21,22 +21,26 @@ import {
   type PostgresBackend,
 } from "@cairn/backend-postgres";
 import {
+  type ContentCandidates,
   compileGrep,
   DEFAULT_EXEC_TIMEOUT_MS,
   decodeText,
   execScript,
-  type GrepCandidates,
   type GrepOptions,
   type GrepResult,
   grep,
   SandboxService,
   type Scope,
+  type SearchResult,
+  search,
   splitLines,
   Tree,
 } from "@cairn/core";
+import { createMcpHttpHandler } from "@cairn/mcp";
 import { createApp, type RunningServer, startServer } from "@cairn/server";
 import { Bash, InMemoryFs } from "just-bash";
 import type { Sql } from "postgres";
+import { archiveImport } from "./archive-bench.js";
 import { type Corpus, generateCorpus } from "./corpus.js";
 import {
   type BenchDatabase,
@@ -45,6 +49,7 @@ import {
   serverFacts,
 } from "./database.js";
 import { type BackendStats, describeStats, InstrumentedBackend } from "./instrumented-backend.js";
+import { measureMcpLatency } from "./mcp-latency.js";
 import { type Row, renderTable, verdict } from "./report.js";
 import {
   type ChildMessage,
@@ -63,7 +68,7 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --iterations N     create+exec iterations (default 200; --quick 50)
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
-  --only LIST        sections to run, e.g. 1,3,9 (1..10; 3-5 and 10 need 6's sandbox, which is always built)
+  --only LIST        sections to run, e.g. 1,3,9 (1..12; 3-5 and 10 need 6's sandbox, which is always built)
   --help
 
 Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -193,6 +198,11 @@ class HttpClient {
     if (options.fixedString) query.set("fixedString", "true");
     if (options.path !== undefined) query.set("path", options.path);
     return this.get(`/v1/sandboxes/${id}/fs/grep?${query}`);
+  }
+
+  /** GET /v1/sandboxes/{id}/fs/search (its JSON body has the shape of core's SearchResult). */
+  search(id: string, q: string, path: string): Promise<SearchResult> {
+    return this.get(`/v1/sandboxes/${id}/fs/search?${new URLSearchParams({ q, path })}`);
   }
 
   createSandbox(body: unknown = {}): Promise<{ id: string }> {
@@ -679,7 +689,7 @@ async function grepSearch(ctx: Context, client: HttpClient): Promise<void> {
     check(`HTTP grep ${options.pattern}`, matchedPaths(httpResult!));
 
     // In process: core grep() with the backend's candidates, as the route calls it.
-    const fromIndex: GrepCandidates = (list) =>
+    const fromIndex: ContentCandidates = (list) =>
       grepCandidates(
         tenantId,
         list.map((f) => f.hash),
@@ -804,6 +814,45 @@ async function grepSearch(ctx: Context, client: HttpClient): Promise<void> {
       `10 ${options.pattern}: HTTP p50 ${formatMs(h)} = in-process p50 ${formatMs(l)} (walk + plan of ${n} files p50 ${formatMs(median(walk))}; backend: ${describeStats(localStats)}) + ${h > l ? `~${formatMs(h - l)}` : "~0 (within noise)"} for HTTP; the index returned ${candidateText} (${expected.length} match)`,
     );
     stats(ctx, `10 ${options.pattern}: plain scan, cold content cache`, scanStats);
+  }
+  await searchFigures(ctx, client, files.length);
+}
+
+/** Ranked search over the same sandbox: a rare word (the index narrows) and common ones (it cannot). */
+async function searchFigures(ctx: Context, client: HttpClient, n: number): Promise<void> {
+  const scope = BIG_SCOPE;
+  for (const q of ["rare", "retry backoff"]) {
+    const http: number[] = [];
+    let result: SearchResult | undefined;
+    for (let run = 0; run < ctx.grepRuns + 2; run++) {
+      const t = await timed(() => client.search(ctx.bigId, q, ctx.corpus.root));
+      if (run >= 2) http.push(t.ms);
+      result = t.value;
+    }
+    // The same search without the index: every file read (a fresh service: cold content cache).
+    const plain: number[] = [];
+    for (let run = 0; run < ctx.scanRuns; run++) {
+      const fresh = new SandboxService({ backend: ctx.instrumented.backend });
+      await fresh.tree(scope, ctx.bigId);
+      const t = await timed(() =>
+        fresh.read(scope, ctx.bigId, (vfs) => search(vfs, { query: q, path: ctx.corpus.root })),
+      );
+      plain.push(t.ms);
+      if (run === 0 && JSON.stringify(t.value.value) !== JSON.stringify(result)) {
+        note(ctx, `10 WARNING: search ${JSON.stringify(q)} ranks differently without the index`);
+      }
+    }
+    const h = median(http);
+    const p = median(plain);
+    ctx.rows.push({
+      id: "10",
+      what: `API search \`${q}\` in ${n} files, HTTP (${result!.totalHits} hits)`,
+      cairn: p50p99(http),
+      reference: `no index, every file read: ${formatMs(p)}`,
+      ratio: ratioText(p, h),
+      target: "—",
+      verdict: "info",
+    });
   }
 }
 
@@ -943,6 +992,30 @@ async function echoLatency(ctx: Context, client: HttpClient): Promise<void> {
   note(
     ctx,
     `2 echo hi over HTTP p50 ${formatMs(httpP50)} = in-process execScript p50 ${formatMs(localP50)} (of which the script's run on just-bash p50 ${formatMs(median(engine))} as the server reports it; backend: ${describeStats(localStats)}) + ~${formatMs(httpP50 - localP50)} for HTTP (GET /v1/health alone p50 ${formatMs(floor)}; client and server share one process)`,
+  );
+}
+
+// ---- 11: an MCP tool call ------------------------------------------------------------
+
+async function mcpLatency(ctx: Context, url: string, apiKey: string): Promise<void> {
+  const { mcp, http, ping } = await measureMcpLatency(
+    url,
+    apiKey,
+    ctx.echoIterations,
+    Math.min(50, ctx.echoIterations),
+  );
+  ctx.rows.push({
+    id: "11",
+    what: "MCP `bash` tool call `echo hi` (SDK client, streamable HTTP)",
+    cairn: p50p99(mcp),
+    reference: `plain HTTP exec ${p50p99(http)}`,
+    ratio: ratioText(median(mcp), median(http)),
+    target: "—",
+    verdict: "info",
+  });
+  note(
+    ctx,
+    `11 MCP bash p50 ${formatMs(median(mcp))} = plain exec p50 ${formatMs(median(http))} + ~${formatMs(median(mcp) - median(http))} for MCP: a fresh MCP server and transport per POST /mcp (stateless), the JSON-RPC request and its event-stream answer, and the tool's two in-process API calls (GET the sandbox, POST exec); an MCP ping alone p50 ${formatMs(median(ping))}`,
   );
 }
 
@@ -1243,7 +1316,12 @@ async function main(): Promise<void> {
     const apiKey = "bench-api-key-0123456789abcdef";
     const httpService = new SandboxService({ backend: instrumented.backend });
     server = await startServer({
-      app: createApp({ backend: instrumented.backend, service: httpService, apiKey }),
+      app: createApp({
+        backend: instrumented.backend,
+        service: httpService,
+        apiKey,
+        mcp: createMcpHttpHandler(),
+      }),
       port: 0,
     });
     const client = new HttpClient(server.url, apiKey);
@@ -1252,6 +1330,7 @@ async function main(): Promise<void> {
       ["1", "create + first exec", () => createLatency(ctx, client)],
       ["2", "warm echo over HTTP", () => echoLatency(ctx, client)],
       ["9", "streaming first chunk", () => streamLatency(ctx, client)],
+      ["11", "MCP bash tool call", () => mcpLatency(ctx, client.baseUrl, apiKey)],
       ["6", "bulk write", () => bulkWrite(ctx, wanted("6"))],
       ["3", "warm reads", () => warmReads(ctx)],
       ["4", "cold open", () => coldOpen(ctx)],
@@ -1259,6 +1338,19 @@ async function main(): Promise<void> {
       ["10", "grep: API vs scans", () => grepSearch(ctx, client)],
       ["7", "loop writes", () => loopWrites(ctx)],
       ["8", "server RSS", () => rss(ctx)],
+      [
+        "12",
+        "archive import",
+        () =>
+          archiveImport({
+            sql,
+            baseUrl: server?.url ?? "",
+            apiKey,
+            runs: quick ? 2 : 5,
+            rows: ctx.rows,
+            notes: ctx.notes,
+          }),
+      ],
     ];
     const needsBig = ["3", "4", "5", "10"].some(wanted);
     for (const [id, label, run] of sections) {
@@ -1269,7 +1361,7 @@ async function main(): Promise<void> {
       console.log(`  section ${id} (${label}) done in ${formatMs(t.ms)}`);
     }
 
-    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

@@ -35,6 +35,26 @@ describe("resolveServeConfig", () => {
     expect(a.apiKey).not.toBe(b.apiKey);
   });
 
+  it("takes every limit from a flag or the environment, the flag first", () => {
+    const config = resolveServeConfig(
+      ["--api-key", KEY, "--sandbox-max-bytes", "1048576", "--rate-limit-per-second", "0"],
+      { CAIRN_SANDBOX_MAX_BYTES: "5", CAIRN_MAX_CONCURRENT_EXECS: "4" },
+    );
+    expect(config).toMatchObject({
+      limits: { sandboxMaxBytes: 1_048_576, rateLimitPerSecond: 0, maxConcurrentExecs: 4 },
+    });
+    expect(Object.keys((config as { limits: object }).limits)).toHaveLength(3);
+  });
+
+  it("refuses a limit that is not a whole number, naming it", () => {
+    expect(resolveServeConfig(["--api-key", KEY, "--max-body-bytes", "1.5"], {})).toEqual({
+      error: "--max-body-bytes must be a whole number, not '1.5'",
+    });
+    expect(resolveServeConfig(["--api-key", KEY], { CAIRN_SANDBOX_MAX_FILES: "lots" })).toEqual({
+      error: "CAIRN_SANDBOX_MAX_FILES must be a whole number, not 'lots'",
+    });
+  });
+
   it("turns auth off only with the insecure flag", () => {
     expect(resolveServeConfig(["--insecure-no-auth"], {})).toMatchObject({ apiKey: null });
   });

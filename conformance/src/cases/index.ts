@@ -1,8 +1,11 @@
 /** Every conformance case, in run order: system, auth, sandboxes, files, search, paths, exec. */
 import { type ConformanceCase, features, isValidCaseId } from "../case.js";
+import exportArchive from "./archive/export-archive.js";
+import importArchive from "./archive/import-archive.js";
 import authDeleteSandbox from "./auth/delete-sandbox.js";
 import authListSandboxes from "./auth/list-sandboxes.js";
 import authProtectedOperations from "./auth/protected-operations.js";
+import authTenants from "./auth/tenants.js";
 import authWriteFile from "./auth/write-file.js";
 import execBatch from "./exec/exec-batch.js";
 import execScript from "./exec/exec-script.js";
@@ -16,6 +19,7 @@ import execScriptStream from "./exec/exec-script-stream.js";
 import copyFile from "./files/copy-file.js";
 import deleteFile from "./files/delete-file.js";
 import editFile from "./files/edit-file.js";
+import fileMeta from "./files/file-meta.js";
 import listDirectory from "./files/list-directory.js";
 import makeDirectory from "./files/make-directory.js";
 import moveFile from "./files/move-file.js";
@@ -35,24 +39,32 @@ import createSandboxOptions from "./sandboxes/create-sandbox-options.js";
 import deleteSandbox from "./sandboxes/delete-sandbox.js";
 import getSandbox from "./sandboxes/get-sandbox.js";
 import listSandboxes from "./sandboxes/list-sandboxes.js";
+import sandboxPolicy from "./sandboxes/sandbox-policy.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
 import updateSandbox from "./sandboxes/update-sandbox.js";
 import globFiles from "./search/glob-files.js";
 import grepFiles from "./search/grep-files.js";
+import searchFiles from "./search/search-files.js";
+import fuzz from "./system/fuzz.js";
 import getHealth from "./system/get-health.js";
 import idempotencyKey from "./system/idempotency-key.js";
+import limits from "./system/limits.js";
 
 const collected: ConformanceCase[] = [
   ...getHealth,
   ...idempotencyKey,
+  ...limits,
+  ...fuzz,
   ...authProtectedOperations,
   ...authListSandboxes,
   ...authWriteFile,
   ...authDeleteSandbox,
+  ...authTenants,
   ...createSandbox,
   ...createSandboxOptions,
   ...getSandbox,
   ...updateSandbox,
+  ...sandboxPolicy,
   ...listSandboxes,
   ...deleteSandbox,
   ...unknownSandbox,
@@ -67,9 +79,13 @@ const collected: ConformanceCase[] = [
   ...deleteFile,
   ...readLines,
   ...editFile,
+  ...fileMeta,
   ...patchFiles,
+  ...importArchive,
+  ...exportArchive,
   ...globFiles,
   ...grepFiles,
+  ...searchFiles,
   ...pathsWriteFile,
   ...pathsStatFile,
   ...pathsListDirectory,

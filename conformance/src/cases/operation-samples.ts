@@ -16,6 +16,8 @@ export interface OperationSample {
 /** Query and body of a well-formed request, by operationId; others get `path=/` only. */
 const requestParts: Record<string, RequestOptions> = {
   createSandbox: { body: {} },
+  createTenant: { body: {} },
+  createTenantKey: { body: {} },
   writeFile: { query: { path: "/conformance.txt" }, body: new TextEncoder().encode("x") },
   readFile: { query: { path: "/conformance.txt" } },
   deleteFile: { query: { path: "/conformance.txt" } },
@@ -30,6 +32,11 @@ const requestParts: Record<string, RequestOptions> = {
   globFiles: { query: { pattern: "**/*" } },
   grepFiles: { query: { pattern: "hello" } },
   readLines: { query: { path: "/conformance.txt" } },
+  searchFiles: { query: { q: "hello" } },
+  getFileMeta: { query: { path: "/conformance.txt" } },
+  setFileMeta: { query: { path: "/conformance.txt" }, body: { tags: ["conformance"] } },
+  // An empty tar: the end-of-archive marker.
+  importArchive: { body: new Uint8Array(1024) },
   editFile: { body: { path: "/conformance.txt", oldString: "a", newString: "b" } },
   patchFiles: {
     body: { patch: "--- a/conformance.txt\n+++ b/conformance.txt\n@@ -1 +1 @@\n-a\n+b\n" },
@@ -62,7 +69,10 @@ export function operationSamples(): OperationSample[] {
         template,
         secured,
         build: (sandboxId) => ({
-          path: template.replace("{sandboxId}", sandboxId),
+          path: template
+            .replace("{sandboxId}", sandboxId)
+            .replace("{tenantId}", "conformance-no-tenant")
+            .replace("{keyId}", "key_conformancenokey"),
           options: requestParts[operationId] ?? { query: { path: "/" } },
         }),
       });

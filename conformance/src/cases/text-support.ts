@@ -12,6 +12,11 @@ export type GrepMatch = Schemas["GrepMatch"];
 export type ReadLinesResult = Schemas["ReadLinesResult"];
 export type EditResult = Schemas["EditResult"];
 export type PatchResult = Schemas["PatchResult"];
+export type SearchResult = Schemas["SearchResult"];
+export type FileMetaResult = Schemas["FileMetaResult"];
+
+/** searchFiles' query parameters (`tag` repeats). */
+export type SearchQuery = Partial<operations["searchFiles"]["parameters"]["query"]>;
 
 export interface GlobQuery {
   pattern?: string;
@@ -69,22 +74,21 @@ export async function grepSettledAll(
   sb: SandboxHandle,
   queries: readonly GrepQuery[],
 ): Promise<GrepResult[]> {
-  let first: GrepResult[] | undefined;
-  for (const [round, pause] of SETTLE_PAUSES.entries()) {
-    if (pause > 0) await sleep(pause);
+  return settled(`grep ${JSON.stringify(queries)}`, async () => {
     const results: GrepResult[] = [];
     for (const query of queries) results.push(await grep(sb, query));
-    if (first === undefined) {
-      first = results;
-      continue;
-    }
-    for (const [i, result] of results.entries()) {
-      assert.deepEqual(
-        result,
-        first[i],
-        `grep ${JSON.stringify(queries[i])}: round ${round + 1} differs from the first`,
-      );
-    }
+    return results;
+  });
+}
+
+/** Runs `read` in rounds as {@link grepSettledAll} does; fails unless every round agrees. */
+export async function settled<T>(what: string, read: () => Promise<T>): Promise<T> {
+  let first: T | undefined;
+  for (const [round, pause] of SETTLE_PAUSES.entries()) {
+    if (pause > 0) await sleep(pause);
+    const result = await read();
+    if (round === 0) first = result;
+    else assert.deepEqual(result, first, `${what}: round ${round + 1} differs from the first`);
   }
   return first!;
 }
@@ -131,4 +135,44 @@ export function patchRaw(
   headers?: Record<string, string>,
 ): Promise<ApiResponse> {
   return sb.request("POST", "/fs/patch", { body, headers });
+}
+
+export function searchRaw(sb: SandboxHandle, query: SearchQuery): Promise<ApiResponse> {
+  return sb.request("GET", "/fs/search", { query: { ...query } });
+}
+
+/** GET /fs/search (200 expected), repeated until stable like {@link grepSettled}. */
+export function searchSettled(sb: SandboxHandle, query: SearchQuery): Promise<SearchResult> {
+  return settled(`search ${JSON.stringify(query)}`, async () => {
+    const res = await searchRaw(sb, query);
+    expectStatus(res, 200);
+    return res.json<SearchResult>();
+  });
+}
+
+export function setMetaRaw(
+  sb: SandboxHandle,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  return sb.request("PUT", "/fs/meta", { query: { path }, body: body as object, headers });
+}
+
+/** PUT /fs/meta (200 expected). */
+export async function setMeta(
+  sb: SandboxHandle,
+  path: string,
+  body: { tags?: string[]; summary?: string | null },
+): Promise<FileMetaResult> {
+  const res = await setMetaRaw(sb, path, body);
+  expectStatus(res, 200);
+  return res.json<FileMetaResult>();
+}
+
+/** GET /fs/meta (200 expected). */
+export async function getMeta(sb: SandboxHandle, path: string): Promise<FileMetaResult> {
+  const res = await sb.request("GET", "/fs/meta", { query: { path } });
+  expectStatus(res, 200);
+  return res.json<FileMetaResult>();
 }

@@ -7,7 +7,8 @@ import type { OperationMatch, SpecValidator } from "./spec-validator.js";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
 
-export type QueryValue = string | number | boolean | undefined;
+/** An array repeats the parameter (`tag=a&tag=b`). */
+export type QueryValue = string | number | boolean | undefined | readonly string[];
 
 export interface RequestOptions {
   /** Query parameters; each value is percent-encoded with `encodeURIComponent`. */
@@ -15,9 +16,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * A plain object is sent as JSON. A `Uint8Array` or string is sent as-is, with the
-   * Content-Type the spec declares for the operation unless `headers` names one.
+   * Content-Type the spec declares for the operation unless `headers` names one. A
+   * `ReadableStream` is streamed (half-duplex) the same way, pulled as the server reads it.
    */
-  body?: object | Uint8Array | string;
+  body?: object | Uint8Array | string | ReadableStream<Uint8Array>;
   /**
    * `true` (default) sends `Authorization: Bearer <apiKey>`, `false` sends none, and a
    * string sends `Bearer <that string>`. An `authorization` header in `headers` wins.
@@ -41,9 +43,13 @@ export interface RequesterOptions {
 /** Builds a query string with `encodeURIComponent` (spaces as `%20`, never `+`). */
 export function buildQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return "";
-  const parts = Object.entries(query)
-    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  const parts = Object.entries(query).flatMap(([k, v]) =>
+    v === undefined
+      ? []
+      : (Array.isArray(v) ? v : [v]).map(
+          (item) => `${encodeURIComponent(k)}=${encodeURIComponent(String(item))}`,
+        ),
+  );
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
@@ -52,7 +58,7 @@ interface Prepared {
   operation: OperationMatch;
   url: string;
   headers: Headers;
-  body: Uint8Array<ArrayBuffer> | string | undefined;
+  body: Uint8Array<ArrayBuffer> | string | ReadableStream<Uint8Array> | undefined;
 }
 
 function prepare(
@@ -70,9 +76,13 @@ function prepare(
     const key = typeof init.auth === "string" ? init.auth : options.apiKey;
     headers.set("authorization", `Bearer ${key}`);
   }
-  let body: Uint8Array<ArrayBuffer> | string | undefined;
-  if (init.body instanceof Uint8Array || typeof init.body === "string") {
-    body = typeof init.body === "string" ? init.body : init.body.slice();
+  let body: Uint8Array<ArrayBuffer> | string | ReadableStream<Uint8Array> | undefined;
+  if (
+    init.body instanceof Uint8Array ||
+    typeof init.body === "string" ||
+    init.body instanceof ReadableStream
+  ) {
+    body = init.body instanceof Uint8Array ? init.body.slice() : init.body;
     const declared = options.validator.requestMediaTypes(operation)[0];
     headers.set("content-type", declared ?? "application/octet-stream");
   } else if (init.body !== undefined) {
@@ -115,7 +125,8 @@ function send(options: RequesterOptions, method: HttpMethod, prepared: Prepared)
     body: prepared.body,
     redirect: "manual",
     signal: options.signal,
-  });
+    ...(prepared.body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
 }
 
 /**

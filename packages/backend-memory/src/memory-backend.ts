@@ -20,6 +20,7 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import { createMemoryIdempotencyStore } from "./memory-idempotency.js";
+import { createMemoryKeyStore } from "./memory-keys.js";
 
 export interface MemoryBackendOptions {
   now?: () => number;
@@ -85,6 +86,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
 
   return {
     ...createMemoryIdempotencyStore(now),
+    keys: createMemoryKeyStore(now, (tenantId) =>
+      [...sandboxes.values()].some((s) => s.record.tenantId === tenantId),
+    ),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const at = new Date(now());
       const stored: StoredSandbox = {

@@ -1,10 +1,11 @@
 /**
  * "No false negatives", as a property on real Postgres: for generated files and
  * patterns, every file with a line the JavaScript regex matches is among the
- * candidates the trigram pushdown returns.
+ * candidates the trigram pushdown returns; and ranked search, which reads only
+ * those candidates, answers exactly as a search that reads every file.
  */
 import { createHash } from "node:crypto";
-import { compileGrep, decodeText, SandboxService, splitLines } from "@cairn/core";
+import { compileGrep, decodeText, SandboxService, search, splitLines } from "@cairn/core";
 import { describe, expect, it } from "vitest";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { useTestDatabase } from "./test-database.js";
@@ -144,5 +145,70 @@ describe("grep pushdown never loses a match", () => {
     }
     // The property means something only if the index really narrows the files.
     expect(narrowed).toBeGreaterThan(50);
+  }, 120_000);
+});
+
+/** Words for search documents: identifiers, plurals, case, the Kelvin sign, non-ASCII. */
+const SEARCH_WORDS = [
+  "parseConfig",
+  "CONFIGS",
+  "config",
+  "HTTPServer",
+  "server",
+  "tests",
+  "test",
+  "max_retries",
+  "retry",
+  "\u212aelvin",
+  "kelvin",
+  "école",
+  "ÉCOLE",
+  "ΣΟΦΙΑΣ",
+  "σοφιας",
+  "utf8",
+  "x",
+  "a-b",
+];
+
+describe("search reads only index candidates without changing an answer", () => {
+  const db = useTestDatabase();
+
+  it("on generated files and queries", async () => {
+    const backend = createPostgresBackend({ sql: db().sql });
+    const service = new SandboxService({ backend });
+    const scope = { tenantId: "prop-search" };
+    const r = rng(20261122);
+    const enc = new TextEncoder();
+    const files = Array.from({ length: 40 }, (_, i) => {
+      const lines = Array.from({ length: 1 + Math.floor(r() * 4) }, () =>
+        Array.from({ length: Math.floor(r() * 4) }, () => pick(r, SEARCH_WORDS)).join(" "),
+      );
+      return { path: `/d${i % 4}/f${i}.txt`, bytes: enc.encode(lines.join(pick(r, ENDINGS))) };
+    });
+    const sb = await service.create(scope, { files });
+    await backend.idle?.();
+    let narrowed = 0;
+    for (let trial = 0; trial < 150; trial++) {
+      const query = Array.from({ length: 1 + Math.floor(r() * 3) }, () =>
+        pick(r, SEARCH_WORDS),
+      ).join(" ");
+      let read = 0;
+      const { value } = await service.read(scope, sb.id, async (vfs) => {
+        const plain = await search(vfs, { query });
+        const indexed = await search(vfs, { query }, async (list, q) => {
+          const found = await backend.grepCandidates!(
+            scope.tenantId,
+            list.map((f) => f.hash),
+            q,
+          );
+          read = found?.size ?? list.length;
+          return found;
+        });
+        return { plain, indexed, total: files.length };
+      });
+      if (read > 0 && read < value.total) narrowed++;
+      expect(value.indexed, JSON.stringify({ trial, query })).toEqual(value.plain);
+    }
+    expect(narrowed).toBeGreaterThan(20);
   }, 120_000);
 });

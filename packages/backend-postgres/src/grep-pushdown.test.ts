@@ -11,6 +11,15 @@ describe("toPostgresRegex", () => {
     expect(q("a{2,3}")).toBe("(?n)a{2,3}");
   });
 
+  it("steps aside for a pattern holding NUL (Postgres text cannot)", () => {
+    expect(toPostgresRegex({ pattern: "a\u0000b", fixedString: false, ignoreCase: false })).toBe(
+      undefined,
+    );
+    expect(toPostgresRegex({ pattern: "\u0000", fixedString: true, ignoreCase: true })).toBe(
+      undefined,
+    );
+  });
+
   it("anchors at a lone \\r as well as at newlines", () => {
     expect(q("^import")).toBe("(?n)(?:^|(?<=\\r))import");
     expect(q("end$")).toBe("(?n)end(?:$|(?=\\r))");

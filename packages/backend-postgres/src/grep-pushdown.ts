@@ -30,6 +30,8 @@ import type { TransactionSql as Sql } from "postgres";
  *   patterns with non-ASCII letters are not pushed down.
  */
 export function toPostgresRegex(query: GrepQuery): string | undefined {
+  // Postgres text holds no NUL (and a line with one is binary to grep): no index can help.
+  if (query.pattern.includes("\0")) return undefined;
   if (query.ignoreCase && /[\u0080-\uffff]/.test(query.pattern)) return undefined;
   const body = query.fixedString
     ? escapeLiteral(query.pattern, query.ignoreCase)

@@ -1,5 +1,6 @@
 /** @cairn/backend-postgres: the Cairn backend on Postgres, with PGlite as the embedded default. */
 
+export { type AuditRow, type AuditTable, auditTable } from "./audit-table.js";
 export { type ConnectOptions, connect } from "./connect.js";
 export { isConnectionError } from "./connection-errors.js";
 export { connectEmbedded, type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.js";

@@ -10,6 +10,7 @@ import {
   type ChangeSet,
   DEFAULT_SANDBOX_OPTIONS,
   type DentryRecord,
+  type FileMeta,
   type InodeKind,
   type InodeRecord,
   InvalidArgumentError,
@@ -27,6 +28,7 @@ import type { JSONValue, Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
+import { postgresKeyStore } from "./postgres-keys.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
 
@@ -220,18 +222,21 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     const writes: Promise<unknown>[] = [];
     if (inodes.length > 0) {
       writes.push(tx`
-        INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target)
-        SELECT ${tenantId}, ${sandboxId}, x.* FROM unnest(
+        INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
+        SELECT ${tenantId}, ${sandboxId}, x.ino, x.kind, x.mode, x.mtime_ms, x.size, x.blob, x.target, x.meta::jsonb
+        FROM unnest(
           ${tx.array(inodes.map((i) => i.ino))}::bigint[],
           ${tx.array(inodes.map((i) => KIND_CODE[i.kind]))}::"char"[],
           ${tx.array(inodes.map((i) => i.mode))}::int[],
           ${tx.array(inodes.map((i) => Math.round(i.mtimeMs)))}::bigint[],
           ${tx.array(inodes.map((i) => i.size))}::bigint[],
           ${tx.array(inodes.map((i) => i.blob))}::text[],
-          ${tx.array(inodes.map((i) => i.target))}::text[]) AS x
+          ${tx.array(inodes.map((i) => i.target))}::text[],
+          ${tx.array(inodes.map((i) => (i.meta ? JSON.stringify(i.meta) : null)))}::text[])
+          AS x(ino, kind, mode, mtime_ms, size, blob, target, meta)
         ON CONFLICT (tenant_id, sandbox_id, ino) DO UPDATE SET
           kind = excluded.kind, mode = excluded.mode, mtime_ms = excluded.mtime_ms,
-          size = excluded.size, blob = excluded.blob, target = excluded.target`);
+          size = excluded.size, blob = excluded.blob, target = excluded.target, meta = excluded.meta`);
     }
     const dentries = changes.upsertDentries;
     if (dentries.length > 0) {
@@ -315,10 +320,11 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         throw new InvalidArgumentError("malformed cursor");
       }
       return inTenant(tenantId, async (tx) => {
+        // Ordered by the bigint column: `seq` alone would name the text alias ("9" > "10").
         const rows = await tx<Array<SandboxRow & { seq: string }>>`
           SELECT ${tx.unsafe(SANDBOX_COLUMNS)}, seq::text AS seq FROM sandboxes
           WHERE tenant_id = ${tenantId} ${page.after === undefined ? tx`` : tx`AND seq < ${page.after}::bigint`}
-          ORDER BY seq DESC LIMIT ${page.limit + 1}`;
+          ORDER BY sandboxes.seq DESC LIMIT ${page.limit + 1}`;
         const items = rows.slice(0, page.limit);
         return {
           items: items.map(toRecord),
@@ -353,9 +359,10 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
                 size: number;
                 blob: string | null;
                 target: string | null;
+                meta: FileMeta | null;
               }>
             >`
-              SELECT ino::float8 AS ino, kind, mode, mtime_ms::float8 AS mtime_ms, size::float8 AS size, blob, target
+              SELECT ino::float8 AS ino, kind, mode, mtime_ms::float8 AS mtime_ms, size::float8 AS size, blob, target, meta
               FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}`,
             tx<Array<{ parent: number; name: string; ino: number }>>`
               SELECT parent::float8 AS parent, name, ino::float8 AS ino
@@ -372,6 +379,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
                 size: r.size,
                 blob: r.blob,
                 target: r.target,
+                ...(r.meta ? { meta: r.meta } : {}),
               }),
             ),
             dentries: dentries.map(
@@ -448,6 +456,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       }
     },
 
+    keys: postgresKeyStore(sql),
     async idle() {
       await indexing;
     },

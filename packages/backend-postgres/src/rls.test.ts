@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { APP_ROLE } from "./schema.js";
 import { ADMIN_URL, createTestDatabase, type TestDatabase, urlFor } from "./test-database.js";
+import { indexPendingText } from "./text-index.js";
 
 const TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text", "idempotency_keys"];
 const probeRole = `cairn_probe_${randomBytes(4).toString("hex")}`;
@@ -127,5 +128,59 @@ describe("row-level security", () => {
     expect(await backend.loadTree("tenant-b", sandboxId)).toBeUndefined();
     expect((await backend.listSandboxes("tenant-b", { limit: 10 })).items).toEqual([]);
     expect(await backend.deleteSandbox("tenant-b", sandboxId)).toBe(false);
+  });
+});
+
+describe("isolation in depth (the API check bypassed on purpose)", () => {
+  /** Runs `fn` as the ordinary login role, switched to the app role with `tenant` set. */
+  const asTenant = <T>(tenant: string, fn: (tx: postgres.TransactionSql) => Promise<T>) =>
+    probe.begin(async (tx) => {
+      await tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenant}, true)`;
+      return fn(tx);
+    }) as Promise<T>;
+
+  /** Queries a handler with a broken ownership check would send: no tenant filter at all. */
+  const forgetful = (tx: postgres.TransactionSql) =>
+    Promise.all([
+      tx`SELECT id FROM sandboxes WHERE id = ${sandboxId}`,
+      tx`SELECT ino FROM inodes WHERE sandbox_id = ${sandboxId}`,
+      tx`SELECT name FROM dentries WHERE sandbox_id = ${sandboxId}`,
+      tx`SELECT content FROM blobs`,
+      tx`SELECT * FROM cairn_grep_candidates('secret')`,
+    ]).then((results) => results.map((rows) => rows.length));
+
+  beforeAll(async () => {
+    await indexPendingText(db.sql); // so the grep function has text to find
+  });
+
+  it("positive control: the owning tenant's context sees the sandbox through those queries", async () => {
+    const counts = await asTenant("tenant-a", forgetful);
+    expect(counts.every((n) => n > 0)).toBe(true);
+  });
+
+  it("another tenant's context sees nothing of it, though no query names a tenant", async () => {
+    expect(await asTenant("tenant-b", forgetful)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("the backend on a non-superuser connection, asked for A's sandbox with B's scope, finds nothing", async () => {
+    const backend = createPostgresBackend({ sql: probe });
+    const [blob] = await db.sql<Array<{ hash: string }>>`SELECT hash FROM blobs LIMIT 1`;
+    expect(await backend.getSandbox("tenant-a", sandboxId)).toBeDefined();
+    expect(await backend.getSandbox("tenant-b", sandboxId)).toBeUndefined();
+    expect(await backend.loadTree("tenant-b", sandboxId)).toBeUndefined();
+    expect((await backend.readBlobs("tenant-b", [blob!.hash])).size).toBe(0);
+    expect((await backend.readBlobs("tenant-a", [blob!.hash])).size).toBe(1);
+  });
+
+  it("the app role cannot read tenants or API keys at all", async () => {
+    for (const table of ["tenants", "api_keys"]) {
+      await expect(
+        asTenant("tenant-a", (tx) => tx.unsafe(`SELECT * FROM ${table}`)),
+      ).rejects.toThrow(/permission denied/);
+    }
+    const [row] = await db.sql<Array<{ relforcerowsecurity: boolean }>>`
+      SELECT bool_and(relforcerowsecurity) AS relforcerowsecurity FROM pg_class
+      WHERE relname IN ('tenants', 'api_keys') AND relkind = 'r'`;
+    expect(row?.relforcerowsecurity).toBe(true);
   });
 });

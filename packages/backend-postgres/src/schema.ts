@@ -210,4 +210,79 @@ REVOKE ALL ON FUNCTION cairn_grep_candidates(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cairn_grep_candidates(text) TO ${APP_ROLE};
 `,
   },
+  {
+    id: 7,
+    name: "file tags and summaries",
+    sql: `
+-- {"tags": [...], "summary": ...} noted on a file for search; NULL when none. On the inode,
+-- so it follows renames and hard links like the content does.
+ALTER TABLE inodes ADD COLUMN meta jsonb;
+`,
+  },
+  {
+    id: 8,
+    name: "tenants and API keys",
+    sql: `
+-- The control plane: read before the tenant is known (a key names its tenant), and managed
+-- across tenants by an admin. Small tables keyed by their own ids (Citus reference tables,
+-- not distributed). Only the schema owner (the server's own connection role, never the
+-- per-request ${APP_ROLE}) touches them: ${APP_ROLE} has no privileges on them at all, and RLS is
+-- forced with an owner-only policy, so a future GRANT alone would still show nothing.
+CREATE TABLE tenants (
+  id         text        PRIMARY KEY,
+  name       text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+-- secret_hash: sha256 (hex) of the key's secret; the key itself is never stored.
+-- tenant_id NULL: an admin key. Deleting a tenant deletes its keys.
+CREATE TABLE api_keys (
+  id           text        PRIMARY KEY,
+  tenant_id    text        REFERENCES tenants ON DELETE CASCADE,
+  name         text,
+  scopes       text[]      NOT NULL,
+  sandbox_ids  text[],
+  secret_hash  text        NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz,
+  expires_at   timestamptz,
+  revoked_at   timestamptz,
+  CHECK ((tenant_id IS NULL) = ('admin' = ANY (scopes)))
+);
+CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, id);
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
+DO $$ BEGIN
+  EXECUTE format('CREATE POLICY maintenance ON tenants TO %I USING (true) WITH CHECK (true)', current_user);
+  EXECUTE format('CREATE POLICY maintenance ON api_keys TO %I USING (true) WITH CHECK (true)', current_user);
+END $$;
+REVOKE ALL ON tenants, api_keys FROM PUBLIC, ${APP_ROLE};
+`,
+  },
+  {
+    id: 9,
+    name: "audit log",
+    sql: `
+-- Who did what, one row per API request (never content or key secrets). Written by the
+-- server's own role in batches, never by ${APP_ROLE}; read by operators.
+CREATE TABLE audit_log (
+  time        timestamptz NOT NULL,
+  request_id  text        NOT NULL,
+  key_id      text,
+  tenant_id   text,
+  credential  text        NOT NULL,
+  operation   text        NOT NULL,
+  method      text        NOT NULL,
+  sandbox_id  text,
+  path        text,
+  status      integer     NOT NULL,
+  code        text,
+  duration_ms real        NOT NULL
+);
+CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, time);
+CREATE INDEX audit_log_by_time ON audit_log USING brin (time);
+REVOKE ALL ON audit_log FROM PUBLIC, ${APP_ROLE};
+`,
+  },
 ];

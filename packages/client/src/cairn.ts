@@ -1,4 +1,5 @@
 /** `Cairn`: the client's entry point, holding the connection settings and the `sandboxes` resource. */
+import { Keys, Tenants } from "./admin.js";
 import { DEFAULT_TIMEOUT_MS, type Fetch, Transport } from "./core/transport.js";
 import { Sandboxes } from "./sandboxes.js";
 import type { Health, RequestOptions } from "./types.js";
@@ -32,6 +33,10 @@ export interface CairnOptions {
 export class Cairn {
   /** Create, get, list, update and delete sandboxes. */
   readonly sandboxes: Sandboxes;
+  /** Tenants and their API keys (needs an admin key). */
+  readonly tenants: Tenants;
+  /** API keys by id: get, revoke (needs an admin key). */
+  readonly keys: Keys;
   readonly #transport: Transport;
 
   constructor(options: CairnOptions) {
@@ -44,6 +49,8 @@ export class Cairn {
       headers: options.headers,
     });
     this.sandboxes = new Sandboxes(this.#transport);
+    this.tenants = new Tenants(this.#transport);
+    this.keys = new Keys(this.#transport);
   }
 
   /**

@@ -112,6 +112,22 @@ export class PatchConflictError extends BadRequestError {
   /** The sandbox path of the file the conflict is in. */
   readonly path: string | undefined = this.problem.path;
 }
+/**
+ * An archive `sandbox.archive.import()` refused (`code` says which rule): not a tar
+ * (`archive_invalid`), an entry that would land outside the destination
+ * (`archive_unsafe_entry`), a device or FIFO (`archive_unsupported_entry`), or a limit
+ * (`archive_too_large`, `archive_too_many_entries`, `archive_entry_too_large`). Nothing was applied.
+ */
+export class ArchiveRejectedError extends BadRequestError {
+  override name = "ArchiveRejectedError";
+  declare readonly code:
+    | "archive_invalid"
+    | "archive_unsafe_entry"
+    | "archive_unsupported_entry"
+    | "archive_too_large"
+    | "archive_too_many_entries"
+    | "archive_entry_too_large";
+}
 /** The auth family, 401: the API key is missing or wrong. */
 export class AuthenticationError extends APIError {
   override name = "AuthenticationError";
@@ -200,6 +216,7 @@ function errorClassFor(status: number, code: ErrorCode): typeof APIError {
   if (code === "idempotency_key_mismatch") return IdempotencyKeyMismatchError;
   if (code === "edit_no_match" || code === "edit_ambiguous") return EditMatchError;
   if (code === "patch_conflict") return PatchConflictError;
+  if (code.startsWith("archive_")) return ArchiveRejectedError;
   if (code === "timeout") return TimeoutError;
   if (code === "invalid_request") return BadRequestError;
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);

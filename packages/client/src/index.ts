@@ -1,4 +1,13 @@
 /** @cairn/client: a typed client for the Cairn API (sandboxes, their files, and scripts run in them). */
+export {
+  type AdminListOptions,
+  type ApiKeyData,
+  type CreatedApiKey,
+  type CreateKeyRequest,
+  Keys,
+  type TenantData,
+  Tenants,
+} from "./admin.js";
 export { Cairn, type CairnOptions } from "./cairn.js";
 export { Page, PagePromise } from "./core/pagination.js";
 export type { Fetch } from "./core/transport.js";
@@ -6,6 +15,7 @@ export { DirectoryPage } from "./directory-page.js";
 export {
   AbortError,
   APIError,
+  ArchiveRejectedError,
   AuthenticationError,
   BadRequestError,
   CairnError,
@@ -35,6 +45,14 @@ export {
   Sandbox,
   type UpdateSandboxOptions,
 } from "./sandbox.js";
+export {
+  type ArchiveData,
+  type ArchiveDownload,
+  type ArchiveImportResult,
+  type ExportArchiveOptions,
+  type ImportArchiveOptions,
+  SandboxArchive,
+} from "./sandbox-archive.js";
 export type {
   ByteRange,
   CopyOptions,
@@ -50,6 +68,8 @@ export type {
   ReadLinesOptions,
   ReadOptions,
   RemoveOptions,
+  SearchOptions,
+  SetMetaOptions,
   StatOptions,
   WriteOptions,
 } from "./sandbox-files.js";

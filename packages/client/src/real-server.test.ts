@@ -246,6 +246,29 @@ describe("file tools against the reference server", () => {
     expect(literal.truncated).toEqual({ reason: "results", limit: 1 });
   });
 
+  it("search ranks by words and tags; setMeta tags a file without changing its ETag", async () => {
+    const sandbox = await seeded();
+    const before = await sandbox.fs.getMeta("/src/lib/util.ts");
+    expect(before).toMatchObject({ tags: [], summary: null });
+    const tagged = await sandbox.fs.setMeta("/src/lib/util.ts", {
+      tags: ["helpers"],
+      summary: "Shared util helpers.",
+    });
+    expect(tagged.etag).toBe(before.etag);
+    const { hits, terms } = await sandbox.fs.search("util todo");
+    expect(terms).toEqual(["util", "todo"]);
+    expect(hits.map((h) => h.path)).toEqual([
+      "/src/lib/util.ts",
+      "/src/main.ts",
+      "/src/.hidden.ts", // shorter than the readme, so one TODO weighs more
+      "/docs/readme.md",
+    ]);
+    expect(hits[0]).toMatchObject({ tags: ["helpers"], summary: "Shared util helpers." });
+    const byTag = await sandbox.fs.search("", { tags: ["helpers"] });
+    expect(byTag.hits.map((h) => h.path)).toEqual(["/src/lib/util.ts"]);
+    await expect(sandbox.fs.search("...")).rejects.toBeInstanceOf(BadRequestError);
+  });
+
   it("readLines returns a line range with the total count and the file's ETag", async () => {
     const sandbox = await seeded();
     const { etag } = await sandbox.fs.stat("/docs/readme.md");

@@ -14,11 +14,13 @@ import { newClient, problem, sandboxData, server, UUID, url, useServer } from ".
 import type {
   DirectoryEntry,
   EditResult,
+  FileMetaResult,
   FileStat,
   GlobResult,
   GrepResult,
   PatchResult,
   ReadLinesResult,
+  SearchResult,
 } from "./types.js";
 
 useServer();
@@ -615,6 +617,105 @@ describe("sandbox.fs search and text tools", () => {
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).not.toBeInstanceOf(PatchConflictError);
     expect(error).toMatchObject({ status: 400, code: "patch_invalid" });
+  });
+
+  it("search sends q, repeated tags and the options as query parameters", async () => {
+    const found: SearchResult = {
+      terms: ["retry"],
+      hits: [
+        {
+          path: "/src/a.ts",
+          score: 1.5,
+          tags: ["net"],
+          summary: null,
+          terms: ["retry"],
+          lines: [{ line: 3, text: "retry()" }],
+        },
+      ],
+      totalHits: 1,
+      filesSearched: 4,
+      skipped: { tooLarge: 0 },
+      truncated: null,
+    };
+    const urls: URLSearchParams[] = [];
+    server.use(
+      http.get(url(`${FS}/search`), ({ request }) => {
+        urls.push(new URL(request.url).searchParams);
+        return HttpResponse.json(found);
+      }),
+    );
+    await expect(sandbox.fs.search("retry")).resolves.toEqual(found);
+    await sandbox.fs.search("", {
+      tags: ["api", "auth"],
+      path: "/src",
+      glob: "*.ts",
+      limit: 5,
+      maxFileBytes: 1024,
+    });
+    expect([...urls[0]!]).toEqual([["q", "retry"]]);
+    expect([...urls[1]!]).toEqual([
+      ["q", ""],
+      ["tag", "api"],
+      ["tag", "auth"],
+      ["path", "/src"],
+      ["glob", "*.ts"],
+      ["limit", "5"],
+      ["maxFileBytes", "1024"],
+    ]);
+  });
+
+  it("getMeta reads and setMeta puts tags and summary with If-Match and the key", async () => {
+    const META: FileMetaResult = {
+      path: "/a",
+      etag: ETAG,
+      tags: ["t"],
+      summary: "S.",
+      version: 3,
+    };
+    const seen: Array<{
+      method: string;
+      path: string | null;
+      body?: unknown;
+      ifMatch?: string | null;
+      key?: string | null;
+    }> = [];
+    server.use(
+      http.get(url(`${FS}/meta`), ({ request }) => {
+        seen.push({ method: "GET", path: new URL(request.url).searchParams.get("path") });
+        return HttpResponse.json(META);
+      }),
+      http.put(url(`${FS}/meta`), async ({ request }) => {
+        seen.push({
+          method: "PUT",
+          path: new URL(request.url).searchParams.get("path"),
+          body: await request.json(),
+          ifMatch: request.headers.get("if-match"),
+          key: request.headers.get("idempotency-key"),
+        });
+        return HttpResponse.json(META);
+      }),
+    );
+    await expect(sandbox.fs.getMeta("/a")).resolves.toEqual(META);
+    await sandbox.fs.setMeta("/a", { tags: ["t"], summary: "S." }, { ifMatch: ETAG });
+    expect(seen[0]).toEqual({ method: "GET", path: "/a" });
+    expect(seen[1]).toMatchObject({
+      method: "PUT",
+      path: "/a",
+      body: { tags: ["t"], summary: "S." },
+      ifMatch: ETAG,
+    });
+    expect(seen[1]!.key).toMatch(UUID);
+  });
+
+  it("setMeta maps 412 to PreconditionFailedError and 400 to BadRequestError", async () => {
+    server.use(http.put(url(`${FS}/meta`), () => problem(412, "precondition_failed")));
+    await expect(
+      sandbox.fs.setMeta("/a", { tags: ["t"] }, { ifMatch: '"old"' }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    server.use(http.put(url(`${FS}/meta`), () => problem(400, "invalid_request")));
+    await expect(sandbox.fs.setMeta("/a", { tags: ["two words"] })).rejects.toBeInstanceOf(
+      BadRequestError,
+    );
   });
 
   it("glob, grep and readLines map a missing path to NotFoundError", async () => {

@@ -6,6 +6,8 @@ import { DirectoryPage } from "./directory-page.js";
 import type {
   DirectoryEntry,
   EditResult,
+  FileMeta,
+  FileMetaResult,
   FileStat,
   GlobResult,
   GrepResult,
@@ -14,6 +16,7 @@ import type {
   PatchResult,
   ReadLinesResult,
   RequestOptions,
+  SearchResult,
   WriteResult,
 } from "./types.js";
 
@@ -93,6 +96,24 @@ export interface GrepOptions extends RequestOptions {
   maxLineBytes?: number;
   /** Larger files are skipped and counted in `skipped.tooLarge` (default 10 MiB, at most 100 MiB). */
   maxFileBytes?: number;
+}
+
+export interface SearchOptions extends RequestOptions {
+  /** Only files carrying every one of these tags. */
+  tags?: string[];
+  /** The directory or file to search (default `/`). */
+  path?: string;
+  /** Search only the files whose path, relative to `path`, matches this glob. */
+  glob?: string;
+  /** Most hits to return (1–200, default 20). */
+  limit?: number;
+  /** Larger files are ranked on path, tags and summary only, and counted (default 10 MiB). */
+  maxFileBytes?: number;
+}
+
+export interface SetMetaOptions extends MutatingRequestOptions {
+  /** Set it only if the file's current ETag is this one (else `PreconditionFailedError`). */
+  ifMatch?: string;
 }
 
 export interface EditOptions extends MutatingRequestOptions {
@@ -420,6 +441,69 @@ export class SandboxFiles {
       api.GET("/v1/sandboxes/{sandboxId}/fs/grep", {
         ...init,
         params: { path: this.#sandbox, query },
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * Ranks the files under `path` (default `/`) by how well they match the words of `query`: any
+   * word counts, rarer words and more occurrences count more, and a word in the file's tags,
+   * summary or path counts most. Identifiers match by their parts (`config` finds `parseConfig`)
+   * and a plural `s` is ignored. Each hit shows up to 3 lines with the most words. With `tags`,
+   * only files carrying all of them; `query` may then be empty.
+   *
+   * @example
+   * const { hits } = await sandbox.fs.search("retry backoff", { path: "/src" });
+   * for (const { path, score, lines } of hits) console.log(path, score, lines[0]?.text);
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const { tags, path, glob, limit, maxFileBytes, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/fs/search", {
+        ...init,
+        params: {
+          path: this.#sandbox,
+          query: { q: query, tag: tags, path, glob, limit, maxFileBytes },
+        },
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * A file's tags and one-line summary (empty when none were set), which `search()` weighs.
+   *
+   * @example const { tags, summary } = await sandbox.fs.getMeta("/src/server.ts");
+   */
+  async getMeta(path: string, options: RequestOptions = {}): Promise<FileMetaResult> {
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/fs/meta", {
+        ...init,
+        params: { path: this.#sandbox, query: { path } },
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * Replaces a file's tags and one-line summary (`{}` clears them) without touching its content
+   * or ETag. They belong to the file: they follow moves and links and are copied by `copy()`.
+   *
+   * @example
+   * await sandbox.fs.setMeta("/src/server.ts", { tags: ["entry", "http"], summary: "Starts the HTTP server." });
+   */
+  async setMeta(
+    path: string,
+    meta: FileMeta,
+    options: SetMetaOptions = {},
+  ): Promise<FileMetaResult> {
+    const { ifMatch, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.PUT("/v1/sandboxes/{sandboxId}/fs/meta", {
+        ...init,
+        params: { path: this.#sandbox, query: { path }, header: { "If-Match": ifMatch } },
+        body: meta,
       }),
     );
     return data;

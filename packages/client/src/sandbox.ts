@@ -2,6 +2,7 @@
 import type { Transport } from "./core/transport.js";
 import { CairnError } from "./errors.js";
 import { ExecStream } from "./exec-stream.js";
+import { SandboxArchive } from "./sandbox-archive.js";
 import { SandboxFiles } from "./sandbox-files.js";
 import type {
   Env,
@@ -63,6 +64,8 @@ export interface UpdateSandboxOptions extends MutatingRequestOptions {
 export class Sandbox {
   /** File operations on this sandbox. */
   readonly fs: SandboxFiles;
+  /** Tar / tar.gz import and export. */
+  readonly archive: SandboxArchive;
   readonly #transport: Transport;
   #data: SandboxData;
 
@@ -71,6 +74,7 @@ export class Sandbox {
     this.#transport = transport;
     this.#data = data;
     this.fs = new SandboxFiles(transport, data.id);
+    this.archive = new SandboxArchive(transport, data.id);
   }
 
   get id(): string {

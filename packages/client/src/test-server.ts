@@ -38,6 +38,7 @@ export function sandboxData(id: string, overrides: Partial<SandboxData> = {}): S
     env: {},
     persistShell: false,
     runtimes: [],
+    policy: { readOnly: false, denySecrets: false, denyGlobs: [], redactSecrets: false },
     shell: null,
     createdAt: "2025-01-01T00:00:00.000Z",
     updatedAt: "2025-01-01T00:00:00.000Z",

@@ -54,6 +54,14 @@ export type GrepLine = Schemas["GrepLine"];
 export type GrepMatch = Schemas["GrepMatch"];
 /** What `sandbox.fs.grep()` resolves to. */
 export type GrepResult = Schemas["GrepResult"];
+/** What `sandbox.fs.search()` resolves to: the hits, best first. */
+export type SearchResult = Schemas["SearchResult"];
+/** One ranked file, with the query's words it holds and its best lines. */
+export type SearchHit = Schemas["SearchHit"];
+/** A file's tags and one-line summary, as given to `sandbox.fs.setMeta()`. */
+export type FileMeta = Schemas["FileMeta"];
+/** What `sandbox.fs.getMeta()` and `setMeta()` resolve to. */
+export type FileMetaResult = Schemas["FileMetaResult"];
 /** What `sandbox.fs.readLines()` resolves to: the lines as one string, and where they are. */
 export type ReadLinesResult = Schemas["ReadLinesResult"];
 /** What `sandbox.fs.edit()` resolves to: the new version, the file, its new ETag, and the count replaced. */

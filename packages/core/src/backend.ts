@@ -1,4 +1,6 @@
 import type { IdempotencyStore } from "./idempotency.js";
+import type { KeyStore } from "./keys.js";
+import type { SandboxPolicy } from "./policy.js";
 
 /**
  * The backend contract: a small transactional store for sandboxes, their tree
@@ -22,6 +24,15 @@ export interface InodeRecord {
   size: number;
   blob: string | null;
   target: string | null;
+  /** A file's tags and summary for search; absent when it has none. Follows the inode (renames, links, copies). */
+  meta?: FileMeta;
+}
+
+/** What an agent noted about a file, for search: tags and a one-line summary. */
+export interface FileMeta {
+  /** Distinct, in the order given. */
+  tags: string[];
+  summary: string | null;
 }
 
 /** One directory entry: `name` in directory `parent` is inode `ino`. */
@@ -71,6 +82,8 @@ export interface SandboxOptions {
   /** Keep the shell's cwd and exported env between exec calls. */
   persistShell: boolean;
   runtimes: Runtime[];
+  /** Rules on top of the filesystem (read-only, denied paths, redaction); none when absent. */
+  policy?: SandboxPolicy;
 }
 
 export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = { persistShell: false, runtimes: [] };
@@ -155,6 +168,11 @@ export interface Backend extends IdempotencyStore {
     hashes: readonly string[],
     query: GrepQuery,
   ): Promise<ReadonlySet<string> | undefined>;
+  /**
+   * Optional: tenants and API keys (`createApp({ auth: { keys: true } })`, `cairn token`).
+   * Not tenant-scoped: keys are looked up before the tenant is known.
+   */
+  readonly keys?: KeyStore;
   /** Releases connections and other resources. */
   close?(): Promise<void>;
 }

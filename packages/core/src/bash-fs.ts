@@ -17,6 +17,7 @@ import { DefenseInDepthBox, unsafeBytesFromLatin1 } from "just-bash";
 import { decodeBytes, encodeText, latin1String, type TextEncodingName } from "./encoding.js";
 import { FsError } from "./errors.js";
 import { resolvePath } from "./paths.js";
+import { checkQuota, type Quota } from "./quota.js";
 import type { SandboxService, Scope } from "./sandbox-service.js";
 import type { Stat, Vfs } from "./vfs.js";
 
@@ -82,6 +83,8 @@ export interface CairnBashFsOptions {
   sinks?: ReadonlyMap<string, (bytes: Uint8Array) => void>;
   /** A path that always exists; checking it is a cue to give the event loop a turn. */
   yieldDevice?: string;
+  /** The sandbox's quota: a write that leaves it over fails with EDQUOT. */
+  quota?: Quota;
 }
 
 /** How long a script may hold the event loop before a filesystem call yields it. */
@@ -108,8 +111,9 @@ export class CairnBashFs implements IFileSystem {
   private readonly yieldDevice: string | undefined;
   /** Date.now, not performance.now: just-bash's defense-in-depth blocks the latter inside scripts. */
   private sliceStart = Date.now();
-  /** Set once a write went over a journal limit: the journal must not be committed. */
-  journalLimitHit = false;
+  /** Set once a write went over a journal limit or the quota: the journal must not be committed. */
+  limitHit: null | "journal_limit" | "quota" = null;
+  private readonly quota: Quota | undefined;
 
   constructor(
     readonly vfs: Vfs,
@@ -119,6 +123,7 @@ export class CairnBashFs implements IFileSystem {
     this.limits = options.limits ?? DEFAULT_WRITE_LIMITS;
     this.sinks = options.sinks ?? new Map();
     this.yieldDevice = options.yieldDevice;
+    this.quota = options.quota;
   }
 
   /**
@@ -139,15 +144,22 @@ export class CairnBashFs implements IFileSystem {
   /** Runs a write: refused when read-only or over a limit, and checked against the journal limits after. */
   private async write<T>(syscall: string, path: string, fn: () => T | Promise<T>): Promise<T> {
     if (this.readOnly) throw new FsError("EROFS", syscall, path);
-    if (this.journalLimitHit) throw new FsError("ENOSPC", syscall, path);
+    if (this.limitHit)
+      throw new FsError(this.limitHit === "quota" ? "EDQUOT" : "ENOSPC", syscall, path);
     const result = await fn();
     const journal = this.vfs.journal;
     if (
       journal.contentBytes > this.limits.maxJournalBytes ||
       journal.changedInodes > this.limits.maxJournalFiles
     ) {
-      this.journalLimitHit = true;
+      this.limitHit = "journal_limit";
       throw new FsError("ENOSPC", syscall, path, "the script's changes are over the journal limit");
+    }
+    try {
+      checkQuota(journal, this.quota, path);
+    } catch (error) {
+      this.limitHit = "quota";
+      throw error;
     }
     return result;
   }
@@ -339,13 +351,13 @@ export async function openBashFs(
   sandboxId: string,
   options?: CairnBashFsOptions,
 ): Promise<BashFsSession> {
-  const tree = await service.tree(scope, sandboxId);
-  const fs = new CairnBashFs(service.open(scope, tree), options);
+  const { record, tree } = await service.snapshot(scope, sandboxId);
+  const fs = new CairnBashFs(service.open(scope, tree, record), options);
   return {
     fs,
     version: tree.version,
     commit: async () => {
-      if (fs.journalLimitHit) {
+      if (fs.limitHit === "journal_limit") {
         throw new FsError("ENOSPC", "commit", "/", "the writes are over the journal limit");
       }
       return service.commit(scope, sandboxId, fs.vfs.journal);

@@ -13,7 +13,8 @@ export type FsErrorCode =
   | "EACCES"
   | "EFBIG"
   | "EROFS"
-  | "ENOSPC";
+  | "ENOSPC"
+  | "EDQUOT";
 
 const DESCRIPTIONS: Record<FsErrorCode, string> = {
   ENOENT: "no such file or directory",
@@ -28,6 +29,7 @@ const DESCRIPTIONS: Record<FsErrorCode, string> = {
   EFBIG: "file too large",
   EROFS: "read-only file system",
   ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
 };
 
 /**

@@ -1,4 +1,21 @@
 /** @cairn/core: filesystem semantics, the backend contract, and just-bash over any backend. */
+
+export { applyArchive } from "./archive/apply.js";
+export {
+  ArchiveError,
+  type ArchiveErrorCode,
+  type ArchiveLimits,
+  DEFAULT_ARCHIVE_LIMITS,
+} from "./archive/archive-error.js";
+export { type ExportEntry, exportEntries } from "./archive/export.js";
+export {
+  type ArchiveEntry,
+  type ArchiveEntryKind,
+  type ArchiveHeader,
+  ArchiveStager,
+  type ArchiveStats,
+  archiveNames,
+} from "./archive/stage.js";
 export * from "./backend.js";
 export {
   type BashFsSession,
@@ -38,8 +55,41 @@ export type {
   StoredResponse,
 } from "./idempotency.js";
 export { Journal, sha256 } from "./journal.js";
+export {
+  type ApiKeyRecord,
+  checkKeyInput,
+  type DeleteTenantResult,
+  hashSecret,
+  type IssueKeyInput,
+  issueApiKey,
+  KEY_SCOPES,
+  KeyInputError,
+  type KeyScope,
+  type KeyStore,
+  keyState,
+  type ListPage,
+  type NewApiKey,
+  newKeyId,
+  newTenantId,
+  parseApiKey,
+  type StoredApiKey,
+  secretMatches,
+  TENANT_ID_PATTERN,
+  type TenantRecord,
+} from "./keys.js";
 export { ByteBudgetLru } from "./lru.js";
 export * from "./paths.js";
+export {
+  DEFAULT_SANDBOX_POLICY,
+  denyMatcher,
+  normalizePolicy,
+  REDACTED,
+  redactSecrets,
+  type SandboxPolicy,
+  SECRET_GLOBS,
+  SECRET_PATTERNS,
+} from "./policy.js";
+export { checkQuota, type Quota } from "./quota.js";
 export {
   type CreateSandboxInput,
   type MutationOutcome,
@@ -49,6 +99,7 @@ export {
   type Scope,
   type SeedFile,
 } from "./sandbox-service.js";
+export type { ContentCandidates } from "./text/contents.js";
 export { EditError, type EditErrorCode, type ReplaceOptions, replaceExact } from "./text/edit.js";
 export {
   compileGlob,
@@ -66,7 +117,7 @@ export {
   DEFAULT_GREP_MAX_FILE_BYTES,
   DEFAULT_GREP_MAX_LINE_BYTES,
   DEFAULT_GREP_MAX_RESULTS,
-  type GrepCandidates,
+  DEFAULT_GREP_TIME_BUDGET_MS,
   type GrepLine,
   type GrepMatch,
   type GrepOptions,
@@ -87,6 +138,12 @@ export {
   utf8Length,
 } from "./text/lines.js";
 export {
+  MAX_SUMMARY_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  normalizeFileMeta,
+} from "./text/meta.js";
+export {
   applyHunks,
   type FilePatch,
   type Hunk,
@@ -100,7 +157,22 @@ export {
   type ReadLinesResult,
   readLines,
 } from "./text/read.js";
-export { Tree } from "./tree.js";
+export {
+  DEFAULT_SEARCH_LIMIT,
+  DEFAULT_SEARCH_MAX_FILE_BYTES,
+  MAX_SEARCH_LIMIT,
+  MAX_SEARCH_QUERY_LENGTH,
+  MAX_SEARCH_TERMS,
+  type SearchHit,
+  type SearchLine,
+  type SearchOptions,
+  type SearchResult,
+  search,
+  searchCandidateQuery,
+} from "./text/search.js";
+export { forEachTerm, MAX_TERM_LENGTH, termsOf } from "./text/terms.js";
+export { TimeBudget } from "./text/time-budget.js";
+export { Tree, type Usage } from "./tree.js";
 export {
   type ContentLoader,
   type DirEntry,

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ChangeSet, DentryRecord, InodeRecord } from "./backend.js";
-import type { Tree } from "./tree.js";
+import { type Tree, type Usage, usageOf } from "./tree.js";
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -18,6 +18,8 @@ export class Journal {
   /** How many of this journal's inodes point at each of its own blobs. */
   private readonly blobRefs = new Map<string, number>();
   private blobBytesHeld = 0;
+  /** What this journal adds to (or takes from) the base tree's usage. */
+  private readonly usageDelta: Usage = { bytes: 0, files: 0 };
   private nextIno: number;
 
   constructor(readonly base: Tree) {
@@ -57,6 +59,14 @@ export class Journal {
     return this.blobBytesHeld;
   }
 
+  /** The tree's usage once this journal is committed. */
+  get usage(): Usage {
+    return {
+      bytes: this.base.usage.bytes + this.usageDelta.bytes,
+      files: this.base.usage.files + this.usageDelta.files,
+    };
+  }
+
   /** Content written in this journal, if any (before falling back to storage). */
   pendingBlob(hash: string): Uint8Array | undefined {
     return this.blobs.get(hash);
@@ -81,6 +91,9 @@ export class Journal {
   }
 
   private setInode(ino: number, inode: InodeRecord | null): void {
+    const [before, after] = [usageOf(this.inode(ino)), usageOf(inode)];
+    this.usageDelta.bytes += after.bytes - before.bytes;
+    this.usageDelta.files += after.files - before.files;
     const previous = this.inodes.get(ino)?.blob;
     if (inode?.blob) this.blobRefs.set(inode.blob, (this.blobRefs.get(inode.blob) ?? 0) + 1);
     this.inodes.set(ino, inode);

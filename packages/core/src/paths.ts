@@ -3,6 +3,8 @@ import { FsError } from "./errors.js";
 
 export const MAX_PATH_BYTES = 4096;
 export const MAX_NAME_BYTES = 255;
+/** Directories a path may nest: deep enough for any real tree, shallow enough to bound a walk. */
+export const MAX_PATH_DEPTH = 256;
 
 const encoder = new TextEncoder();
 
@@ -25,6 +27,9 @@ export function normalizePath(input: string, syscall = "open"): string {
     if (name === "..") throw new FsError("EINVAL", syscall, input, "'..' is not allowed");
     checkName(name, syscall, input);
     names.push(name);
+  }
+  if (names.length > MAX_PATH_DEPTH) {
+    throw new FsError("ENAMETOOLONG", syscall, input.slice(0, 64), "path nested too deep");
   }
   return `/${names.join("/")}`;
 }

@@ -14,11 +14,14 @@ import {
   type SandboxRecord,
   type SandboxUpdate,
 } from "./backend.js";
-import { SandboxNotFoundError, VersionConflictError } from "./errors.js";
+import { encodeText, tryDecodeUtf8 } from "./encoding.js";
+import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from "./errors.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru } from "./lru.js";
 import { normalizePath } from "./paths.js";
+import { denyMatcher, normalizePolicy, redactSecrets } from "./policy.js";
+import { checkQuota, type Quota } from "./quota.js";
 import { Tree } from "./tree.js";
 import { type ContentLoader, DEFAULT_DIR_MODE, type PrefetchCandidate, Vfs } from "./vfs.js";
 
@@ -62,7 +65,58 @@ export interface Snapshot {
 /** Where a request runs: every call is scoped to one tenant. */
 export interface Scope {
   tenantId: string;
+  /** Bounds on each sandbox's content; none when absent. */
+  quota?: Quota;
 }
+
+/**
+ * Whether `id` can name a sandbox at all (ids are `sbx_` and base62; others
+ * may have made their own, so any short id of letters, digits, `_` and `-`).
+ * Anything else is not found without asking storage, which may choke on it
+ * (Postgres refuses NUL in text).
+ */
+function isSandboxId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id);
+}
+
+/** Text that goes into a sandbox's record: Postgres stores no NUL, so no backend accepts one. */
+function checkRecordText(fields: {
+  name?: string | null;
+  env?: Record<string, string>;
+  shellEnv?: Record<string, string>;
+}): void {
+  const check = (value: string, what: string) => {
+    if (value.includes("\0")) throw new InvalidArgumentError(`${what} must not contain NUL`);
+  };
+  if (fields.name) check(fields.name, "name");
+  for (const [what, env] of [
+    ["env", fields.env],
+    ["shell env", fields.shellEnv],
+  ] as const) {
+    for (const [key, value] of Object.entries(env ?? {})) {
+      check(key, `${what} names`);
+      check(value, `${what} values`);
+    }
+  }
+}
+
+/** The fields an update sets (absent ones are kept; `shell: null` clears). */
+function definedFields(update: SandboxUpdate | undefined): Partial<SandboxRecord> {
+  const fields: Partial<SandboxRecord> = {};
+  if (!update) return fields;
+  if (update.name !== undefined) fields.name = update.name;
+  if (update.env !== undefined) fields.env = update.env;
+  if (update.options !== undefined) fields.options = update.options;
+  if (update.shell !== undefined) fields.shell = update.shell;
+  return fields;
+}
+
+const redactBytes = (bytes: Uint8Array): Uint8Array => {
+  const text = tryDecodeUtf8(bytes);
+  if (text === undefined) return bytes;
+  const redacted = redactSecrets(text);
+  return redacted.count === 0 ? bytes : encodeText(redacted.text);
+};
 
 /** Sibling prefetch bounds: enough for a directory of sources, never a flood. */
 const PREFETCH_MAX_BLOBS = 1000;
@@ -82,6 +136,8 @@ export function newSandboxId(): string {
 export class SandboxService {
   readonly backend: Backend;
   private readonly trees: ByteBudgetLru<string, Tree>;
+  /** Each sandbox's record as of a version: a snapshot at that version need not read it again. */
+  private readonly records = new ByteBudgetLru<string, SandboxRecord>(8 << 20, () => 2048);
   private readonly contents: ByteBudgetLru<string, Uint8Array>;
   private readonly writers = new KeyedMutex();
   /** Blob reads under way, so concurrent readers of one file share a round trip. */
@@ -100,6 +156,7 @@ export class SandboxService {
   // ---- lifecycle --------------------------------------------------------
 
   async create(scope: Scope, input: CreateSandboxInput = {}): Promise<SandboxRecord> {
+    checkRecordText({ name: input.name, env: input.env });
     const root: InodeRecord = {
       ino: ROOT_INO,
       kind: "directory",
@@ -116,6 +173,7 @@ export class SandboxService {
     for (const file of input.files ?? []) {
       vfs.writeFile(normalizePath(file.path, "open"), file.bytes, { mode: file.mode });
     }
+    checkQuota(journal, scope.quota);
     const changes = journal.toChangeSet();
     const record = await this.backend.createSandbox(
       {
@@ -132,6 +190,7 @@ export class SandboxService {
   }
 
   async get(scope: Scope, id: string): Promise<SandboxRecord> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
     const record = await this.backend.getSandbox(scope.tenantId, id);
     if (!record) throw new SandboxNotFoundError(id);
     return record;
@@ -142,8 +201,10 @@ export class SandboxService {
   }
 
   async delete(scope: Scope, id: string): Promise<void> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
     const deleted = await this.backend.deleteSandbox(scope.tenantId, id);
     this.trees.delete(cacheKey(scope, id));
+    this.records.delete(cacheKey(scope, id));
     if (!deleted) throw new SandboxNotFoundError(id);
   }
 
@@ -151,6 +212,7 @@ export class SandboxService {
 
   /** The current tree: the cached one if the backend says it is still current. */
   async tree(scope: Scope, id: string): Promise<Tree> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
     const key = cacheKey(scope, id);
     const cached = this.trees.get(key);
     const loaded = await this.backend.loadTree(scope.tenantId, id, cached?.version);
@@ -226,9 +288,19 @@ export class SandboxService {
     return settled;
   }
 
-  /** A Vfs over a fresh journal on `tree`. */
-  open(scope: Scope, tree: Tree): Vfs {
-    return new Vfs(new Journal(tree), this.loadContent(scope), { now: this.now });
+  /**
+   * A Vfs over a fresh journal on `tree`, under the sandbox's policy when its
+   * record is given (read-only, denied paths; with `redact`, secrets redacted
+   * in what it reads, which only API reads ask for).
+   */
+  open(scope: Scope, tree: Tree, record?: SandboxRecord, view: { redact?: boolean } = {}): Vfs {
+    const policy = normalizePolicy(record?.options.policy);
+    return new Vfs(new Journal(tree), this.loadContent(scope), {
+      now: this.now,
+      readOnly: policy.readOnly,
+      deny: denyMatcher(policy),
+      redact: view.redact && policy.redactSecrets ? redactBytes : undefined,
+    });
   }
 
   /** Runs `fn` against the current snapshot; nothing it does is stored. */
@@ -237,8 +309,11 @@ export class SandboxService {
     id: string,
     fn: (vfs: Vfs) => T | Promise<T>,
   ): Promise<{ value: T; version: number }> {
-    const tree = await this.tree(scope, id);
-    return { value: await fn(this.open(scope, tree)), version: tree.version };
+    const { record, tree } = await this.snapshot(scope, id);
+    return {
+      value: await fn(this.open(scope, tree, record, { redact: true })),
+      version: tree.version,
+    };
   }
 
   /**
@@ -254,7 +329,8 @@ export class SandboxService {
     fn: (vfs: Vfs) => T | Promise<T>,
   ): Promise<MutationOutcome<T>> {
     return this.untilCommitted(scope, id, async () => {
-      const vfs = this.open(scope, await this.tree(scope, id));
+      const { record, tree } = await this.snapshot(scope, id);
+      const vfs = this.open(scope, tree, record);
       const value = await fn(vfs);
       const version = await this.commit(scope, id, vfs.journal);
       return { value, version, changed: vfs.journal.changed };
@@ -283,12 +359,19 @@ export class SandboxService {
    * commit in between can make them disagree; the older one is read again.
    */
   async snapshot(scope: Scope, id: string): Promise<Snapshot> {
+    const key = cacheKey(scope, id);
+    const known = this.records.get(key);
+    if (known) {
+      const tree = await this.tree(scope, id);
+      if (tree.version === known.version) return { record: known, tree };
+    }
     let [record, tree] = await Promise.all([this.get(scope, id), this.tree(scope, id)]);
     for (let i = 0; record.version !== tree.version; i++) {
       if (i >= this.maxCommitAttempts) throw new VersionConflictError(id, tree.version);
       if (record.version < tree.version) record = await this.get(scope, id);
       else tree = await this.tree(scope, id);
     }
+    this.records.set(key, record);
     return { record, tree };
   }
 
@@ -328,15 +411,26 @@ export class SandboxService {
     sandbox?: SandboxUpdate,
   ): Promise<number> {
     if (!journal.changed && !sandbox) return journal.base.version;
+    if (sandbox) checkRecordText({ ...sandbox, shellEnv: sandbox.shell?.env });
+    // The base is the version the commit is fenced on, so no concurrent writer can overshoot.
+    checkQuota(journal, scope.quota);
     const changes: ChangeSet = { ...journal.toChangeSet(), sandbox };
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);
       this.trees.set(key, journal.base.apply(changes, version));
+      // The record moves with the commit: its fields are the base version's plus `sandbox`.
+      const record = this.records.get(key);
+      if (record?.version === journal.base.version) {
+        this.records.set(key, { ...record, ...definedFields(sandbox), version });
+      } else this.records.delete(key);
       for (const blob of changes.blobs) this.contents.set(blobKey(scope, blob.hash), blob.bytes);
       return version;
     } catch (error) {
-      if (error instanceof VersionConflictError) this.trees.delete(key);
+      if (error instanceof VersionConflictError) {
+        this.trees.delete(key);
+        this.records.delete(key);
+      }
       throw error;
     }
   }

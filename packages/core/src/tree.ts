@@ -1,6 +1,19 @@
 /** An immutable snapshot of a sandbox's tree at one version, as loaded from a backend. */
 import { type ChangeSet, type InodeRecord, ROOT_INO, type TreeData } from "./backend.js";
 
+/** What a tree holds, for quotas: content bytes (a hard-linked file once) and inodes. */
+export interface Usage {
+  bytes: number;
+  /** Files, directories and symlinks, not counting the root. */
+  files: number;
+}
+
+/** An inode's share of a tree's usage. */
+export function usageOf(inode: InodeRecord | undefined | null): Usage {
+  if (!inode || inode.ino === ROOT_INO) return { bytes: 0, files: 0 };
+  return { bytes: inode.kind === "file" ? inode.size : 0, files: 1 };
+}
+
 type Children = ReadonlyMap<string, number>;
 const NO_CHILDREN: Children = new Map();
 
@@ -12,14 +25,19 @@ export class Tree {
     private readonly links: Map<number, number>,
     /** Highest inode number in use, so new inodes get fresh numbers. */
     readonly maxIno: number,
+    readonly usage: Usage,
   ) {}
 
   static fromData(data: TreeData): Tree {
     const inodes = new Map<number, InodeRecord>();
     let maxIno = ROOT_INO;
+    const usage: Usage = { bytes: 0, files: 0 };
     for (const inode of data.inodes) {
       inodes.set(inode.ino, inode);
       if (inode.ino > maxIno) maxIno = inode.ino;
+      const share = usageOf(inode);
+      usage.bytes += share.bytes;
+      usage.files += share.files;
     }
     const dirs = new Map<number, Map<string, number>>();
     const links = new Map<number, number>();
@@ -32,7 +50,7 @@ export class Tree {
       children.set(d.name, d.ino);
       links.set(d.ino, (links.get(d.ino) ?? 0) + 1);
     }
-    return new Tree(data.version, inodes, dirs, links, maxIno);
+    return new Tree(data.version, inodes, dirs, links, maxIno, usage);
   }
 
   inode(ino: number): InodeRecord | undefined {
@@ -59,6 +77,12 @@ export class Tree {
     const links = new Map(this.links);
     const dirs = new Map(this.dirs);
     let maxIno = this.maxIno;
+    const usage = { ...this.usage };
+    const account = (before: InodeRecord | undefined, after: InodeRecord | undefined) => {
+      const [b, a] = [usageOf(before), usageOf(after)];
+      usage.bytes += a.bytes - b.bytes;
+      usage.files += a.files - b.files;
+    };
     const touched = new Set<number>();
     const mutableDir = (ino: number) => {
       let children = dirs.get(ino);
@@ -70,10 +94,12 @@ export class Tree {
       return children!;
     };
     for (const ino of changes.deleteInodes) {
+      account(inodes.get(ino), undefined);
       inodes.delete(ino);
       links.delete(ino);
     }
     for (const inode of changes.upsertInodes) {
+      account(inodes.get(inode.ino), inode);
       inodes.set(inode.ino, inode);
       if (inode.ino > maxIno) maxIno = inode.ino;
     }
@@ -93,6 +119,6 @@ export class Tree {
     }
     // After the dentry loops, which may have touched a deleted directory's entries.
     for (const ino of changes.deleteInodes) dirs.delete(ino);
-    return new Tree(version, inodes, dirs, links, maxIno);
+    return new Tree(version, inodes, dirs, links, maxIno, usage);
   }
 }

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ROOT_INO } from "./backend.js";
-import { bytes, commitInto, scratchVfs, text } from "./test-support.js";
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return "no error";
-};
+import { bytes, commitInto, errorCode, scratchVfs, text } from "./test-support.js";
 
 describe("Vfs files", () => {
   it("writeFile creates missing parents and reads back", async () => {
@@ -22,24 +13,24 @@ describe("Vfs files", () => {
   it("writeFile onto a directory is EISDIR and keeps its children", () => {
     const vfs = scratchVfs();
     vfs.writeFile("/d/child", bytes("x"));
-    expect(code(() => vfs.writeFile("/d", bytes("y")))).toBe("EISDIR");
+    expect(errorCode(() => vfs.writeFile("/d", bytes("y")))).toBe("EISDIR");
     expect(vfs.readdir("/d").map((e) => e.name)).toEqual(["child"]);
   });
 
   it("writeFile under a file is ENOTDIR", () => {
     const vfs = scratchVfs();
     vfs.writeFile("/f", bytes("x"));
-    expect(code(() => vfs.writeFile("/f/g", bytes("y")))).toBe("ENOTDIR");
+    expect(errorCode(() => vfs.writeFile("/f/g", bytes("y")))).toBe("ENOTDIR");
   });
 
   it("readdir of a missing path is ENOENT, not an empty list", () => {
-    expect(code(() => scratchVfs().readdir("/missing"))).toBe("ENOENT");
+    expect(errorCode(() => scratchVfs().readdir("/missing"))).toBe("ENOENT");
   });
 
   it("readdir of a file is ENOTDIR", () => {
     const vfs = scratchVfs();
     vfs.writeFile("/f", bytes(""));
-    expect(code(() => vfs.readdir("/f"))).toBe("ENOTDIR");
+    expect(errorCode(() => vfs.readdir("/f"))).toBe("ENOTDIR");
   });
 
   it("appendFile appends to committed content", async () => {
@@ -63,30 +54,30 @@ describe("Vfs directories", () => {
   it("mkdir of an existing path is EEXIST; -p accepts an existing directory", () => {
     const vfs = scratchVfs();
     vfs.mkdir("/d");
-    expect(code(() => vfs.mkdir("/d"))).toBe("EEXIST");
-    expect(code(() => vfs.mkdir("/d", { recursive: true }))).toBe("no error");
+    expect(errorCode(() => vfs.mkdir("/d"))).toBe("EEXIST");
+    expect(errorCode(() => vfs.mkdir("/d", { recursive: true }))).toBe("no error");
   });
 
   it("mkdir without parents needs the parent", () => {
-    expect(code(() => scratchVfs().mkdir("/a/b"))).toBe("ENOENT");
+    expect(errorCode(() => scratchVfs().mkdir("/a/b"))).toBe("ENOENT");
   });
 
   it("mkdir -p through a file is ENOTDIR", () => {
     const vfs = scratchVfs();
     vfs.writeFile("/f", bytes(""));
-    expect(code(() => vfs.mkdir("/f/g", { recursive: true }))).toBe("ENOTDIR");
+    expect(errorCode(() => vfs.mkdir("/f/g", { recursive: true }))).toBe("ENOTDIR");
   });
 
   it("rm of a non-empty directory needs recursive", () => {
     const vfs = scratchVfs();
     vfs.writeFile("/d/f", bytes(""));
-    expect(code(() => vfs.rm("/d"))).toBe("ENOTEMPTY");
+    expect(errorCode(() => vfs.rm("/d"))).toBe("ENOTEMPTY");
     vfs.rm("/d", { recursive: true });
     expect(vfs.exists("/d")).toBe(false);
   });
 
   it("rm of the root is EINVAL", () => {
-    expect(code(() => scratchVfs().rm("/", { recursive: true }))).toBe("EINVAL");
+    expect(errorCode(() => scratchVfs().rm("/", { recursive: true }))).toBe("EINVAL");
   });
 
   it("rm -r deletes every inode of the subtree in the change set", () => {
@@ -105,8 +96,8 @@ describe("Vfs rename", () => {
   it("moving a directory into its own subtree is EINVAL", () => {
     const vfs = scratchVfs();
     vfs.mkdir("/a/b", { recursive: true });
-    expect(code(() => vfs.rename("/a", "/a/b/c"))).toBe("EINVAL");
-    expect(code(() => vfs.rename("/a", "/a/x"))).toBe("EINVAL");
+    expect(errorCode(() => vfs.rename("/a", "/a/b/c"))).toBe("EINVAL");
+    expect(errorCode(() => vfs.rename("/a", "/a/x"))).toBe("EINVAL");
   });
 
   it("renaming a directory with 500 files changes one entry, not 500", () => {
@@ -127,7 +118,7 @@ describe("Vfs rename", () => {
     const vfs = scratchVfs();
     vfs.writeFile("/a", bytes("a"));
     vfs.writeFile("/b", bytes("b"));
-    expect(code(() => vfs.rename("/a", "/b"))).toBe("EEXIST");
+    expect(errorCode(() => vfs.rename("/a", "/b"))).toBe("EEXIST");
     vfs.rename("/a", "/b", { overwrite: true });
     expect(vfs.exists("/a")).toBe(false);
   });
@@ -137,9 +128,9 @@ describe("Vfs rename", () => {
     vfs.writeFile("/file", bytes(""));
     vfs.mkdir("/dir");
     vfs.writeFile("/full/x", bytes(""));
-    expect(code(() => vfs.rename("/dir", "/file", { overwrite: true }))).toBe("ENOTDIR");
-    expect(code(() => vfs.rename("/file", "/dir", { overwrite: true }))).toBe("EISDIR");
-    expect(code(() => vfs.rename("/dir", "/full", { overwrite: true }))).toBe("ENOTEMPTY");
+    expect(errorCode(() => vfs.rename("/dir", "/file", { overwrite: true }))).toBe("ENOTDIR");
+    expect(errorCode(() => vfs.rename("/file", "/dir", { overwrite: true }))).toBe("EISDIR");
+    expect(errorCode(() => vfs.rename("/dir", "/full", { overwrite: true }))).toBe("ENOTEMPTY");
   });
 });
 
@@ -170,7 +161,7 @@ describe("Vfs links and copies", () => {
   it("copying a directory into itself is EINVAL", () => {
     const vfs = scratchVfs();
     vfs.mkdir("/a");
-    expect(code(() => vfs.copy("/a", "/a/b", { recursive: true }))).toBe("EINVAL");
+    expect(errorCode(() => vfs.copy("/a", "/a/b", { recursive: true }))).toBe("EINVAL");
   });
 
   it("symlinks resolve relative to their directory, and loops are ELOOP", async () => {
@@ -182,7 +173,7 @@ describe("Vfs links and copies", () => {
     expect(vfs.realpath("/d/link")).toBe("/d/target");
     vfs.symlink("/loop2", "/loop1");
     vfs.symlink("/loop1", "/loop2");
-    expect(code(() => vfs.stat("/loop1"))).toBe("ELOOP");
+    expect(errorCode(() => vfs.stat("/loop1"))).toBe("ELOOP");
   });
 });
 

@@ -3,10 +3,18 @@
  * errno errors, and every operation the API and just-bash need. Written once,
  * shared by every backend.
  */
-import { type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
+import { type FileMeta, type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
-import { checkName, compareNames, dirname, joinPath, resolvePath, splitPath } from "./paths.js";
+import {
+  checkName,
+  compareNames,
+  dirname,
+  joinPath,
+  MAX_PATH_DEPTH,
+  resolvePath,
+  splitPath,
+} from "./paths.js";
 
 const MAX_SYMLINK_HOPS = 40;
 export const DEFAULT_FILE_MODE = 0o644;
@@ -42,6 +50,8 @@ export interface Stat {
   target: string | null;
   /** Canonical path of what was described. */
   path: string;
+  /** Tags and summary (files only); null when none were set. */
+  meta: FileMeta | null;
 }
 
 export interface DirEntry {
@@ -69,10 +79,19 @@ interface ParentSlot {
 export interface VfsOptions {
   /** Clock for mtimes (tests pin it). */
   now?: () => number;
+  /** Every write fails with EROFS (a read-only sandbox's policy). */
+  readOnly?: boolean;
+  /** Paths that may not be read or written (EACCES); their names still list. */
+  deny?: (path: string) => boolean;
+  /** Applied to what readFile returns (redaction for API reads; never for scripts). */
+  redact?: (bytes: Uint8Array) => Uint8Array;
 }
 
 export class Vfs {
   private readonly now: () => number;
+  private readonly readOnly: boolean;
+  private readonly deny: ((path: string) => boolean) | undefined;
+  private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
 
   constructor(
     readonly journal: Journal,
@@ -80,6 +99,27 @@ export class Vfs {
     options: VfsOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.readOnly = options.readOnly ?? false;
+    this.deny = options.deny;
+    this.redact = options.redact;
+  }
+
+  /** Whether the policy denies this path (as given, or where its symlinks lead). */
+  isDenied(path: string): boolean {
+    if (!this.deny) return false;
+    const given = resolvePath("/", path);
+    if (this.deny(given)) return true;
+    const found = this.tryResolve(given, true);
+    return found !== undefined && found.path !== given && this.deny(found.path);
+  }
+
+  /** Refuses a write in a read-only sandbox, or on a denied path. */
+  private guard(syscall: string, ...paths: string[]): void {
+    if (this.readOnly) throw new FsError("EROFS", syscall, paths[0] ?? "/");
+    for (const path of paths) {
+      if (this.isDenied(path))
+        throw new FsError("EACCES", syscall, path, "denied by the sandbox's policy");
+    }
   }
 
   // ---- resolution -------------------------------------------------------
@@ -144,6 +184,10 @@ export class Vfs {
     checkName(name, syscall, path);
     const dir = this.resolve(`/${names.join("/")}`, true, syscall);
     if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
+    // A directory at depth d has d ancestors (the root among them): its entry is at d + 1.
+    if (dir.ancestors.length + 1 > MAX_PATH_DEPTH) {
+      throw new FsError("ENAMETOOLONG", syscall, path.slice(0, 64), "path nested too deep");
+    }
     return {
       parent: dir.ino,
       name,
@@ -172,6 +216,7 @@ export class Vfs {
       blob: i.blob,
       target: i.target,
       path: r.path,
+      meta: i.meta ?? null,
     };
   }
 
@@ -213,11 +258,15 @@ export class Vfs {
   async readFile(path: string): Promise<Uint8Array> {
     const r = this.resolve(path, true, "open");
     if (r.inode.kind === "directory") throw new FsError("EISDIR", "read", path);
+    if (this.deny && (this.deny(resolvePath("/", path)) || this.deny(r.path))) {
+      throw new FsError("EACCES", "open", path, "denied by the sandbox's policy");
+    }
     const parent = r.ancestors.at(-1);
-    return this.content(
+    const bytes = await this.content(
       r.inode,
       parent === undefined ? undefined : () => this.siblingBlobs(parent),
     );
+    return this.redact ? this.redact(bytes) : bytes;
   }
 
   /** Blobs of the files in a directory, to fetch in the same round trip as one of them. */
@@ -251,6 +300,7 @@ export class Vfs {
 
   /** Creates or replaces a file, creating missing parents; follows a symlink at `path`. */
   writeFile(path: string, bytes: Uint8Array, options: { mode?: number } = {}): Stat {
+    this.guard("open", path);
     const existing = this.tryResolve(path, true);
     if (existing) {
       if (existing.inode.kind === "directory") throw new FsError("EISDIR", "open", path);
@@ -284,6 +334,7 @@ export class Vfs {
   }
 
   async appendFile(path: string, bytes: Uint8Array): Promise<Stat> {
+    this.guard("open", path);
     const existing = this.tryResolve(path, true);
     if (!existing) return this.writeFile(path, bytes);
     if (existing.inode.kind === "directory") throw new FsError("EISDIR", "open", path);
@@ -304,6 +355,7 @@ export class Vfs {
 
   /** Creates a directory; with `recursive`, creates parents and accepts an existing directory. */
   mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): void {
+    this.guard("mkdir", path);
     if (options.recursive) {
       const existing = this.tryResolve(path, true);
       if (existing && existing.inode.kind !== "directory")
@@ -346,6 +398,7 @@ export class Vfs {
 
   /** Removes a file, symlink or directory (a non-empty one only when `recursive`). */
   rm(path: string, options: { recursive?: boolean; force?: boolean } = {}): void {
+    this.guard("rm", path);
     if (splitPath(path).length === 0)
       throw new FsError("EINVAL", "rm", path, "cannot remove the root");
     let slot: ParentSlot;
@@ -372,6 +425,7 @@ export class Vfs {
    * Without `overwrite` an existing destination is EEXIST; with it, POSIX rename rules apply.
    */
   rename(from: string, to: string, options: { overwrite?: boolean } = {}): void {
+    this.guard("rename", from, to);
     const src = this.slot(from, "rename");
     if (src.existing === undefined) throw new FsError("ENOENT", "rename", from);
     const dst = this.slot(to, "rename");
@@ -408,6 +462,7 @@ export class Vfs {
    * Directories need `recursive`; symlinks inside are copied as symlinks.
    */
   copy(from: string, to: string, options: { recursive?: boolean; overwrite?: boolean } = {}): void {
+    this.guard("copy", from, to);
     const src = this.resolve(from, true, "copyfile");
     if (src.inode.kind === "directory" && !options.recursive) {
       throw new FsError("EISDIR", "copyfile", from);
@@ -462,6 +517,7 @@ export class Vfs {
   }
 
   symlink(target: string, linkPath: string): void {
+    this.guard("symlink", linkPath);
     const slot = this.slot(linkPath, "symlink");
     if (slot.existing !== undefined) throw new FsError("EEXIST", "symlink", linkPath);
     const inode: InodeRecord = {
@@ -480,6 +536,7 @@ export class Vfs {
 
   /** A hard link: a second name for the same inode (no bytes are copied). */
   link(existingPath: string, newPath: string): void {
+    this.guard("link", existingPath, newPath);
     const src = this.resolve(existingPath, false, "link");
     if (src.inode.kind === "directory") throw new FsError("EISDIR", "link", existingPath);
     const slot = this.slot(newPath, "link");
@@ -489,11 +546,28 @@ export class Vfs {
   }
 
   chmod(path: string, mode: number): void {
+    this.guard("chmod", path);
     const r = this.resolve(path, true, "chmod");
     this.journal.putInode({ ...r.inode, mode: mode & 0o7777 });
   }
 
+  /**
+   * Sets (replaces) a file's tags and summary, following symlinks; null or
+   * an empty meta removes them. Metadata only: mtime and content stay.
+   */
+  setMeta(path: string, meta: FileMeta | null): Stat {
+    this.guard("setmeta", path);
+    const r = this.resolve(path, true, "setmeta");
+    if (r.inode.kind === "directory") throw new FsError("EISDIR", "setmeta", path);
+    const { meta: _old, ...rest } = r.inode;
+    const empty = meta === null || (meta.tags.length === 0 && meta.summary === null);
+    const inode: InodeRecord = empty ? rest : { ...rest, meta };
+    this.journal.putInode(inode);
+    return this.statOf({ ...r, inode });
+  }
+
   utimes(path: string, mtimeMs: number): void {
+    this.guard("utime", path);
     const r = this.resolve(path, true, "utime");
     this.journal.putInode({ ...r.inode, mtimeMs });
   }

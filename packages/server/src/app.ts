@@ -1,23 +1,31 @@
 /** createApp: the reference Cairn server as a Hono app over any backend. */
-import { type Backend, SandboxService } from "@cairn/core";
-import { Hono } from "hono";
+import { type Backend, type KeyStore, SandboxService } from "@cairn/core";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./env.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
-import { bearerAuth, noAuth } from "./middleware/auth.js";
+import { requireAdmin, sandboxAccess } from "./middleware/access.js";
+import { type AuditSink, audit } from "./middleware/audit.js";
 import {
   DEFAULT_IDEMPOTENCY,
   type IdempotencyOptions,
   idempotency,
 } from "./middleware/idempotency.js";
+import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
+import { callerOf, Gate, gated, RateLimiter, rateLimit } from "./middleware/rate-limit.js";
 import { requestId } from "./middleware/request-id.js";
+import { isStreamedUpload } from "./middleware/streamed-upload.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
+import { archiveRoutes } from "./routes/archive.js";
 import { execRoutes } from "./routes/exec.js";
 import { fileRoutes } from "./routes/files.js";
 import { fsRoutes } from "./routes/fs.js";
 import { healthRoutes } from "./routes/health.js";
+import { limitsRoutes } from "./routes/limits.js";
+import { metaRoutes } from "./routes/meta.js";
 import { sandboxRoutes } from "./routes/sandboxes.js";
 import { searchRoutes } from "./routes/search.js";
+import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
 import { RequestValidator } from "./validation.js";
 
@@ -31,13 +39,39 @@ export interface AppOptions {
    * turns authentication off (local development only; say so loudly).
    */
   apiKey: string | null;
+  /**
+   * Stored API keys (`keys: true` reads `backend.keys`), JWT verification, or both, besides
+   * (or, with `apiKey: null`, instead of) the static key. Authentication is off only when
+   * none of them is set.
+   */
+  auth?: AuthOptions;
   limits?: Partial<Limits>;
   /** Reuse a service (and its caches) instead of building one over `backend`. */
   service?: SandboxService;
   /** Replay window and abandoned-claim lease for `Idempotency-Key`. */
   idempotency?: Partial<IdempotencyOptions>;
+  /**
+   * Receives one event per request (who, what, outcome; never content or
+   * secrets), e.g. `stdoutAuditSink` for JSON lines. Off when absent.
+   */
+  audit?: AuditSink;
   /** Called with every error that became a 500, for logging. */
   onInternalError?: (error: unknown, requestId: string) => void;
+  /**
+   * Serves the Model Context Protocol at `/mcp`, behind the same bearer auth as `/v1/sandboxes`:
+   * pass `createMcpHttpHandler()` from `@cairn/mcp`. The handler gets the request and this app's
+   * own `fetch`, through which its tool calls reach the API in process with the caller's key.
+   */
+  mcp?: (request: Request, api: (request: Request) => Promise<Response>) => Promise<Response>;
+}
+
+function keyStoreFor(options: AppOptions): KeyStore | undefined {
+  const keys = options.auth?.keys;
+  if (!keys) return undefined;
+  if (keys !== true) return keys;
+  if (!options.backend.keys)
+    throw new Error("createApp: auth.keys needs a backend with a key store");
+  return options.backend.keys;
 }
 
 /**
@@ -57,6 +91,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  if (options.audit) app.use(audit(options.audit));
   app.use(async (c, next) => {
     c.set("service", service);
     c.set("validator", validator);
@@ -65,29 +100,68 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     await next();
   });
   app.route("/", healthRoutes(SERVER_VERSION));
-  const auth = options.apiKey === null ? noAuth() : bearerAuth(options.apiKey);
-  app.use("/v1/sandboxes/*", auth);
-  app.use("/v1/sandboxes", auth);
-  app.use(
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: () => {
-        throw new ProblemError(
-          413,
-          "payload_too_large",
-          `request body over ${limits.maxBodyBytes} bytes`,
-        );
-      },
-    }),
-  );
+  const keyStore = keyStoreFor(options);
+  const authenticator = createAuthenticator({
+    apiKey: options.apiKey,
+    store: keyStore,
+    jwt: options.auth?.jwt,
+    keyCacheTtlMs: options.auth?.keyCacheTtlMs,
+  });
+  const auth = authenticator.middleware;
+  const access = sandboxAccess();
+  app.use("/v1/sandboxes/*", auth, access); // also matches /v1/sandboxes itself
+  if (options.mcp) app.use("/mcp", auth);
+  app.use("/v1/limits", auth);
+  const admin = requireAdmin();
+  app.use("/v1/tenants/*", auth, admin); // also matches /v1/tenants itself
+  app.use("/v1/keys/*", auth, admin);
+  // Every sandbox of a tenant gets the server's quota; the commit enforces it.
+  const quota = { maxBytes: limits.sandboxMaxBytes, maxFiles: limits.sandboxMaxFiles };
+  app.use("/v1/sandboxes/*", async (c, next) => {
+    c.set("scope", { ...c.var.scope, quota });
+    await next();
+  });
+  // Per key: a request rate, then a bound on what is in flight; then one on scripts overall.
+  const guards: MiddlewareHandler<AppEnv>[] = [];
+  if (limits.rateLimitPerSecond > 0) {
+    guards.push(rateLimit(new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst)));
+  }
+  guards.push(gated(new Gate(limits.maxInFlightPerKey), "requests for this key", callerOf));
+  // `/x/*` matches `/x` too: listing both would count a request twice.
+  for (const path of ["/v1/sandboxes/*", "/v1/tenants/*", "/v1/keys/*", "/v1/limits"]) {
+    app.use(path, ...guards);
+  }
+  const scripts = gated(new Gate(limits.maxConcurrentExecs), "scripts");
+  app.use("/v1/sandboxes/:sandboxId/exec", scripts);
+  app.use("/v1/sandboxes/:sandboxId/exec/batch", scripts);
+  const limitBody = bodyLimit({
+    maxSize: limits.maxBodyBytes,
+    onError: () => {
+      throw new ProblemError(
+        413,
+        "payload_too_large",
+        `request body over ${limits.maxBodyBytes} bytes`,
+      );
+    },
+  });
+  // Archive uploads are read as they stream in and bounded by the archive limits.
+  app.use((c, next) => (isStreamedUpload(c) ? next() : limitBody(c, next)));
   const keyed = idempotency({ ...DEFAULT_IDEMPOTENCY, ...options.idempotency });
   app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
+  app.route("/", tenantRoutes(keyStore, authenticator.forget));
   app.route("/", fileRoutes());
   app.route("/", fsRoutes());
   app.route("/", searchRoutes());
   app.route("/", textRoutes());
+  app.route("/", metaRoutes());
+  app.route("/", limitsRoutes());
   app.route("/", execRoutes());
+  app.route("/", archiveRoutes());
+  const mcp = options.mcp;
+  if (mcp) {
+    app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));
+  }
 
   app.notFound(() => {
     throw new ProblemError(404, "route_not_found", "no such route");

@@ -3,13 +3,30 @@ import type { SandboxService, Scope } from "@cairn/core";
 import type { Limits } from "./limits.js";
 import type { RequestValidator } from "./validation.js";
 
+/**
+ * The authenticated caller. `keyId` is a stored key's id (null for a JWT, the static key or no
+ * auth); `tenantId` is null for an admin key; `sandboxIds`, when set, are the only sandboxes
+ * the caller may reach.
+ */
+export interface Principal {
+  keyId: string | null;
+  tenantId: string | null;
+  scopes: readonly string[];
+  sandboxIds: readonly string[] | null;
+  kind: "key" | "jwt" | "static" | "none";
+}
+
 export interface AppEnv {
   Variables: {
     requestId: string;
     scope: Scope;
+    /** Who is calling (set by the auth middleware, with `scope`): rate limits and audit key on it. */
+    principal: Principal;
     service: SandboxService;
     validator: RequestValidator;
     limits: Limits;
+    /** A streamed upload's body as its route must read it (set when it is being hashed). */
+    uploadBody?: ReadableStream<Uint8Array>;
     /** Reports an error that became a 500 (also from inside a stream, after the status was sent). */
     onInternalError: (error: unknown, requestId: string) => void;
   };

@@ -1,6 +1,21 @@
 /** @cairn/server: the reference Cairn HTTP server over any backend. */
 export { type AppOptions, createApp, SERVER_VERSION } from "./app.js";
-export type { AppEnv } from "./env.js";
+export {
+  padding as tarPadding,
+  type TarEntry,
+  type TarSource,
+  tarChunks,
+  tarHeader,
+  tarStream,
+} from "./archive/tar-writer.js";
+export type { AppEnv, Principal } from "./env.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
+export { isReadOnly } from "./middleware/access.js";
+export { type AuditEvent, type AuditSink, stdoutAuditSink } from "./middleware/audit.js";
+export {
+  type AuthOptions,
+  DEFAULT_KEY_CACHE_TTL_MS,
+  type JwtOptions,
+} from "./middleware/keys.js";
 export { ProblemError } from "./problem.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./serve.js";

@@ -1,5 +1,6 @@
 /** Every error leaves the server as RFC 9457 problem details with a stable code. */
 import {
+  ArchiveError,
   EditError,
   ExecAbortedError,
   ExecTimeoutError,
@@ -43,6 +44,7 @@ const FS_STATUS: Record<FsErrorCode, number> = {
   EFBIG: 413,
   EROFS: 403,
   ENOSPC: 413,
+  EDQUOT: 507,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -81,6 +83,7 @@ export function toProblemError(error: unknown): ProblemError {
     );
   }
   if (error instanceof EditError) return new ProblemError(422, error.code, error.message);
+  if (error instanceof ArchiveError) return archiveProblem(error);
   if (error instanceof PatchError) {
     return new ProblemError(error.code === "patch_invalid" ? 400 : 422, error.code, error.message, {
       path: error.path,
@@ -126,4 +129,17 @@ export function problemBody(error: ProblemError, instance: string, requestId: st
   if (error.extra.path !== undefined) body.path = error.extra.path;
   if (error.extra.hunk !== undefined) body.hunk = error.extra.hunk;
   return body;
+}
+
+const ARCHIVE_STATUS: Record<ArchiveError["code"], number> = {
+  archive_invalid: 400,
+  archive_unsafe_entry: 422,
+  archive_unsupported_entry: 422,
+  archive_too_large: 413,
+  archive_too_many_entries: 413,
+  archive_entry_too_large: 413,
+};
+
+function archiveProblem(error: ArchiveError): ProblemError {
+  return new ProblemError(ARCHIVE_STATUS[error.code], error.code, error.message);
 }

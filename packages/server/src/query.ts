@@ -58,6 +58,32 @@ export function stringParam(c: Context, name: string, maxLength: number): string
   return raw;
 }
 
+/** A repeatable string parameter (`?tag=a&tag=b`), each value non-empty and bounded. */
+export function stringsParam(
+  c: Context,
+  name: string,
+  bounds: { maxItems: number; maxLength: number },
+): string[] {
+  const values = c.req.queries(name) ?? [];
+  if (values.length > bounds.maxItems) {
+    throw new ProblemError(
+      400,
+      "invalid_request",
+      `query parameter '${name}' is given more than ${bounds.maxItems} times`,
+    );
+  }
+  for (const value of values) {
+    if (value === "" || value.length > bounds.maxLength) {
+      throw new ProblemError(
+        400,
+        "invalid_request",
+        `each '${name}' must be 1 to ${bounds.maxLength} characters`,
+      );
+    }
+  }
+  return values;
+}
+
 /** Octal permission bits such as `644` or `0755`. */
 export function parseMode(raw: string | undefined, where: string): number | undefined {
   if (raw === undefined) return undefined;

@@ -1,5 +1,5 @@
 /** Core values turned into the spec's response shapes. */
-import type { SandboxRecord, Stat } from "@cairn/core";
+import { normalizePolicy, type SandboxRecord, type Stat } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 
 const KIND_TO_TYPE = { file: "file", directory: "directory", symlink: "symlink" } as const;
@@ -12,6 +12,7 @@ export function sandboxJson(record: SandboxRecord): Schemas["Sandbox"] {
     env: record.env,
     persistShell: record.options.persistShell,
     runtimes: record.options.runtimes,
+    policy: normalizePolicy(record.options.policy),
     shell: record.shell,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),

@@ -760,6 +760,20 @@ export default defineCases("search", "grep-files", {
       assert.deepEqual([res.filesSearched, res.filesMatched], [150, 15]);
     },
   ],
+  "catastrophic-regex-is-stopped": [
+    "`(a+)+$` against 40 `a`s and a `!` (minutes of backtracking) answers promptly: no match, and if the server stopped the regex, truncated says `time`.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({
+        files: textFiles({ "/a.txt": "aaa\n", "/evil.txt": `${"a".repeat(40)}!\n` }),
+      });
+      const res = await grep(sb, { pattern: "(a+)+$" });
+      assert.deepEqual(matchedLines(res), [["/a.txt", 1, "aaa"]]);
+      if (res.truncated !== null) {
+        assert.equal(res.truncated.reason, "time");
+        assert.ok(res.truncated.limit > 0, "the time budget is given in ms");
+      }
+    },
+  ],
   "counts-searched-and-matched": [
     "filesSearched counts the text files searched and filesMatched those with a match.",
     async (ctx) => {

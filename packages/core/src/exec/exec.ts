@@ -8,6 +8,7 @@ import type { Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backe
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
 import { VersionConflictError } from "../errors.js";
 import { normalizePath } from "../paths.js";
+import type { Quota } from "../quota.js";
 import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
 import type { Vfs } from "../vfs.js";
 import { DEFAULT_MAX_OUTPUT_BYTES, type OutputListener } from "./output.js";
@@ -57,7 +58,7 @@ export interface ExecBatchInput extends ExecControls {
 export interface ExecCommitInfo {
   status: "committed" | "unchanged" | "discarded";
   version: number;
-  reason?: "commit_never" | "nonzero_exit" | "journal_limit";
+  reason?: "commit_never" | "nonzero_exit" | "journal_limit" | "quota";
 }
 
 export interface StepOutcome {
@@ -109,11 +110,14 @@ export function execScript(
   input: ExecInput,
 ): Promise<ExecOutcome> {
   const program: Program<ExecOutcome> = async (snapshot, deadline) => {
-    const vfs = service.open(scope, snapshot.tree);
+    const vfs = service.open(scope, snapshot.tree, snapshot.record);
     const run = await runStep(
       vfs,
       startStep(snapshot.record, input),
-      settings(snapshot.record, input, deadline, { readOnly: input.readOnly ?? false }),
+      settings(snapshot.record, input, deadline, {
+        readOnly: input.readOnly ?? false,
+        quota: scope.quota,
+      }),
     );
     const { commit, pending } = decide(input, snapshot, vfs, [run]);
     return { result: { ...stepOutcome(run), commit }, pending };
@@ -134,7 +138,7 @@ export function execBatch(
       const runs = await Promise.all(
         input.steps.map((step) =>
           runStep(
-            service.open(scope, snapshot.tree),
+            service.open(scope, snapshot.tree, snapshot.record),
             startStep(snapshot.record, step),
             settings(snapshot.record, input, deadline, { readOnly: true }),
           ),
@@ -149,20 +153,20 @@ export function execBatch(
         },
       };
     }
-    const vfs = service.open(scope, snapshot.tree);
+    const vfs = service.open(scope, snapshot.tree, snapshot.record);
     const runs: RunOutcome[] = [];
     let record = snapshot.record;
     for (const step of input.steps) {
       const run = await runStep(
         vfs,
         startStep(record, step),
-        settings(record, input, deadline, { readOnly: false }),
+        settings(record, input, deadline, { readOnly: false, quota: scope.quota }),
       );
       deadline.check();
       runs.push(run);
       // A persistent shell carries from one step to the next, as in a terminal.
       if (run.shell) record = { ...record, shell: run.shell };
-      if (run.journalLimitHit || (run.exitCode !== 0 && (input.stopOnError ?? true))) break;
+      if (run.limitHit || (run.exitCode !== 0 && (input.stopOnError ?? true))) break;
     }
     const { commit, pending } = decide(input, snapshot, vfs, runs);
     return {
@@ -282,21 +286,24 @@ function settings(
   record: SandboxRecord,
   controls: ExecControls & { onOutput?: OutputListener },
   deadline: Deadline,
-  mode: { readOnly: boolean },
+  mode: { readOnly: boolean; quota?: Quota },
 ): RunSettings {
+  // A read-only sandbox runs every script read-only: writes fail with EROFS, nothing commits.
+  const readOnly = mode.readOnly || (record.options.policy?.readOnly ?? false);
   return {
     runtimes: record.options.runtimes as readonly Runtime[],
-    readOnly: mode.readOnly,
+    readOnly,
     limits: controls.limits ?? DEFAULT_WRITE_LIMITS,
+    quota: mode.quota,
     maxOutputBytes: controls.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     timeoutMs: deadline.timeoutMs,
     signal: deadline.signal,
-    reportShellState: record.options.persistShell && !mode.readOnly,
+    reportShellState: record.options.persistShell && !readOnly,
     onOutput: controls.onOutput,
   };
 }
 
-function stepOutcome({ shell: _shell, journalLimitHit: _limit, ...step }: RunOutcome): StepOutcome {
+function stepOutcome({ shell: _shell, limitHit: _limit, ...step }: RunOutcome): StepOutcome {
   return step;
 }
 
@@ -316,7 +323,8 @@ function decide(
   const discarded = (reason: ExecCommitInfo["reason"]): { commit: ExecCommitInfo } => ({
     commit: { status: "discarded", version: tree.version, reason },
   });
-  if (runs.some((r) => r.journalLimitHit)) return discarded("journal_limit");
+  const limitHit = runs.find((r) => r.limitHit)?.limitHit;
+  if (limitHit) return discarded(limitHit);
   const mode = controls.commit ?? "always";
   if (mode === "never") return discarded("commit_never");
   if (mode === "on_success" && runs.some((r) => r.exitCode !== 0)) return discarded("nonzero_exit");

@@ -155,7 +155,7 @@ describe("writes", () => {
     expect(text(run.stderr)).toMatch(/file too large/);
     expect(vfs.stat("/big", true).size).toBe(0); // opened (created) before the write failed, as in bash
     expect(vfs.exists("/small")).toBe(true);
-    expect(run.journalLimitHit).toBe(false);
+    expect(run.limitHit).toBeNull();
   });
 
   it("hit ENOSPC over the journal file count, and the run says so", async () => {
@@ -166,7 +166,7 @@ describe("writes", () => {
       settings({ limits }),
     );
     expect(text(run.stderr)).toMatch(/ENOSPC/);
-    expect(run.journalLimitHit).toBe(true);
+    expect(run.limitHit).toBe("journal_limit");
   });
 
   it("count content once however often a file is rewritten", async () => {
@@ -177,7 +177,7 @@ describe("writes", () => {
       { script: "for i in $(seq 1000); do echo $i >> /log; done", cwd: "/", env: {} },
       settings({ limits }),
     );
-    expect(run.journalLimitHit).toBe(false);
+    expect(run.limitHit).toBeNull();
     expect(vfs.journal.contentBytes).toBe((await vfs.readFile("/log")).length);
   });
 });

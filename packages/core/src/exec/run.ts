@@ -7,6 +7,7 @@ import { Bash, defineCommand } from "just-bash";
 import type { Runtime, ShellState } from "../backend.js";
 import { CairnBashFs, type WriteLimits } from "../bash-fs.js";
 import { encodeText, latin1Bytes } from "../encoding.js";
+import type { Quota } from "../quota.js";
 import type { Vfs } from "../vfs.js";
 import {
   flushTransform,
@@ -21,6 +22,7 @@ export interface RunSettings {
   runtimes: readonly Runtime[];
   readOnly: boolean;
   limits: WriteLimits;
+  quota?: Quota;
   maxOutputBytes: number;
   /** Milliseconds the run may take; also bounds python3/js-exec. */
   timeoutMs: number;
@@ -45,7 +47,8 @@ export interface RunOutcome {
   durationMs: number;
   /** The shell state after the last statement, when the script ran to its end. */
   shell?: ShellState;
-  journalLimitHit: boolean;
+  /** A write went over the journal limit or the sandbox quota: the changes must not be committed. */
+  limitHit: null | "journal_limit" | "quota";
 }
 
 /** Variables just-bash manages itself; not worth saving as shell state. */
@@ -57,6 +60,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
   const fs = new CairnBashFs(vfs, {
     readOnly: settings.readOnly,
     limits: settings.limits,
+    quota: settings.quota,
     yieldDevice: YIELD_DEVICE,
     sinks: new Map([
       [STDOUT_SINK, (bytes: Uint8Array) => output.push("stdout", bytes)],
@@ -111,6 +115,6 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     truncated: { ...output.truncated },
     durationMs: performance.now() - started,
     shell,
-    journalLimitHit: fs.journalLimitHit,
+    limitHit: fs.limitHit,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../errors.js";
-import { bytes, scratchVfs } from "../test-support.js";
+import { bytes, errorCode, scratchVfs } from "../test-support.js";
 import type { Vfs } from "../vfs.js";
 import { compileGlob, glob } from "./glob.js";
 
@@ -14,15 +14,6 @@ function tree(paths: string[]): Vfs {
   }
   return vfs;
 }
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return "no error";
-};
 
 describe("compileGlob: *, ? and literals", () => {
   it("matches a literal path exactly", () => {
@@ -325,8 +316,8 @@ describe("glob", () => {
 
   it("propagates ENOENT and ENOTDIR for the root", () => {
     const vfs = tree(files);
-    expect(code(() => glob(vfs, "*", { path: "/missing" }))).toBe("ENOENT");
-    expect(code(() => glob(vfs, "*", { path: "/README.md" }))).toBe("ENOTDIR");
+    expect(errorCode(() => glob(vfs, "*", { path: "/missing" }))).toBe("ENOENT");
+    expect(errorCode(() => glob(vfs, "*", { path: "/README.md" }))).toBe("ENOTDIR");
   });
 
   it("rejects out-of-range bounds", () => {

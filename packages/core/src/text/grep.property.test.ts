@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { bytes, commitInto, scratchVfs, seededRandom } from "../test-support.js";
 import type { Vfs } from "../vfs.js";
-import { compileGrep, type GrepCandidates, type GrepOptions, grep } from "./grep.js";
+import type { ContentCandidates } from "./contents.js";
+import { compileGrep, type GrepOptions, grep } from "./grep.js";
 
 class Gen {
   constructor(readonly next: () => number) {}
@@ -192,7 +193,7 @@ function referenceMatches(scenario: Scenario, options: GrepOptions): string[] {
 }
 
 /** A candidates function returning the truly matching hashes plus random extras (a superset). */
-function supersetCandidates(g: Gen, scenario: Scenario, options: GrepOptions): GrepCandidates {
+function supersetCandidates(g: Gen, scenario: Scenario, options: GrepOptions): ContentCandidates {
   const test = referenceTest(options);
   return async (files) => {
     if (g.chance(0.1)) return undefined;
@@ -244,9 +245,9 @@ describe("grep properties", () => {
       const plain = await grep(scenario.vfs, options);
       let asked = false;
       const hook = supersetCandidates(g, scenario, options);
-      const withHook = await grep(scenario.vfs, options, async (files) => {
+      const withHook = await grep(scenario.vfs, options, async (files, query) => {
         asked = true;
-        return hook(files);
+        return hook(files, query);
       });
       if (asked) narrowed++;
       const context = JSON.stringify({ round, options });

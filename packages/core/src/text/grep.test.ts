@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
+import type { GrepQuery } from "../backend.js";
 import { InvalidArgumentError } from "../errors.js";
 import { bytes, commitInto, scratchVfs } from "../test-support.js";
 import type { Vfs } from "../vfs.js";
-import { compileGrep, type GrepCandidates, type GrepOptions, grep } from "./grep.js";
+import type { ContentCandidates } from "./contents.js";
+import { compileGrep, type GrepOptions, grep } from "./grep.js";
 
 function tree(files: Record<string, string | Uint8Array>): Vfs {
   const vfs = scratchVfs();
@@ -375,8 +377,38 @@ describe("grep: maxResults", () => {
   });
 });
 
+describe("grep: time budget", () => {
+  // Exponential backtracking: each extra "a" doubles the work (minutes at 40).
+  const catastrophic = "(a+)+$";
+  const evil = `${"a".repeat(40)}!`;
+
+  it("stops a catastrophic regex mid-match and says so, keeping earlier matches", async () => {
+    const vfs = committed({ "/a": "aaa\n", "/b": `${evil}\n`, "/c": "aaa\n" });
+    const started = Date.now();
+    const result = await grep(vfs, { pattern: catastrophic, timeBudgetMs: 200 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.truncated).toEqual({ reason: "time", limit: 200 });
+    expect(where(result)).toEqual(["/a:1"]);
+  });
+
+  it("lets the same regex finish within a budget large enough", async () => {
+    const slow = `${"a".repeat(18)}!\n`; // backtracks, but for milliseconds
+    const vfs = committed({ "/a": slow, "/b": slow, "/c": "aaa\n" });
+    const result = await grep(vfs, { pattern: catastrophic, timeBudgetMs: 60_000 });
+    expect(result.truncated).toBeNull();
+    expect(where(result)).toEqual(["/c:1"]);
+  });
+
+  it("leaves an ordinary search untouched", async () => {
+    const result = await grep(committed({ "/a": "foo bar\n" }), { pattern: "foo.*bar" });
+    expect(result.truncated).toBeNull();
+    expect(where(result)).toEqual(["/a:1"]);
+  });
+});
+
 describe("grep: option validation", () => {
   it.each([
+    [{ timeBudgetMs: 0 }],
     [{ context: -1 }],
     [{ context: 21 }],
     [{ context: 1.5 }],
@@ -408,13 +440,16 @@ describe("grep: option validation", () => {
 describe("grep: candidates", () => {
   const files = { "/a": "needle\n", "/b": "needle\n", "/c": "hay\n" };
 
-  it("asks once with the committed files' paths, hashes and sizes", async () => {
+  it("asks once with the committed files' paths, hashes and sizes, and the query", async () => {
     const vfs = committed(files);
     const asked: Array<{ path: string; hash: string; size: number }> = [];
-    await grep(vfs, { pattern: "needle" }, async (list) => {
+    const queries: GrepQuery[] = [];
+    await grep(vfs, { pattern: "needle", ignoreCase: true }, async (list, query) => {
       asked.push(...list);
+      queries.push(query);
       return undefined;
     });
+    expect(queries).toEqual([{ pattern: "needle", fixedString: false, ignoreCase: true }]);
     expect(asked.map((f) => [f.path, f.size])).toEqual([
       ["/a", 7],
       ["/b", 7],
@@ -450,21 +485,21 @@ describe("grep: candidates", () => {
   it("always reads files written in this Vfs and not yet stored", async () => {
     const vfs = committed(files);
     vfs.writeFile("/new", bytes("new needle\n"));
-    const hook = vi.fn<GrepCandidates>(async () => new Set<string>());
+    const hook = vi.fn<ContentCandidates>(async () => new Set<string>());
     const result = await grep(vfs, { pattern: "needle" }, hook);
     expect(where(result)).toEqual(["/new:1"]);
     expect(hook.mock.calls[0]![0].map((f) => f.path)).toEqual(["/a", "/b", "/c"]);
   });
 
   it("is not called when there is nothing to ask about", async () => {
-    const hook = vi.fn<GrepCandidates>(async () => undefined);
+    const hook = vi.fn<ContentCandidates>(async () => undefined);
     await grep(tree({ "/pending": "x" }), { pattern: "x" }, hook);
     await grep(committed({ "/empty": "" }), { pattern: "x" }, hook);
     expect(hook).not.toHaveBeenCalled();
   });
 
   it("is not asked about files over maxFileBytes", async () => {
-    const hook = vi.fn<GrepCandidates>(async () => undefined);
+    const hook = vi.fn<ContentCandidates>(async () => undefined);
     await grep(
       committed({ "/big": "x".repeat(100), "/s": "x" }),
       { pattern: "x", maxFileBytes: 10 },

@@ -6,9 +6,11 @@
 import { InvalidArgumentError } from "../errors.js";
 import { normalizePath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
+import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
 import { checkCount, GlobMatcher } from "./glob.js";
 import { cutUtf8, decodeText, splitLines } from "./lines.js";
-import { walkTree } from "./walk.js";
+import { TimeBudget } from "./time-budget.js";
+import { searchableFiles } from "./walk.js";
 
 export const MAX_GREP_PATTERN_LENGTH = 4096;
 export const DEFAULT_GREP_MAX_RESULTS = 1000;
@@ -17,10 +19,8 @@ export const MAX_GREP_CONTEXT = 20;
 export const DEFAULT_GREP_MAX_LINE_BYTES = 500;
 export const MAX_GREP_LINE_BYTES = 1024 * 1024;
 export const DEFAULT_GREP_MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Files read concurrently (the content loader batches their storage fetches). */
-const READ_BATCH_FILES = 64;
-/** Bytes a read batch may hold; a batch takes at least one file whatever its size. */
-const READ_BATCH_BYTES = 32 * 1024 * 1024;
+/** Matching time a grep may spend (a catastrophic regex is stopped, not waited for). */
+export const DEFAULT_GREP_TIME_BUDGET_MS = 2000;
 
 export interface GrepOptions {
   /** JS RegExp syntax unless fixedString. */
@@ -41,6 +41,11 @@ export interface GrepOptions {
   maxLineBytes?: number;
   /** Default 10 MiB: larger files are skipped and counted. */
   maxFileBytes?: number;
+  /**
+   * Default 2000: synchronous matching time, in total, before the search stops
+   * with `truncated: { reason: "time" }` (interrupting a regex mid-match).
+   */
+  timeBudgetMs?: number;
 }
 
 /** A line of a file; `line` is 1-based. */
@@ -64,17 +69,9 @@ export interface GrepResult {
   filesSearched: number;
   filesMatched: number;
   skipped: { tooLarge: number; binary: number };
-  truncated: null | { reason: "results"; limit: number };
+  /** `limit`: the result bound, or the time budget in ms. */
+  truncated: null | { reason: "results" | "time"; limit: number };
 }
-
-/**
- * Narrows the files to read: given candidate files, returns the content
- * hashes that MAY match (a superset of the real matches), or undefined to read
- * all.
- */
-export type GrepCandidates = (
-  files: ReadonlyArray<{ path: string; hash: string; size: number }>,
-) => Promise<ReadonlySet<string> | undefined>;
 
 /** A compiled pattern: the per-line test and a cheap whole-text pre-check. */
 interface LineMatcher {
@@ -174,7 +171,7 @@ interface PlannedFile {
 export async function grep(
   vfs: Vfs,
   options: GrepOptions,
-  candidates?: GrepCandidates,
+  candidates?: ContentCandidates,
 ): Promise<GrepResult> {
   const matcher = compileLineMatcher(options);
   const context = checkCount("context", options.context, 0, MAX_GREP_CONTEXT, 0);
@@ -197,6 +194,12 @@ export async function grep(
     Number.MAX_SAFE_INTEGER,
     0,
   );
+  const timeBudgetMs = checkCount(
+    "timeBudgetMs",
+    options.timeBudgetMs,
+    DEFAULT_GREP_TIME_BUDGET_MS,
+    Number.MAX_SAFE_INTEGER,
+  );
   const filter = options.glob === undefined ? undefined : GlobMatcher.compile(options.glob);
   const root = normalizePath(options.path ?? "/", "open");
 
@@ -210,24 +213,17 @@ export async function grep(
           : "read";
     plan.push({ path, stat, action });
   };
-  const rootStat = vfs.stat(root);
-  if (rootStat.kind === "directory") {
-    walkTree(
-      vfs,
-      root,
-      (entry) => {
-        if (entry.stat.kind === "file" && (!filter || filter.matchesEntry(entry.rel, entry.path))) {
-          planFile(entry.path, entry.stat);
-        }
-        return true;
-      },
-      filter ? { descend: (dir) => filter.mayMatchBelow(dir.rel, dir.path) } : {},
-    );
-  } else {
-    planFile(root, rootStat);
-  }
+  for (const { path, stat } of searchableFiles(vfs, root, filter)) planFile(path, stat);
 
-  if (candidates) await narrow(vfs, plan, candidates);
+  if (candidates) {
+    const query = {
+      pattern: options.pattern,
+      fixedString: options.fixedString ?? false,
+      ignoreCase: options.ignoreCase ?? false,
+    };
+    const reads = plan.filter((f) => f.action === "read");
+    for (const file of await ruledOut(vfs, reads, candidates, query)) file.action = "no-read";
+  }
 
   const result: GrepResult = {
     matches: [],
@@ -241,35 +237,17 @@ export async function grep(
     text: cutUtf8(text, maxLineBytes).text,
   });
 
-  let fetched = new Map<number, Uint8Array>();
-  for (let k = 0; k < plan.length; k++) {
-    const file = plan[k]!;
-    if (file.action === "too-large") {
-      result.skipped.tooLarge++;
-      continue;
-    }
-    if (file.action === "no-read") {
-      result.filesSearched++;
-      continue;
-    }
-    if (!fetched.has(k)) fetched = await readBatch(vfs, plan, k);
-    const bytes = fetched.get(k)!;
-    fetched.delete(k);
-    const text = decodeText(bytes);
-    if (text === undefined) {
-      result.skipped.binary++;
-      continue;
-    }
-    result.filesSearched++;
-    if (!matcher.mayMatch(text)) continue;
-    const lines = splitLines(text);
+  const budget = new TimeBudget(timeBudgetMs);
+  /** Matches one file's text; false when the result bound is reached. */
+  const search = (path: string, text: string, lines: readonly string[]): boolean => {
+    if (!matcher.mayMatch(text)) return true;
     let matched = false;
     for (let i = 0; i < lines.length; i++) {
       const current = lines[i]!;
       if (!matcher.test(current)) continue;
       if (result.matches.length === maxResults) {
         result.truncated = { reason: "results", limit: maxResults };
-        return result;
+        return false;
       }
       if (!matched) {
         matched = true;
@@ -279,7 +257,7 @@ export async function grep(
       const from = Math.max(0, i - context);
       const to = Math.min(lines.length, i + 1 + context);
       result.matches.push({
-        path: file.path,
+        path,
         line: i + 1,
         text: shown.text,
         cut: shown.cut,
@@ -287,43 +265,47 @@ export async function grep(
         after: lines.slice(i + 1, to).map((t, j) => line(t, i + 1 + j)),
       });
     }
+    return true;
+  };
+
+  for (let start = 0; start < plan.length; ) {
+    const { contents, end } = await readBatch(vfs, plan, start, (f) => f.action === "read");
+    // Decoding and splitting take time in proportion to the bytes, whatever the
+    // pattern: done before the budget, which is for the regex alone.
+    const texts = new Map<number, { text: string; lines: string[] } | undefined>();
+    for (const [k, bytes] of contents) {
+      const text = decodeText(bytes);
+      texts.set(k, text === undefined ? undefined : { text, lines: splitLines(text) });
+    }
+    // One budgeted run per batch: the matching (where a regex may backtrack) is
+    // synchronous, and a run costs a watchdog thread, so not one per file.
+    const ran = budget.spend(() => {
+      for (let k = start; k < end; k++) {
+        const file = plan[k]!;
+        if (file.action === "too-large") {
+          result.skipped.tooLarge++;
+          continue;
+        }
+        if (file.action === "no-read") {
+          result.filesSearched++;
+          continue;
+        }
+        const decoded = texts.get(k);
+        if (decoded === undefined) {
+          result.skipped.binary++;
+          continue;
+        }
+        result.filesSearched++;
+        if (!search(file.path, decoded.text, decoded.lines)) return false;
+      }
+      return true;
+    });
+    if (ran === undefined) {
+      result.truncated = { reason: "time", limit: timeBudgetMs };
+      return result;
+    }
+    if (!ran.value) return result;
+    start = end;
   }
   return result;
-}
-
-/** Asks `candidates` about the committed files to read; the ones it rules out are not read. */
-async function narrow(vfs: Vfs, plan: PlannedFile[], candidates: GrepCandidates): Promise<void> {
-  const asked: PlannedFile[] = [];
-  for (const file of plan) {
-    if (file.action !== "read") continue;
-    if (vfs.journal.pendingBlob(file.stat.blob!) !== undefined) continue;
-    asked.push(file);
-  }
-  if (asked.length === 0) return;
-  const hashes = await candidates(
-    asked.map((f) => ({ path: f.path, hash: f.stat.blob!, size: f.stat.size })),
-  );
-  if (hashes === undefined) return;
-  for (const file of asked) {
-    if (!hashes.has(file.stat.blob!)) file.action = "no-read";
-  }
-}
-
-/** Reads the files to read from plan[start] on, up to a batch's count and bytes, concurrently. */
-async function readBatch(
-  vfs: Vfs,
-  plan: PlannedFile[],
-  start: number,
-): Promise<Map<number, Uint8Array>> {
-  const batch: number[] = [];
-  let bytes = 0;
-  for (let k = start; k < plan.length && batch.length < READ_BATCH_FILES; k++) {
-    const file = plan[k]!;
-    if (file.action !== "read") continue;
-    if (batch.length > 0 && bytes + file.stat.size > READ_BATCH_BYTES) break;
-    batch.push(k);
-    bytes += file.stat.size;
-  }
-  const contents = await Promise.all(batch.map((k) => vfs.readFile(plan[k]!.path)));
-  return new Map(batch.map((k, i) => [k, contents[i]!]));
 }

@@ -5,6 +5,7 @@
  */
 import { joinPath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
+import type { GlobMatcher } from "./glob.js";
 
 export interface WalkEntry {
   /** Absolute path, under the root exactly as the caller spelled it. */
@@ -87,4 +88,41 @@ export function walkTree(
     if (!visit(item.entry)) return { visited, stoppedBy: "visitor" };
   }
   return { visited, stoppedBy: null };
+}
+
+/** What content search may read: the file's path and stat. */
+export interface SearchableFile {
+  path: string;
+  stat: Stat;
+}
+
+/**
+ * The files grep and search read: `root` itself when it is a file, else every
+ * file under it in path order that `filter` admits (a glob relative to
+ * `root`), skipping what the sandbox's policy denies.
+ */
+export function searchableFiles(
+  vfs: Vfs,
+  root: string,
+  filter: Pick<GlobMatcher, "matchesEntry" | "mayMatchBelow"> | undefined,
+): SearchableFile[] {
+  const rootStat = vfs.stat(root);
+  if (rootStat.kind !== "directory") return [{ path: root, stat: rootStat }];
+  const files: SearchableFile[] = [];
+  walkTree(
+    vfs,
+    root,
+    (entry) => {
+      if (
+        entry.stat.kind === "file" &&
+        (!filter || filter.matchesEntry(entry.rel, entry.path)) &&
+        !vfs.isDenied(entry.path)
+      ) {
+        files.push({ path: entry.path, stat: entry.stat });
+      }
+      return true;
+    },
+    filter ? { descend: (dir) => filter.mayMatchBelow(dir.rel, dir.path) } : {},
+  );
+  return files;
 }

@@ -1,7 +1,7 @@
 /** Bearer API key authentication, compared in constant time. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env.js";
+import type { AppEnv, Principal } from "../env.js";
 import { ProblemError } from "../problem.js";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -25,14 +25,28 @@ export function bearerAuth(apiKey: string): MiddlewareHandler<AppEnv> {
       );
     }
     c.set("scope", { tenantId: DEFAULT_TENANT });
+    c.set("principal", STATIC_PRINCIPAL);
     await next();
   };
 }
+
+/** The server's single static key: the default tenant, full access to its sandboxes. */
+export const STATIC_PRINCIPAL: Principal = Object.freeze({
+  keyId: null,
+  tenantId: DEFAULT_TENANT,
+  scopes: Object.freeze(["tenant"]),
+  sandboxIds: null,
+  kind: "static",
+});
+
+/** No authentication: the default tenant, as with the static key. */
+export const ANONYMOUS_PRINCIPAL: Principal = Object.freeze({ ...STATIC_PRINCIPAL, kind: "none" });
 
 /** Authentication turned off: every request acts as the default tenant. */
 export function noAuth(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set("scope", { tenantId: DEFAULT_TENANT });
+    c.set("principal", ANONYMOUS_PRINCIPAL);
     await next();
   };
 }

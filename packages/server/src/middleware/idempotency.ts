@@ -7,12 +7,27 @@
  * type are. A response that says nothing was applied (a problem with
  * `retryable: true`) is not kept: the key is released so a retry runs again.
  * Streamed responses are kept once the stream ends with its final event.
+ *
+ * A streamed upload (an archive import) is never buffered to be hashed: its
+ * fingerprint is the method, path and query, and the bytes the route read are
+ * hashed as it reads them and kept beside the response. A repeat is replayed
+ * only if its body starts with those same bytes (and ends there, when the first
+ * request's body was read to its end); a rejected upload read only in part is
+ * the same request as any body with that prefix, which would be rejected alike.
  */
 import { createHash } from "node:crypto";
 import type { StoredResponse } from "@cairn/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
+import {
+  type BodyDigest,
+  bodyMatches,
+  digestingBody,
+  formatDigest,
+  isStreamedUpload,
+  parseDigest,
+} from "./streamed-upload.js";
 
 export interface IdempotencyOptions {
   /** How long a response is replayed (default 24 h). */
@@ -29,6 +44,8 @@ export const DEFAULT_IDEMPOTENCY: IdempotencyOptions = {
 const KEY = /^[!-~]{1,255}$/;
 /** Response headers worth replaying; the rest (date, request id) belong to each answer. */
 const KEPT_HEADERS = ["content-type", "etag", "location", "content-range", "accept-ranges"];
+/** Kept beside a streamed upload's response: what of its body was read. Never replayed. */
+const UPLOAD_DIGEST = "x-cairn-upload-digest";
 
 export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -43,12 +60,23 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
     }
     const backend = c.var.service.backend;
     const tenantId = c.var.scope.tenantId;
+    const streamed = isStreamedUpload(c);
     const state = await backend.claimIdempotencyKey(tenantId, {
       key,
-      fingerprint: await fingerprint(c),
+      fingerprint: await fingerprint(c, !streamed),
       ...options,
     });
-    if (state.state === "done") return replay(c, state.response);
+    if (state.state === "done") {
+      const read = parseDigest(state.response.headers[UPLOAD_DIGEST]);
+      if (streamed && read && !(await bodyMatches(c.req.raw.body, read))) {
+        throw new ProblemError(
+          422,
+          "idempotency_key_mismatch",
+          "this Idempotency-Key was used for a different request",
+        );
+      }
+      return replay(c, state.response);
+    }
     if (state.state === "in_progress") {
       throw new ProblemError(
         409,
@@ -64,6 +92,12 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
         "this Idempotency-Key was used for a different request",
       );
     }
+    let uploaded: (() => BodyDigest) | undefined;
+    if (streamed && c.req.raw.body) {
+      const digesting = digestingBody(c.req.raw.body);
+      c.set("uploadBody", digesting.body);
+      uploaded = digesting.digest;
+    }
     try {
       await next();
     } catch (error) {
@@ -77,6 +111,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
       ).catch(() => {});
     const res = c.res;
     const headers = keptHeaders(res.headers);
+    if (uploaded) headers[UPLOAD_DIGEST] = formatDigest(uploaded());
     if (res.headers.get("content-type")?.startsWith("text/event-stream") && res.body) {
       // Keep a copy of the stream as it goes out; store it once it ended with its last event.
       const [toClient, toStore] = res.body.tee();
@@ -97,12 +132,12 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
   };
 }
 
-async function fingerprint(c: Context<AppEnv>): Promise<string> {
+async function fingerprint(c: Context<AppEnv>, withBody: boolean): Promise<string> {
   const url = new URL(c.req.url);
   const wantsStream = /\btext\/event-stream\b/i.test(c.req.header("accept") ?? "");
   const hash = createHash("sha256")
     .update(`${c.req.method} ${url.pathname}${url.search} ${wantsStream ? "stream" : "plain"}\n`)
-    .update(new Uint8Array(await c.req.arrayBuffer()));
+    .update(withBody ? new Uint8Array(await c.req.arrayBuffer()) : "streamed upload");
   return hash.digest("hex");
 }
 
@@ -116,7 +151,9 @@ function keptHeaders(headers: Headers): Record<string, string> {
 }
 
 function replay(c: Context<AppEnv>, response: StoredResponse): Response {
-  for (const [name, value] of Object.entries(response.headers)) c.header(name, value);
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (name !== UPLOAD_DIGEST) c.header(name, value);
+  }
   c.header("Idempotent-Replayed", "true");
   if (response.body.length === 0) return c.body(null, response.status as 204);
   return c.body(response.body.slice().buffer, response.status as 200);

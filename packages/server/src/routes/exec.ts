@@ -14,6 +14,7 @@ import {
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { isReadOnly } from "../middleware/access.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
 import { readJson } from "../validation.js";
 
@@ -30,7 +31,8 @@ export function execRoutes() {
         env: input.env,
         stdin: input.stdin,
         commit: input.commit,
-        readOnly: input.readOnly,
+        // A read-only key's scripts run read-only whatever they ask.
+        readOnly: input.readOnly || isReadOnly(c.var.principal),
         ...controls(c, input),
       };
       if (wantsEventStream(c)) return streamExec(c, exec);
@@ -43,7 +45,8 @@ export function execRoutes() {
         steps: input.steps,
         parallel: input.parallel,
         stopOnError: input.stopOnError,
-        commit: input.commit,
+        // A read-only key's batch is a dry run: nothing it writes is kept.
+        commit: isReadOnly(c.var.principal) ? "never" : input.commit,
         ...controls(c, input),
       });
       return c.json<Schemas["ExecBatchResult"]>({

@@ -1,5 +1,13 @@
 /** Sandbox lifecycle: createSandbox, listSandboxes, getSandbox, deleteSandbox. */
-import { encodeText, type Runtime, runtimeSupport, type SandboxUpdate } from "@cairn/core";
+import {
+  denyMatcher,
+  encodeText,
+  normalizePolicy,
+  type Runtime,
+  runtimeSupport,
+  type SandboxPolicy,
+  type SandboxUpdate,
+} from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import { decodeCursor, encodeCursor } from "../cursor.js";
@@ -27,6 +35,7 @@ export function sandboxRoutes() {
         options: {
           persistShell: input.persistShell ?? false,
           runtimes: supportedRuntimes(input.runtimes ?? []),
+          policy: checkedPolicy(normalizePolicy(input.policy)),
         },
         files,
       });
@@ -66,13 +75,22 @@ export function sandboxRoutes() {
           const update: SandboxUpdate = {};
           if (input.name !== undefined) update.name = input.name;
           if (input.env !== undefined) update.env = input.env;
-          if (input.persistShell !== undefined || input.runtimes !== undefined) {
+          if (
+            input.persistShell !== undefined ||
+            input.runtimes !== undefined ||
+            input.policy !== undefined
+          ) {
             update.options = {
+              ...current.options,
               persistShell: input.persistShell ?? current.options.persistShell,
               runtimes:
                 input.runtimes === undefined
                   ? current.options.runtimes
                   : supportedRuntimes(input.runtimes),
+              policy: checkedPolicy({
+                ...normalizePolicy(current.options.policy),
+                ...input.policy,
+              }),
             };
           }
           if (input.resetShell || input.persistShell === false) update.shell = null;
@@ -91,6 +109,12 @@ export function sandboxRoutes() {
     });
 }
 
+/** The policy, once its globs are known to compile (a bad one is 400 invalid_request). */
+function checkedPolicy(policy: SandboxPolicy): SandboxPolicy {
+  denyMatcher(policy);
+  return policy;
+}
+
 /** The runtimes asked for, if this server can run them all. */
 function supportedRuntimes(runtimes: readonly Runtime[]): Runtime[] {
   const support = runtimeSupport();
@@ -106,7 +130,7 @@ function supportedRuntimes(runtimes: readonly Runtime[]): Runtime[] {
 }
 
 /** `If-Match: "12"` pins the sandbox version a settings change applies to. */
-function versionPrecondition(header: string | undefined): number | undefined {
+export function versionPrecondition(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
   if (!match) {

@@ -1,9 +1,20 @@
-/** Finding files: globFiles (by name) and grepFiles (by content, pushed down to the backend when it can). */
-import { type GrepCandidates, type GrepOptions, glob, grep } from "@cairn/core";
+/**
+ * Finding files: globFiles (by name), grepFiles (lines by pattern) and
+ * searchFiles (ranked by words); content search asks the backend's index
+ * which files to read, when it has one.
+ */
+import { type ContentCandidates, type GrepOptions, glob, grep, search } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { boolParam, intParam, optionalPathParam, requiredParam, stringParam } from "../query.js";
+import {
+  boolParam,
+  intParam,
+  optionalPathParam,
+  requiredParam,
+  stringParam,
+  stringsParam,
+} from "../query.js";
 
 export function searchRoutes() {
   return new Hono<AppEnv>()
@@ -33,25 +44,36 @@ export function searchRoutes() {
           max: 100 << 20,
           fallback: 10 << 20,
         }),
+        timeBudgetMs: c.var.limits.grepTimeBudgetMs,
       };
       const { service, scope } = c.var;
       const { value } = await service.read(scope, c.req.param("sandboxId"), (vfs) =>
-        grep(vfs, options, backendCandidates(c, options)),
+        grep(vfs, options, backendCandidates(c)),
       );
       return c.json<Schemas["GrepResult"]>(value);
+    })
+    .get("/v1/sandboxes/:sandboxId/fs/search", async (c) => {
+      const options = {
+        query: stringParam(c, "q", 1000) ?? "",
+        tags: stringsParam(c, "tag", { maxItems: 32, maxLength: 64 }),
+        path: optionalPathParam(c),
+        glob: stringParam(c, "glob", 1024),
+        limit: intParam(c, "limit", { min: 1, max: 200, fallback: 20 }),
+        maxFileBytes: intParam(c, "maxFileBytes", { min: 1, max: 100 << 20, fallback: 10 << 20 }),
+      };
+      const { service, scope } = c.var;
+      const { value } = await service.read(scope, c.req.param("sandboxId"), (vfs) =>
+        search(vfs, options, backendCandidates(c)),
+      );
+      return c.json<Schemas["SearchResult"]>(value);
     });
 }
 
 /** The backend's index narrows the files to read, when it has one. */
-function backendCandidates(c: Context<AppEnv>, options: GrepOptions): GrepCandidates | undefined {
+function backendCandidates(c: Context<AppEnv>): ContentCandidates | undefined {
   const backend = c.var.service.backend;
   if (!backend.grepCandidates) return undefined;
-  const query = {
-    pattern: options.pattern,
-    fixedString: options.fixedString ?? false,
-    ignoreCase: options.ignoreCase ?? false,
-  };
-  return (files) =>
+  return (files, query) =>
     backend.grepCandidates!(
       c.var.scope.tenantId,
       files.map((f) => f.hash),

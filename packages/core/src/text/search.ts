@@ -1,0 +1,326 @@
+/**
+ * Ranked search over a sandbox's files: which files are most about the words
+ * asked for. One scorer for every backend (a backend's index only rules out
+ * files that cannot contain a word), so every backend ranks alike.
+ *
+ * Scoring is BM25 over the content (k1 = 1.2, b = 0.75, with file size in
+ * bytes as the length) plus fixed weights, times the same IDF, for a word in
+ * the file's tags (3), its summary (2) or its path (1.5). Files match when any
+ * word is found in any of these; more words, rarer words and words in the
+ * tags, summary or name rank higher.
+ */
+import type { FileMeta, GrepQuery } from "../backend.js";
+import { InvalidArgumentError } from "../errors.js";
+import { normalizePath } from "../paths.js";
+import type { Stat, Vfs } from "../vfs.js";
+import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
+import { checkCount, GlobMatcher } from "./glob.js";
+import { cutUtf8, decodeText, splitLines } from "./lines.js";
+import { forEachTerm, termsOf } from "./terms.js";
+import { searchableFiles } from "./walk.js";
+
+export const MAX_SEARCH_QUERY_LENGTH = 1000;
+export const MAX_SEARCH_TERMS = 32;
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 200;
+export const DEFAULT_SEARCH_MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Lines shown per hit, and how much of each. */
+const SNIPPET_LINES = 3;
+const SNIPPET_BYTES = 200;
+
+const K1 = 1.2;
+const B = 0.75;
+const WEIGHT = { tags: 3, summary: 2, path: 1.5 } as const;
+
+export interface SearchOptions {
+  /** Words to look for (any of them); may be empty when `tags` are given. */
+  query: string;
+  /** Only files carrying every one of these tags (exact, case-sensitive). */
+  tags?: string[];
+  /** Directory (or single file) to search, default "/". */
+  path?: string;
+  /** Filter on path relative to `path`, same syntax as glob. */
+  glob?: string;
+  /** Default 20, max 200 files. */
+  limit?: number;
+  /** Default 10 MiB: larger files are ranked on their path, tags and summary only, and counted. */
+  maxFileBytes?: number;
+}
+
+export interface SearchLine {
+  line: number;
+  text: string;
+}
+
+export interface SearchHit {
+  path: string;
+  /** Higher is better; comparable within one answer only. Rounded to 4 decimals. */
+  score: number;
+  tags: string[];
+  summary: string | null;
+  /** The query's words found in this file (content, path, tags or summary). */
+  terms: string[];
+  /** Up to 3 lines with the most query words, in line order; cut at 200 bytes. */
+  lines: SearchLine[];
+}
+
+export interface SearchResult {
+  /** The words searched for, as matched (lowercased; plural `s` dropped). */
+  terms: string[];
+  /** Best first; equal scores by path. */
+  hits: SearchHit[];
+  /** Files that matched, `hits` or not. */
+  totalHits: number;
+  /** Files in scope (after the tag and glob filters). */
+  filesSearched: number;
+  skipped: { tooLarge: number };
+  truncated: null | { reason: "results"; limit: number };
+}
+
+interface Candidate {
+  path: string;
+  stat: Stat;
+  meta: FileMeta | null;
+  /** Whether the content is read: a text file within maxFileBytes that the index did not rule out. */
+  read: boolean;
+  /** Query word → occurrences in the content. */
+  tf: Map<string, number>;
+  fields: Set<string>[];
+  lines: Array<{ line: number; text: string; words: number }>;
+}
+
+/**
+ * The backend query that finds every file holding one of `terms` (each is
+ * a case-insensitive substring of the text), or undefined when an index
+ * cannot be trusted to (a non-ASCII term: lowercasing is not always a
+ * character-by-character case fold).
+ */
+export function searchCandidateQuery(terms: readonly string[]): GrepQuery | undefined {
+  if (terms.length === 0 || terms.some((t) => /[^\x20-\x7e]/.test(t))) return undefined;
+  return {
+    pattern: terms.map((t) => t.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join("|"),
+    fixedString: false,
+    ignoreCase: true,
+  };
+}
+
+/**
+ * Ranks the files under `options.path` for the query's words. Throws
+ * InvalidArgumentError for a query with no words and no tags, over 1000
+ * characters or over 32 distinct words, and for bad limits or globs.
+ */
+export async function search(
+  vfs: Vfs,
+  options: SearchOptions,
+  candidates?: ContentCandidates,
+): Promise<SearchResult> {
+  if (typeof options.query !== "string" || options.query.length > MAX_SEARCH_QUERY_LENGTH) {
+    throw new InvalidArgumentError(
+      `query must be a string of at most ${MAX_SEARCH_QUERY_LENGTH} characters`,
+    );
+  }
+  const terms = termsOf(options.query);
+  const tags = options.tags ?? [];
+  if (terms.length === 0 && tags.length === 0) {
+    throw new InvalidArgumentError("query must contain a word (letters or digits), or give a tag");
+  }
+  if (terms.length > MAX_SEARCH_TERMS) {
+    throw new InvalidArgumentError(`query has more than ${MAX_SEARCH_TERMS} distinct words`);
+  }
+  const limit = checkCount("limit", options.limit, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
+  const maxFileBytes = checkCount(
+    "maxFileBytes",
+    options.maxFileBytes,
+    DEFAULT_SEARCH_MAX_FILE_BYTES,
+    Number.MAX_SAFE_INTEGER,
+    0,
+  );
+  const filter = options.glob === undefined ? undefined : GlobMatcher.compile(options.glob);
+  const root = normalizePath(options.path ?? "/", "open");
+  const wanted = new Set(terms);
+  const fieldTerms = (text: string) => {
+    const found = new Set<string>();
+    forEachTerm(text, (t) => {
+      if (wanted.has(t)) found.add(t);
+    });
+    return found;
+  };
+
+  const files: Candidate[] = [];
+  let tooLarge = 0;
+  const consider = (path: string, stat: Stat) => {
+    const meta = stat.meta;
+    if (!tags.every((tag) => meta?.tags.includes(tag))) return;
+    if (stat.size > maxFileBytes) tooLarge++;
+    files.push({
+      path,
+      stat,
+      meta,
+      read: stat.size > 0 && stat.size <= maxFileBytes && stat.blob !== null,
+      tf: new Map(),
+      fields: [
+        fieldTerms(meta?.tags.join(" ") ?? ""),
+        fieldTerms(meta?.summary ?? ""),
+        fieldTerms(path),
+      ],
+      lines: [],
+    });
+  };
+  for (const { path, stat } of searchableFiles(vfs, root, filter)) consider(path, stat);
+
+  if (terms.length > 0) {
+    const query = searchCandidateQuery(terms);
+    if (candidates && query) {
+      const reads = files.filter((f) => f.read);
+      for (const file of await ruledOut(vfs, reads, candidates, query)) file.read = false;
+    }
+    for (let start = 0; start < files.length; ) {
+      const { contents, end } = await readBatch(vfs, files, start, (f) => f.read);
+      for (const [k, bytes] of contents) scan(files[k]!, bytes, wanted);
+      start = end;
+    }
+  }
+
+  return rank(files, terms, limit, tooLarge);
+}
+
+/**
+ * Counts the query's words in a file's content and keeps its best lines.
+ * With ASCII words, only lines holding one as a substring (lowercased) are
+ * split into words, found with indexOf on the whole text: the terms of a line
+ * are prefixes of its lowercased pieces, and lowercasing never turns a
+ * non-ASCII character into ASCII by context (only the Kelvin sign becomes `k`,
+ * always), so no line with a match is passed over.
+ */
+function scan(file: Candidate, bytes: Uint8Array, wanted: ReadonlySet<string>): void {
+  const text = decodeText(bytes);
+  if (text === undefined) return;
+  const terms = [...wanted];
+  const holding = terms.every((t) => /^[\x20-\x7e]*$/.test(t))
+    ? linesHolding(text, terms)
+    : undefined;
+  if (holding === undefined) {
+    const lines = splitLines(text);
+    for (let i = 0; i < lines.length; i++) scanLine(file, lines[i]!, i, wanted);
+    return;
+  }
+  for (const { index, line } of holding) scanLine(file, line, index, wanted);
+}
+
+/** The lines of `text` that hold one of `terms` (lowercased), in order, with their indexes. */
+function linesHolding(
+  text: string,
+  terms: readonly string[],
+): Array<{ index: number; line: string }> | undefined {
+  const lower = text.toLowerCase();
+  // Offsets only line up when lowercasing kept every length (it nearly always does).
+  if (lower.length !== text.length) return undefined;
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d) {
+      if (text.charCodeAt(i + 1) === 0x0a) i++;
+      starts.push(i + 1);
+    } else if (c === 0x0a) starts.push(i + 1);
+  }
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const found = new Set<number>();
+  for (const term of terms) {
+    for (let at = lower.indexOf(term); at !== -1; at = lower.indexOf(term, at + 1)) {
+      const line = lineOf(at);
+      found.add(line);
+      at = (starts[line + 1] ?? lower.length) - 1; // the rest of this line adds nothing
+    }
+  }
+  return [...found]
+    .sort((a, b) => a - b)
+    .map((index) => {
+      let end = starts[index + 1] ?? text.length;
+      if (end > starts[index]! && text.charCodeAt(end - 1) === 0x0a) end--;
+      if (end > starts[index]! && text.charCodeAt(end - 1) === 0x0d) end--;
+      return { index, line: text.slice(starts[index], end) };
+    });
+}
+
+/** Counts the words of one line and keeps it if it is among the file's best. */
+function scanLine(file: Candidate, line: string, index: number, wanted: ReadonlySet<string>): void {
+  const found = new Set<string>();
+  forEachTerm(line, (t) => {
+    if (!wanted.has(t)) return;
+    found.add(t);
+    file.tf.set(t, (file.tf.get(t) ?? 0) + 1);
+  });
+  if (found.size === 0) return;
+  const best = file.lines;
+  if (best.length < SNIPPET_LINES || found.size > best.at(-1)!.words) {
+    best.push({ line: index + 1, text: cutUtf8(line, SNIPPET_BYTES).text, words: found.size });
+    // Most words first, then earliest; a stable sort keeps the earlier of equals.
+    best.sort((a, b) => b.words - a.words);
+    if (best.length > SNIPPET_LINES) best.pop();
+  }
+}
+
+function rank(
+  files: Candidate[],
+  terms: readonly string[],
+  limit: number,
+  tooLarge: number,
+): SearchResult {
+  // Lengths and counts come from the tree (sizes), not from what was read, so an
+  // index that rules out files changes nothing in the scores.
+  const n = Math.max(1, files.length);
+  const avgBytes = Math.max(1, files.reduce((sum, f) => sum + f.stat.size, 0) / n);
+  const has = (f: Candidate, t: string) => f.tf.has(t) || f.fields.some((field) => field.has(t));
+  const idf = new Map(
+    terms.map((t) => {
+      const df = files.reduce((count, f) => count + (has(f, t) ? 1 : 0), 0);
+      return [t, Math.log(1 + (n - df + 0.5) / (df + 0.5))];
+    }),
+  );
+
+  const hits: SearchHit[] = [];
+  for (const file of files) {
+    const found = terms.filter((t) => has(file, t));
+    if (found.length === 0 && terms.length > 0) continue;
+    const [inTags, inSummary, inPath] = file.fields as [Set<string>, Set<string>, Set<string>];
+    let score = 0;
+    for (const t of found) {
+      const tf = file.tf.get(t) ?? 0;
+      const norm = 1 - B + (B * file.stat.size) / avgBytes;
+      const body = tf === 0 ? 0 : (tf * (K1 + 1)) / (tf + K1 * norm);
+      const fields =
+        (inTags.has(t) ? WEIGHT.tags : 0) +
+        (inSummary.has(t) ? WEIGHT.summary : 0) +
+        (inPath.has(t) ? WEIGHT.path : 0);
+      score += idf.get(t)! * (body + fields);
+    }
+    hits.push({
+      path: file.path,
+      score: Math.round(score * 1e4) / 1e4,
+      tags: file.meta?.tags ?? [],
+      summary: file.meta?.summary ?? null,
+      terms: found,
+      lines: [...file.lines]
+        .sort((a, b) => a.line - b.line)
+        .map(({ line, text }) => ({ line, text })),
+    });
+  }
+  hits.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    terms: [...terms],
+    hits: hits.slice(0, limit),
+    totalHits: hits.length,
+    filesSearched: files.length,
+    skipped: { tooLarge },
+    truncated: hits.length > limit ? { reason: "results", limit } : null,
+  };
+}

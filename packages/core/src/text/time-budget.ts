@@ -1,0 +1,54 @@
+/**
+ * A budget of synchronous run time that interrupts even a running regular
+ * expression. JavaScript regexes backtrack and cannot be cancelled from
+ * inside: an agent's `(a+)+$` on a long line would hold the event loop (and so
+ * every other request) for minutes. V8 can terminate script execution from a
+ * watchdog thread, which Node exposes as the `timeout` of `vm` scripts; that
+ * termination also unwinds host functions called from the script, so `spend`
+ * runs ordinary code under it.
+ */
+import { createContext, Script } from "node:vm";
+
+const CALL = new Script("work()");
+
+export class TimeBudget {
+  #remainingMs: number;
+  readonly #context = createContext({ work: null as null | (() => unknown) });
+
+  /** `ms`: the total synchronous time `spend` may use across all its calls. */
+  constructor(readonly ms: number) {
+    this.#remainingMs = ms;
+  }
+
+  get exhausted(): boolean {
+    return this.#remainingMs <= 0;
+  }
+
+  /**
+   * Runs `work` and returns its result, or `undefined` when the budget ran out
+   * first (the work was stopped wherever it was; its side effects so far stay).
+   * Each call costs ~0.1 ms (a watchdog thread), so batch small pieces of work.
+   */
+  spend<T>(work: () => T): { value: T } | undefined {
+    if (this.exhausted) return undefined;
+    const started = Date.now();
+    const context = this.#context as { work: null | (() => unknown) };
+    let value: T | undefined;
+    context.work = () => {
+      value = work();
+    };
+    try {
+      CALL.runInContext(this.#context, { timeout: Math.max(1, Math.ceil(this.#remainingMs)) });
+      return { value: value as T };
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        this.#remainingMs = 0;
+        return undefined;
+      }
+      throw error;
+    } finally {
+      context.work = null;
+      if (this.#remainingMs > 0) this.#remainingMs -= Date.now() - started;
+    }
+  }
+}

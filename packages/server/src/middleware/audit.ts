@@ -1,0 +1,98 @@
+/**
+ * The audit log: one event per API request saying who (key, tenant) did what
+ * (operation, sandbox, path) with what outcome (status, error code) and how
+ * long it took. Never the content, never a key's secret. Requests refused
+ * before they were authenticated are logged too, with no key.
+ */
+import { loadSpec } from "@cairn/spec";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env.js";
+
+export interface AuditEvent {
+  time: string;
+  requestId: string;
+  /** The stored key's id; null for a JWT, the static key or an unauthenticated request. */
+  keyId: string | null;
+  tenantId: string | null;
+  /** How the caller authenticated (`none`: not at all, or not successfully). */
+  credential: string;
+  /** The spec's operationId, e.g. `execScript`; `unknown` for a path the spec does not have. */
+  operation: string;
+  method: string;
+  sandboxId: string | null;
+  /** The `path` query parameter, when the operation has one. */
+  path: string | null;
+  status: number;
+  /** The problem's code for an error answer. */
+  code: string | null;
+  durationMs: number;
+}
+
+export type AuditSink = (event: AuditEvent) => void;
+
+/** JSON lines on standard output, one per request. */
+export const stdoutAuditSink: AuditSink = (event) => {
+  process.stdout.write(`${JSON.stringify({ audit: event })}\n`);
+};
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  operationId: string;
+}
+
+/** Every operation in the spec as a method and a path pattern. */
+function specRoutes(): Route[] {
+  const spec = loadSpec() as { paths?: Record<string, Record<string, { operationId?: string }>> };
+  const routes: Route[] = [];
+  for (const [template, item] of Object.entries(spec.paths ?? {})) {
+    const source = template
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
+      .join("[^/]+");
+    for (const [method, op] of Object.entries(item)) {
+      if (typeof op?.operationId !== "string") continue;
+      routes.push({
+        method: method.toUpperCase(),
+        pattern: new RegExp(`^${source}$`),
+        operationId: op.operationId,
+      });
+    }
+  }
+  return routes;
+}
+
+export function audit(sink: AuditSink): MiddlewareHandler<AppEnv> {
+  const routes = specRoutes();
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const url = new URL(c.req.url);
+    const principal = c.get("principal");
+    const method = c.req.method;
+    let code: string | null = null;
+    if (c.res.status >= 400 && c.res.headers.get("content-type")?.includes("problem+json")) {
+      try {
+        code = ((await c.res.clone().json()) as { code?: string }).code ?? null;
+      } catch {
+        code = null;
+      }
+    }
+    sink({
+      time: new Date().toISOString(),
+      requestId: c.get("requestId"),
+      keyId: principal?.keyId ?? null,
+      tenantId: principal?.tenantId ?? c.get("scope")?.tenantId ?? null,
+      credential: principal?.kind ?? "none",
+      operation:
+        routes.find((r) => r.method === method && r.pattern.test(url.pathname))?.operationId ??
+        "unknown",
+      method,
+      sandboxId: /^\/v1\/sandboxes\/([^/]+)/.exec(url.pathname)?.[1] ?? null,
+      path: url.searchParams.get("path"),
+      status: c.res.status,
+      code,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+  };
+}
