@@ -302,7 +302,7 @@ export interface paths {
          *     UTF-8) and files over `maxFileBytes` are skipped and counted. On Postgres
          *     the candidate files come from a trigram index; the exact match always
          *     runs in the server, so the index never loses a match. Matching has a
-         *     time budget (2 s by default): a regex that backtracks catastrophically,
+         *     time budget (5 s by default): a regex that backtracks catastrophically,
          *     such as `(a+)+$` on a long line, is interrupted and the result says
          *     `truncated: {reason: time}`, keeping the matches found before it.
          */

@@ -20,7 +20,7 @@ export const DEFAULT_GREP_MAX_LINE_BYTES = 500;
 export const MAX_GREP_LINE_BYTES = 1024 * 1024;
 export const DEFAULT_GREP_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Matching time a grep may spend (a catastrophic regex is stopped, not waited for). */
-export const DEFAULT_GREP_TIME_BUDGET_MS = 2000;
+export const DEFAULT_GREP_TIME_BUDGET_MS = 5000;
 
 export interface GrepOptions {
   /** JS RegExp syntax unless fixedString. */
@@ -42,7 +42,7 @@ export interface GrepOptions {
   /** Default 10 MiB: larger files are skipped and counted. */
   maxFileBytes?: number;
   /**
-   * Default 2000: synchronous matching time, in total, before the search stops
+   * Default 5000: synchronous matching time, in total, before the search stops
    * with `truncated: { reason: "time" }` (interrupting a regex mid-match).
    */
   timeBudgetMs?: number;
@@ -239,8 +239,8 @@ export async function grep(
 
   const budget = new TimeBudget(timeBudgetMs);
   /** Matches one file's text; false when the result bound is reached. */
-  const search = (path: string, text: string, lines: readonly string[]): boolean => {
-    if (!matcher.mayMatch(text)) return true;
+  /** Records one file's matching lines; false when the result bound is reached. */
+  const search = (path: string, lines: readonly string[]): boolean => {
     let matched = false;
     for (let i = 0; i < lines.length; i++) {
       const current = lines[i]!;
@@ -270,15 +270,11 @@ export async function grep(
 
   for (let start = 0; start < plan.length; ) {
     const { contents, end } = await readBatch(vfs, plan, start, (f) => f.action === "read");
-    // Decoding and splitting take time in proportion to the bytes, whatever the
-    // pattern: done before the budget, which is for the regex alone.
-    const texts = new Map<number, { text: string; lines: string[] } | undefined>();
-    for (const [k, bytes] of contents) {
-      const text = decodeText(bytes);
-      texts.set(k, text === undefined ? undefined : { text, lines: splitLines(text) });
-    }
-    // One budgeted run per batch: the matching (where a regex may backtrack) is
-    // synchronous, and a run costs a watchdog thread, so not one per file.
+    // Decoding is linear in the bytes whatever the pattern, so it is done before
+    // the budget; the regex (which may backtrack) runs under it. One budgeted run
+    // per batch, not per file: each run costs a watchdog thread.
+    const texts = new Map<number, string | undefined>();
+    for (const [k, bytes] of contents) texts.set(k, decodeText(bytes));
     const ran = budget.spend(() => {
       for (let k = start; k < end; k++) {
         const file = plan[k]!;
@@ -290,13 +286,13 @@ export async function grep(
           result.filesSearched++;
           continue;
         }
-        const decoded = texts.get(k);
-        if (decoded === undefined) {
+        const text = texts.get(k);
+        if (text === undefined) {
           result.skipped.binary++;
           continue;
         }
         result.filesSearched++;
-        if (!search(file.path, decoded.text, decoded.lines)) return false;
+        if (matcher.mayMatch(text) && !search(file.path, splitLines(text))) return false;
       }
       return true;
     });
