@@ -3,23 +3,11 @@
  * server's own role (a request never waits on its audit row). A failed write
  * is reported and its batch dropped, never retried forever or left to grow.
  */
+import type { AuditEvent } from "@cairn/core";
 import type { Sql } from "postgres";
 
-/** The shape of `@cairn/server`'s AuditEvent (kept structural: no dependency on the server). */
-export interface AuditRow {
-  time: string;
-  requestId: string;
-  keyId: string | null;
-  tenantId: string | null;
-  credential: string;
-  operation: string;
-  method: string;
-  sandboxId: string | null;
-  path: string | null;
-  status: number;
-  code: string | null;
-  durationMs: number;
-}
+/** One event as the server records it (`AuditEvent` of `@cairn/core`). */
+export type AuditRow = AuditEvent;
 
 export interface AuditTable {
   /** Queues an event (the sink to hand the server). */

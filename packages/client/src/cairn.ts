@@ -2,7 +2,7 @@
 import { Keys, Tenants } from "./admin.js";
 import { DEFAULT_TIMEOUT_MS, type Fetch, Transport } from "./core/transport.js";
 import { Sandboxes } from "./sandboxes.js";
-import type { Health, RequestOptions } from "./types.js";
+import type { Health, Limits, RequestOptions } from "./types.js";
 
 export interface CairnOptions {
   /** The server's URL, e.g. `http://127.0.0.1:7878`. */
@@ -61,6 +61,19 @@ export class Cairn {
   async health(options: RequestOptions = {}): Promise<Health> {
     const { data } = await this.#transport.request(options, (api, init) =>
       api.GET("/v1/health", { ...init }),
+    );
+    return data;
+  }
+
+  /**
+   * Every bound the server applies to this key: body and file sizes, path depth, the
+   * per-sandbox quota, rate limits, exec timeouts and output caps, archive limits.
+   *
+   * @example const { sandboxMaxBytes, rateLimitPerSecond } = await cairn.limits();
+   */
+  async limits(options: RequestOptions = {}): Promise<Limits> {
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.GET("/v1/limits", { ...init }),
     );
     return data;
   }

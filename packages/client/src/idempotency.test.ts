@@ -55,6 +55,23 @@ function recordAll(): Seen[] {
       return undefined; // fall through to the route's handler
     }),
     http.get(url("/v1/health"), () => HttpResponse.json({ status: "ok", version: "1.0.0" })),
+    http.get(url("/v1/limits"), () => HttpResponse.json({ sandboxMaxBytes: 1 })),
+    http.get(url(`${SANDBOX}/fs/search`), () =>
+      HttpResponse.json({
+        terms: ["word"],
+        hits: [],
+        totalHits: 0,
+        filesSearched: 0,
+        skipped: { tooLarge: 0 },
+        truncated: null,
+      }),
+    ),
+    http.get(url(`${SANDBOX}/fs/meta`), () =>
+      HttpResponse.json({ path: "/a", etag: '"e"', tags: [], summary: null, version: 1 }),
+    ),
+    http.put(url(`${SANDBOX}/fs/meta`), () =>
+      HttpResponse.json({ path: "/a", etag: '"e"', tags: ["t"], summary: null, version: 2 }),
+    ),
     http.post(url("/v1/sandboxes"), () => HttpResponse.json(sandboxData("sbx_1"), { status: 201 })),
     http.get(url("/v1/sandboxes"), () => HttpResponse.json({ items: [], nextCursor: null })),
     http.get(url(SANDBOX), sandbox),
@@ -128,6 +145,7 @@ const MUTATING: [string, (sandbox: Sandbox, key: Key) => Promise<unknown>][] = [
   ["fs.write", (s, key) => s.fs.write("/a", "x", key)],
   ["fs.create", (s, key) => s.fs.create("/a", "x", key)],
   ["fs.remove", (s, key) => s.fs.remove("/a", key)],
+  ["fs.setMeta", (s, key) => s.fs.setMeta("/a", { tags: ["t"] }, key)],
   ["sandboxes.delete", (_, key) => newClient().sandboxes.delete("sbx_1", key)],
   ["sandbox.delete", (s, key) => s.delete(key)],
 ];
@@ -135,6 +153,9 @@ const MUTATING: [string, (sandbox: Sandbox, key: Key) => Promise<unknown>][] = [
 /** Every call that GETs. */
 const READS: [string, (sandbox: Sandbox) => Promise<unknown>][] = [
   ["health", () => newClient().health()],
+  ["limits", () => newClient().limits()],
+  ["fs.search", (s) => s.fs.search("word")],
+  ["fs.getMeta", (s) => s.fs.getMeta("/a")],
   ["sandboxes.get", () => newClient().sandboxes.get("sbx_1")],
   ["sandboxes.list", async () => newClient().sandboxes.list()],
   ["sandbox.refresh", (s) => s.refresh()],

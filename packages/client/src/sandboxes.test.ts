@@ -204,3 +204,17 @@ describe("cairn.health", () => {
     await expect(newClient().health()).resolves.toEqual({ status: "ok", version: "1.0.0" });
   });
 });
+
+describe("cairn.limits", () => {
+  it("GETs /v1/limits with the key and returns the server's bounds", async () => {
+    let auth: string | null = null;
+    server.use(
+      http.get(url("/v1/limits"), ({ request }) => {
+        auth = request.headers.get("authorization");
+        return HttpResponse.json({ sandboxMaxBytes: 1024, rateLimitPerSecond: 0 });
+      }),
+    );
+    await expect(newClient().limits()).resolves.toMatchObject({ sandboxMaxBytes: 1024 });
+    expect(auth).toMatch(/^Bearer /);
+  });
+});

@@ -20,6 +20,8 @@ export type Runtime = Runtimes[number];
 /** The shell state kept between execs of a sandbox with `persistShell`. */
 export type ShellState = Schemas["ShellState"];
 export type Health = Schemas["Health"];
+/** What `cairn.limits()` resolves to: every bound the server applies. */
+export type Limits = Schemas["Limits"];
 
 export type Problem = Schemas["Problem"];
 export type ErrorCode = Schemas["ErrorCode"];

@@ -16,6 +16,7 @@ export {
   type ArchiveStats,
   archiveNames,
 } from "./archive/stage.js";
+export type { AuditEvent } from "./audit.js";
 export * from "./backend.js";
 export {
   type BashFsSession,

@@ -112,12 +112,18 @@ export default defineCases("exec", "exec-script", {
         }
         return commits;
       })();
+      // Awaited below; until then a failure must not be an unhandled rejection (it would take
+      // down a CLI run instead of failing this case).
+      writer.catch(() => {});
       const readers: Promise<ExecResult>[] = [];
       for (let wave = 0; wave < 5; wave++) {
         for (let i = 0; i < 10; i++) {
-          readers.push(
-            sb.exec({ script: 'printf "%s %s" "$(cat /a)" "$(cat /b)"', readOnly: true }),
-          );
+          const read = sb.exec({
+            script: 'printf "%s %s" "$(cat /a)" "$(cat /b)"',
+            readOnly: true,
+          });
+          read.catch(() => {});
+          readers.push(read);
         }
         if (writing) await sleep(20);
       }

@@ -4,30 +4,12 @@
  * long it took. Never the content, never a key's secret. Requests refused
  * before they were authenticated are logged too, with no key.
  */
+import type { AuditEvent } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 
-export interface AuditEvent {
-  time: string;
-  requestId: string;
-  /** The stored key's id; null for a JWT, the static key or an unauthenticated request. */
-  keyId: string | null;
-  tenantId: string | null;
-  /** How the caller authenticated (`none`: not at all, or not successfully). */
-  credential: string;
-  /** The spec's operationId, e.g. `execScript`; `unknown` for a path the spec does not have. */
-  operation: string;
-  method: string;
-  sandboxId: string | null;
-  /** The `path` query parameter, when the operation has one. */
-  path: string | null;
-  status: number;
-  /** The problem's code for an error answer. */
-  code: string | null;
-  durationMs: number;
-}
-
+export type { AuditEvent };
 export type AuditSink = (event: AuditEvent) => void;
 
 /** JSON lines on standard output, one per request. */
