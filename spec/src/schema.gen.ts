@@ -1157,6 +1157,9 @@ export interface components {
             /** @description Requests a second per key, per server process; 0 when off. */
             rateLimitPerSecond: number;
             rateLimitBurst: number;
+            /** @description Failed authentications a second per client address (after a burst of `authFailureBurst`), past which requests are `429 rate_limited` before their credential is looked at; 0 when off. */
+            authFailuresPerSecond: number;
+            authFailureBurst: number;
             /** @description Requests one key may have in flight at once (`503 unavailable` beyond). */
             maxInFlightPerKey: number;
             /** @description Scripts one server process runs at once (`503 unavailable` beyond). */

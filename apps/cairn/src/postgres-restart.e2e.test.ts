@@ -42,6 +42,8 @@ interface Outcome {
   retryable?: boolean;
   /** No HTTP response at all (connection dropped, client timeout). */
   error?: string;
+  /** An exec's exit code, when it answered 200. */
+  exitCode?: number;
   body?: string;
 }
 
@@ -101,6 +103,10 @@ describe.skipIf(unavailable !== undefined)(
               outcome.body = problem.detail;
             } else if (reply.status >= 300) {
               outcome.body = reply.text.slice(0, 300);
+            } else if (op === "exec-append") {
+              const result = JSON.parse(reply.text) as { exitCode: number; stderr: string };
+              outcome.exitCode = result.exitCode;
+              if (result.exitCode !== 0) outcome.body = result.stderr.slice(0, 300);
             }
           } catch (error) {
             outcome.error = String((error as Error).cause ?? error);
@@ -205,6 +211,15 @@ describe.skipIf(unavailable !== undefined)(
       expect(
         slow,
         `requests slower than ${REQUEST_BOUND_MS} ms; cairn's sessions afterwards: ${sessions}`,
+      ).toEqual([]);
+
+      // A database failure under a script is the request's failure (503), never the script's:
+      // `echo >> /log` that answered 200 with a non-zero exit would be an outage in disguise.
+      expect(
+        ok
+          .filter((o) => o.exitCode !== undefined && o.exitCode !== 0)
+          .map((o) => JSON.stringify(o)),
+        "exec answered 200 with a failed script",
       ).toEqual([]);
 
       // 2. Acknowledged writes are there exactly once; retryable failures left no trace.

@@ -111,6 +111,12 @@ export class CairnBashFs implements IFileSystem {
   private readonly yieldDevice: string | undefined;
   /** Date.now, not performance.now: just-bash's defense-in-depth blocks the latter inside scripts. */
   private sliceStart = Date.now();
+  /**
+   * Set when storage failed under the script (not a filesystem error): the run
+   * must end in that error, not in a command that failed, or its caller would
+   * answer with a script result for work that never saw the files.
+   */
+  storageFailure: unknown;
   /** Set once a write went over a journal limit or the quota: the journal must not be committed. */
   limitHit: null | "journal_limit" | "quota" = null;
   private readonly quota: Quota | undefined;
@@ -135,6 +141,14 @@ export class CairnBashFs implements IFileSystem {
     if (Date.now() - this.sliceStart < SLICE_MS) return;
     await trusted(() => new Promise<void>((resolve) => setImmediate(resolve)));
     this.sliceStart = Date.now();
+  }
+
+  /** Runs storage I/O as trusted code, remembering a failure that is not a filesystem error. */
+  private storage<T>(fn: () => Promise<T>): Promise<T> {
+    return trusted(fn).catch((error: unknown) => {
+      if (!(error instanceof FsError)) this.storageFailure ??= error;
+      throw error;
+    });
   }
 
   private path(p: string): string {
@@ -183,7 +197,7 @@ export class CairnBashFs implements IFileSystem {
     await this.pace();
     const p = this.path(path);
     if (this.isDevice(p)) return new Uint8Array(0);
-    return trusted(() => this.vfs.readFile(p));
+    return this.storage(() => this.vfs.readFile(p));
   }
 
   async readFileBytes(path: string): Promise<ByteString> {
@@ -211,7 +225,7 @@ export class CairnBashFs implements IFileSystem {
     await this.write("open", p, () => {
       const existing = this.vfs.exists(p) ? this.vfs.stat(p, true) : undefined;
       this.checkSize("open", p, (existing?.size ?? 0) + bytes.length);
-      return trusted(() => this.vfs.appendFile(p, bytes));
+      return this.storage(() => this.vfs.appendFile(p, bytes));
     });
   }
 

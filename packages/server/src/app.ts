@@ -12,7 +12,14 @@ import {
   idempotency,
 } from "./middleware/idempotency.js";
 import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
-import { callerOf, Gate, gated, RateLimiter, rateLimit } from "./middleware/rate-limit.js";
+import {
+  authFailureLimit,
+  callerOf,
+  Gate,
+  gated,
+  RateLimiter,
+  rateLimit,
+} from "./middleware/rate-limit.js";
 import { requestId } from "./middleware/request-id.js";
 import { isStreamedUpload } from "./middleware/streamed-upload.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
@@ -109,6 +116,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   const auth = authenticator.middleware;
   const access = sandboxAccess();
+  if (limits.authFailuresPerSecond > 0) {
+    const failures = authFailureLimit(
+      new RateLimiter(limits.authFailuresPerSecond, limits.authFailureBurst),
+    );
+    for (const path of ["/v1/sandboxes/*", "/v1/tenants/*", "/v1/keys/*", "/v1/limits", "/mcp"]) {
+      app.use(path, failures);
+    }
+  }
   app.use("/v1/sandboxes/*", auth, access); // also matches /v1/sandboxes itself
   if (options.mcp) app.use("/mcp", auth);
   app.use("/v1/limits", auth);

@@ -27,6 +27,9 @@ export interface Limits extends WriteLimits, ArchiveLimits {
   /** Requests a second per key (token bucket; 0 turns it off), and the burst above that rate. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** Failed authentications a second per client address, and the burst (0 turns it off). */
+  authFailuresPerSecond: number;
+  authFailureBurst: number;
   /** Requests one key may have in flight; beyond, 503 at once. */
   maxInFlightPerKey: number;
   /** Scripts this process runs at once (exec, batch, streams); beyond, 503 at once. */
@@ -43,6 +46,8 @@ export const DEFAULT_LIMITS: Limits = {
   sandboxMaxFiles: 100_000,
   rateLimitPerSecond: 1000,
   rateLimitBurst: 2000,
+  authFailuresPerSecond: 10,
+  authFailureBurst: 1000,
   maxInFlightPerKey: 1024,
   maxConcurrentExecs: 1024,
   ...DEFAULT_WRITE_LIMITS,

@@ -1,7 +1,10 @@
 import { Bash, InMemoryFs } from "just-bash";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_WRITE_LIMITS } from "../bash-fs.js";
-import { bytes, scratchVfs, text } from "../test-support.js";
+import { StorageUnavailableError } from "../errors.js";
+import { Journal } from "../journal.js";
+import { bytes, commitInto, scratchVfs, text } from "../test-support.js";
+import { Vfs } from "../vfs.js";
 import type { OutputStream } from "./output.js";
 import { type RunSettings, runStep } from "./run.js";
 
@@ -255,4 +258,22 @@ describe("runtimes", () => {
     expect(text(run.stdout)).toBe("42");
     expect(vfs.journal.changed).toBe(true);
   }, 60_000);
+});
+
+describe("storage failing under a script", () => {
+  it("aborts the run with the storage error, rather than failing a command", async () => {
+    // A committed file whose content storage cannot deliver.
+    const seed = scratchVfs();
+    seed.writeFile("/log", bytes("line 1\n"));
+    const tree = commitInto(seed, new Map());
+    const down = new StorageUnavailableError("database is down", "no");
+    const vfs = new Vfs(new Journal(tree), async () => {
+      throw down;
+    });
+    for (const script of ["echo line 2 >> /log", "cat /log", "cat /log || echo recovered"]) {
+      await expect(runStep(vfs, { script, cwd: "/", env: {} }, settings()), script).rejects.toBe(
+        down,
+      );
+    }
+  });
 });

@@ -102,6 +102,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     signal: settings.signal,
     rawScript: true,
   });
+  if (fs.storageFailure !== undefined) throw fs.storageFailure;
   // What was not flushed by a statement (e.g. output cut short by `exit`) comes last.
   output.push(
     "stdout",

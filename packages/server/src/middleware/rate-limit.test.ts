@@ -127,6 +127,21 @@ describe("over real HTTP", () => {
     expect(status).toBe(200);
   });
 
+  it("answers 429 to an address past its failed authentications, before looking at the key", async () => {
+    const url = await serve({ authFailuresPerSecond: 1, authFailureBurst: 3 });
+    const wrong = { Authorization: "Bearer cairn_key_madeup_000000000000" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await fetch(`${url}/v1/sandboxes`, { headers: wrong })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const refused = await fetch(`${url}/v1/sandboxes`, { headers: auth });
+    expect(refused.status).toBe(429); // the address, not the key: until a token is back
+    expect(refused.headers.get("retry-after")).toBe("1");
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await fetch(`${url}/v1/sandboxes`, { headers: auth })).status).toBe(200);
+  });
+
   it("GET /v1/limits reports what is configured", async () => {
     const url = await serve({ sandboxMaxFiles: 7, rateLimitPerSecond: 9 });
     const res = await fetch(`${url}/v1/limits`, { headers: auth });

@@ -5,6 +5,7 @@
  * once instead of queueing. Both are per process: N replicas allow N times
  * the rate, which is what a fleet behind a load balancer expects.
  */
+import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
@@ -28,6 +29,17 @@ export class RateLimiter {
     readonly burst: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The milliseconds until `caller` has a token (0: now), taking none. */
+  peek(caller: string): number {
+    const bucket = this.#buckets.get(caller);
+    if (!bucket) return 0;
+    const tokens = Math.min(
+      this.burst,
+      bucket.tokens + ((this.now() - bucket.at) / 1000) * this.perSecond,
+    );
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / this.perSecond) * 1000);
+  }
 
   /** Takes a token; returns 0 when granted, else the milliseconds until one is free. */
   take(caller: string): number {
@@ -90,6 +102,37 @@ export function rateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
       );
     }
     await next();
+  };
+}
+
+/** The peer's address (undefined outside a Node server, e.g. `app.request` in tests). */
+function peerAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * Failed authentications per client address: past the limiter's burst, 429
+ * before the credential is even looked at. Without it, a flood of made-up
+ * keys would cost a key lookup each and count against no key's rate.
+ */
+export function authFailureLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const address = peerAddress(c);
+    const waitMs = limiter.peek(address);
+    if (waitMs > 0) {
+      throw new ProblemError(
+        429,
+        "rate_limited",
+        `too many failed authentications from this address; retry in ${waitMs} ms`,
+        { retryable: true, headers: { "Retry-After": String(Math.ceil(waitMs / 1000)) } },
+      );
+    }
+    await next();
+    if (c.res.status === 401) limiter.take(address);
   };
 }
 

@@ -17,6 +17,8 @@ export function limitsRoutes() {
       sandboxMaxFiles: limits.sandboxMaxFiles,
       rateLimitPerSecond: limits.rateLimitPerSecond,
       rateLimitBurst: limits.rateLimitBurst,
+      authFailuresPerSecond: limits.authFailuresPerSecond,
+      authFailureBurst: limits.authFailureBurst,
       maxInFlightPerKey: limits.maxInFlightPerKey,
       maxConcurrentExecs: limits.maxConcurrentExecs,
       execTimeoutMs: limits.execTimeoutMs,
