@@ -860,7 +860,8 @@ export interface components {
          *     listings and glob, grep and search skip them, and archive export leaves
          *     them out. `redactSecrets`: API reads (files, line reads, grep, search,
          *     export) show secret-looking strings as `[REDACTED]`; scripts see the real
-         *     content. The README lists the secret globs and patterns.
+         *     content. The README lists the secret globs and patterns. A key limited to
+         *     some sandboxes (an agent's) cannot change their policy (`403 forbidden`).
          */
         SandboxPolicy: {
             readOnly: boolean;

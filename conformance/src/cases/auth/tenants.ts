@@ -267,6 +267,31 @@ export default defineCases("auth", "tenants", {
       );
     },
   ],
+  "sandbox-limited-key-cannot-change-policy": [
+    "A key limited to some sandboxes may use them but not change their policy (403 forbidden), so an operator's read-only or deny rules hold against the agent holding it.",
+    async (ctx) => {
+      const admin = adminKey(ctx);
+      const { tenantId, key } = await tenantWithKey(ctx, admin);
+      const sandbox = await sandboxAs(ctx, key, { policy: { readOnly: true, denySecrets: true } });
+      const agent = await newKey(ctx, admin, tenantId, { sandboxIds: [sandbox.id] });
+      const lift = await ctx.request("PATCH", `/v1/sandboxes/${sandbox.id}`, {
+        auth: agent.key,
+        body: { policy: { readOnly: false } },
+      });
+      expectProblem(lift, 403, "forbidden");
+      const renamed = await ctx.request("PATCH", `/v1/sandboxes/${sandbox.id}`, {
+        auth: agent.key,
+        body: { name: "agent's" },
+      });
+      expectStatus(renamed, 200);
+      assert.equal(renamed.json<Schemas["Sandbox"]>().policy.readOnly, true);
+      const owner = await ctx.request("PATCH", `/v1/sandboxes/${sandbox.id}`, {
+        auth: key,
+        body: { policy: { readOnly: false } },
+      });
+      expectStatus(owner, 200);
+    },
+  ],
   "delete-tenant": [
     "deleteTenant refuses a tenant that owns sandboxes (409 tenant_not_empty); once empty it is deleted with its keys.",
     async (ctx) => {

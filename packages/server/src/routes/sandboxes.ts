@@ -60,6 +60,15 @@ export function sandboxRoutes() {
     })
     .patch("/v1/sandboxes/:sandboxId", async (c) => {
       const input = c.var.validator.check("UpdateSandboxRequest", await readJson(c));
+      // The policy binds whoever works in the sandbox: a key handed out for some sandboxes
+      // (an agent's) may not lift it; the tenant's unrestricted keys may.
+      if (input.policy !== undefined && (c.var.principal?.sandboxIds ?? null) !== null) {
+        throw new ProblemError(
+          403,
+          "forbidden",
+          "a key limited to some sandboxes cannot change their policy",
+        );
+      }
       const ifVersion = versionPrecondition(c.req.header("if-match"));
       const record = await c.var.service.update(
         c.var.scope,
