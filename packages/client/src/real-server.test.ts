@@ -1,6 +1,5 @@
 /** The client against the real reference server over real HTTP (no mocks). */
-import { createMemoryBackend } from "@cairn/backend-memory";
-import { createApp, type RunningServer, startServer } from "@cairn/server";
+import type { RunningServer } from "@cairn/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Cairn } from "./cairn.js";
 import {
@@ -14,17 +13,13 @@ import {
   TimeoutError,
 } from "./errors.js";
 import type { ExecStreamEvent } from "./exec-stream.js";
+import { REFERENCE_API_KEY, startReference } from "./test-reference-server.js";
 
-const API_KEY = "client-test-key-0123456789";
 let server: RunningServer;
 let cairn: Cairn;
 
 beforeAll(async () => {
-  server = await startServer({
-    app: createApp({ backend: createMemoryBackend(), apiKey: API_KEY }),
-    port: 0,
-  });
-  cairn = new Cairn({ baseUrl: server.url, apiKey: API_KEY });
+  ({ server, cairn } = await startReference());
 });
 afterAll(() => server.close());
 
@@ -417,7 +412,10 @@ describe("Idempotency-Key against the reference server", () => {
       await response.body?.cancel();
       throw new TypeError("fetch failed", { cause: new Error("socket hang up") });
     };
-    return { client: new Cairn({ baseUrl: server.url, apiKey: API_KEY, fetch }), lost: () => lost };
+    return {
+      client: new Cairn({ baseUrl: server.url, apiKey: REFERENCE_API_KEY, fetch }),
+      lost: () => lost,
+    };
   }
 
   it("a create retried after a lost response replays: one sandbox, not two", async () => {

@@ -1,23 +1,18 @@
 /** sandbox.archive against the real reference server over real HTTP, plus msw for the wire shape. */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { createMemoryBackend } from "@cairn/backend-memory";
-import { createApp, type RunningServer, startServer, tarHeader, tarStream } from "@cairn/server";
+import { type RunningServer, tarHeader, tarStream } from "@cairn/server";
 import { HttpResponse, http } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Cairn } from "./cairn.js";
+import type { Cairn } from "./cairn.js";
 import { ArchiveRejectedError, NotFoundError, PreconditionFailedError } from "./errors.js";
+import { startReference } from "./test-reference-server.js";
 import { server as msw, newClient, sandboxData, url } from "./test-server.js";
 
-const API_KEY = "client-test-key-0123456789";
 let server: RunningServer;
 let cairn: Cairn;
 
 beforeAll(async () => {
-  server = await startServer({
-    app: createApp({ backend: createMemoryBackend(), apiKey: API_KEY }),
-    port: 0,
-  });
-  cairn = new Cairn({ baseUrl: server.url, apiKey: API_KEY });
+  ({ server, cairn } = await startReference());
 });
 afterAll(() => server.close());
 

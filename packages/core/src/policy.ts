@@ -6,6 +6,7 @@
  * strings are redacted in what the API reads out (never in what a script
  * sees, so a script cannot write redactions back over the real content).
  */
+import { encodeText, tryDecodeUtf8 } from "./encoding.js";
 import { GlobMatcher } from "./text/glob.js";
 
 export interface SandboxPolicy {
@@ -99,4 +100,12 @@ export function redactSecrets(text: string): { text: string; count: number } {
     });
   }
   return { text: out, count };
+}
+
+/** {@link redactSecrets} for file content: UTF-8 text redacted, anything else as it is. */
+export function redactBytes(bytes: Uint8Array): Uint8Array {
+  const text = tryDecodeUtf8(bytes);
+  if (text === undefined) return bytes;
+  const redacted = redactSecrets(text);
+  return redacted.count === 0 ? bytes : encodeText(redacted.text);
 }

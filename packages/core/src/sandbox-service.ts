@@ -14,13 +14,12 @@ import {
   type SandboxRecord,
   type SandboxUpdate,
 } from "./backend.js";
-import { encodeText, tryDecodeUtf8 } from "./encoding.js";
 import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from "./errors.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru } from "./lru.js";
 import { normalizePath } from "./paths.js";
-import { denyMatcher, normalizePolicy, redactSecrets } from "./policy.js";
+import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { checkQuota, type Quota } from "./quota.js";
 import { Tree } from "./tree.js";
 import { type ContentLoader, DEFAULT_DIR_MODE, type PrefetchCandidate, Vfs } from "./vfs.js";
@@ -110,13 +109,6 @@ function definedFields(update: SandboxUpdate | undefined): Partial<SandboxRecord
   if (update.shell !== undefined) fields.shell = update.shell;
   return fields;
 }
-
-const redactBytes = (bytes: Uint8Array): Uint8Array => {
-  const text = tryDecodeUtf8(bytes);
-  if (text === undefined) return bytes;
-  const redacted = redactSecrets(text);
-  return redacted.count === 0 ? bytes : encodeText(redacted.text);
-};
 
 /** Sibling prefetch bounds: enough for a directory of sources, never a flood. */
 const PREFETCH_MAX_BLOBS = 1000;
@@ -361,11 +353,16 @@ export class SandboxService {
   async snapshot(scope: Scope, id: string): Promise<Snapshot> {
     const key = cacheKey(scope, id);
     const known = this.records.get(key);
+    let record: SandboxRecord;
+    let tree: Tree;
     if (known) {
-      const tree = await this.tree(scope, id);
+      // The tree says which version is current; the record is read only when it moved on.
+      tree = await this.tree(scope, id);
       if (tree.version === known.version) return { record: known, tree };
+      record = await this.get(scope, id);
+    } else {
+      [record, tree] = await Promise.all([this.get(scope, id), this.tree(scope, id)]);
     }
-    let [record, tree] = await Promise.all([this.get(scope, id), this.tree(scope, id)]);
     for (let i = 0; record.version !== tree.version; i++) {
       if (i >= this.maxCommitAttempts) throw new VersionConflictError(id, tree.version);
       if (record.version < tree.version) record = await this.get(scope, id);

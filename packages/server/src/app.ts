@@ -1,5 +1,6 @@
 /** createApp: the reference Cairn server as a Hono app over any backend. */
 import { type Backend, type KeyStore, SandboxService } from "@cairn/core";
+import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./env.js";
@@ -90,7 +91,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.apiKey === "")
     throw new Error("createApp: apiKey must not be empty (use null to disable auth)");
   const service = options.service ?? new SandboxService({ backend: options.backend });
-  const validator = new RequestValidator();
+  const spec = loadSpec(); // parsed once, for request validation and the audit log's operations
+  const validator = new RequestValidator(spec);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const onInternalError =
     options.onInternalError ??
@@ -98,7 +100,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  if (options.audit) app.use(audit(options.audit));
+  if (options.audit) app.use(audit(options.audit, spec));
   app.use(async (c, next) => {
     c.set("service", service);
     c.set("validator", validator);

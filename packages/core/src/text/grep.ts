@@ -138,7 +138,7 @@ function compileRegExp(source: string, flags: string): RegExp {
 }
 
 /** Escapes regex syntax characters (valid with and without the `u` flag). */
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
 }
 

@@ -15,11 +15,15 @@ import { normalizePath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
 import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
 import { checkCount, GlobMatcher } from "./glob.js";
+import { escapeRegExp } from "./grep.js";
 import { cutUtf8, decodeText, splitLines } from "./lines.js";
 import { forEachTerm, termsOf } from "./terms.js";
 import { searchableFiles } from "./walk.js";
 
 export const MAX_SEARCH_QUERY_LENGTH = 1000;
+
+/** Terms an index can be trusted with, and the indexOf shortcut too (see `scan`). */
+const isAscii = (term: string) => /^[\x20-\x7e]*$/.test(term);
 export const MAX_SEARCH_TERMS = 32;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 200;
@@ -96,9 +100,9 @@ interface Candidate {
  * character-by-character case fold).
  */
 export function searchCandidateQuery(terms: readonly string[]): GrepQuery | undefined {
-  if (terms.length === 0 || terms.some((t) => /[^\x20-\x7e]/.test(t))) return undefined;
+  if (terms.length === 0 || !terms.every(isAscii)) return undefined;
   return {
-    pattern: terms.map((t) => t.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join("|"),
+    pattern: terms.map(escapeRegExp).join("|"),
     fixedString: false,
     ignoreCase: true,
   };
@@ -196,9 +200,7 @@ function scan(file: Candidate, bytes: Uint8Array, wanted: ReadonlySet<string>): 
   const text = decodeText(bytes);
   if (text === undefined) return;
   const terms = [...wanted];
-  const holding = terms.every((t) => /^[\x20-\x7e]*$/.test(t))
-    ? linesHolding(text, terms)
-    : undefined;
+  const holding = terms.every(isAscii) ? linesHolding(text, terms) : undefined;
   if (holding === undefined) {
     const lines = splitLines(text);
     for (let i = 0; i < lines.length; i++) scanLine(file, lines[i]!, i, wanted);

@@ -8,6 +8,7 @@ import type { AuditEvent } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
+import { toProblemError } from "../problem.js";
 
 export type { AuditEvent };
 export type AuditSink = (event: AuditEvent) => void;
@@ -24,8 +25,8 @@ interface Route {
 }
 
 /** Every operation in the spec as a method and a path pattern. */
-function specRoutes(): Route[] {
-  const spec = loadSpec() as { paths?: Record<string, Record<string, { operationId?: string }>> };
+function specRoutes(document: Record<string, unknown>): Route[] {
+  const spec = document as { paths?: Record<string, Record<string, { operationId?: string }>> };
   const routes: Route[] = [];
   for (const [template, item] of Object.entries(spec.paths ?? {})) {
     const source = template
@@ -44,22 +45,20 @@ function specRoutes(): Route[] {
   return routes;
 }
 
-export function audit(sink: AuditSink): MiddlewareHandler<AppEnv> {
-  const routes = specRoutes();
+/** `spec`: the parsed OpenAPI document, when the caller has it already (parsing takes ~0.1 s). */
+export function audit(
+  sink: AuditSink,
+  spec: Record<string, unknown> = loadSpec(),
+): MiddlewareHandler<AppEnv> {
+  const routes = specRoutes(spec);
   return async (c, next) => {
     const started = performance.now();
     await next();
     const url = new URL(c.req.url);
     const principal = c.get("principal");
     const method = c.req.method;
-    let code: string | null = null;
-    if (c.res.status >= 400 && c.res.headers.get("content-type")?.includes("problem+json")) {
-      try {
-        code = ((await c.res.clone().json()) as { code?: string }).code ?? null;
-      } catch {
-        code = null;
-      }
-    }
+    // The problem's code from the error that became it (never by re-reading the body).
+    const code = c.error ? toProblemError(c.error).code : null;
     sink({
       time: new Date().toISOString(),
       requestId: c.get("requestId"),
