@@ -301,7 +301,7 @@ export class SandboxService {
     id: string,
     fn: (vfs: Vfs) => T | Promise<T>,
   ): Promise<{ value: T; version: number }> {
-    const { record, tree } = await this.snapshot(scope, id);
+    const { record, tree } = await this.governed(scope, id);
     return {
       value: await fn(this.open(scope, tree, record, { redact: true })),
       version: tree.version,
@@ -321,7 +321,7 @@ export class SandboxService {
     fn: (vfs: Vfs) => T | Promise<T>,
   ): Promise<MutationOutcome<T>> {
     return this.untilCommitted(scope, id, async () => {
-      const { record, tree } = await this.snapshot(scope, id);
+      const { record, tree } = await this.governed(scope, id);
       const vfs = this.open(scope, tree, record);
       const value = await fn(vfs);
       const version = await this.commit(scope, id, vfs.journal);
@@ -369,6 +369,23 @@ export class SandboxService {
       else tree = await this.tree(scope, id);
     }
     this.records.set(key, record);
+    return { record, tree };
+  }
+
+  /**
+   * The current tree and a record at least as new, whose policy governs it.
+   * Unlike {@link snapshot} the two need not be at one version (only exec,
+   * which saves the shell state beside the files, needs that), so a sandbox
+   * that other writers keep committing to never makes a read wait or fail.
+   */
+  private async governed(scope: Scope, id: string): Promise<Snapshot> {
+    const key = cacheKey(scope, id);
+    const tree = await this.tree(scope, id);
+    const known = this.records.get(key);
+    if (known && known.version >= tree.version) return { record: known, tree };
+    // Read after the tree, so never older than it: a policy change is seen by the next request.
+    const record = await this.get(scope, id);
+    if (record.version === tree.version) this.records.set(key, record);
     return { record, tree };
   }
 
