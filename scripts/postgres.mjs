@@ -1,7 +1,7 @@
 // Finds or starts the Postgres that tests (and a developer) use, with nothing but Node:
 //   CAIRN_TEST_DATABASE_URL → a server answering on 127.0.0.1:5432 → a throwaway cluster from
 //   the machine's Postgres binaries → embedded PGlite served over a socket.
-// As a command: `node scripts/postgres.mjs up|down|status` (`npm run db:up` / `db:down`).
+// As a command: `node scripts/postgres.mjs up|down|status|probe [--port N]` (`npm run db:up`).
 import { spawn, spawnSync } from "node:child_process";
 import {
   appendFileSync,
@@ -264,34 +264,36 @@ function redact(url) {
 
 // ---- `npm run db:up` / `db:down`: the same Postgres for a developer, kept between runs ----
 
-const DEV_DIR = process.env.CAIRN_DEV_PG_DIR ?? join(tmpdir(), "cairn-dev-postgres");
+const portArg = process.argv.indexOf("--port");
+const DEV_PORT = portArg > 0 ? Number(process.argv[portArg + 1]) : 5432;
+const DEV_DIR = process.env.CAIRN_DEV_PG_DIR ?? join(tmpdir(), `cairn-dev-postgres-${DEV_PORT}`);
 
 async function up() {
-  const state = await probe({ port: 5432 });
+  const state = await probe({ port: DEV_PORT });
   if (state === "ok") {
-    console.log("Postgres already answers on 127.0.0.1:5432 (trust): nothing to do.");
+    console.log(`Postgres already answers on 127.0.0.1:${DEV_PORT} (trust): nothing to do.`);
     return 0;
   }
   if (state === "refused") {
     console.error(
-      "A Postgres on 127.0.0.1:5432 wants a password: set CAIRN_TEST_DATABASE_URL to a superuser URL for it.",
+      `A Postgres on 127.0.0.1:${DEV_PORT} wants a password: set CAIRN_TEST_DATABASE_URL to a superuser URL for it, or use --port.`,
     );
     return 1;
   }
   const binDir = findBinaries();
   const unavailable = clusterUnavailable(binDir);
   if (unavailable) {
-    console.log(`${unavailable}: serving embedded PGlite on 127.0.0.1:5432 until Ctrl-C.`);
-    const pglite = await startPglite({ port: 5432 });
+    console.log(`${unavailable}: serving embedded PGlite on 127.0.0.1:${DEV_PORT} until Ctrl-C.`);
+    const pglite = await startPglite({ port: DEV_PORT });
     console.log(`ready: ${pglite.url}`);
     await new Promise((resolve) => pglite.child.once("exit", resolve));
     return 0;
   }
   const dataDir = join(DEV_DIR, "data");
-  if (!existsSync(dataDir)) initCluster(binDir, DEV_DIR, 5432);
+  if (!existsSync(dataDir)) initCluster(binDir, DEV_DIR, DEV_PORT);
   startCluster(binDir, DEV_DIR, dataDir);
   console.log(
-    `Postgres ${versionOf(binDir)} on 127.0.0.1:5432 (trust, user postgres), data in ${DEV_DIR}; stop it with npm run db:down`,
+    `Postgres ${versionOf(binDir)} on 127.0.0.1:${DEV_PORT} (trust, user postgres), data in ${DEV_DIR}; stop it with npm run db:down`,
   );
   return 0;
 }
@@ -308,6 +310,12 @@ function down() {
   return 0;
 }
 
+/** Prints ok, refused or down for 127.0.0.1:<port> (for shell scripts such as .ci/run). */
+async function probeCommand() {
+  console.log(await probe({ port: DEV_PORT }));
+  return 0;
+}
+
 async function status() {
   const found = await resolveTestPostgres();
   console.log(`tests would use: ${found.label}`);
@@ -316,10 +324,10 @@ async function status() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const commands = { up, down, status };
+  const commands = { up, down, status, probe: probeCommand };
   const command = commands[process.argv[2]];
   if (!command) {
-    console.error("usage: node scripts/postgres.mjs up|down|status");
+    console.error("usage: node scripts/postgres.mjs up|down|status|probe [--port N]");
     process.exit(2);
   }
   process.exit(await command());
