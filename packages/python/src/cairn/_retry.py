@@ -49,7 +49,7 @@ def retry_delay(
     status: Optional[int],
     retryable: Optional[bool],
     retry_after: Optional[str],
-    random: Callable[[], float] = _random.random,
+    random: Optional[Callable[[], float]] = None,
 ) -> Optional[float]:
     """Seconds to wait before sending again, or None to stop. `status` None: no response.
 
@@ -69,7 +69,8 @@ def retry_delay(
     if wait is not None:
         return wait if wait <= MAX_RETRY_AFTER else None
     # 5. Otherwise exponential backoff (0.5 s x 2^n, capped at 8 s) with full jitter.
-    return float(random() * min(MAX_DELAY, INITIAL_DELAY * (1 << attempt)))
+    jitter = (random or _random.random)()
+    return float(jitter * min(MAX_DELAY, INITIAL_DELAY * (1 << min(attempt, 30))))
 
 
 def _is_transient(status: Optional[int], retryable: Optional[bool]) -> bool:

@@ -18,160 +18,14 @@ class Health(BaseModel):
     """
 
 
-class ErrorCode(
-    RootModel[
-        Literal[
-            "ENOENT",
-            "EEXIST",
-            "ENOTDIR",
-            "EISDIR",
-            "ENOTEMPTY",
-            "EINVAL",
-            "ELOOP",
-            "ENAMETOOLONG",
-            "EACCES",
-            "EFBIG",
-            "EROFS",
-            "ENOSPC",
-            "EDQUOT",
-            "invalid_request",
-            "unauthorized",
-            "forbidden",
-            "sandbox_not_found",
-            "tenant_not_found",
-            "tenant_exists",
-            "tenant_not_empty",
-            "key_not_found",
-            "route_not_found",
-            "method_not_allowed",
-            "precondition_failed",
-            "not_modified",
-            "range_not_satisfiable",
-            "payload_too_large",
-            "unsupported_media_type",
-            "conflict",
-            "idempotency_key_mismatch",
-            "idempotency_in_progress",
-            "archive_invalid",
-            "archive_unsafe_entry",
-            "archive_unsupported_entry",
-            "archive_too_large",
-            "archive_too_many_entries",
-            "archive_entry_too_large",
-            "edit_no_match",
-            "edit_ambiguous",
-            "patch_invalid",
-            "patch_conflict",
-            "timeout",
-            "rate_limited",
-            "unavailable",
-            "internal_error",
-        ]
-    ]
-):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: Literal[
-        "ENOENT",
-        "EEXIST",
-        "ENOTDIR",
-        "EISDIR",
-        "ENOTEMPTY",
-        "EINVAL",
-        "ELOOP",
-        "ENAMETOOLONG",
-        "EACCES",
-        "EFBIG",
-        "EROFS",
-        "ENOSPC",
-        "EDQUOT",
-        "invalid_request",
-        "unauthorized",
-        "forbidden",
-        "sandbox_not_found",
-        "tenant_not_found",
-        "tenant_exists",
-        "tenant_not_empty",
-        "key_not_found",
-        "route_not_found",
-        "method_not_allowed",
-        "precondition_failed",
-        "not_modified",
-        "range_not_satisfiable",
-        "payload_too_large",
-        "unsupported_media_type",
-        "conflict",
-        "idempotency_key_mismatch",
-        "idempotency_in_progress",
-        "archive_invalid",
-        "archive_unsafe_entry",
-        "archive_unsupported_entry",
-        "archive_too_large",
-        "archive_too_many_entries",
-        "archive_entry_too_large",
-        "edit_no_match",
-        "edit_ambiguous",
-        "patch_invalid",
-        "patch_conflict",
-        "timeout",
-        "rate_limited",
-        "unavailable",
-        "internal_error",
-    ]
-    """
-    Filesystem errors use POSIX errno names; the rest are API codes.
-    - `ENOENT` no such file or directory; `EEXIST` already exists; `ENOTDIR` a path
-      component is not a directory; `EISDIR` is a directory; `ENOTEMPTY` directory not
-      empty; `EINVAL` invalid operation (e.g. moving a directory into itself, deleting
-      the root); `ELOOP` too many symlinks; `ENAMETOOLONG` a name or path is too long;
-      `EACCES` permission denied; `EFBIG` file too large; `EROFS` the sandbox (or
-      this exec) is read-only; `ENOSPC` a script's journal is over its limit;
-      `EDQUOT` the change would leave the sandbox over its quota of bytes or files
-      (507; see `GET /v1/limits`).
-    - `invalid_request` malformed input; `unauthorized` missing, wrong, revoked or
-      expired API key (or an invalid token);
-      `forbidden` the key may not do this (an admin route without the admin scope, a
-      mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
-      a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
-      sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
-      `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
-      sandboxes; `key_not_found`; `route_not_found`;
-      `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
-      `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
-      `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
-      there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
-      `patch_conflict` a hunk does not apply (see `hunk` and `path`);
-      `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
-      request; `idempotency_in_progress` the first request with this key is still
-      running (retryable);
-      `archive_invalid` the body is not a readable tar or tar.gz;
-      `archive_unsafe_entry` an entry's name or link would land outside the
-      destination; `archive_unsupported_entry` a device or FIFO entry;
-      `archive_too_large` the archive or its unpacked bytes are over the limit;
-      `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
-      `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
-      script ran out of time (nothing applied); `rate_limited`; `unavailable`;
-      `internal_error`.
-
-    """
-
-
-class TenantIdValue(RootModel[str]):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: str = Field(..., pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-    """
-    Letters, digits, `.`, `_` and `-`, at most 64 characters.
-    """
-
-
 class Tenant(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: TenantIdValue
+    id: str = Field(..., pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    """
+    Letters, digits, `.`, `_` and `-`, at most 64 characters.
+    """
     name: Optional[str] = None
     created_at: AwareDatetime = Field(..., alias="createdAt")
 
@@ -181,7 +35,10 @@ class CreateTenantRequest(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: Optional[TenantIdValue] = None
+    id: Optional[str] = Field(None, pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    """
+    Letters, digits, `.`, `_` and `-`, at most 64 characters.
+    """
     name: Optional[str] = Field(None, max_length=200)
 
 
@@ -196,18 +53,6 @@ class TenantPage(BaseModel):
     """
 
 
-class KeyScope(RootModel[Literal["admin", "tenant", "read"]]):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: Literal["admin", "tenant", "read"]
-    """
-    `admin` manages tenants and keys (and reaches no sandbox); `tenant` reads and writes its
-    tenant's sandboxes; `read` reads them only (exec runs with `readOnly` forced).
-
-    """
-
-
 class ApiKey(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -218,7 +63,7 @@ class ApiKey(BaseModel):
     null for an admin key.
     """
     name: Optional[str] = None
-    scopes: list[KeyScope]
+    scopes: list[Literal["admin", "tenant", "read"]]
     sandbox_ids: Optional[list[str]] = Field(..., alias="sandboxIds")
     """
     When set, the only sandboxes the key reaches.
@@ -336,26 +181,6 @@ class SandboxPolicyInput(BaseModel):
     redact_secrets: Optional[bool] = Field(None, alias="redactSecrets")
 
 
-class Runtimes(RootModel[list[Literal["python3", "js-exec"]]]):
-    """
-    Optional interpreters enabled for scripts: `python3` (also `python`;
-    CPython in WebAssembly, the first call in a process takes seconds) and
-    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
-
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: list[Literal["python3", "js-exec"]] = Field(..., max_length=2)
-    """
-    Optional interpreters enabled for scripts: `python3` (also `python`;
-    CPython in WebAssembly, the first call in a process takes seconds) and
-    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
-
-    """
-
-
 class ShellState(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -365,17 +190,6 @@ class ShellState(BaseModel):
     """
     Exported variables as of the end of the last exec that ran to its end.
     """
-
-
-class Env(RootModel[dict[str, str]]):
-    """
-    Environment variables given to every script run in the sandbox.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: dict[str, str] = Field(..., max_length=32768)
 
 
 class SeedFile(BaseModel):
@@ -401,12 +215,18 @@ class CreateSandboxRequest(BaseModel):
         populate_by_name=True,
     )
     name: Optional[str] = Field(None, max_length=200, min_length=1)
-    env: Optional[Env] = None
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
     persist_shell: Optional[bool] = Field(False, alias="persistShell")
     """
     Keep cwd and exported env between exec calls.
     """
-    runtimes: Optional[Runtimes] = None
+    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    """
+    Optional interpreters enabled for scripts: `python3` (also `python`;
+    CPython in WebAssembly, the first call in a process takes seconds) and
+    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+
+    """
     policy: Optional[SandboxPolicyInput] = None
     files: Optional[list[SeedFile]] = Field(None, max_length=10000)
 
@@ -417,21 +237,20 @@ class UpdateSandboxRequest(BaseModel):
         populate_by_name=True,
     )
     name: Optional[str] = Field(None, max_length=200, min_length=1)
-    env: Optional[Env] = None
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
     persist_shell: Optional[bool] = Field(None, alias="persistShell")
-    runtimes: Optional[Runtimes] = None
+    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    """
+    Optional interpreters enabled for scripts: `python3` (also `python`;
+    CPython in WebAssembly, the first call in a process takes seconds) and
+    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+
+    """
     policy: Optional[SandboxPolicyInput] = None
     reset_shell: Optional[bool] = Field(None, alias="resetShell")
     """
     Forget the saved shell state; the next exec starts in `/` with `env`.
     """
-
-
-class FileType(RootModel[Literal["file", "directory", "symlink"]]):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: Literal["file", "directory", "symlink"]
 
 
 class FileStat(BaseModel):
@@ -442,7 +261,7 @@ class FileStat(BaseModel):
     """
     Normalized absolute path.
     """
-    type: FileType
+    type: Literal["file", "directory", "symlink"]
     size: int = Field(..., ge=0)
     """
     Bytes of content (files), target length (symlinks), 0 (directories).
@@ -467,7 +286,7 @@ class DirectoryEntry(BaseModel):
         populate_by_name=True,
     )
     name: str
-    type: FileType
+    type: Literal["file", "directory", "symlink"]
     size: int = Field(..., ge=0)
     mode: int
     mtime: AwareDatetime
@@ -563,30 +382,6 @@ class CopyRequest(BaseModel):
     overwrite: Optional[bool] = False
 
 
-class CommitMode(RootModel[Literal["always", "on_success", "never"]]):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: Literal["always", "on_success", "never"]
-    """
-    When the script's file changes are committed: `always` (default) when it
-    runs to completion, `on_success` only when it exits 0, `never` (a dry run).
-
-    """
-
-
-class MaxOutputBytes(RootModel[int]):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: int = Field(..., ge=0, le=16777216)
-    """
-    Bytes kept of each of stdout and stderr (default 1048576). Output beyond
-    it is dropped and the result says so in `truncated`.
-
-    """
-
-
 class ExecStep(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -597,7 +392,7 @@ class ExecStep(BaseModel):
     """
     Working directory (default `/`, or the saved one with `persistShell`).
     """
-    env: Optional[Env] = None
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
     stdin: Optional[str] = Field(None, max_length=10485760)
 
 
@@ -615,12 +410,24 @@ class ExecBatchRequest(BaseModel):
     """
     Sequential batches stop after the first step that exits non-zero.
     """
-    commit: Optional[CommitMode] = None
+    commit: Optional[Literal["always", "on_success", "never"]] = None
+    """
+    When the script's file changes are committed: `always` (default) when it
+    runs to completion, `on_success` only when it exits 0, `never` (a dry run).
+
+    """
     timeout_ms: Optional[int] = Field(None, alias="timeoutMs", ge=1, le=300000)
     """
     Wall-clock limit for the whole batch (default 30000).
     """
-    max_output_bytes: Optional[MaxOutputBytes] = Field(None, alias="maxOutputBytes")
+    max_output_bytes: Optional[int] = Field(
+        None, alias="maxOutputBytes", ge=0, le=16777216
+    )
+    """
+    Bytes kept of each of stdout and stderr (default 1048576). Output beyond
+    it is dropped and the result says so in `truncated`.
+
+    """
 
 
 class OutputTruncation(BaseModel):
@@ -695,16 +502,6 @@ class Truncation1(BaseModel):
     limit: int
 
 
-class Truncation(RootModel[Optional[Truncation1]]):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    root: Optional[Truncation1]
-    """
-    Null when nothing was cut; else why and at which bound.
-    """
-
-
 class GrepLine(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -744,7 +541,10 @@ class GrepResult(BaseModel):
     files_searched: int = Field(..., alias="filesSearched")
     files_matched: int = Field(..., alias="filesMatched")
     skipped: Skipped
-    truncated: Truncation
+    truncated: Optional[Truncation1] = None
+    """
+    Null when nothing was cut; else why and at which bound.
+    """
 
 
 class Limits(BaseModel):
@@ -885,7 +685,10 @@ class SearchResult(BaseModel):
     Files in scope after the tag and glob filters.
     """
     skipped: Skipped1
-    truncated: Truncation
+    truncated: Optional[Truncation1] = None
+    """
+    Null when nothing was cut; else why and at which bound.
+    """
 
 
 class ReadLinesResult(BaseModel):
@@ -1028,7 +831,89 @@ class Problem(BaseModel):
     """
     The request path.
     """
-    code: ErrorCode
+    code: Literal[
+        "ENOENT",
+        "EEXIST",
+        "ENOTDIR",
+        "EISDIR",
+        "ENOTEMPTY",
+        "EINVAL",
+        "ELOOP",
+        "ENAMETOOLONG",
+        "EACCES",
+        "EFBIG",
+        "EROFS",
+        "ENOSPC",
+        "EDQUOT",
+        "invalid_request",
+        "unauthorized",
+        "forbidden",
+        "sandbox_not_found",
+        "tenant_not_found",
+        "tenant_exists",
+        "tenant_not_empty",
+        "key_not_found",
+        "route_not_found",
+        "method_not_allowed",
+        "precondition_failed",
+        "not_modified",
+        "range_not_satisfiable",
+        "payload_too_large",
+        "unsupported_media_type",
+        "conflict",
+        "idempotency_key_mismatch",
+        "idempotency_in_progress",
+        "archive_invalid",
+        "archive_unsafe_entry",
+        "archive_unsupported_entry",
+        "archive_too_large",
+        "archive_too_many_entries",
+        "archive_entry_too_large",
+        "edit_no_match",
+        "edit_ambiguous",
+        "patch_invalid",
+        "patch_conflict",
+        "timeout",
+        "rate_limited",
+        "unavailable",
+        "internal_error",
+    ]
+    """
+    Filesystem errors use POSIX errno names; the rest are API codes.
+    - `ENOENT` no such file or directory; `EEXIST` already exists; `ENOTDIR` a path
+      component is not a directory; `EISDIR` is a directory; `ENOTEMPTY` directory not
+      empty; `EINVAL` invalid operation (e.g. moving a directory into itself, deleting
+      the root); `ELOOP` too many symlinks; `ENAMETOOLONG` a name or path is too long;
+      `EACCES` permission denied; `EFBIG` file too large; `EROFS` the sandbox (or
+      this exec) is read-only; `ENOSPC` a script's journal is over its limit;
+      `EDQUOT` the change would leave the sandbox over its quota of bytes or files
+      (507; see `GET /v1/limits`).
+    - `invalid_request` malformed input; `unauthorized` missing, wrong, revoked or
+      expired API key (or an invalid token);
+      `forbidden` the key may not do this (an admin route without the admin scope, a
+      mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
+      a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
+      sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
+      `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
+      sandboxes; `key_not_found`; `route_not_found`;
+      `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
+      `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
+      `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
+      there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
+      `patch_conflict` a hunk does not apply (see `hunk` and `path`);
+      `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
+      request; `idempotency_in_progress` the first request with this key is still
+      running (retryable);
+      `archive_invalid` the body is not a readable tar or tar.gz;
+      `archive_unsafe_entry` an entry's name or link would land outside the
+      destination; `archive_unsupported_entry` a device or FIFO entry;
+      `archive_too_large` the archive or its unpacked bytes are over the limit;
+      `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
+      `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
+      script ran out of time (nothing applied); `rate_limited`; `unavailable`;
+      `internal_error`.
+
+    """
     retryable: bool
     """
     True when sending the same request again may succeed. Nothing was applied.
@@ -1060,14 +945,20 @@ class Sandbox(BaseModel):
     """
     Bumped by every committed mutation of the sandbox's files.
     """
-    env: Env
+    env: dict[str, str] = Field(..., max_length=32768)
     persist_shell: bool = Field(..., alias="persistShell")
     """
     Whether exec keeps the shell's working directory and exported
     variables from one call to the next, like a terminal.
 
     """
-    runtimes: Runtimes
+    runtimes: list[Literal["python3", "js-exec"]] = Field(..., max_length=2)
+    """
+    Optional interpreters enabled for scripts: `python3` (also `python`;
+    CPython in WebAssembly, the first call in a process takes seconds) and
+    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+
+    """
     policy: SandboxPolicy
     shell: Optional[ShellState] = None
     """
@@ -1098,18 +989,30 @@ class ExecRequest(BaseModel):
     """
     Working directory (default `/`); created if missing.
     """
-    env: Optional[Env] = None
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
     stdin: Optional[str] = Field(None, max_length=10485760)
     timeout_ms: Optional[int] = Field(None, alias="timeoutMs", ge=1, le=300000)
     """
     Wall-clock limit (default 30000). On timeout nothing is committed.
     """
-    commit: Optional[CommitMode] = None
+    commit: Optional[Literal["always", "on_success", "never"]] = None
+    """
+    When the script's file changes are committed: `always` (default) when it
+    runs to completion, `on_success` only when it exits 0, `never` (a dry run).
+
+    """
     read_only: Optional[bool] = Field(False, alias="readOnly")
     """
     Writes fail inside the script with `EROFS`; nothing can be committed.
     """
-    max_output_bytes: Optional[MaxOutputBytes] = Field(None, alias="maxOutputBytes")
+    max_output_bytes: Optional[int] = Field(
+        None, alias="maxOutputBytes", ge=0, le=16777216
+    )
+    """
+    Bytes kept of each of stdout and stderr (default 1048576). Output beyond
+    it is dropped and the result says so in `truncated`.
+
+    """
 
 
 class ExecStepResult(BaseModel):
@@ -1137,7 +1040,10 @@ class GlobResult(BaseModel):
         populate_by_name=True,
     )
     paths: list[str]
-    truncated: Truncation
+    truncated: Optional[Truncation1] = None
+    """
+    Null when nothing was cut; else why and at which bound.
+    """
 
 
 class ExecStreamEvent3(BaseModel):
