@@ -19,7 +19,9 @@ function run(cmd, args) {
 }
 
 // The install is redone when pyproject.toml changes (new dependencies), not on every run.
-const wanted = createHash("sha256").update(readFileSync(join(pkg, "pyproject.toml"))).digest("hex");
+const wanted = createHash("sha256")
+  .update(readFileSync(join(pkg, "pyproject.toml")))
+  .digest("hex");
 if (!existsSync(python)) {
   const interpreter = process.env.PYTHON ?? "python3";
   if (run(interpreter, ["-m", "venv", venv]) !== 0) {
