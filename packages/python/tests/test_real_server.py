@@ -211,10 +211,8 @@ def test_a_50_mb_archive_round_trip_streamed(cairn: Cairn, tmp_path: Path) -> No
 
 
 def test_authentication_error(server: Server) -> None:
-    with (
-        Cairn(base_url=server.url, api_key="wrong-key-0123456789") as client,
-        pytest.raises(sdk.AuthenticationError) as caught,
-    ):
+    client = Cairn(base_url=server.url, api_key="wrong-key-0123456789")
+    with client, pytest.raises(sdk.AuthenticationError) as caught:
         client.sandboxes.create()
     assert caught.value.status == 401 and not caught.value.retryable
 
