@@ -42,6 +42,7 @@ def generate() -> str:
                 "--disable-timestamp",
                 "--field-constraints",
                 "--collapse-root-models",
+                "--base-class", "cairn.types._base.Model",
                 "--formatters",
                 "ruff-format",
             ],

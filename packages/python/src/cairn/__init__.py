@@ -1,10 +1,14 @@
-"""Cairn: persistent bash workspaces for AI agents. `Cairn` (sync) and `AsyncCairn` (async)."""
+"""Cairn: persistent bash workspaces for AI agents. `Cairn` (sync) and `AsyncCairn` (async).
 
-from ._async.pagination import AsyncPage, AsyncPager
-from ._async.sandbox import AsyncSandbox
-from ._async.streaming import AsyncExecStream
-from ._client import AsyncCairn, Cairn
-from ._events import ExecExitEvent, ExecOutputEvent, ExecStreamEvent, ExecStreamResult
+The errors load with the package; each client (and the models it uses) loads on first use, so a
+sync program never imports the async client and `import cairn` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -25,10 +29,49 @@ from ._exceptions import (
     RateLimitError,
     TimeoutError,
 )
-from ._sync.pagination import Page, Pager
-from ._sync.sandbox import Sandbox
-from ._sync.streaming import ExecStream
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._async.client import AsyncCairn
+    from ._async.pagination import AsyncPage, AsyncPager
+    from ._async.sandbox import AsyncSandbox
+    from ._async.streaming import AsyncExecStream
+    from ._events import ExecExitEvent, ExecOutputEvent, ExecStreamEvent, ExecStreamResult
+    from ._sync.client import Cairn
+    from ._sync.pagination import Page, Pager
+    from ._sync.sandbox import Sandbox
+    from ._sync.streaming import ExecStream
+
+_LAZY = {
+    "AsyncCairn": "._async.client",
+    "AsyncPage": "._async.pagination",
+    "AsyncPager": "._async.pagination",
+    "AsyncSandbox": "._async.sandbox",
+    "AsyncExecStream": "._async.streaming",
+    "ExecExitEvent": "._events",
+    "ExecOutputEvent": "._events",
+    "ExecStreamEvent": "._events",
+    "ExecStreamResult": "._events",
+    "Cairn": "._sync.client",
+    "Page": "._sync.pagination",
+    "Pager": "._sync.pagination",
+    "Sandbox": "._sync.sandbox",
+    "ExecStream": "._sync.streaming",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cairn' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "APIConnectionError",

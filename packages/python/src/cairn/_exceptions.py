@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
-
-import httpx
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ._retry import parse_retry_after
+
+if TYPE_CHECKING:  # only in annotations: `import cairn` does not load httpx
+    import httpx
 
 __all__ = [
     "APIConnectionError",

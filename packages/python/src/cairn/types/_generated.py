@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 from typing import Literal, Optional, Union
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from cairn.types._base import Model
+from pydantic import AwareDatetime, ConfigDict, Field, RootModel
 
 
-class Health(BaseModel):
+class Health(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -18,7 +19,7 @@ class Health(BaseModel):
     """
 
 
-class Tenant(BaseModel):
+class Tenant(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -30,7 +31,7 @@ class Tenant(BaseModel):
     created_at: AwareDatetime = Field(..., alias="createdAt")
 
 
-class CreateTenantRequest(BaseModel):
+class CreateTenantRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -42,7 +43,7 @@ class CreateTenantRequest(BaseModel):
     name: Optional[str] = Field(None, max_length=200)
 
 
-class TenantPage(BaseModel):
+class TenantPage(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -53,7 +54,7 @@ class TenantPage(BaseModel):
     """
 
 
-class ApiKey(BaseModel):
+class ApiKey(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -94,7 +95,7 @@ class SandboxId(RootModel[str]):
     root: str = Field(..., pattern="^sbx_[A-Za-z0-9]{1,64}$")
 
 
-class CreateKeyRequest(BaseModel):
+class CreateKeyRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -117,7 +118,7 @@ class CreateKeyRequest(BaseModel):
     """
 
 
-class ApiKeyPage(BaseModel):
+class ApiKeyPage(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -128,7 +129,7 @@ class ApiKeyPage(BaseModel):
     """
 
 
-class SandboxPolicy(BaseModel):
+class SandboxPolicy(Model):
     """
     Optional rules on top of the filesystem. `readOnly`: every write through
     the API is `403 EROFS` and scripts run read-only (nothing commits); a
@@ -166,7 +167,7 @@ class DenyGlob(RootModel[str]):
     root: str = Field(..., max_length=1024, min_length=1)
 
 
-class SandboxPolicyInput(BaseModel):
+class SandboxPolicyInput(Model):
     """
     The policy fields to set; the others keep their value (all off for a new sandbox).
     """
@@ -181,7 +182,7 @@ class SandboxPolicyInput(BaseModel):
     redact_secrets: Optional[bool] = Field(None, alias="redactSecrets")
 
 
-class ShellState(BaseModel):
+class ShellState(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -192,7 +193,7 @@ class ShellState(BaseModel):
     """
 
 
-class SeedFile(BaseModel):
+class SeedFile(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -209,7 +210,7 @@ class SeedFile(BaseModel):
     """
 
 
-class CreateSandboxRequest(BaseModel):
+class CreateSandboxRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -231,7 +232,7 @@ class CreateSandboxRequest(BaseModel):
     files: Optional[list[SeedFile]] = Field(None, max_length=10000)
 
 
-class UpdateSandboxRequest(BaseModel):
+class UpdateSandboxRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -253,7 +254,7 @@ class UpdateSandboxRequest(BaseModel):
     """
 
 
-class FileStat(BaseModel):
+class FileStat(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -281,7 +282,7 @@ class FileStat(BaseModel):
     """
 
 
-class DirectoryEntry(BaseModel):
+class DirectoryEntry(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -296,7 +297,7 @@ class DirectoryEntry(BaseModel):
     """
 
 
-class DirectoryListing(BaseModel):
+class DirectoryListing(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -305,7 +306,7 @@ class DirectoryListing(BaseModel):
     next_cursor: Optional[str] = Field(..., alias="nextCursor")
 
 
-class MutationResult(BaseModel):
+class MutationResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -315,7 +316,7 @@ class MutationResult(BaseModel):
     """
 
 
-class ArchiveImportResult(BaseModel):
+class ArchiveImportResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -350,7 +351,7 @@ class WriteResult(MutationResult):
     file: FileStat
 
 
-class MakeDirectoryRequest(BaseModel):
+class MakeDirectoryRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -362,7 +363,7 @@ class MakeDirectoryRequest(BaseModel):
     """
 
 
-class MoveRequest(BaseModel):
+class MoveRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -372,7 +373,7 @@ class MoveRequest(BaseModel):
     overwrite: Optional[bool] = False
 
 
-class CopyRequest(BaseModel):
+class CopyRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -382,7 +383,7 @@ class CopyRequest(BaseModel):
     overwrite: Optional[bool] = False
 
 
-class ExecStep(BaseModel):
+class ExecStep(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -396,7 +397,7 @@ class ExecStep(BaseModel):
     stdin: Optional[str] = Field(None, max_length=10485760)
 
 
-class ExecBatchRequest(BaseModel):
+class ExecBatchRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -430,7 +431,7 @@ class ExecBatchRequest(BaseModel):
     """
 
 
-class OutputTruncation(BaseModel):
+class OutputTruncation(Model):
     """
     Whether output was cut at `maxOutputBytes`, per stream.
     """
@@ -442,7 +443,7 @@ class OutputTruncation(BaseModel):
     stderr: bool
 
 
-class ExecCommit(BaseModel):
+class ExecCommit(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -469,7 +470,7 @@ class ExecCommit(BaseModel):
     """
 
 
-class ExecResult(BaseModel):
+class ExecResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -487,7 +488,7 @@ class ExecResult(BaseModel):
     commit: ExecCommit
 
 
-class Truncation1(BaseModel):
+class Truncation1(Model):
     """
     Null when nothing was cut; else why and at which bound.
     """
@@ -502,7 +503,7 @@ class Truncation1(BaseModel):
     limit: int
 
 
-class GrepLine(BaseModel):
+class GrepLine(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -510,7 +511,7 @@ class GrepLine(BaseModel):
     text: str
 
 
-class GrepMatch(BaseModel):
+class GrepMatch(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -525,7 +526,7 @@ class GrepMatch(BaseModel):
     after: list[GrepLine]
 
 
-class Skipped(BaseModel):
+class Skipped(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -533,7 +534,7 @@ class Skipped(BaseModel):
     binary: int
 
 
-class GrepResult(BaseModel):
+class GrepResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -547,7 +548,7 @@ class GrepResult(BaseModel):
     """
 
 
-class Limits(BaseModel):
+class Limits(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -610,7 +611,7 @@ class Tag(RootModel[str]):
     root: str = Field(..., max_length=64, min_length=1)
 
 
-class FileMeta(BaseModel):
+class FileMeta(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -625,7 +626,7 @@ class FileMeta(BaseModel):
     """
 
 
-class FileMetaResult(BaseModel):
+class FileMetaResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -639,7 +640,7 @@ class FileMetaResult(BaseModel):
     """
 
 
-class SearchHit(BaseModel):
+class SearchHit(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -660,14 +661,14 @@ class SearchHit(BaseModel):
     """
 
 
-class Skipped1(BaseModel):
+class Skipped1(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
     too_large: int = Field(..., alias="tooLarge")
 
 
-class SearchResult(BaseModel):
+class SearchResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -691,7 +692,7 @@ class SearchResult(BaseModel):
     """
 
 
-class ReadLinesResult(BaseModel):
+class ReadLinesResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -708,7 +709,7 @@ class ReadLinesResult(BaseModel):
     """
 
 
-class EditRequest(BaseModel):
+class EditRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -719,7 +720,7 @@ class EditRequest(BaseModel):
     replace_all: Optional[bool] = Field(False, alias="replaceAll")
 
 
-class EditResult(BaseModel):
+class EditResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -729,7 +730,7 @@ class EditResult(BaseModel):
     replacements: int = Field(..., ge=1)
 
 
-class PatchRequest(BaseModel):
+class PatchRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -741,7 +742,7 @@ class PatchRequest(BaseModel):
     """
 
 
-class File(BaseModel):
+class File(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -750,7 +751,7 @@ class File(BaseModel):
     etag: Optional[str] = None
 
 
-class PatchResult(BaseModel):
+class PatchResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -758,7 +759,7 @@ class PatchResult(BaseModel):
     files: list[File]
 
 
-class ExecChunk(BaseModel):
+class ExecChunk(Model):
     """
     A piece of output: UTF-8 text as is, or base64 when the bytes are not
     valid UTF-8.
@@ -772,7 +773,7 @@ class ExecChunk(BaseModel):
     encoding: Literal["utf8", "base64"]
 
 
-class ExecExit(BaseModel):
+class ExecExit(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -782,7 +783,7 @@ class ExecExit(BaseModel):
     commit: ExecCommit
 
 
-class ExecStreamEvent1(BaseModel):
+class ExecStreamEvent1(Model):
     """
     One server-sent event of a streamed exec, as `{ event, data }`.
     """
@@ -794,7 +795,7 @@ class ExecStreamEvent1(BaseModel):
     data: ExecChunk
 
 
-class ExecStreamEvent2(BaseModel):
+class ExecStreamEvent2(Model):
     """
     One server-sent event of a streamed exec, as `{ event, data }`.
     """
@@ -806,7 +807,7 @@ class ExecStreamEvent2(BaseModel):
     data: ExecExit
 
 
-class Problem(BaseModel):
+class Problem(Model):
     """
     RFC 9457 problem details with Cairn's stable `code`.
     """
@@ -932,7 +933,7 @@ class Problem(BaseModel):
     """
 
 
-class Sandbox(BaseModel):
+class Sandbox(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -968,7 +969,7 @@ class Sandbox(BaseModel):
     updated_at: AwareDatetime = Field(..., alias="updatedAt")
 
 
-class SandboxPage(BaseModel):
+class SandboxPage(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -979,7 +980,7 @@ class SandboxPage(BaseModel):
     """
 
 
-class ExecRequest(BaseModel):
+class ExecRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -1015,7 +1016,7 @@ class ExecRequest(BaseModel):
     """
 
 
-class ExecStepResult(BaseModel):
+class ExecStepResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -1026,7 +1027,7 @@ class ExecStepResult(BaseModel):
     truncated: OutputTruncation
 
 
-class ExecBatchResult(BaseModel):
+class ExecBatchResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -1035,7 +1036,7 @@ class ExecBatchResult(BaseModel):
     commit: ExecCommit
 
 
-class GlobResult(BaseModel):
+class GlobResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -1046,7 +1047,7 @@ class GlobResult(BaseModel):
     """
 
 
-class ExecStreamEvent3(BaseModel):
+class ExecStreamEvent3(Model):
     """
     One server-sent event of a streamed exec, as `{ event, data }`.
     """
