@@ -251,3 +251,37 @@ async def test_async_admin(server: Server) -> None:
         assert [k.id async for k in admin.keys.list(tenant.id)] == [key.id]
         await admin.keys.revoke(key.id)
         await admin.tenants.delete(tenant.id)
+
+
+def test_breaking_out_of_a_stream_stops_the_script(cairn: Cairn) -> None:
+    sandbox = cairn.sandboxes.create()
+    # Run to its end, this takes about 1.5 s; the test waits 4 s.
+    script = "echo start; for i in $(seq 1 100); do sleep 0.01; done; echo done > /finished"
+    for event in sandbox.exec_stream(script):
+        assert event.type == "stdout"
+        break
+    import time
+
+    time.sleep(4)
+    with pytest.raises(sdk.NotFoundError):
+        sandbox.fs.stat("/finished")  # aborted by the disconnect: nothing committed
+
+
+@pytest.mark.anyio
+async def test_archive_from_a_file_object_and_gzip_bytes(acairn: AsyncCairn) -> None:
+    def tar_of(files: dict[str, bytes], mode: str) -> bytes:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode=mode) as tar:  # type: ignore[call-overload]
+            for name, data in files.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return buffer.getvalue()
+
+    sandbox = await acairn.sandboxes.create()
+    gz = tar_of({"a.txt": b"gzipped"}, "w:gz")
+    assert (await sandbox.archive.upload(gz, path="/gz")).files == 1  # gzip sniffed
+    await sandbox.archive.upload(io.BytesIO(tar_of({"b.txt": b"plain"}, "w")), path="/fo")
+    assert await sandbox.fs.read_text("/gz/a.txt") == "gzipped"
+    assert await sandbox.fs.read_text("/fo/b.txt") == "plain"
+    await sandbox.delete()
