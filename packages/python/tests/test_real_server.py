@@ -224,10 +224,10 @@ def test_admin_tenants_and_keys(server: Server) -> None:
         tenant = admin.tenants.create(id="py-acme", name="Acme")
         assert admin.tenants.get("py-acme").name == "Acme"
         assert "py-acme" in [t.id for t in admin.tenants.list()]
-        key = admin.keys.create(tenant.id, name="agent")
+        key = admin.tenants.create_key(tenant.id, name="agent")
         assert key.key.startswith("cairn_key_")
         assert admin.keys.get(key.id).name == "agent"
-        assert [k.id for k in admin.keys.list(tenant.id)] == [key.id]
+        assert [k.id for k in admin.tenants.list_keys(tenant.id)] == [key.id]
         with Cairn(base_url=server.url, api_key=key.key) as tenant_client:
             tenant_client.sandboxes.create().delete()
         assert admin.keys.revoke(key.id).revoked_at is not None
@@ -246,9 +246,9 @@ async def test_async_admin(server: Server) -> None:
         tenant = await admin.tenants.create()
         assert (await admin.tenants.get(tenant.id)).id == tenant.id
         assert tenant.id in [t.id async for t in admin.tenants.list()]
-        key = await admin.keys.create(tenant.id, read_only=True)
+        key = await admin.tenants.create_key(tenant.id, read_only=True)
         assert (await admin.keys.get(key.id)).id == key.id
-        assert [k.id async for k in admin.keys.list(tenant.id)] == [key.id]
+        assert [k.id async for k in admin.tenants.list_keys(tenant.id)] == [key.id]
         await admin.keys.revoke(key.id)
         await admin.tenants.delete(tenant.id)
 

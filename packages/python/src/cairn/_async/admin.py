@@ -86,12 +86,7 @@ class AsyncTenants:
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
         await self._transport.request(request, options)
 
-
-class AsyncKeys:
-    def __init__(self, transport: AsyncTransport) -> None:
-        self._transport = transport
-
-    async def create(
+    async def create_key(
         self,
         tenant_id: str,
         *,
@@ -118,7 +113,7 @@ class AsyncKeys:
         response = await self._transport.request(request, options)
         return CreatedApiKey.model_validate_json(response.content)
 
-    def list(
+    def list_keys(
         self,
         tenant_id: str,
         *,
@@ -140,6 +135,11 @@ class AsyncKeys:
             return AsyncPage(page.items, page.next_cursor, load)
 
         return AsyncPager(load, cursor)
+
+
+class AsyncKeys:
+    def __init__(self, transport: AsyncTransport) -> None:
+        self._transport = transport
 
     async def get(
         self,

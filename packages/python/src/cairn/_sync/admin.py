@@ -87,12 +87,7 @@ class Tenants:
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
         self._transport.request(request, options)
 
-
-class Keys:
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    def create(
+    def create_key(
         self,
         tenant_id: str,
         *,
@@ -119,7 +114,7 @@ class Keys:
         response = self._transport.request(request, options)
         return CreatedApiKey.model_validate_json(response.content)
 
-    def list(
+    def list_keys(
         self,
         tenant_id: str,
         *,
@@ -141,6 +136,11 @@ class Keys:
             return Page(page.items, page.next_cursor, load)
 
         return Pager(load, cursor)
+
+
+class Keys:
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
 
     def get(
         self,
