@@ -33,6 +33,7 @@ SUBSTITUTIONS: list[tuple[str, str]] = [
     (r"\bimport anyio\b", "import time"),
     (r"\banyio\.sleep\b", "time.sleep"),
     (r"\baiterate\b", "iterate"),
+    (r"\bacall\b", "call"),
     (r"\bto_abody\b", "to_body"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
     (r"\(async\)", "(sync)"),

@@ -3,7 +3,21 @@ iterators are streamed in chunks, never held whole in memory, and sent once."""
 
 from __future__ import annotations
 
-from typing import IO, AsyncIterable, AsyncIterator, Iterable, Iterator, Union
+from typing import (
+    IO,
+    Any,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+    TypeVar,
+    Union,
+)
+
+import anyio.to_thread
+
+T = TypeVar("T")
 
 CHUNK_SIZE = 64 * 1024
 
@@ -31,12 +45,32 @@ def iterate(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 async def aiterate(chunks: Iterable[bytes] | AsyncIterable[bytes]) -> AsyncIterator[bytes]:
+    """An async body. A sync iterator (a file read in chunks, a directory being tarred) is
+    advanced in a worker thread, so reading the disk never blocks the event loop."""
     if isinstance(chunks, AsyncIterable):
         async for chunk in chunks:
             yield bytes(chunk)
-    else:
-        for chunk in chunks:
-            yield bytes(chunk)
+        return
+    iterator = iter(chunks)
+    while True:
+        piece = await anyio.to_thread.run_sync(_next, iterator)
+        if piece is None:
+            return
+        yield bytes(piece)
+
+
+def _next(iterator: Iterator[bytes]) -> Union[bytes, None]:
+    return next(iterator, None)
+
+
+def call(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)`; the async client's `acall` runs it in a worker thread instead."""
+    return function(*args)
+
+
+async def acall(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a worker thread: blocking file work off the event loop."""
+    return await anyio.to_thread.run_sync(function, *args)
 
 
 def to_body(data: FileData) -> tuple[Union[bytes, Iterator[bytes]], bool]:

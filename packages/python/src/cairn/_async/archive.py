@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, AsyncIterable, Iterable, Mapping, Optional, Union
 
 from .._base_client import ApiRequest, RequestOptions, check_path, if_version, sandbox_path
-from .._bodies import aiterate, file_chunks
+from .._bodies import acall, aiterate, file_chunks
 from .._exceptions import APIConnectionError
 from .._tar import StrPath, extract, looks_gzipped, tar_directory
 from ..types import ArchiveImportResult
@@ -90,7 +90,7 @@ class AsyncSandboxArchive:
                 with tempfile.TemporaryFile() as spool:
                     await _save(response.aiter_bytes(), spool)
                     spool.seek(0)
-                    extract(spool, destination)
+                    await acall(extract, spool, destination)
         finally:
             await response.aclose()
         return version

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Iterable, Mapping, Optional, Union
 
 from .._base_client import ApiRequest, RequestOptions, check_path, if_version, sandbox_path
-from .._bodies import file_chunks, iterate
+from .._bodies import call, file_chunks, iterate
 from .._exceptions import APIConnectionError
 from .._tar import StrPath, extract, looks_gzipped, tar_directory
 from ..types import ArchiveImportResult
@@ -91,7 +91,7 @@ class SandboxArchive:
                 with tempfile.TemporaryFile() as spool:
                     _save(response.iter_bytes(), spool)
                     spool.seek(0)
-                    extract(spool, destination)
+                    call(extract, spool, destination)
         finally:
             response.close()
         return version
