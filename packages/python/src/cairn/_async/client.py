@@ -1,0 +1,84 @@
+"""`AsyncCairn`: the async client, a context manager over one httpx.AsyncClient."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Mapping, Optional
+
+import httpx
+
+from .._base_client import ApiRequest, ClientConfig, RequestOptions
+from ..types import Health, Limits
+from .admin import AsyncKeys, AsyncTenants
+from .sandboxes import AsyncSandboxes
+from .transport import AsyncTransport
+
+
+class AsyncCairn:
+    """The Cairn API. `base_url` defaults to `$CAIRN_BASE_URL` or http://127.0.0.1:7878,
+    `api_key` to `$CAIRN_API_KEY`; `timeout` (seconds, default 60) and `max_retries` (default 2)
+    apply to every call unless the call gives its own."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        http_client: Optional[httpx.AsyncClient] = None,
+    ) -> None:
+        config = ClientConfig(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._transport = AsyncTransport(config, http_client)
+        self.sandboxes = AsyncSandboxes(self._transport)
+        self.tenants = AsyncTenants(self._transport)
+        self.keys = AsyncKeys(self._transport)
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.config.base_url
+
+    async def close(self) -> None:
+        """Closes the connections (unless you passed your own `http_client`)."""
+        await self._transport.close()
+
+    async def __aenter__(self) -> AsyncCairn:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+    async def health(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Health:
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(ApiRequest("GET", "/v1/health"), options)
+        return Health.model_validate_json(response.content)
+
+    async def limits(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Limits:
+        """The server's limits: request sizes, quotas, exec bounds."""
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(ApiRequest("GET", "/v1/limits"), options)
+        return Limits.model_validate_json(response.content)

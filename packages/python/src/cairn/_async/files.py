@@ -1,0 +1,500 @@
+"""`sandbox.fs`: read, write and manage the files of one sandbox (async)."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator, Literal, Mapping, Optional, Sequence
+
+from .._base_client import (
+    ApiRequest,
+    RequestOptions,
+    check_int,
+    check_path,
+    check_str,
+    compact,
+    range_header,
+    sandbox_path,
+)
+from .._bodies import AsyncFileData, to_abody
+from .._exceptions import APIConnectionError
+from ..types import (
+    DirectoryEntry,
+    DirectoryListing,
+    EditResult,
+    FileMetaResult,
+    FileStat,
+    GlobResult,
+    GrepResult,
+    MutationResult,
+    PatchResult,
+    ReadLinesResult,
+    SearchResult,
+    WriteResult,
+)
+from .pagination import AsyncPage, AsyncPager
+from .transport import AsyncTransport
+
+
+class AsyncSandboxFiles:
+    """The file operations of one sandbox; paths are absolute (`/src/main.py`)."""
+
+    def __init__(self, transport: AsyncTransport, sandbox_id: str) -> None:
+        self._transport = transport
+        self._id = sandbox_id
+
+    def _path(self, suffix: str) -> str:
+        return sandbox_path(self._id, suffix)
+
+    async def read(
+        self,
+        path: str,
+        *,
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> bytes:
+        """A file's bytes, or bytes `start`..`end` (inclusive). Symlinks are followed."""
+        request = ApiRequest(
+            "GET",
+            self._path("/files"),
+            params={"path": check_path("path", path)},
+            headers={"Range": range_header(start, end)},
+        )
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return response.content
+
+    async def read_text(
+        self,
+        path: str,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> str:
+        """A file as UTF-8 text (invalid sequences become U+FFFD)."""
+        data = await self.read(
+            path, timeout=timeout, max_retries=max_retries, extra_headers=extra_headers
+        )
+        return data.decode("utf-8", "replace")
+
+    async def iter_bytes(
+        self,
+        path: str,
+        *,
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncIterator[bytes]:
+        """A file's bytes as they arrive (nothing buffered); breaking out closes the connection."""
+        request = ApiRequest(
+            "GET",
+            self._path("/files"),
+            params={"path": check_path("path", path)},
+            headers={"Range": range_header(start, end)},
+        )
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.stream(request, options)
+        try:
+            async for chunk in response.aiter_bytes():
+                yield chunk
+        except Exception as error:
+            if isinstance(error, APIConnectionError):
+                raise
+            raise APIConnectionError(f"The download broke: {error!r}") from error
+        finally:
+            await response.aclose()
+
+    async def write(
+        self,
+        path: str,
+        data: AsyncFileData,
+        *,
+        mode: Optional[str] = None,
+        if_match: Optional[str] = None,
+        if_none_match: Optional[Literal["*"]] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> WriteResult:
+        """Creates or replaces a file, creating missing parents. bytes and str are retried; a
+        file object or an iterator is streamed once."""
+        body, one_shot = to_abody(data)
+        request = ApiRequest(
+            "PUT",
+            self._path("/files"),
+            params={"path": check_path("path", path), "mode": mode},
+            headers={
+                "Content-Type": "application/octet-stream",
+                "If-Match": if_match,
+                "If-None-Match": if_none_match,
+            },
+            content=body,
+            one_shot=one_shot,
+        )
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        result = WriteResult.model_validate_json(response.content)
+        result.etag = response.headers.get("etag") or result.file.etag or ""
+        result.created = response.status_code == 201
+        return result
+
+    async def create(
+        self,
+        path: str,
+        data: AsyncFileData,
+        *,
+        mode: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> WriteResult:
+        """Creates a file only if nothing is at the path (`If-None-Match: *`), else
+        `PreconditionFailedError`: safe as a lock or a claim."""
+        return await self.write(
+            path,
+            data,
+            mode=mode,
+            if_none_match="*",
+            timeout=timeout,
+            max_retries=max_retries,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+        )
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        recursive: Optional[bool] = None,
+        if_match: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> MutationResult:
+        """Deletes a file, symlink or directory (a non-empty one needs `recursive=True`)."""
+        request = ApiRequest(
+            "DELETE",
+            self._path("/files"),
+            params={"path": check_path("path", path), "recursive": recursive},
+            headers={"If-Match": if_match},
+        )
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return MutationResult.model_validate_json(response.content)
+
+    async def mkdir(
+        self,
+        path: str,
+        *,
+        parents: Optional[bool] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> MutationResult:
+        """Creates a directory; with `parents`, also missing parents (an existing one is fine)."""
+        body = compact({"path": check_path("path", path), "parents": parents})
+        request = ApiRequest("POST", self._path("/fs/mkdir"), json=body)
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return MutationResult.model_validate_json(response.content)
+
+    async def move(
+        self,
+        source: str,
+        destination: str,
+        *,
+        overwrite: bool = False,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> MutationResult:
+        """Moves or renames a file or directory."""
+        body = {
+            "from": check_path("source", source),
+            "to": check_path("destination", destination),
+            "overwrite": overwrite,
+        }
+        request = ApiRequest("POST", self._path("/fs/move"), json=body)
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return MutationResult.model_validate_json(response.content)
+
+    async def copy(
+        self,
+        source: str,
+        destination: str,
+        *,
+        overwrite: bool = False,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> MutationResult:
+        """Copies a file, or a directory with everything under it."""
+        body = {
+            "from": check_path("source", source),
+            "to": check_path("destination", destination),
+            "overwrite": overwrite,
+        }
+        request = ApiRequest("POST", self._path("/fs/copy"), json=body)
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return MutationResult.model_validate_json(response.content)
+
+    async def stat(
+        self,
+        path: str,
+        *,
+        follow_symlinks: Optional[bool] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> FileStat:
+        """What is at a path: type, size, mode, mtime, and a file's ETag."""
+        request = ApiRequest(
+            "GET",
+            self._path("/fs/stat"),
+            params={"path": check_path("path", path), "followSymlinks": follow_symlinks},
+        )
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return FileStat.model_validate_json(response.content)
+
+    def list(
+        self,
+        path: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncPager[DirectoryEntry]:
+        """A directory's entries: iterate for all of them (pages fetched as you go)."""
+        check_path("path", path)
+        check_int("limit", limit, minimum=1)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+
+        async def load(cursor: Optional[str]) -> AsyncPage[DirectoryEntry]:
+            params = {"path": path, "limit": limit, "cursor": cursor}
+            request = ApiRequest("GET", self._path("/fs/list"), params=params)
+            response = await self._transport.request(request, options)
+            listing = DirectoryListing.model_validate_json(response.content)
+            return AsyncPage(listing.entries, listing.next_cursor, load)
+
+        return AsyncPager(load, cursor)
+
+    async def glob(
+        self,
+        pattern: str,
+        *,
+        path: Optional[str] = None,
+        limit: Optional[int] = None,
+        max_entries: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> GlobResult:
+        """Paths under `path` (default `/`) matching a glob (`**`, `*`, `?`, `[a-z]`, `{a,b}`)."""
+        params = {
+            "pattern": check_str("pattern", pattern),
+            "path": None if path is None else check_path("path", path),
+            "limit": check_int("limit", limit, minimum=1),
+            "maxEntries": check_int("max_entries", max_entries, minimum=1),
+        }
+        request = ApiRequest("GET", self._path("/fs/glob"), params=params)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return GlobResult.model_validate_json(response.content)
+
+    async def grep(
+        self,
+        pattern: str,
+        *,
+        path: Optional[str] = None,
+        glob: Optional[str] = None,
+        fixed_string: Optional[bool] = None,
+        ignore_case: Optional[bool] = None,
+        whole_word: Optional[bool] = None,
+        context: Optional[int] = None,
+        max_results: Optional[int] = None,
+        max_line_bytes: Optional[int] = None,
+        max_file_bytes: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> GrepResult:
+        """The lines matching `pattern` (a JavaScript regex, or a plain string with
+        `fixed_string`) in the files under `path`."""
+        params = {
+            "pattern": check_str("pattern", pattern),
+            "path": None if path is None else check_path("path", path),
+            "glob": glob,
+            "fixedString": fixed_string,
+            "ignoreCase": ignore_case,
+            "wholeWord": whole_word,
+            "context": check_int("context", context),
+            "maxResults": check_int("max_results", max_results, minimum=1),
+            "maxLineBytes": check_int("max_line_bytes", max_line_bytes, minimum=1),
+            "maxFileBytes": check_int("max_file_bytes", max_file_bytes, minimum=1),
+        }
+        request = ApiRequest("GET", self._path("/fs/grep"), params=params)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return GrepResult.model_validate_json(response.content)
+
+    async def read_lines(
+        self,
+        path: str,
+        *,
+        start_line: Optional[int] = None,
+        end_line: Optional[int] = None,
+        max_bytes: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> ReadLinesResult:
+        """Lines `start_line`..`end_line` (1-based, inclusive) of a text file, with its total."""
+        params = {
+            "path": check_path("path", path),
+            "startLine": check_int("start_line", start_line, minimum=1),
+            "endLine": check_int("end_line", end_line, minimum=1),
+            "maxBytes": check_int("max_bytes", max_bytes, minimum=1),
+        }
+        request = ApiRequest("GET", self._path("/fs/read"), params=params)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return ReadLinesResult.model_validate_json(response.content)
+
+    async def edit(
+        self,
+        path: str,
+        old_string: str,
+        new_string: str,
+        *,
+        replace_all: bool = False,
+        if_match: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> EditResult:
+        """Replaces `old_string` (there exactly once, unless `replace_all`) with `new_string`;
+        else `EditMatchError`, and nothing changes."""
+        body = {
+            "path": check_path("path", path),
+            "oldString": check_str("old_string", old_string),
+            "newString": check_str("new_string", new_string, empty=True),
+            "replaceAll": replace_all,
+        }
+        request = ApiRequest(
+            "POST", self._path("/fs/edit"), json=body, headers={"If-Match": if_match}
+        )
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return EditResult.model_validate_json(response.content)
+
+    async def patch(
+        self,
+        diff: str,
+        *,
+        path: Optional[str] = None,
+        if_match: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> PatchResult:
+        """Applies a unified diff (one or many files) all or nothing; `PatchConflictError` names
+        the hunk that did not apply."""
+        body = compact(
+            {
+                "patch": check_str("diff", diff),
+                "path": None if path is None else check_path("path", path),
+            }
+        )
+        request = ApiRequest(
+            "POST", self._path("/fs/patch"), json=body, headers={"If-Match": if_match}
+        )
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return PatchResult.model_validate_json(response.content)
+
+    async def search(
+        self,
+        query: str,
+        *,
+        tags: Optional[Sequence[str]] = None,
+        path: Optional[str] = None,
+        glob: Optional[str] = None,
+        limit: Optional[int] = None,
+        max_file_bytes: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> SearchResult:
+        """Files ranked by the words of `query` (BM25 plus tags, summary and path)."""
+        params = {
+            "q": check_str("query", query, empty=True),
+            "tag": None if tags is None else [check_str("tags[]", t) for t in tags],
+            "path": None if path is None else check_path("path", path),
+            "glob": glob,
+            "limit": check_int("limit", limit, minimum=1),
+            "maxFileBytes": check_int("max_file_bytes", max_file_bytes, minimum=1),
+        }
+        request = ApiRequest("GET", self._path("/fs/search"), params=params)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return SearchResult.model_validate_json(response.content)
+
+    async def get_meta(
+        self,
+        path: str,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> FileMetaResult:
+        """A file's tags and one-line summary."""
+        request = ApiRequest(
+            "GET", self._path("/fs/meta"), params={"path": check_path("path", path)}
+        )
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = await self._transport.request(request, options)
+        return FileMetaResult.model_validate_json(response.content)
+
+    async def set_meta(
+        self,
+        path: str,
+        *,
+        tags: Optional[Sequence[str]] = None,
+        summary: Optional[str] = None,
+        if_match: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> FileMetaResult:
+        """Replaces a file's tags and summary (none given clears them); content and ETag stay."""
+        if tags is not None and isinstance(tags, str):
+            raise TypeError("tags must be a list of strings, not a str")
+        body = compact({"tags": None if tags is None else list(tags), "summary": summary})
+        request = ApiRequest(
+            "PUT",
+            self._path("/fs/meta"),
+            params={"path": check_path("path", path)},
+            json=body,
+            headers={"If-Match": if_match},
+        )
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = await self._transport.request(request, options)
+        return FileMetaResult.model_validate_json(response.content)

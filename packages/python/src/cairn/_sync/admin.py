@@ -1,0 +1,171 @@
+# Generated from src/cairn/_async/admin.py by scripts/unasync.py: do not edit.
+"""`cairn.tenants` and `cairn.keys`: the admin API (admin keys only) (sync)."""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional, Sequence
+from urllib.parse import quote
+
+from .._base_client import ApiRequest, RequestOptions, check_int, check_str, compact
+from ..types import ApiKey, ApiKeyPage, CreatedApiKey, Tenant, TenantPage
+from .pagination import Page, Pager
+from .transport import Transport
+
+
+def _tenant_path(tenant_id: str, suffix: str = "") -> str:
+    return f"/v1/tenants/{quote(check_str('tenant_id', tenant_id), safe='')}{suffix}"
+
+
+def _key_path(key_id: str) -> str:
+    return f"/v1/keys/{quote(check_str('key_id', key_id), safe='')}"
+
+
+class Tenants:
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def create(
+        self,
+        *,
+        id: Optional[str] = None,
+        name: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Tenant:
+        """Creates a tenant, with your id (e.g. your customer's) or a generated `ten_...`."""
+        request = ApiRequest("POST", "/v1/tenants", json=compact({"id": id, "name": name}))
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = self._transport.request(request, options)
+        return Tenant.model_validate_json(response.content)
+
+    def get(
+        self,
+        tenant_id: str,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Tenant:
+        request = ApiRequest("GET", _tenant_path(tenant_id))
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = self._transport.request(request, options)
+        return Tenant.model_validate_json(response.content)
+
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Pager[Tenant]:
+        check_int("limit", limit, minimum=1)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+
+        def load(cursor: Optional[str]) -> Page[Tenant]:
+            request = ApiRequest("GET", "/v1/tenants", params={"limit": limit, "cursor": cursor})
+            response = self._transport.request(request, options)
+            page = TenantPage.model_validate_json(response.content)
+            return Page(page.items, page.next_cursor, load)
+
+        return Pager(load, cursor)
+
+    def delete(
+        self,
+        tenant_id: str,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Deletes a tenant and its keys (`ConflictError` while it still owns sandboxes)."""
+        request = ApiRequest("DELETE", _tenant_path(tenant_id))
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        self._transport.request(request, options)
+
+    def create_key(
+        self,
+        tenant_id: str,
+        *,
+        name: Optional[str] = None,
+        read_only: Optional[bool] = None,
+        sandbox_ids: Optional[Sequence[str]] = None,
+        expires_at: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> CreatedApiKey:
+        """Creates an API key for a tenant; its secret is in the result, and only there."""
+        body = compact(
+            {
+                "name": name,
+                "readOnly": read_only,
+                "sandboxIds": None if sandbox_ids is None else list(sandbox_ids),
+                "expiresAt": expires_at,
+            }
+        )
+        request = ApiRequest("POST", _tenant_path(tenant_id, "/keys"), json=body)
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = self._transport.request(request, options)
+        return CreatedApiKey.model_validate_json(response.content)
+
+    def list_keys(
+        self,
+        tenant_id: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Pager[ApiKey]:
+        """A tenant's keys (never their secrets)."""
+        path = _tenant_path(tenant_id, "/keys")
+        check_int("limit", limit, minimum=1)
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+
+        def load(cursor: Optional[str]) -> Page[ApiKey]:
+            request = ApiRequest("GET", path, params={"limit": limit, "cursor": cursor})
+            response = self._transport.request(request, options)
+            page = ApiKeyPage.model_validate_json(response.content)
+            return Page(page.items, page.next_cursor, load)
+
+        return Pager(load, cursor)
+
+
+class Keys:
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def get(
+        self,
+        key_id: str,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> ApiKey:
+        request = ApiRequest("GET", _key_path(key_id))
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        response = self._transport.request(request, options)
+        return ApiKey.model_validate_json(response.content)
+
+    def revoke(
+        self,
+        key_id: str,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> ApiKey:
+        """Revokes a key: refused from the next request on."""
+        request = ApiRequest("DELETE", _key_path(key_id))
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        response = self._transport.request(request, options)
+        return ApiKey.model_validate_json(response.content)
