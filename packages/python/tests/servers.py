@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -47,8 +46,9 @@ def free_port() -> int:
 
 
 def _psql(admin_url: str, sql: str) -> None:
-    psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
-    subprocess.run([psql, admin_url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
+    # Through postgres.js (scripts/sql.mjs), not psql: a machine with only Node has no psql.
+    script = Path(__file__).resolve().parent.parent / "scripts" / "sql.mjs"
+    subprocess.run(["node", str(script), admin_url, sql], check=True)
 
 
 def create_database() -> tuple[str, str]:
