@@ -223,6 +223,19 @@ export async function startPglite({ port = 0 } = {}) {
  * suites read (CAIRN_TEST_POSTGRES) to skip what a kind cannot do; `stop()` ends what was started.
  */
 export async function resolveTestPostgres() {
+  // CAIRN_TEST_POSTGRES_KIND=cluster|pglite skips the earlier steps: to try a fallback on a
+  // machine that has better (a server on 5432, binaries).
+  const forced = process.env.CAIRN_TEST_POSTGRES_KIND;
+  if (forced === "pglite") {
+    const pglite = await startPglite();
+    return { kind: "pglite", ...pglite, label: `${pglite.label}: CAIRN_TEST_POSTGRES_KIND=pglite` };
+  }
+  if (forced === "cluster") {
+    const binDir = findBinaries();
+    const unavailable = clusterUnavailable(binDir);
+    if (unavailable) throw new Error(`CAIRN_TEST_POSTGRES_KIND=cluster, but ${unavailable}`);
+    return { kind: "cluster", binDir, ...(await startThrowawayCluster(binDir)) };
+  }
   const given = process.env.CAIRN_TEST_DATABASE_URL;
   if (given) {
     return {
