@@ -79,6 +79,11 @@ export interface AppOptions {
   /** The application log (pino fits): one debug line per request with its id, errors. */
   logger?: AppLogger;
   /**
+   * A self-contained HTML page served at `GET /docs` without auth: the API reference rendered
+   * from the spec (`cairn serve` passes the one built by `redocly build-docs`).
+   */
+  apiReferenceHtml?: string;
+  /**
    * Serves the Model Context Protocol at `/mcp`, behind the same bearer auth as `/v1/sandboxes`:
    * pass `createMcpHttpHandler()` from `@cairn/mcp`. The handler gets the request and this app's
    * own `fetch`, through which its tool calls reach the API in process with the caller's key.
@@ -143,6 +148,12 @@ export function createApp(options: AppOptions): CairnApp {
     await next();
   });
   app.route("/", healthRoutes(SERVER_VERSION, options.backend, lifecycle));
+  const reference = options.apiReferenceHtml;
+  if (reference !== undefined) {
+    app.get("/docs", (c) =>
+      c.html(reference, 200, { "Cache-Control": "public, max-age=300" }),
+    );
+  }
   const keyStore = keyStoreFor(options);
   const authenticator = createAuthenticator({
     apiKey: options.apiKey,
