@@ -60,7 +60,7 @@ Options:
   --metrics-token <t>     Scrapes must send 'Authorization: Bearer <t>' (env CAIRN_METRICS_TOKEN)
   -h, --help              Show this help
 
-Limits (whole numbers: bytes, milliseconds or counts; README "Limits" explains each):
+Limits (whole numbers: bytes, milliseconds or counts; docs/limits.md explains each):
 ${limitHelp()}`;
 
 export interface ServeConfig {

@@ -150,9 +150,7 @@ export function createApp(options: AppOptions): CairnApp {
   app.route("/", healthRoutes(SERVER_VERSION, options.backend, lifecycle));
   const reference = options.apiReferenceHtml;
   if (reference !== undefined) {
-    app.get("/docs", (c) =>
-      c.html(reference, 200, { "Cache-Control": "public, max-age=300" }),
-    );
+    app.get("/docs", (c) => c.html(reference, 200, { "Cache-Control": "public, max-age=300" }));
   }
   const keyStore = keyStoreFor(options);
   const authenticator = createAuthenticator({
