@@ -8,6 +8,8 @@ export interface AppLogger {
   warn: LogFn;
   info: LogFn;
   debug: LogFn;
+  /** Whether lines at `level` are written (pino's own); spares building lines nobody reads. */
+  isLevelEnabled?(level: string): boolean;
   /** A logger whose every line carries `bindings` (the request id). */
   child(bindings: Record<string, unknown>): AppLogger;
 }

@@ -12,7 +12,7 @@ export function requestMetrics(
     const started = performance.now();
     await next();
     // Paths outside the spec (/mcp, /docs, unknown ones) share one label: no unbounded series.
-    const path = new URL(c.req.url).pathname;
+    const path = c.req.path;
     const operation = operationOf(c.req.method, path) ?? (path === "/mcp" ? "mcp" : "other");
     const labels = { operation, status: String(c.res.status) };
     metrics.requests.inc(labels);
