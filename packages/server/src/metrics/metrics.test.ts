@@ -134,4 +134,13 @@ describe("/metrics after a known sequence of requests", () => {
       after.value("cairn_http_requests_total", { operation: "listSandboxes", status: "429" }),
     ).toBe(1);
   });
+
+  it("takes a second app on the same registry, counting each service once", async () => {
+    const second = createApp({ backend: createMemoryBackend(), apiKey: KEY, metrics });
+    const again = createApp({ backend, apiKey: KEY, metrics, service: other });
+    expect((await second.request("/v1/health")).status).toBe(200);
+    expect((await again.request("/v1/health")).status).toBe(200);
+    const after = await scrape();
+    expect(after.value("cairn_cache_budget_bytes", { cache: "trees" })).toBe(3 * (256 << 20));
+  });
 });

@@ -2,7 +2,13 @@
  * Prometheus metrics (prom-client): one registry per server, with the series Cairn records and a
  * seam (`registry`, `addCollector`) for other parts, e.g. a worker pool's queue and worker gauges.
  */
-import type { Backend, CommitEvent, SandboxService, ServiceCacheStats } from "@cairn/core";
+import type {
+  Backend,
+  CacheStats,
+  CommitEvent,
+  SandboxService,
+  ServiceCacheStats,
+} from "@cairn/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** How an exec ended, as counted: its commit status, or why it failed. */
@@ -49,6 +55,8 @@ export class CairnMetrics {
   readonly sseStreams: Gauge;
   readonly draining: Gauge;
   private readonly collectors: Array<() => void> = [];
+  private readonly services: SandboxService[] = [];
+  private readonly backends: Backend[] = [];
 
   constructor(options: MetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
@@ -139,12 +147,18 @@ export class CairnMetrics {
     this.execSeconds.observe({ outcome }, seconds);
   }
 
-  /** Commit attempts and retries, and the caches' bytes and hit ratios, of `service`. */
+  /**
+   * Commit attempts and retries, and the caches' bytes and hit ratios, of `service`. Several
+   * services (several apps on one registry) are summed; one service is counted once.
+   */
   observeService(service: SandboxService): void {
+    if (this.services.includes(service)) return;
+    this.services.push(service);
     service.onCommit((event: CommitEvent) => {
       if (event === "retry") this.commitRetries.inc();
       else this.commits.inc({ result: event });
     });
+    if (this.services.length > 1) return;
     const registers = [this.registry];
     const labelNames = ["cache"] as const;
     const bytes = new Gauge({
@@ -178,23 +192,24 @@ export class CairnMetrics {
       registers,
     });
     this.addCollector(() => {
-      const stats: ServiceCacheStats = service.cacheStats();
-      for (const [cache, s] of Object.entries(stats)) {
+      const total = sumStats(this.services.map((s) => s.cacheStats()));
+      for (const [cache, s] of Object.entries(total)) {
         bytes.set({ cache }, s.bytes);
         budget.set({ cache }, s.budgetBytes);
         entries.set({ cache }, s.entries);
         lookups.set({ cache, result: "hit" }, s.hits);
         lookups.set({ cache, result: "miss" }, s.misses);
-        const total = s.hits + s.misses;
-        ratio.set({ cache }, total === 0 ? 0 : s.hits / total);
+        const looked = s.hits + s.misses;
+        ratio.set({ cache }, looked === 0 ? 0 : s.hits / looked);
       }
     });
   }
 
-  /** The database pool, when the backend reports it. */
+  /** The database pool, when the backend reports it (several backends are summed). */
   observeBackend(backend: Backend): void {
-    const poolStats = backend.poolStats?.bind(backend);
-    if (!poolStats) return;
+    if (!backend.poolStats || this.backends.includes(backend)) return;
+    this.backends.push(backend);
+    if (this.backends.length > 1) return;
     const gauge = (name: string, help: string) =>
       new Gauge({ name, help, registers: [this.registry] });
     const max = gauge("cairn_db_pool_max", "Connections the pool may open.");
@@ -204,12 +219,27 @@ export class CairnMetrics {
       "Cairn transactions waiting for a free connection now.",
     );
     this.addCollector(() => {
-      const stats = poolStats();
-      max.set(stats.max);
-      inUse.set(stats.inUse);
-      waiting.set(stats.waiting);
+      const stats = this.backends.map((b) => b.poolStats?.() ?? { max: 0, inUse: 0, waiting: 0 });
+      max.set(stats.reduce((sum, s) => sum + s.max, 0));
+      inUse.set(stats.reduce((sum, s) => sum + s.inUse, 0));
+      waiting.set(stats.reduce((sum, s) => sum + s.waiting, 0));
     });
   }
+}
+
+function sumStats(all: ServiceCacheStats[]): ServiceCacheStats {
+  const zero = { bytes: 0, budgetBytes: 0, entries: 0, hits: 0, misses: 0 };
+  const add = (a: CacheStats, b: CacheStats): CacheStats => ({
+    bytes: a.bytes + b.bytes,
+    budgetBytes: a.budgetBytes + b.budgetBytes,
+    entries: a.entries + b.entries,
+    hits: a.hits + b.hits,
+    misses: a.misses + b.misses,
+  });
+  return all.reduce(
+    (sum, s) => ({ trees: add(sum.trees, s.trees), contents: add(sum.contents, s.contents) }),
+    { trees: zero, contents: zero },
+  );
 }
 
 export function createMetrics(options?: MetricsOptions): CairnMetrics {
