@@ -91,6 +91,13 @@ export interface AppOptions {
   mcp?: (request: Request, api: (request: Request) => Promise<Response>) => Promise<Response>;
 }
 
+/** The app, and a way to take it out of rotation before it stops. */
+export type CairnApp = Hono<AppEnv> & {
+  /** `/v1/ready` answers 503 from now on (requests are still served): call before stopping. */
+  drain(): void;
+  readonly lifecycle: Lifecycle;
+};
+
 function keyStoreFor(options: AppOptions): KeyStore | undefined {
   const keys = options.auth?.keys;
   if (!keys) return undefined;
@@ -105,13 +112,6 @@ function keyStoreFor(options: AppOptions): KeyStore | undefined {
  * const app = createApp({ backend: createMemoryBackend(), apiKey: "secret" });
  * const res = await app.request("/v1/health");
  */
-/** The app, and a way to take it out of rotation before it stops. */
-export type CairnApp = Hono<AppEnv> & {
-  /** `/v1/ready` answers 503 from now on (requests are still served): call before stopping. */
-  drain(): void;
-  readonly lifecycle: Lifecycle;
-};
-
 export function createApp(options: AppOptions): CairnApp {
   if (options.apiKey === "")
     throw new Error("createApp: apiKey must not be empty (use null to disable auth)");
