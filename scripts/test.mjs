@@ -9,6 +9,7 @@ import { ensureInstalled, root, runPnpm } from "./workspace.mjs";
 const PACKAGE_DIRS = [
   "spec",
   "conformance",
+  "docs",
   ...["packages", "apps"].flatMap((d) => readdirSync(join(root, d)).map((name) => join(d, name))),
 ];
 

@@ -21,6 +21,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report whether this server can take traffic
+         * @description Readiness, beside liveness (`/v1/health`): the storage answers, its schema has every
+         *     migration this server needs, and the server is not draining (about to stop). A load
+         *     balancer or an orchestrator sends traffic only while this answers 200. Not being ready
+         *     is an answer, not an error: `503` carries the same body, saying why.
+         */
+        get: operations["getReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/limits": {
         parameters: {
             query?: never;
@@ -707,6 +730,27 @@ export interface components {
             /** @description Server version. */
             version: string;
         };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            /** @description Server version. */
+            version: string;
+            /** @description The server is finishing its requests before it stops and takes no new ones. */
+            draining: boolean;
+            storage: {
+                /** @description The storage answered (within 2 seconds). */
+                reachable: boolean;
+                /** @description Absent for storage without a schema (in memory). */
+                migrations?: {
+                    /** @description The newest migration applied to the database. */
+                    applied: number;
+                    /** @description The newest migration this server knows. */
+                    expected: number;
+                };
+                /** @description Why the storage cannot serve; empty when it can. */
+                problems: string[];
+            };
+        };
         /** @description RFC 9457 problem details with Cairn's stable `code`. */
         Problem: {
             /** @description A URI naming the problem type (`about:blank` or a docs link). */
@@ -1348,6 +1392,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready; the body says why. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };

@@ -73,4 +73,30 @@ describe("resolveServeConfig", () => {
   it("rejects unknown flags", () => {
     expect(() => resolveServeConfig(["--nope"], {})).toThrow();
   });
+  it("takes the log level and the metrics listener, metrics off by default", () => {
+    expect(resolveServeConfig(["--api-key", KEY], {})).toMatchObject({
+      logLevel: "info",
+      metrics: undefined,
+    });
+    expect(
+      resolveServeConfig(["--api-key", KEY, "--metrics-port", "9464", "--log-level", "debug"], {
+        CAIRN_METRICS_TOKEN: "scrape-token-0123456789",
+      }),
+    ).toMatchObject({
+      logLevel: "debug",
+      metrics: { port: 9464, host: "127.0.0.1", token: "scrape-token-0123456789" },
+    });
+    expect(resolveServeConfig(["--api-key", KEY, "--log-level", "loud"], {})).toMatchObject({
+      error: expect.stringMatching(/--log-level must be one of/),
+    });
+    expect(resolveServeConfig(["--api-key", KEY, "--metrics-token", "x".repeat(20)], {})).toEqual({
+      error: "--metrics-host and --metrics-token need --metrics-port",
+    });
+    expect(
+      resolveServeConfig(
+        ["--api-key", KEY, "--metrics-port", "9464", "--metrics-token", "short"],
+        {},
+      ),
+    ).toEqual({ error: "the metrics token must be at least 16 characters" });
+  });
 });

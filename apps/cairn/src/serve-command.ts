@@ -1,5 +1,6 @@
 /** `cairn serve`: start the reference server with flags and env, and say where and how. */
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
 import { SandboxService } from "@cairn/core";
@@ -7,11 +8,16 @@ import { createMcpHttpHandler } from "@cairn/mcp";
 import {
   type AuditSink,
   createApp,
+  createMetrics,
   type JwtOptions,
   type Limits,
+  metricsApp,
+  type RunningServer,
+  SERVER_VERSION,
   startServer,
   stdoutAuditSink,
 } from "@cairn/server";
+import { destination, pino } from "pino";
 import { markServing } from "./data-dir-lock.js";
 import { LIMIT_OPTIONS, limitHelp, resolveLimits } from "./limit-flags.js";
 import {
@@ -46,9 +52,15 @@ Options:
                           (env CAIRN_CACHE_MB, default 256)
   --audit-log <where>     stdout (JSON lines), table (audit_log in Postgres/PGlite) or off
                           (env CAIRN_AUDIT_LOG, default stdout)
+  --log-level <level>     Application log (JSON lines on stderr): fatal, error, warn, info,
+                          debug (a line per request), trace or silent (env CAIRN_LOG_LEVEL, default info)
+  --metrics-port <n>      Serve Prometheus metrics at /metrics on this port; off by default
+                          (env CAIRN_METRICS_PORT; 0 picks a free port)
+  --metrics-host <addr>   Address for the metrics port (env CAIRN_METRICS_HOST, default 127.0.0.1)
+  --metrics-token <t>     Scrapes must send 'Authorization: Bearer <t>' (env CAIRN_METRICS_TOKEN)
   -h, --help              Show this help
 
-Limits (whole numbers: bytes, milliseconds or counts; README "Limits" explains each):
+Limits (whole numbers: bytes, milliseconds or counts; docs/limits.md explains each):
 ${limitHelp()}`;
 
 export interface ServeConfig {
@@ -61,6 +73,9 @@ export interface ServeConfig {
   /** Limits set by flags or environment (the rest keep the server's defaults). */
   limits: Partial<Limits>;
   auditLog: "stdout" | "table" | "off";
+  logLevel: LogLevel;
+  /** The metrics listener; absent when metrics are off. */
+  metrics?: { port: number; host: string; token?: string };
   /** Accept stored API keys (off only with --insecure-no-auth). */
   storedKeys?: boolean;
   jwt?: JwtOptions;
@@ -91,6 +106,10 @@ export function resolveServeConfig(
       memory: { type: "boolean" },
       "cache-mb": { type: "string" },
       "audit-log": { type: "string" },
+      "log-level": { type: "string" },
+      "metrics-port": { type: "string" },
+      "metrics-host": { type: "string" },
+      "metrics-token": { type: "string" },
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
     },
@@ -118,9 +137,17 @@ export function resolveServeConfig(
   if (auditLog === "table" && values.memory) {
     return { error: "--audit-log table needs Postgres or PGlite storage, not --memory" };
   }
+  const logLevel = values["log-level"] ?? env.CAIRN_LOG_LEVEL ?? "info";
+  if (!isLogLevel(logLevel)) {
+    return { error: `--log-level must be one of ${LOG_LEVELS.join(", ")}, not '${logLevel}'` };
+  }
+  const metrics = metricsListener(values, env);
+  if (typeof metrics === "string") return { error: metrics };
   const jwt = jwtOptions(values, env);
   if (typeof jwt === "string") return { error: jwt };
   const base = {
+    logLevel,
+    metrics,
     port,
     host,
     storage,
@@ -179,6 +206,43 @@ export function resolveServeConfig(
   };
 }
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/** The metrics port from flags and environment: undefined when off, or an error. */
+function metricsListener(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): ServeConfig["metrics"] | string {
+  const pick = (flag: string, name: string) => {
+    const value = values[flag];
+    return typeof value === "string" ? value : env[name] || undefined;
+  };
+  const portText = pick("metrics-port", "CAIRN_METRICS_PORT");
+  const host = pick("metrics-host", "CAIRN_METRICS_HOST") ?? "127.0.0.1";
+  const token = pick("metrics-token", "CAIRN_METRICS_TOKEN");
+  if (portText === undefined) {
+    return values["metrics-host"] !== undefined || values["metrics-token"] !== undefined
+      ? "--metrics-host and --metrics-token need --metrics-port"
+      : undefined;
+  }
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) return `invalid metrics port '${portText}'`;
+  if (token !== undefined && token.length < 16)
+    return "the metrics token must be at least 16 characters";
+  return { port, host, token };
+}
+
+/** The API reference built from the spec next to this file (`redocly build-docs`), if built. */
+function apiReferenceHtml(): string | undefined {
+  const file = new URL("./api-reference.html", import.meta.url);
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
 /** JWT verification from flags and environment: undefined when not configured, or an error. */
 function jwtOptions(
   values: Record<string, string | boolean | undefined>,
@@ -217,8 +281,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.error(`cairn serve: ${config.error}`);
     return 2;
   }
+  // JSON lines on stderr: the audit log keeps stdout, and the two never interleave.
+  const logger = pino({ level: config.logLevel, base: { service: "cairn" } }, destination(2));
   const storage = await openStorage(config.storage);
   const audit = auditSink(config.auditLog, storage);
+  const metrics = config.metrics
+    ? createMetrics({ build: { version: SERVER_VERSION } })
+    : undefined;
   const service = new SandboxService({
     backend: storage.backend,
     treeCacheBytes: config.cacheBytes / 2,
@@ -235,8 +304,19 @@ export async function serveCommand(args: string[]): Promise<number> {
     limits: config.limits,
     audit: audit?.sink,
     mcp: createMcpHttpHandler(),
+    logger,
+    metrics,
+    apiReferenceHtml: apiReferenceHtml(),
   });
   const server = await startServer({ app, port: config.port, host: config.host });
+  let scrape: RunningServer | undefined;
+  if (metrics && config.metrics) {
+    scrape = await startServer({
+      app: metricsApp(metrics, { token: config.metrics.token }),
+      port: config.metrics.port,
+      host: config.metrics.host,
+    });
+  }
   const lines = [
     `cairn: listening on ${server.url}`,
     `cairn: API key: ${config.keySource}`,
@@ -250,6 +330,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       : []),
     `cairn: storage: ${storage.description}`,
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
+    `cairn: API reference: ${server.url}/docs`,
+    `cairn: metrics: ${scrape ? `${scrape.url}/metrics${config.metrics?.token ? " (bearer token)" : ""}` : "off (--metrics-port)"}`,
     `cairn: audit log: ${config.auditLog === "table" ? "the audit_log table" : config.auditLog === "stdout" ? "JSON lines on stdout" : "off"}`,
   ];
   if (storage.migrations && storage.migrations.applied.length > 0) {
@@ -269,7 +351,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   const unmark =
     config.storage.kind === "embedded" ? markServing(config.storage.dataDir) : () => {};
   console.log(lines.join("\n"));
+  logger.info(
+    { url: server.url, metrics: scrape?.url ?? null, storage: storage.description },
+    "listening",
+  );
   const stop = async () => {
+    app.drain();
+    await scrape?.close();
     await server.close();
     unmark();
     await audit?.close();

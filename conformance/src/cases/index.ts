@@ -47,11 +47,13 @@ import grepFiles from "./search/grep-files.js";
 import searchFiles from "./search/search-files.js";
 import fuzz from "./system/fuzz.js";
 import getHealth from "./system/get-health.js";
+import getReady from "./system/get-ready.js";
 import idempotencyKey from "./system/idempotency-key.js";
 import limits from "./system/limits.js";
 
 const collected: ConformanceCase[] = [
   ...getHealth,
+  ...getReady,
   ...idempotencyKey,
   ...limits,
   ...fuzz,

@@ -29,6 +29,7 @@ import { isConnectionError } from "./connection-errors.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { postgresKeyStore } from "./postgres-keys.js";
+import { PoolGauge, storageReadiness } from "./readiness.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
 
@@ -132,6 +133,7 @@ export interface PostgresBackend extends Backend {
 export function createPostgresBackend(options: PostgresBackendOptions): PostgresBackend {
   const { sql } = options;
   const maxIndexedTextBytes = options.maxIndexedTextBytes ?? 1 << 20;
+  const pool = new PoolGauge(Number(sql.options.max) || 0);
 
   /**
    * One transaction as `cairn_app` for `tenantId`; connection failures become
@@ -146,20 +148,23 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   ): Promise<T> {
     let finished = false;
     try {
-      const result = (await sql.begin(mode, (tx) =>
-        holdIfConnectionLost(
-          async () => {
-            // Pipelined: the role and tenant go out with the body's first query, one round trip.
-            const setup =
-              tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`.execute();
-            setup.catch(() => {}); // its failure also fails the body's queries; reported there
-            const value = await fn(tx);
-            await setup;
-            if (progress) progress.bodyDone = true;
-            return value;
-          },
-          () => finished,
-        ),
+      const result = (await pool.track((acquired) =>
+        sql.begin(mode, (tx) => {
+          acquired();
+          return holdIfConnectionLost(
+            async () => {
+              // Pipelined: the role and tenant go out with the body's first query, one round trip.
+              const setup =
+                tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`.execute();
+              setup.catch(() => {}); // its failure also fails the body's queries; reported there
+              const value = await fn(tx);
+              await setup;
+              if (progress) progress.bodyDone = true;
+              return value;
+            },
+            () => finished,
+          );
+        }),
       )) as T;
       // postgres.js fetches the array types again on every new connection, and a connection
       // killed during that fetch rejects a promise nobody handles, which kills the process
@@ -457,6 +462,8 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     },
 
     keys: postgresKeyStore(sql),
+    readiness: () => storageReadiness(sql),
+    poolStats: () => pool.stats(),
     async idle() {
       await indexing;
     },

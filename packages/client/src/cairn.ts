@@ -2,7 +2,7 @@
 import { Keys, Tenants } from "./admin.js";
 import { DEFAULT_TIMEOUT_MS, type Fetch, Transport } from "./core/transport.js";
 import { Sandboxes } from "./sandboxes.js";
-import type { Health, Limits, RequestOptions } from "./types.js";
+import type { Health, Limits, Readiness, RequestOptions } from "./types.js";
 
 export interface CairnOptions {
   /** The server's URL, e.g. `http://127.0.0.1:7878`. */
@@ -61,6 +61,21 @@ export class Cairn {
   async health(options: RequestOptions = {}): Promise<Health> {
     const { data } = await this.#transport.request(options, (api, init) =>
       api.GET("/v1/health", { ...init }),
+    );
+    return data;
+  }
+
+  /**
+   * Whether the server can take traffic: storage reachable, migrations current, not draining.
+   * Not being ready is an answer (`status: "not_ready"`, the reasons in `storage.problems`),
+   * not an error, and it is asked once (no retries unless `maxRetries` says so). Needs no key.
+   *
+   * @example const { status, draining } = await cairn.ready(); // "ready", false
+   */
+  async ready(options: RequestOptions = {}): Promise<Readiness> {
+    const { data } = await this.#transport.request(
+      { maxRetries: 0, ...options, answerStatuses: [503] },
+      (api, init) => api.GET("/v1/ready", { ...init }),
     );
     return data;
   }

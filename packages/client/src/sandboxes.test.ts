@@ -205,6 +205,35 @@ describe("cairn.health", () => {
   });
 });
 
+describe("cairn.ready", () => {
+  const storage = { reachable: true, problems: [] };
+  it("returns readiness, and a 503's body as the answer, asked once", async () => {
+    let calls = 0;
+    server.use(
+      http.get(url("/v1/ready"), () => {
+        calls++;
+        return calls === 1
+          ? HttpResponse.json({ status: "ready", version: "1.0.0", draining: false, storage })
+          : HttpResponse.json(
+              { status: "not_ready", version: "1.0.0", draining: true, storage },
+              { status: 503, headers: { "Retry-After": "1" } },
+            );
+      }),
+    );
+    await expect(newClient().ready()).resolves.toMatchObject({ status: "ready" });
+    await expect(newClient().ready()).resolves.toMatchObject({
+      status: "not_ready",
+      draining: true,
+    });
+    expect(calls).toBe(2);
+  });
+
+  it("still throws on other failures", async () => {
+    server.use(http.get(url("/v1/ready"), () => problem(500, "internal_error")));
+    await expect(newClient().ready()).rejects.toMatchObject({ status: 500 });
+  });
+});
+
 describe("cairn.limits", () => {
   it("GETs /v1/limits with the key and returns the server's bounds", async () => {
     let auth: string | null = null;

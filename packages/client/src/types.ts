@@ -20,6 +20,7 @@ export type Runtime = Runtimes[number];
 /** The shell state kept between execs of a sandbox with `persistShell`. */
 export type ShellState = Schemas["ShellState"];
 export type Health = Schemas["Health"];
+export type Readiness = Schemas["Readiness"];
 /** What `cairn.limits()` resolves to: every bound the server applies. */
 export type Limits = Schemas["Limits"];
 

@@ -173,8 +173,29 @@ export interface Backend extends IdempotencyStore {
    * Not tenant-scoped: keys are looked up before the tenant is known.
    */
   readonly keys?: KeyStore;
+  /**
+   * Optional: whether storage can serve now (`GET /v1/ready`). Resolves with what is wrong, if
+   * anything (e.g. migrations not applied); rejects when storage cannot be reached.
+   */
+  readiness?(): Promise<StorageReadiness>;
+  /** Optional: the connection pool as it is now (metrics). */
+  poolStats?(): PoolStats;
   /** Releases connections and other resources. */
   close?(): Promise<void>;
+}
+
+export interface StorageReadiness {
+  /** Schema version the storage is at, and the newest this code knows (absent: no schema). */
+  migrations?: { applied: number; expected: number };
+  /** Why it cannot serve; empty when it can. */
+  problems: string[];
+}
+
+/** Connections: how many exist at most, how many a transaction holds, how many are awaited. */
+export interface PoolStats {
+  max: number;
+  inUse: number;
+  waiting: number;
 }
 
 /** What grep looks for, as a backend sees it (JavaScript regex syntax unless `fixedString`). */

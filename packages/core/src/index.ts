@@ -78,7 +78,7 @@ export {
   TENANT_ID_PATTERN,
   type TenantRecord,
 } from "./keys.js";
-export { ByteBudgetLru } from "./lru.js";
+export { ByteBudgetLru, type CacheStats } from "./lru.js";
 export * from "./paths.js";
 export {
   DEFAULT_SANDBOX_POLICY,
@@ -92,6 +92,7 @@ export {
 } from "./policy.js";
 export { checkQuota, type Quota } from "./quota.js";
 export {
+  type CommitEvent,
   type CreateSandboxInput,
   type MutationOutcome,
   newSandboxId,
@@ -99,6 +100,7 @@ export {
   type SandboxServiceOptions,
   type Scope,
   type SeedFile,
+  type ServiceCacheStats,
 } from "./sandbox-service.js";
 export type { ContentCandidates } from "./text/contents.js";
 export { EditError, type EditErrorCode, type ReplaceOptions, replaceExact } from "./text/edit.js";

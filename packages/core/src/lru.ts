@@ -1,8 +1,18 @@
 /** A least-recently-used map bounded by a byte budget (per-process caches). */
 
+export interface CacheStats {
+  bytes: number;
+  budgetBytes: number;
+  entries: number;
+  hits: number;
+  misses: number;
+}
+
 export class ByteBudgetLru<K, V> {
   private readonly entries = new Map<K, { value: V; bytes: number }>();
   private used = 0;
+  private hits = 0;
+  private misses = 0;
 
   constructor(
     private readonly budgetBytes: number,
@@ -11,10 +21,25 @@ export class ByteBudgetLru<K, V> {
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!entry) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry.value;
+  }
+
+  /** Bytes and entries held now; hits and misses of `get` since the cache was made. */
+  stats(): CacheStats {
+    return {
+      bytes: this.used,
+      budgetBytes: this.budgetBytes,
+      entries: this.entries.size,
+      hits: this.hits,
+      misses: this.misses,
+    };
   }
 
   /** Whether `key` is cached, without refreshing its recency. */

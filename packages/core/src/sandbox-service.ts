@@ -17,7 +17,7 @@ import {
 import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from "./errors.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
-import { ByteBudgetLru } from "./lru.js";
+import { ByteBudgetLru, type CacheStats } from "./lru.js";
 import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { checkQuota, type Quota } from "./quota.js";
@@ -53,6 +53,19 @@ export interface MutationOutcome<T> {
   /** Sandbox version after the mutation (the same as before when nothing changed). */
   version: number;
   changed: boolean;
+}
+
+/**
+ * What became of one compare-and-set commit attempt: `conflict` lost a race (nothing applied),
+ * `retry` is a lost race about to be run again, `exhausted` the last loss, given to the caller.
+ */
+export type CommitEvent = "committed" | "conflict" | "retry" | "exhausted";
+
+/** The per-process caches: bytes held, and how often a lookup found what it needed. */
+export interface ServiceCacheStats {
+  /** A hit is a cached tree the backend confirmed current. */
+  trees: CacheStats;
+  contents: CacheStats;
 }
 
 /** A sandbox's record and tree at one version. */
@@ -135,6 +148,9 @@ export class SandboxService {
   /** Blob reads under way, so concurrent readers of one file share a round trip. */
   private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
   private readonly maxCommitAttempts: number;
+  private readonly commitListeners = new Set<(event: CommitEvent) => void>();
+  private treeHits = 0;
+  private treeMisses = 0;
   readonly now: () => number;
 
   constructor(options: SandboxServiceOptions) {
@@ -212,8 +228,12 @@ export class SandboxService {
       this.trees.delete(key);
       throw new SandboxNotFoundError(id);
     }
-    if (loaded === "unchanged" && cached) return cached;
+    if (loaded === "unchanged" && cached) {
+      this.treeHits++;
+      return cached;
+    }
     if (loaded === "unchanged") throw new Error("backend said unchanged without a known version");
+    this.treeMisses++;
     const tree = Tree.fromData(loaded);
     this.trees.set(key, tree);
     return tree;
@@ -403,6 +423,7 @@ export class SandboxService {
         } catch (error) {
           if (!(error instanceof VersionConflictError)) throw error;
           lastConflict = error;
+          this.reportCommit(i + 1 < this.maxCommitAttempts ? "retry" : "exhausted");
         }
       }
       throw lastConflict;
@@ -439,9 +460,11 @@ export class SandboxService {
         this.records.set(key, { ...record, ...definedFields(sandbox), version });
       } else this.records.delete(key);
       for (const blob of changes.blobs) this.contents.set(blobKey(scope, blob.hash), blob.bytes);
+      this.reportCommit("committed");
       return version;
     } catch (error) {
       if (error instanceof VersionConflictError) {
+        this.reportCommit("conflict");
         this.trees.delete(key);
         this.records.delete(key);
       }
@@ -451,6 +474,24 @@ export class SandboxService {
 
   get maxAttempts(): number {
     return this.maxCommitAttempts;
+  }
+
+  /** Calls `listener` with every commit attempt's result (metrics); returns a function that stops it. */
+  onCommit(listener: (event: CommitEvent) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  cacheStats(): ServiceCacheStats {
+    return {
+      trees: { ...this.trees.stats(), hits: this.treeHits, misses: this.treeMisses },
+      contents: this.contents.stats(),
+    };
+  }
+
+  /** Tells the listeners; the exec engine reports its own retries through it. */
+  reportCommit(event: CommitEvent): void {
+    for (const listener of this.commitListeners) listener(event);
   }
 }
 

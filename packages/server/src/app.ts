@@ -4,7 +4,10 @@ import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./env.js";
+import { Lifecycle } from "./lifecycle.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
+import type { AppLogger } from "./logger.js";
+import type { CairnMetrics, Rejection } from "./metrics/metrics.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
 import {
@@ -13,6 +16,7 @@ import {
   idempotency,
 } from "./middleware/idempotency.js";
 import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
+import { requestMetrics } from "./middleware/metrics.js";
 import {
   authFailureLimit,
   callerOf,
@@ -22,7 +26,9 @@ import {
   rateLimit,
 } from "./middleware/rate-limit.js";
 import { requestId } from "./middleware/request-id.js";
+import { requestLog } from "./middleware/request-log.js";
 import { isStreamedUpload } from "./middleware/streamed-upload.js";
+import { operationMatcher } from "./operations.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
 import { archiveRoutes } from "./routes/archive.js";
 import { execRoutes } from "./routes/exec.js";
@@ -63,8 +69,20 @@ export interface AppOptions {
    * secrets), e.g. `stdoutAuditSink` for JSON lines. Off when absent.
    */
   audit?: AuditSink;
-  /** Called with every error that became a 500, for logging. */
+  /** Called with every error that became a 500 (default: the logger's error line, else stderr). */
   onInternalError?: (error: unknown, requestId: string) => void;
+  /**
+   * Records requests, execs, commits, caches, the database pool and rejections (`createMetrics()`);
+   * serve `metrics.registry` on a port of its own (`metricsApp`). Off when absent.
+   */
+  metrics?: CairnMetrics;
+  /** The application log (pino fits): one debug line per request with its id, errors. */
+  logger?: AppLogger;
+  /**
+   * A self-contained HTML page served at `GET /docs` without auth: the API reference rendered
+   * from the spec (`cairn serve` passes the one built by `redocly build-docs`).
+   */
+  apiReferenceHtml?: string;
   /**
    * Serves the Model Context Protocol at `/mcp`, behind the same bearer auth as `/v1/sandboxes`:
    * pass `createMcpHttpHandler()` from `@cairn/mcp`. The handler gets the request and this app's
@@ -72,6 +90,13 @@ export interface AppOptions {
    */
   mcp?: (request: Request, api: (request: Request) => Promise<Response>) => Promise<Response>;
 }
+
+/** The app, and a way to take it out of rotation before it stops. */
+export type CairnApp = Hono<AppEnv> & {
+  /** `/v1/ready` answers 503 from now on (requests are still served): call before stopping. */
+  drain(): void;
+  readonly lifecycle: Lifecycle;
+};
 
 function keyStoreFor(options: AppOptions): KeyStore | undefined {
   const keys = options.auth?.keys;
@@ -87,28 +112,46 @@ function keyStoreFor(options: AppOptions): KeyStore | undefined {
  * const app = createApp({ backend: createMemoryBackend(), apiKey: "secret" });
  * const res = await app.request("/v1/health");
  */
-export function createApp(options: AppOptions): Hono<AppEnv> {
+export function createApp(options: AppOptions): CairnApp {
   if (options.apiKey === "")
     throw new Error("createApp: apiKey must not be empty (use null to disable auth)");
   const service = options.service ?? new SandboxService({ backend: options.backend });
   const spec = loadSpec(); // parsed once, for request validation and the audit log's operations
   const validator = new RequestValidator(spec);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { logger, metrics } = options;
   const onInternalError =
     options.onInternalError ??
-    ((error, id) => console.error(`[cairn] ${id} internal error`, error));
+    (logger
+      ? (error: unknown, id: string) => logger.error({ reqId: id, err: error }, "internal error")
+      : (error: unknown, id: string) => console.error(`[cairn] ${id} internal error`, error));
+  const operationOf = operationMatcher(spec);
+  const lifecycle = new Lifecycle();
+  const reject = (reason: Rejection) => () => metrics?.rejections.inc({ reason });
+  if (metrics) {
+    metrics.observeService(service);
+    metrics.observeBackend(options.backend);
+    lifecycle.onDrain(() => metrics.draining.set(1));
+  }
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  if (logger) app.use(requestLog(logger, operationOf));
+  if (metrics) app.use(requestMetrics(metrics, operationOf));
   if (options.audit) app.use(audit(options.audit, spec));
   app.use(async (c, next) => {
     c.set("service", service);
     c.set("validator", validator);
     c.set("limits", limits);
     c.set("onInternalError", onInternalError);
+    if (metrics) c.set("metrics", metrics);
     await next();
   });
-  app.route("/", healthRoutes(SERVER_VERSION));
+  app.route("/", healthRoutes(SERVER_VERSION, options.backend, lifecycle));
+  const reference = options.apiReferenceHtml;
+  if (reference !== undefined) {
+    app.get("/docs", (c) => c.html(reference, 200, { "Cache-Control": "public, max-age=300" }));
+  }
   const keyStore = keyStoreFor(options);
   const authenticator = createAuthenticator({
     apiKey: options.apiKey,
@@ -121,6 +164,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (limits.authFailuresPerSecond > 0) {
     const failures = authFailureLimit(
       new RateLimiter(limits.authFailuresPerSecond, limits.authFailureBurst),
+      reject("auth_failures"),
     );
     for (const path of ["/v1/sandboxes/*", "/v1/tenants/*", "/v1/keys/*", "/v1/limits", "/mcp"]) {
       app.use(path, failures);
@@ -141,14 +185,31 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // Per key: a request rate, then a bound on what is in flight; then one on scripts overall.
   const guards: MiddlewareHandler<AppEnv>[] = [];
   if (limits.rateLimitPerSecond > 0) {
-    guards.push(rateLimit(new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst)));
+    guards.push(
+      rateLimit(
+        new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst),
+        reject("rate_limited"),
+      ),
+    );
   }
-  guards.push(gated(new Gate(limits.maxInFlightPerKey), "requests for this key", callerOf));
+  guards.push(
+    gated(
+      new Gate(limits.maxInFlightPerKey),
+      "requests for this key",
+      callerOf,
+      reject("key_in_flight"),
+    ),
+  );
   // `/x/*` matches `/x` too: listing both would count a request twice.
   for (const path of ["/v1/sandboxes/*", "/v1/tenants/*", "/v1/keys/*", "/v1/limits"]) {
     app.use(path, ...guards);
   }
-  const scripts = gated(new Gate(limits.maxConcurrentExecs), "scripts");
+  const scripts = gated(
+    new Gate(limits.maxConcurrentExecs),
+    "scripts",
+    () => "",
+    reject("scripts"),
+  );
   app.use("/v1/sandboxes/:sandboxId/exec", scripts);
   app.use("/v1/sandboxes/:sandboxId/exec/batch", scripts);
   const limitBody = bodyLimit({
@@ -192,5 +253,5 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       "Content-Type": "application/problem+json",
     });
   });
-  return app;
+  return Object.assign(app, { drain: () => lifecycle.drain(), lifecycle });
 }

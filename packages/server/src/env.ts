@@ -1,6 +1,8 @@
 /** The Hono environment shared by every route: what middleware puts on the context. */
 import type { SandboxService, Scope } from "@cairn/core";
 import type { Limits } from "./limits.js";
+import type { AppLogger } from "./logger.js";
+import type { CairnMetrics } from "./metrics/metrics.js";
 import type { RequestValidator } from "./validation.js";
 
 /**
@@ -27,6 +29,10 @@ export interface AppEnv {
     limits: Limits;
     /** A streamed upload's body as its route must read it (set when it is being hashed). */
     uploadBody?: ReadableStream<Uint8Array>;
+    /** Metrics to record into, when the app has them. */
+    metrics?: CairnMetrics;
+    /** The application log with this request's id bound, when the app has one. */
+    log?: AppLogger;
     /** Reports an error that became a 500 (also from inside a stream, after the status was sent). */
     onInternalError: (error: unknown, requestId: string) => void;
   };

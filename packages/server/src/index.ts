@@ -1,5 +1,5 @@
 /** @cairn/server: the reference Cairn HTTP server over any backend. */
-export { type AppOptions, createApp, SERVER_VERSION } from "./app.js";
+export { type AppOptions, type CairnApp, createApp, SERVER_VERSION } from "./app.js";
 export {
   padding as tarPadding,
   type TarEntry,
@@ -9,7 +9,20 @@ export {
   tarStream,
 } from "./archive/tar-writer.js";
 export type { AppEnv, Principal } from "./env.js";
+export { Lifecycle } from "./lifecycle.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
+export type { AppLogger } from "./logger.js";
+export {
+  CairnMetrics,
+  createMetrics,
+  type ExecOutcome,
+  type MetricsOptions,
+  type Rejection,
+} from "./metrics/metrics.js";
+export {
+  type MetricsAppOptions,
+  metricsApp,
+} from "./metrics/metrics-app.js";
 export { isReadOnly } from "./middleware/access.js";
 export { type AuditEvent, type AuditSink, stdoutAuditSink } from "./middleware/audit.js";
 export {

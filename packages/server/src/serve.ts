@@ -1,11 +1,10 @@
 /** startServer: listen on a port with Node's HTTP server. */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
-import type { AppEnv } from "./env.js";
 
 export interface StartServerOptions {
-  app: Hono<AppEnv>;
+  /** A Hono app, or anything with its `fetch` (the API, or `metricsApp`). */
+  app: { fetch: (request: Request) => Response | Promise<Response> };
   /** 0 picks a free port. */
   port?: number;
   host?: string;

@@ -44,6 +44,8 @@ export interface CallOptions extends MutatingRequestOptions {
    * replay, and the server would have to hold the whole body to fingerprint the request.
    */
   oneShotBody?: boolean;
+  /** Statuses besides 2xx whose body is the answer, not an error (`/v1/ready`'s 503). */
+  answerStatuses?: readonly number[];
 }
 
 export type Api = Client<paths>;
@@ -95,6 +97,9 @@ export class Transport {
       });
     } catch (error) {
       throw toCairnError(error, options.signal);
+    }
+    if (options.answerStatuses?.includes(result.response.status)) {
+      return { data: (result.data ?? result.error) as SuccessData<R>, response: result.response };
     }
     if (!result.response.ok) throw APIError.from(result.response, result.error);
     return { data: result.data as SuccessData<R>, response: result.response };

@@ -223,16 +223,21 @@ async function transact<T extends { commit: ExecCommitInfo }>(
     };
     if (streamed) {
       const outcome = await service.exclusive(scope, sandboxId, once);
-      if (!outcome) throw new VersionConflictError(sandboxId, -1);
+      if (!outcome) {
+        service.reportCommit("exhausted");
+        throw new VersionConflictError(sandboxId, -1);
+      }
       return outcome;
     }
     const first = await once();
     if (first) return first;
     return await service.exclusive(scope, sandboxId, async () => {
       for (let i = 1; i < service.maxAttempts; i++) {
+        service.reportCommit("retry");
         const outcome = await once();
         if (outcome) return outcome;
       }
+      service.reportCommit("exhausted");
       throw new VersionConflictError(sandboxId, -1);
     });
   } finally {

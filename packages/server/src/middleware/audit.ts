@@ -8,6 +8,7 @@ import type { AuditEvent } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
+import { operationMatcher } from "../operations.js";
 import { toProblemError } from "../problem.js";
 
 export type { AuditEvent };
@@ -18,39 +19,12 @@ export const stdoutAuditSink: AuditSink = (event) => {
   process.stdout.write(`${JSON.stringify({ audit: event })}\n`);
 };
 
-interface Route {
-  method: string;
-  pattern: RegExp;
-  operationId: string;
-}
-
-/** Every operation in the spec as a method and a path pattern. */
-function specRoutes(document: Record<string, unknown>): Route[] {
-  const spec = document as { paths?: Record<string, Record<string, { operationId?: string }>> };
-  const routes: Route[] = [];
-  for (const [template, item] of Object.entries(spec.paths ?? {})) {
-    const source = template
-      .split(/\{[^}]+\}/)
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
-      .join("[^/]+");
-    for (const [method, op] of Object.entries(item)) {
-      if (typeof op?.operationId !== "string") continue;
-      routes.push({
-        method: method.toUpperCase(),
-        pattern: new RegExp(`^${source}$`),
-        operationId: op.operationId,
-      });
-    }
-  }
-  return routes;
-}
-
 /** `spec`: the parsed OpenAPI document, when the caller has it already (parsing takes ~0.1 s). */
 export function audit(
   sink: AuditSink,
   spec: Record<string, unknown> = loadSpec(),
 ): MiddlewareHandler<AppEnv> {
-  const routes = specRoutes(spec);
+  const operationOf = operationMatcher(spec);
   return async (c, next) => {
     const started = performance.now();
     await next();
@@ -65,9 +39,7 @@ export function audit(
       keyId: principal?.keyId ?? null,
       tenantId: principal?.tenantId ?? c.get("scope")?.tenantId ?? null,
       credential: principal?.kind ?? "none",
-      operation:
-        routes.find((r) => r.method === method && r.pattern.test(url.pathname))?.operationId ??
-        "unknown",
+      operation: operationOf(method, url.pathname) ?? "unknown",
       method,
       sandboxId: /^\/v1\/sandboxes\/([^/]+)/.exec(url.pathname)?.[1] ?? null,
       path: url.searchParams.get("path"),

@@ -90,10 +90,14 @@ export class Gate {
 }
 
 /** 429 `rate_limited` once a caller is over its rate. */
-export function rateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+export function rateLimit(
+  limiter: RateLimiter,
+  onReject: () => void = () => {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const waitMs = limiter.take(callerOf(c));
     if (waitMs > 0) {
+      onReject();
       throw new ProblemError(
         429,
         "rate_limited",
@@ -119,11 +123,15 @@ function peerAddress(c: Context<AppEnv>): string {
  * before the credential is even looked at. Without it, a flood of made-up
  * keys would cost a key lookup each and count against no key's rate.
  */
-export function authFailureLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+export function authFailureLimit(
+  limiter: RateLimiter,
+  onReject: () => void = () => {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const address = peerAddress(c);
     const waitMs = limiter.peek(address);
     if (waitMs > 0) {
+      onReject();
       throw new ProblemError(
         429,
         "rate_limited",
@@ -145,10 +153,12 @@ export function gated(
   gate: Gate,
   what: string,
   keyOf: (c: Context<AppEnv>) => string = () => "",
+  onReject: () => void = () => {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const release = gate.tryEnter(keyOf(c));
     if (!release) {
+      onReject();
       throw new ProblemError(
         503,
         "unavailable",

@@ -4,6 +4,8 @@
  */
 import {
   decodeBytes,
+  ExecAbortedError,
+  type ExecCommitInfo,
   type ExecInput,
   type ExecOutcome,
   execBatch,
@@ -14,6 +16,7 @@ import {
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import type { CairnMetrics, ExecOutcome as CountedOutcome } from "../metrics/metrics.js";
 import { isReadOnly } from "../middleware/access.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
 import { readJson } from "../validation.js";
@@ -36,25 +39,61 @@ export function execRoutes() {
         ...controls(c, input),
       };
       if (wantsEventStream(c)) return streamExec(c, exec);
-      const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec);
+      const outcome = await counted(c.var.metrics, () =>
+        execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec),
+      );
       return c.json<Schemas["ExecResult"]>({ ...stepJson(outcome), commit: outcome.commit });
     })
     .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
       const input = c.var.validator.check("ExecBatchRequest", await readJson(c));
-      const outcome = await execBatch(c.var.service, c.var.scope, c.req.param("sandboxId"), {
-        steps: input.steps,
-        parallel: input.parallel,
-        stopOnError: input.stopOnError,
-        // A read-only key's batch is a dry run: nothing it writes is kept.
-        commit: isReadOnly(c.var.principal) ? "never" : input.commit,
-        ...controls(c, input),
-      });
+      const outcome = await counted(c.var.metrics, () =>
+        execBatch(c.var.service, c.var.scope, c.req.param("sandboxId"), {
+          steps: input.steps,
+          parallel: input.parallel,
+          stopOnError: input.stopOnError,
+          // A read-only key's batch is a dry run: nothing it writes is kept.
+          commit: isReadOnly(c.var.principal) ? "never" : input.commit,
+          ...controls(c, input),
+        }),
+      );
       return c.json<Schemas["ExecBatchResult"]>({
         results: outcome.results.map(stepJson),
         durationMs: round(outcome.durationMs),
         commit: outcome.commit,
       });
     });
+}
+
+/** Runs an exec, and counts and times its outcome when the app records metrics. */
+async function counted<T extends { commit: ExecCommitInfo }>(
+  metrics: CairnMetrics | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const result = await run();
+    metrics?.execFinished(commitOutcome(result.commit), seconds());
+    return result;
+  } catch (error) {
+    metrics?.execFinished(failureOutcome(error), seconds());
+    throw error;
+  }
+}
+
+function commitOutcome(commit: ExecCommitInfo): CountedOutcome {
+  if (commit.status !== "discarded") return commit.status;
+  // Writes over the journal limits or the quota are limits; the others were asked for.
+  return commit.reason === "journal_limit" || commit.reason === "quota" ? "limits" : "discarded";
+}
+
+function failureOutcome(error: unknown): CountedOutcome {
+  if (error instanceof ExecAbortedError) return "aborted";
+  const problem = toProblemError(error);
+  if (problem.code === "timeout") return "timeout";
+  if (problem.code === "conflict") return "conflict";
+  if (problem.status === 413 || problem.status === 507) return "limits";
+  return "error";
 }
 
 /** Time, output and write limits: the request's within the server's bounds. */
@@ -116,7 +155,7 @@ function chunkJson(bytes: Uint8Array): Schemas["ExecChunk"] {
  */
 async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response> {
   const sandboxId = c.req.param("sandboxId") ?? "";
-  const { service, scope, requestId, onInternalError } = c.var;
+  const { service, scope, requestId, onInternalError, metrics } = c.var;
   await service.get(scope, sandboxId);
   const encoder = new TextEncoder();
   const gone = new AbortController();
@@ -130,11 +169,14 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
       const send = (event: string, data: unknown) =>
         write(`id: ${++id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
-      execScript(service, scope, sandboxId, {
-        ...exec,
-        signal,
-        onOutput: (stream, bytes) => send(stream, chunkJson(bytes)),
-      })
+      metrics?.sseStreams.inc();
+      counted(metrics, () =>
+        execScript(service, scope, sandboxId, {
+          ...exec,
+          signal,
+          onOutput: (stream, bytes) => send(stream, chunkJson(bytes)),
+        }),
+      )
         .then((outcome: ExecOutcome) =>
           send("exit", {
             exitCode: outcome.exitCode,
@@ -149,6 +191,7 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
           send("error", problemBody(problem, c.req.path, requestId));
         })
         .finally(() => {
+          metrics?.sseStreams.dec();
           clearInterval(keepalive);
           if (!gone.signal.aborted) controller.close();
         });
