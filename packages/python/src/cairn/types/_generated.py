@@ -19,6 +19,58 @@ class Health(Model):
     """
 
 
+class Migrations(Model):
+    """
+    Absent for storage without a schema (in memory).
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    applied: int = Field(..., ge=0)
+    """
+    The newest migration applied to the database.
+    """
+    expected: int = Field(..., ge=0)
+    """
+    The newest migration this server knows.
+    """
+
+
+class Storage(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    reachable: bool
+    """
+    The storage answered (within 2 seconds).
+    """
+    migrations: Optional[Migrations] = None
+    """
+    Absent for storage without a schema (in memory).
+    """
+    problems: list[str]
+    """
+    Why the storage cannot serve; empty when it can.
+    """
+
+
+class Readiness(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    status: Literal["ready", "not_ready"]
+    version: str
+    """
+    Server version.
+    """
+    draining: bool
+    """
+    The server is finishing its requests before it stops and takes no new ones.
+    """
+    storage: Storage
+
+
 class Tenant(Model):
     model_config = ConfigDict(
         populate_by_name=True,
