@@ -65,7 +65,16 @@ describe("shell blocks", () => {
     expect(runnable.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(runnable.map((b) => [`${b.file}:${b.line}`, b] as const))("%s runs", (_, block) => {
+  it.for(runnable.map((b) => [`${b.file}:${b.line}`, b] as const))("%s runs", ([, block], ctx) => {
+    // A machine with only Node and npm may lack the tools a block calls; CI has them all.
+    const lacking = ["curl", "jq"].filter(
+      (tool) =>
+        new RegExp(`\\b${tool}\\b`).test(block.code) &&
+        spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0,
+    );
+    if (lacking.length > 0 && !process.env.CI) {
+      ctx.skip(`${lacking.join(" and ")} not on this machine`);
+    }
     const result = spawnSync("bash", ["-euo", "pipefail", "-c", block.code], {
       env,
       encoding: "utf8",
