@@ -115,7 +115,9 @@ export interface paths {
          * Read a file's bytes
          * @description Returns the raw bytes with a strong `ETag` (the content's sha256).
          *     Supports a single `Range: bytes=a-b` (206, or 416 when unsatisfiable)
-         *     and `If-None-Match` (304). Symlinks are followed.
+         *     and `If-None-Match` (304). Symlinks are followed. Served as a download
+         *     (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`,
+         *     `Content-Security-Policy: sandbox`): a file's bytes are never the API's page.
          */
         get: operations["readFile"];
         /**
@@ -1327,6 +1329,16 @@ export interface components {
         ETag: string;
         /** @description Size of the body in bytes. */
         ContentLength: number;
+        /**
+         * @description Always `attachment`, with the file's name as `filename` (ASCII, unsafe
+         *     characters replaced by `_`) and `filename*` (UTF-8), so a browser saves
+         *     the bytes instead of rendering them.
+         */
+        ContentDisposition: string;
+        /** @description Always `nosniff`, so a browser never guesses a type from the bytes. */
+        NoSniff: "nosniff";
+        /** @description Always `sandbox`, so bytes a browser renders anyway get no origin, scripts or forms. */
+        SandboxCsp: "sandbox";
     };
     pathItems: never;
 }
@@ -1588,6 +1600,9 @@ export interface operations {
                 headers: {
                     ETag: components["headers"]["ETag"];
                     "Content-Length": components["headers"]["ContentLength"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Content-Security-Policy": components["headers"]["SandboxCsp"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1598,6 +1613,9 @@ export interface operations {
             206: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Content-Security-Policy": components["headers"]["SandboxCsp"];
                     /** @description The range returned, e.g. `bytes 0-99/1234`. */
                     "Content-Range"?: string;
                     [name: string]: unknown;
@@ -2307,6 +2325,9 @@ export interface operations {
                 headers: {
                     /** @description The sandbox version the archive was read at. */
                     "Cairn-Sandbox-Version"?: number;
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Content-Security-Policy": components["headers"]["SandboxCsp"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,10 +3,12 @@ import { type Backend, type KeyStore, SandboxService } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { type ConsoleSite, consoleResponse } from "./console-site.js";
 import type { AppEnv } from "./env.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
+import { corsFor } from "./middleware/cors.js";
 import {
   DEFAULT_IDEMPOTENCY,
   type IdempotencyOptions,
@@ -71,6 +73,17 @@ export interface AppOptions {
    * own `fetch`, through which its tool calls reach the API in process with the caller's key.
    */
   mcp?: (request: Request, api: (request: Request) => Promise<Response>) => Promise<Response>;
+  /**
+   * Origins of browser apps allowed to call the API (e.g. `["https://app.example.com"]`).
+   * Their preflights are answered before authentication; other origins get no CORS headers.
+   * Off when absent or empty.
+   */
+  corsOrigins?: readonly string[];
+  /**
+   * The web console (`loadConsoleSite(dir)`), served for GET/HEAD requests that no other route
+   * answers, so API routes (and any added later) always win.
+   */
+  console?: ConsoleSite;
 }
 
 function keyStoreFor(options: AppOptions): KeyStore | undefined {
@@ -100,6 +113,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  if (options.corsOrigins && options.corsOrigins.length > 0) app.use(corsFor(options.corsOrigins));
   if (options.audit) app.use(audit(options.audit, spec));
   app.use(async (c, next) => {
     c.set("service", service);
@@ -180,7 +194,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));
   }
 
-  app.notFound(() => {
+  const site = options.console;
+  app.notFound((c) => {
+    const page = site && consoleResponse(site, c);
+    if (page) return page;
     throw new ProblemError(404, "route_not_found", "no such route");
   });
   app.onError((error, c) => {

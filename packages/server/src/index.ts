@@ -8,10 +8,12 @@ export {
   tarHeader,
   tarStream,
 } from "./archive/tar-writer.js";
+export { CONSOLE_CSP, type ConsoleSite, loadConsoleSite } from "./console-site.js";
 export type { AppEnv, Principal } from "./env.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
 export { isReadOnly } from "./middleware/access.js";
 export { type AuditEvent, type AuditSink, stdoutAuditSink } from "./middleware/audit.js";
+export { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS } from "./middleware/cors.js";
 export {
   type AuthOptions,
   DEFAULT_KEY_CACHE_TTL_MS,

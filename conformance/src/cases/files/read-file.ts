@@ -5,6 +5,42 @@ import { assert, expectBytes, expectProblem, expectStatus, utf8 } from "../../ha
 const ten = "0123456789";
 
 export default defineCases("files", "read-file", {
+  "download-headers": [
+    "A read is a download: nosniff, Content-Disposition attachment with the file's name, and CSP sandbox, also for a range.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      await sb.write("/page.html", "<script>alert(1)</script>");
+      for (const res of [
+        await sb.readRaw("/page.html"),
+        await sb.readRaw("/page.html", { range: "bytes=0-3" }),
+      ]) {
+        expectStatus(res, 200, 206);
+        assert.equal(res.header("x-content-type-options"), "nosniff");
+        assert.equal(res.header("content-security-policy"), "sandbox");
+        assert.equal(res.header("content-type"), "application/octet-stream");
+        const disposition = res.header("content-disposition") ?? "";
+        assert.ok(
+          /^attachment;/.test(disposition) && disposition.includes('filename="page.html"'),
+          `Content-Disposition: ${disposition}`,
+        );
+      }
+    },
+  ],
+  "download-name-quoted-safely": [
+    "A file name with quotes, semicolons or non-ASCII stays inside the Content-Disposition's filename parameters.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      const name = 'a"b;c\\d é.txt';
+      await sb.write(`/${name}`, "x");
+      const res = await sb.readRaw(`/${name}`);
+      expectStatus(res, 200);
+      const disposition = res.header("content-disposition") ?? "";
+      assert.equal(
+        disposition,
+        `attachment; filename="a_b_c_d _.txt"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      );
+    },
+  ],
   "content-length": [
     "A read's Content-Length is the file's size in bytes.",
     async (ctx) => {

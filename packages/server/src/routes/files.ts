@@ -2,6 +2,7 @@
 import type { Stat } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
+import { setDownloadHeaders } from "../download-headers.js";
 import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
 import { boolParam, parseMode, pathParam } from "../query.js";
@@ -20,6 +21,7 @@ export function fileRoutes() {
         },
       );
       const etag = etagOf(value.stat);
+      setDownloadHeaders(c, path, "file");
       c.header("ETag", etag);
       c.header("Accept-Ranges", "bytes");
       const ifNoneMatch = c.req.header("if-none-match");
