@@ -1,14 +1,18 @@
 /** `cairn serve`: start the reference server with flags and env, and say where and how. */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
 import { SandboxService } from "@cairn/core";
 import { createMcpHttpHandler } from "@cairn/mcp";
 import {
   type AuditSink,
+  type ConsoleSite,
   createApp,
   type JwtOptions,
   type Limits,
+  loadConsoleSite,
   startServer,
   stdoutAuditSink,
 } from "@cairn/server";
@@ -44,6 +48,10 @@ Options:
   --memory                Keep everything in memory (lost on exit)
   --cache-mb <n>          Per-process cache budget for trees and file contents
                           (env CAIRN_CACHE_MB, default 256)
+  --cors-origin <origins> Browser origins allowed to call the API, comma-separated or repeated
+                          (env CAIRN_CORS_ORIGINS; off by default), e.g. https://app.example.com
+  --console-dir <dir>     Serve this built web console at / (default: the bundled apps/console build)
+  --no-console            Serve no web console
   --audit-log <where>     stdout (JSON lines), table (audit_log in Postgres/PGlite) or off
                           (env CAIRN_AUDIT_LOG, default stdout)
   -h, --help              Show this help
@@ -64,6 +72,10 @@ export interface ServeConfig {
   /** Accept stored API keys (off only with --insecure-no-auth). */
   storedKeys?: boolean;
   jwt?: JwtOptions;
+  /** Origins allowed by CORS; empty: CORS off. */
+  corsOrigins: string[];
+  /** The console build to serve, "bundled" for apps/console's, or null for none. */
+  console: string | null;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -91,6 +103,9 @@ export function resolveServeConfig(
       memory: { type: "boolean" },
       "cache-mb": { type: "string" },
       "audit-log": { type: "string" },
+      "cors-origin": { type: "string", multiple: true },
+      "console-dir": { type: "string" },
+      "no-console": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
     },
@@ -120,7 +135,13 @@ export function resolveServeConfig(
   }
   const jwt = jwtOptions(values, env);
   if (typeof jwt === "string") return { error: jwt };
+  const corsOrigins = parseCorsOrigins(values["cors-origin"] ?? [env.CAIRN_CORS_ORIGINS ?? ""]);
+  if (typeof corsOrigins === "string") return { error: corsOrigins };
+  if (values["no-console"] && values["console-dir"] !== undefined)
+    return { error: "use only one of --console-dir and --no-console" };
   const base = {
+    corsOrigins,
+    console: values["no-console"] ? null : (values["console-dir"] ?? "bundled"),
     port,
     host,
     storage,
@@ -179,9 +200,30 @@ export function resolveServeConfig(
   };
 }
 
+/**
+ * `--cors-origin` values (each may hold several, comma-separated) as exact origins: a scheme,
+ * a host and maybe a port, nothing more, since a browser's Origin header is compared as is.
+ */
+export function parseCorsOrigins(values: string[]): string[] | string {
+  const origins = values
+    .flatMap((value) => value.split(","))
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      return `invalid CORS origin '${origin}': give scheme://host[:port], e.g. https://app.example.com`;
+    }
+  }
+  return [...new Set(origins)];
+}
+
 /** JWT verification from flags and environment: undefined when not configured, or an error. */
 function jwtOptions(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | string[] | boolean | undefined>,
   env: NodeJS.ProcessEnv,
 ): JwtOptions | undefined | string {
   const pick = (flag: string, name: string) => {
@@ -217,6 +259,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.error(`cairn serve: ${config.error}`);
     return 2;
   }
+  const site = openConsole(config.console);
   const storage = await openStorage(config.storage);
   const audit = auditSink(config.auditLog, storage);
   const service = new SandboxService({
@@ -235,6 +278,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     limits: config.limits,
     audit: audit?.sink,
     mcp: createMcpHttpHandler(),
+    corsOrigins: config.corsOrigins,
+    console: site.site,
   });
   const server = await startServer({ app, port: config.port, host: config.host });
   const lines = [
@@ -250,6 +295,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       : []),
     `cairn: storage: ${storage.description}`,
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
+    `cairn: web console: ${site.site ? `${server.url}/` : site.why}`,
+    `cairn: CORS: ${config.corsOrigins.length > 0 ? config.corsOrigins.join(", ") : "off"}`,
     `cairn: audit log: ${config.auditLog === "table" ? "the audit_log table" : config.auditLog === "stdout" ? "JSON lines on stdout" : "off"}`,
   ];
   if (storage.migrations && storage.migrations.applied.length > 0) {
@@ -279,6 +326,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   return 0;
+}
+
+/** The console build to serve: a directory given, the bundled one if built, or none, and why. */
+function openConsole(choice: string | null): { site?: ConsoleSite; why: string } {
+  if (choice === null) return { why: "off (--no-console)" };
+  if (choice !== "bundled") return { site: loadConsoleSite(choice), why: "" };
+  const dir = bundledConsoleDir();
+  if (!dir) return { why: "not built (pnpm --filter @cairn/console build)" };
+  return { site: loadConsoleSite(dir), why: "" };
+}
+
+/**
+ * apps/console's build beside this app in the repository. Found by path, not by a dependency:
+ * the console's browser tests run this CLI, so a dependency would make a cycle.
+ */
+function bundledConsoleDir(): string | undefined {
+  const dir = fileURLToPath(new URL("../../console/dist/", import.meta.url));
+  return existsSync(`${dir}/index.html`) ? dir : undefined;
 }
 
 function isAuditLog(value: string): value is ServeConfig["auditLog"] {
