@@ -130,14 +130,18 @@ describe.skipIf(skipReason)("CORS from other origins, in Chromium", () => {
 
   it("the axe harness reports what it should (an unlabelled input, an image without alt)", async () => {
     const page = await browser.newPage();
-    await page.setContent(`<!doctype html><html lang="en"><title>t</title><main><img src="data:,"><input></main></html>`);
+    await page.setContent(
+      `<!doctype html><html lang="en"><title>t</title><main><img src="data:,"><input></main></html>`,
+    );
     const ids = (await seriousViolations(page)).map((v) => v.id).sort();
     expect(ids).toEqual(expect.arrayContaining(["image-alt", "label"]));
     await page.close();
   });
 });
 
-const noPostgres = skipReason ?? ((await postgresReachable()) ? undefined : "no Postgres at CAIRN_TEST_DATABASE_URL");
+const noPostgres =
+  skipReason ??
+  ((await postgresReachable()) ? undefined : "no Postgres at CAIRN_TEST_DATABASE_URL");
 
 describe.skipIf(noPostgres)("admin view on Postgres, in Chromium", () => {
   let browser: Browser;
@@ -150,7 +154,15 @@ describe.skipIf(noPostgres)("admin view on Postgres, in Chromium", () => {
     db = await createDatabase();
     // Migrate, then make the first admin key straight in the database, as an operator does.
     await runCli(["migrate", "--database-url", db.url]);
-    const printed = await runCli(["token", "create", "--admin", "--name", "root", "--database-url", db.url]);
+    const printed = await runCli([
+      "token",
+      "create",
+      "--admin",
+      "--name",
+      "root",
+      "--database-url",
+      db.url,
+    ]);
     adminKey = /cairn_key_\S+/.exec(printed)?.[0] ?? "";
     expect(adminKey).not.toBe("");
     server = await startCairn(["--database-url", db.url, "--no-static-key"]);
@@ -183,7 +195,9 @@ describe.skipIf(noPostgres)("admin view on Postgres, in Chromium", () => {
     const violations = await seriousViolations(page);
     expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
     // The key works, until it is revoked.
-    const ok = await fetch(`${server.url}/v1/sandboxes`, { headers: { Authorization: `Bearer ${tenantKey}` } });
+    const ok = await fetch(`${server.url}/v1/sandboxes`, {
+      headers: { Authorization: `Bearer ${tenantKey}` },
+    });
     expect(ok.status).toBe(200);
     await page.getByRole("button", { name: "I have copied it" }).click();
     expect(await page.getByLabel("New API key").count()).toBe(0);

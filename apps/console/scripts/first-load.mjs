@@ -19,7 +19,19 @@ if (!existsSync(CHROMIUM)) {
 
 const server = spawn(
   process.execPath,
-  [CLI, "serve", "--memory", "--port", "0", "--api-key", KEY, "--console-dir", DIST, "--audit-log", "off"],
+  [
+    CLI,
+    "serve",
+    "--memory",
+    "--port",
+    "0",
+    "--api-key",
+    KEY,
+    "--console-dir",
+    DIST,
+    "--audit-log",
+    "off",
+  ],
   { env: { ...process.env, CAIRN_API_KEY: "" }, stdio: ["ignore", "pipe", "inherit"] },
 );
 const url = await new Promise((resolve, reject) => {
@@ -35,7 +47,14 @@ const url = await new Promise((resolve, reject) => {
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 
 // A few sandboxes, so the signed-in load lists something.

@@ -23,11 +23,13 @@ const C_LIKE_KEYWORDS = words(
 const STRINGS = `"(?:[^"\\\\\\n]|\\\\.)*"?|'(?:[^'\\\\\\n]|\\\\.)*'?`;
 const NUMBER = "\\b(?:0x[0-9a-fA-F_]+|\\d[\\d_]*(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)\\b";
 const WORD = "[A-Za-z_$][\\w$]*";
+/** The end of the text (`$` is the end of a line under the `m` flag, and must not end a block comment). */
+const END = "(?![\\s\\S])";
 
 const LANGUAGES: Record<string, Language> = {
   c: {
     rules: [
-      ["comment", "//[^\\n]*|/\\*[\\s\\S]*?(?:\\*/|$)"],
+      ["comment", `//[^\\n]*|/\\*[\\s\\S]*?(?:\\*/|${END})`],
       ["string", `${STRINGS}|\`(?:[^\`\\\\]|\\\\.)*\`?`],
       ["number", NUMBER],
       ["keyword", WORD],
@@ -37,7 +39,7 @@ const LANGUAGES: Record<string, Language> = {
   python: {
     rules: [
       ["comment", "#[^\\n]*"],
-      ["string", `"""[\\s\\S]*?(?:"""|$)|'''[\\s\\S]*?(?:'''|$)|${STRINGS}`],
+      ["string", `"""[\\s\\S]*?(?:"""|${END})|'''[\\s\\S]*?(?:'''|${END})|${STRINGS}`],
       ["number", NUMBER],
       ["keyword", WORD],
     ],
@@ -78,14 +80,14 @@ const LANGUAGES: Record<string, Language> = {
   },
   markup: {
     rules: [
-      ["comment", "<!--[\\s\\S]*?(?:-->|$)"],
+      ["comment", `<!--[\\s\\S]*?(?:-->|${END})`],
       ["tag", "</?[A-Za-z][\\w:-]*|/?>"],
       ["string", STRINGS],
     ],
   },
   css: {
     rules: [
-      ["comment", "/\\*[\\s\\S]*?(?:\\*/|$)"],
+      ["comment", `/\\*[\\s\\S]*?(?:\\*/|${END})`],
       ["string", STRINGS],
       ["key", "[\\w-]+(?=\\s*:)"],
       ["number", "-?\\d+(?:\\.\\d+)?(?:px|em|rem|%|vh|vw|s|ms)?"],
@@ -93,7 +95,7 @@ const LANGUAGES: Record<string, Language> = {
   },
   sql: {
     rules: [
-      ["comment", "--[^\\n]*|/\\*[\\s\\S]*?(?:\\*/|$)"],
+      ["comment", `--[^\\n]*|/\\*[\\s\\S]*?(?:\\*/|${END})`],
       ["string", "'(?:[^']|'')*'?"],
       ["number", NUMBER],
       ["keyword", WORD],
@@ -143,7 +145,11 @@ export function highlightLines(text: string, language: string | undefined): Toke
     const parts = value.split(/\r\n|\r|\n/);
     parts.forEach((part, i) => {
       if (i > 0) lines.push([]);
-      if (part) lines[lines.length - 1]?.push({ kind, text: part });
+      const line = lines[lines.length - 1];
+      const last = line?.[line.length - 1];
+      // Neighbours of one kind merge, so a line is as few text nodes as it can be.
+      if (part && last?.kind === kind) last.text += part;
+      else if (part) line?.push({ kind, text: part });
     });
   };
   const spec = language ? LANGUAGES[language] : undefined;
