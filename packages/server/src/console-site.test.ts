@@ -75,6 +75,18 @@ describe("console site", () => {
     expect(await health.json()).toMatchObject({ status: "ok" });
     const post = await a.request("/", { method: "POST" });
     expect(post.status).toBe(404);
+    for (const path of ["/v1", "/mcp", "/mcp/x", "/v1/sandboxes-ui"]) {
+      const res = await a.request(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).toBe("application/problem+json");
+    }
+  });
+
+  it("answers HEAD with the headers and no body", async () => {
+    const res = await app().request("/", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBe(String(INDEX.length));
+    expect(await res.text()).toBe("");
   });
 
   it("is absent unless configured", async () => {

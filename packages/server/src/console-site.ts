@@ -79,7 +79,7 @@ export function loadConsoleSite(dir: string): ConsoleSite {
 }
 
 /** Paths the console never answers, whatever route another part of the server adds later. */
-const API_PREFIXES = ["/v1/", "/v1", "/mcp"];
+const API_PREFIXES = ["/v1", "/mcp"];
 
 /**
  * Answers a GET or HEAD that no API route took: a built file, or index.html for the app's own

@@ -4,6 +4,8 @@ import { highlightLines, languageOf } from "../highlight.js";
 
 /** Past this many characters, highlighting is skipped (the text still shows, numbered). */
 const HIGHLIGHT_LIMIT = 512 * 1024;
+/** Rows rendered at most: a table of a million rows would stall the page. */
+const MAX_LINES = 20_000;
 
 export function CodeView(props: { path: string; text: string; line?: number }) {
   const lines = useMemo(
@@ -30,7 +32,7 @@ export function CodeView(props: { path: string; text: string; line?: number }) {
     >
       <table>
         <tbody>
-          {lines.slice(0, count).map((tokens, i) => (
+          {lines.slice(0, Math.min(count, MAX_LINES)).map((tokens, i) => (
             <tr
               key={i}
               id={`L${i + 1}`}
@@ -55,6 +57,12 @@ export function CodeView(props: { path: string; text: string; line?: number }) {
           ))}
         </tbody>
       </table>
+      {count > MAX_LINES && (
+        <p class="muted">
+          The first {MAX_LINES.toLocaleString()} of {count.toLocaleString()} lines; download the
+          file for the rest.
+        </p>
+      )}
     </section>
   );
 }

@@ -42,7 +42,12 @@ export function FileView(props: {
       live = false;
     };
   }, [path, props.generation]);
-  useEffect(() => setEditing(false), [path]);
+  useEffect(() => {
+    // Another file: nothing of the last one may show under its name while it loads.
+    setEditing(false);
+    setFile(null);
+    setSize(null);
+  }, [path]);
 
   const download = async () => {
     try {
