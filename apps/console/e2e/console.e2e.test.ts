@@ -210,6 +210,38 @@ describe.skipIf(skipReason)("console in Chromium", () => {
     await expectAccessible("search panel");
   });
 
+  it("downloads a file, and a folder as tar.gz", async () => {
+    const file = page.waitForEvent("download");
+    await page.goto(`${server.url}/sandboxes/${encodeURIComponent(sandboxId)}?path=/src/main.ts`);
+    await page.getByRole("button", { name: "Download", exact: true }).click();
+    const saved = await file;
+    expect(saved.suggestedFilename()).toBe("main.ts");
+    expect(readFileSync(await saved.path(), "utf8")).toContain("const needle");
+    await page.getByRole("button", { name: "src/" }).click();
+    const folder = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download folder (.tar.gz)" }).click();
+    const archive = await folder;
+    expect(archive.suggestedFilename()).toBe("src.tar.gz");
+    const listed = execFileSync("tar", ["-tzf", await archive.path()], { encoding: "utf8" });
+    expect(listed.split("\n").filter(Boolean).sort()).toEqual(
+      ["./", "lib/", "lib/parse.ts", "main.ts"].sort(),
+    );
+  });
+
+  it("pages a large directory in the tree", async () => {
+    const sandbox = await api.sandboxes.get(sandboxId);
+    await sandbox.exec("mkdir /big && for i in $(seq 450); do echo $i > /big/f$i; done");
+    await page.goto(`${server.url}/sandboxes/${encodeURIComponent(sandboxId)}`);
+    await page.getByRole("button", { name: "big/" }).click();
+    const entries = page.locator(".tree button.entry", { hasText: /^f\d+/ });
+    await expect.poll(() => entries.count()).toBe(200);
+    await page.getByRole("button", { name: "Show more (200 shown)" }).click();
+    await expect.poll(() => entries.count()).toBe(400);
+    await page.getByRole("button", { name: "Show more (400 shown)" }).click();
+    await expect.poll(() => entries.count()).toBe(450);
+    expect(await page.getByRole("button", { name: /^Show more/ }).count()).toBe(0);
+  });
+
   it("renders hostile file names and contents as text, never as markup", async () => {
     const sandbox = await api.sandboxes.get(sandboxId);
     await sandbox.fs.write(`/${XSS_FILE}`, XSS_CONTENT);
