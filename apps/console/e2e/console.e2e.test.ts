@@ -1,5 +1,6 @@
 /**
- * The console end to end in Debian's Chromium against a real `cairn serve --memory`: sign in,
+ * The console end to end in Debian's Chromium against a real `cairn serve` (in memory, then on
+ * Postgres): sign in,
  * create a sandbox, run a command, edit (and resolve a 412), upload a tar, grep and search,
  * render hostile names as text, delete, sign out; axe-core on every page.
  */
@@ -11,7 +12,9 @@ import { Cairn, NotFoundError } from "@cairn/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  createDatabase,
   launchChromium,
+  postgresReachable,
   type Server,
   seriousViolations,
   skipReason,
@@ -26,8 +29,21 @@ const XSS_CONTENT =
 
 if (skipReason) console.warn(`skipping the console's browser tests: ${skipReason}`);
 
-describe.skipIf(skipReason)("console in Chromium", () => {
+const postgresSkip = (await postgresReachable())
+  ? undefined
+  : "no Postgres at CAIRN_TEST_DATABASE_URL";
+const storages = [
+  { storage: "memory", skip: skipReason },
+  { storage: "postgres", skip: skipReason ?? postgresSkip },
+] as const;
+
+describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) => {
+  if (skip) {
+    it.skip(`(skipped: ${skip})`, () => {});
+    return;
+  }
   let server: Server;
+  let db: { url: string; drop(): Promise<void> } | undefined;
   let browser: Browser;
   let page: Page;
   let api: Cairn;
@@ -36,7 +52,12 @@ describe.skipIf(skipReason)("console in Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await startCairn(["--memory", "--api-key", KEY]);
+    if (storage === "postgres") db = await createDatabase();
+    server = await startCairn([
+      ...(db ? ["--database-url", db.url] : ["--memory"]),
+      "--api-key",
+      KEY,
+    ]);
     api = new Cairn({ baseUrl: server.url, apiKey: KEY });
     browser = await launchChromium();
     page = await browser.newPage();
@@ -50,6 +71,7 @@ describe.skipIf(skipReason)("console in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await db?.drop();
   });
 
   async function expectAccessible(what: string) {
