@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDatabase,
   launchChromium,
-  postgresReachable,
   type Server,
   seriousViolations,
   skipReason,
@@ -29,12 +28,9 @@ const XSS_CONTENT =
 
 if (skipReason) console.warn(`skipping the console's browser tests: ${skipReason}`);
 
-const postgresSkip = (await postgresReachable())
-  ? undefined
-  : "no Postgres at CAIRN_TEST_DATABASE_URL";
 const storages = [
   { storage: "memory", skip: skipReason },
-  { storage: "postgres", skip: skipReason ?? postgresSkip },
+  { storage: "postgres", skip: skipReason },
 ] as const;
 
 describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) => {

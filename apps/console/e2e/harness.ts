@@ -169,16 +169,3 @@ export async function createDatabase(): Promise<{ url: string; drop(): Promise<v
     },
   };
 }
-
-/** Whether the test Postgres answers (the admin test needs it: stored keys live in a database). */
-export async function postgresReachable(): Promise<boolean> {
-  const sql = postgres(ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
