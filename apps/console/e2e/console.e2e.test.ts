@@ -176,7 +176,7 @@ describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) =
     expect(await sandbox.fs.readText("/a.txt")).toBe("theirs\n");
   });
 
-  it("uploads a tar by drag and drop through the archive import", async () => {
+  it("uploads a tar (through the archive import) and a file by drag and drop", async () => {
     const dir = mkdtempSync(join(tmpdir(), "console-tar-"));
     mkdirSync(join(dir, "src", "lib"), { recursive: true });
     writeFileSync(
@@ -192,14 +192,16 @@ describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) =
     const transfer = await page.evaluateHandle((data) => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(data)], "project.tar", { type: "application/x-tar" }));
+      dt.items.add(new File(["dropped note\n"], "notes.txt", { type: "text/plain" }));
       return dt;
     }, bytes);
     await page.dispatchEvent(".drop", "drop", { dataTransfer: transfer });
     await page.getByRole("status").filter({ hasText: "project.tar:" }).waitFor();
     expect(
       await page.getByRole("status").filter({ hasText: "project.tar:" }).textContent(),
-    ).toMatch(/2 files unpacked into \//);
+    ).toMatch(/project\.tar: 2 files unpacked into \/ .*; notes\.txt: saved/);
     const sandbox = await api.sandboxes.get(sandboxId);
+    expect(await sandbox.fs.readText("/notes.txt")).toBe("dropped note\n");
     expect(await sandbox.fs.readText("/src/lib/parse.ts")).toContain("export function parse");
     await page.getByRole("button", { name: "src/" }).click();
     await page.getByRole("button", { name: /^main\.ts/ }).waitFor();
