@@ -139,6 +139,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a sandbox holds, against its quota
+         * @description Content bytes and files, directories and symlinks (a hard-linked file
+         *     counts once; the root is not counted), as the quota counts them, at one
+         *     version, with the quota that applies.
+         */
+        get: operations["getSandboxUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandboxes/{sandboxId}/fs/stat": {
         parameters: {
             query: {
@@ -851,6 +876,18 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SandboxUsage: {
+            /** @description The sandbox version counted. */
+            version: number;
+            /** @description Content bytes; a hard-linked file counts once. */
+            bytes: number;
+            /** @description Files (a hard-linked file once), directories and symlinks, not counting the root. */
+            files: number;
+            /** @description The quota on bytes (`sandboxMaxBytes`). */
+            maxBytes: number;
+            /** @description The quota on files (`sandboxMaxFiles`). */
+            maxFiles: number;
         };
         /**
          * @description Optional rules on top of the filesystem. `readOnly`: every write through
@@ -1757,6 +1794,32 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSandboxUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandbox's usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxUsage"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -37,6 +37,7 @@ import { sandboxRoutes } from "./routes/sandboxes.js";
 import { searchRoutes } from "./routes/search.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
+import { usageRoutes } from "./routes/usage.js";
 import { RequestValidator } from "./validation.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -189,6 +190,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", limitsRoutes());
   app.route("/", execRoutes());
   app.route("/", archiveRoutes());
+  app.route("/", usageRoutes());
   const mcp = options.mcp;
   if (mcp) {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));
