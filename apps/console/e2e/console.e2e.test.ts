@@ -125,6 +125,8 @@ describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) =
     const log = page.getByRole("log", { name: "Command output" });
     await log.getByText(/exit 0 · committed · version \d+/).waitFor();
     expect(await log.locator(".stderr").textContent()).toBe("err\n");
+    // The size in the header follows the commit: /a.txt holds "hi\n".
+    await page.getByText("3 B of 1.0 GiB, 1 entry of 100,000").waitFor();
     await page.getByRole("button", { name: /^a\.txt/ }).click();
     await page.getByRole("region", { name: "Contents of /a.txt" }).getByText("hi").waitFor();
     // Persistent shell: the directory carries over, and history recalls the command.
@@ -315,6 +317,10 @@ describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) =
     await api.sandboxes.create({ name: "beta-two" });
     await page.reload();
     await page.getByRole("link", { name: "alpha-one" }).waitFor();
+    const alpha = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("link", { name: "alpha-one" }) });
+    await alpha.getByText("0 B, 0 entries").waitFor();
     await page.getByLabel("Filter").fill("beta");
     await expect.poll(() => page.getByRole("link", { name: "alpha-one" }).count()).toBe(0);
     expect(await page.getByRole("link", { name: "beta-two" }).count()).toBe(1);

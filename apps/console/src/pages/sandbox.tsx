@@ -10,6 +10,7 @@ import { FileView } from "../sandbox/file-view.js";
 import { GrepPanel, SearchPanel } from "../sandbox/find-panel.js";
 import { Terminal } from "../sandbox/terminal.js";
 import type { Session } from "../session.js";
+import { UsageText } from "../usage-text.js";
 
 type Tool = "terminal" | "grep" | "search";
 
@@ -62,6 +63,7 @@ export function SandboxPage(props: {
         <h1>{sandbox.name ?? "(unnamed)"}</h1>
         <span class="mono muted">{sandbox.id}</span>
         <span>version {version}</span>
+        <UsageText sandbox={sandbox} generation={generation} ofQuota />
         <span class="muted">updated {formatDate(sandbox.updatedAt)}</span>
         {sandbox.toJSON().policy.readOnly && <span class="badge">read only</span>}
       </div>

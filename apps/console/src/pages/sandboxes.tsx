@@ -1,31 +1,32 @@
 /** The sandboxes list: filter, create (name, env, policy, runtimes, persistent shell), delete with confirmation. */
-import type { Sandbox, SandboxData } from "@cairn/client";
+import type { Sandbox } from "@cairn/client";
 import { useEffect, useState } from "preact/hooks";
 import { Check } from "../check.js";
 import { ConfirmDialog } from "../confirm-dialog.js";
 import { errorText, formatDate } from "../format.js";
 import { Link, navigate } from "../router.js";
 import type { Session } from "../session.js";
+import { UsageText } from "../usage-text.js";
 
 const PAGE_SIZE = 100;
 
 export function SandboxesPage({ session }: { session: Session }) {
-  const [sandboxes, setSandboxes] = useState<SandboxData[] | null>(null);
+  const [sandboxes, setSandboxes] = useState<Sandbox[] | null>(null);
   const [next, setNext] = useState<(() => Promise<void>) | null>(null);
   const [filter, setFilter] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<SandboxData | null>(null);
+  const [deleting, setDeleting] = useState<Sandbox | null>(null);
 
   const load = async () => {
     try {
       let page = await session.cairn.sandboxes.list({ limit: PAGE_SIZE });
-      const all = page.items.map((s: Sandbox) => s.toJSON());
+      const all = [...page.items];
       setSandboxes(all);
       const more = () => async () => {
         const following = await page.getNextPage();
         if (!following) return;
         page = following;
-        all.push(...following.items.map((s: Sandbox) => s.toJSON()));
+        all.push(...following.items);
         setSandboxes([...all]);
         setNext(following.hasNextPage() ? more : null);
       };
@@ -74,6 +75,7 @@ export function SandboxesPage({ session }: { session: Session }) {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Id</th>
+              <th scope="col">Size</th>
               <th scope="col">Version</th>
               <th scope="col">Runtimes</th>
               <th scope="col">Created</th>
@@ -92,6 +94,9 @@ export function SandboxesPage({ session }: { session: Session }) {
                   </Link>
                 </td>
                 <td class="mono">{s.id}</td>
+                <td>
+                  <UsageText sandbox={s} />
+                </td>
                 <td>{s.version}</td>
                 <td>{s.runtimes.join(", ") || "—"}</td>
                 <td>{formatDate(s.createdAt)}</td>
