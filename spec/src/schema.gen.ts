@@ -118,6 +118,10 @@ export interface paths {
          *     and `If-None-Match` (304). Symlinks are followed. Served as a download
          *     (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`,
          *     `Content-Security-Policy: sandbox`): a file's bytes are never the API's page.
+         *     With `inline=true`, a file whose name ends in a type that cannot run
+         *     script (`.png`, `.jpg`, `.jpeg`, `.gif`, `.webp`, `.avif`, `.bmp`, `.ico`,
+         *     `.txt`) is sent with that type and `Content-Disposition: inline`; any
+         *     other file is still an `application/octet-stream` attachment.
          */
         get: operations["readFile"];
         /**
@@ -1367,9 +1371,9 @@ export interface components {
         /** @description Size of the body in bytes. */
         ContentLength: number;
         /**
-         * @description Always `attachment`, with the file's name as `filename` (ASCII, unsafe
-         *     characters replaced by `_`) and `filename*` (UTF-8), so a browser saves
-         *     the bytes instead of rendering them.
+         * @description `attachment` (or `inline` when asked for and the type is safe), with the
+         *     file's name as `filename` (ASCII, unsafe characters replaced by `_`) and
+         *     `filename*` (UTF-8), so a browser saves the bytes instead of rendering them.
          */
         ContentDisposition: string;
         /** @description Always `nosniff`, so a browser never guesses a type from the bytes. */
@@ -1617,6 +1621,8 @@ export interface operations {
             query: {
                 /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
                 path: components["parameters"]["Path"];
+                /** @description Ask for inline display (honoured only for the safe types above). */
+                inline?: boolean;
             };
             header?: {
                 /** @description A single byte range, e.g. `bytes=0-99`, `bytes=100-` or `bytes=-50`. */
@@ -1644,6 +1650,8 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                    "image/*": string;
+                    "text/plain": string;
                 };
             };
             /** @description The requested range. */
@@ -1659,6 +1667,8 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                    "image/*": string;
+                    "text/plain": string;
                 };
             };
             /** @description The file still matches `If-None-Match`. */

@@ -58,10 +58,9 @@ export function archiveRoutes() {
           throw error;
         }
       })();
-      c.header("Content-Type", "application/gzip");
       c.header("Cairn-Sandbox-Version", String(version));
       const name = path.split("/").filter(Boolean).pop() ?? c.req.param("sandboxId");
-      setDownloadHeaders(c, `${name}.tar.gz`, "archive.tar.gz");
+      setDownloadHeaders(c, `${name}.tar.gz`, "archive.tar.gz", { type: "application/gzip" });
       const gzip = new CompressionStream("gzip") as unknown as ReadableWritablePair<
         Uint8Array,
         Uint8Array
