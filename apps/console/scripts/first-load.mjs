@@ -1,6 +1,7 @@
 // Benchmark: the console's first load on loopback in Debian's Chromium, cold cache each time.
 // Prints medians for (a) the sign-in form ready and (b) a signed-in sandboxes list rendered
-// (list request included). Goal: ≤ 500 ms. Needs the console and the cairn CLI built.
+// (list request included). Goal: ≤ 500 ms. Needs the console and the cairn CLI built. Figures
+// are wall-clock in a real browser: on a loaded machine (see `uptime`) they grow with the load.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -66,25 +67,46 @@ for (let i = 0; i < 20; i++) {
   });
 }
 
-/** Milliseconds from navigation start until `selector` is in the page, in a fresh context. */
+/**
+ * Milliseconds from navigation start until `selector` is in the page, in a fresh context. The
+ * moment is taken in the page (a MutationObserver installed before any script), not when the
+ * test process hears of it: the DevTools round trips would add their own delay.
+ */
 async function coldLoad(selector, signedIn) {
   const context = await browser.newContext();
-  if (signedIn) {
-    await context.addInitScript((key) => {
-      sessionStorage.setItem("cairn.console.apiKey", key);
-      sessionStorage.setItem("cairn.console.role", "tenant");
-    }, KEY);
-  }
+  await context.addInitScript(
+    ({ key, selector, signedIn }) => {
+      if (signedIn) {
+        sessionStorage.setItem("cairn.console.apiKey", key);
+        sessionStorage.setItem("cairn.console.role", "tenant");
+      }
+      new MutationObserver((_, observer) => {
+        if (document.querySelector(selector)) {
+          window.__ready = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    },
+    { key: KEY, selector, signedIn },
+  );
   const page = await context.newPage();
   await page.goto(url, { waitUntil: "commit" });
   await page.waitForSelector(selector);
-  const ms = await page.evaluate(() => performance.now());
   const nav = await page.evaluate(() => {
     const entry = performance.getEntriesByType("navigation")[0];
-    return { ttfb: entry.responseStart, domContentLoaded: entry.domContentLoadedEventEnd };
+    const resources = performance.getEntriesByType("resource");
+    const script = resources.find((r) => r.name.endsWith(".js"));
+    const list = resources.find((r) => r.name.includes("/v1/sandboxes?"));
+    return {
+      ms: window.__ready,
+      ttfb: entry.responseStart,
+      domContentLoaded: entry.domContentLoadedEventEnd,
+      script: script ? script.responseEnd : 0,
+      api: list ? list.responseEnd - list.startTime : 0,
+    };
   });
   await context.close();
-  return { ms, ...nav };
+  return nav;
 }
 
 const median = (values) => {
@@ -102,8 +124,10 @@ for (const [label, selector, signedIn] of [
   const ms = median(runs.map((r) => r.ms));
   const ttfb = median(runs.map((r) => r.ttfb));
   const dcl = median(runs.map((r) => r.domContentLoaded));
+  const script = median(runs.map((r) => r.script));
+  const api = median(runs.map((r) => r.api));
   console.log(
-    `console first load, ${label}: median ${ms.toFixed(0)} ms (TTFB ${ttfb.toFixed(1)} ms, DOMContentLoaded ${dcl.toFixed(0)} ms; ${RUNS} cold loads) ${ms <= GOAL_MS ? "✓" : "✗"} goal ≤ ${GOAL_MS} ms`,
+    `console first load, ${label}: median ${ms.toFixed(0)} ms (TTFB ${ttfb.toFixed(1)} ms, script loaded ${script.toFixed(0)} ms, DOMContentLoaded ${dcl.toFixed(0)} ms${api ? `, list call ${api.toFixed(0)} ms` : ""}; ${RUNS} cold loads) ${ms <= GOAL_MS ? "✓" : "✗"} goal ≤ ${GOAL_MS} ms`,
   );
 }
 await browser.close();

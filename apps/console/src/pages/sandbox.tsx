@@ -1,6 +1,6 @@
 /** One sandbox: file tree, file view/editor, upload and download, terminal, grep and search. */
 import type { Sandbox } from "@cairn/client";
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { saveBlob } from "../bytes.js";
 import { baseName, errorText, formatDate } from "../format.js";
 import { Link, navigate } from "../router.js";
@@ -26,7 +26,9 @@ export function SandboxPage(props: {
   const [directory, setDirectory] = useState("/");
   const [tool, setTool] = useState<Tool>("terminal");
   const [version, setVersion] = useState<number | null>(null);
-  useEffect(() => {
+  // A layout effect sends the request before the first paint: an effect waits for the next
+  // animation frame, which a background or busy tab may give late (Preact falls back to 100 ms).
+  useLayoutEffect(() => {
     props.session.cairn.sandboxes
       .get(props.sandboxId)
       .then((s) => {

@@ -1,6 +1,6 @@
 /** The sandboxes list: filter, create (name, env, policy, runtimes, persistent shell), delete with confirmation. */
 import type { Sandbox } from "@cairn/client";
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { Check } from "../check.js";
 import { ConfirmDialog } from "../confirm-dialog.js";
 import { errorText, formatDate } from "../format.js";
@@ -35,7 +35,9 @@ export function SandboxesPage({ session }: { session: Session }) {
       setError(errorText(e));
     }
   };
-  useEffect(() => {
+  // A layout effect sends the request before the first paint: an effect waits for the next
+  // animation frame, which a background or busy tab may give late (Preact falls back to 100 ms).
+  useLayoutEffect(() => {
     void load();
   }, []);
 

@@ -1,6 +1,6 @@
 /** A lazy file tree: a directory lists when opened, 200 entries a page ("Show more" for the rest). */
 import type { DirectoryEntry, DirectoryPage, Sandbox } from "@cairn/client";
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { errorText, formatBytes, joinPath } from "../format.js";
 
 export const TREE_PAGE_SIZE = 200;
@@ -26,7 +26,9 @@ function DirectoryItems(props: TreeProps & { path: string }) {
   const [entries, setEntries] = useState<DirectoryEntry[] | null>(null);
   const [page, setPage] = useState<DirectoryPage | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  // A layout effect sends the request before the first paint: an effect waits for the next
+  // animation frame, which a background or busy tab may give late (Preact falls back to 100 ms).
+  useLayoutEffect(() => {
     let live = true;
     props.sandbox.fs
       .list(props.path, { limit: TREE_PAGE_SIZE })
