@@ -10,6 +10,7 @@ const built = runPnpm([
   "run",
   "build",
   "--filter=cairn...",
+  "--filter=@cairn/console", // the web console cairn serves at /
   "--output-logs=errors-only",
 ]);
 if (built !== 0) process.exit(built);

@@ -138,7 +138,13 @@ export interface paths {
          * Read a file's bytes
          * @description Returns the raw bytes with a strong `ETag` (the content's sha256).
          *     Supports a single `Range: bytes=a-b` (206, or 416 when unsatisfiable)
-         *     and `If-None-Match` (304). Symlinks are followed.
+         *     and `If-None-Match` (304). Symlinks are followed. Served as a download
+         *     (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`,
+         *     `Content-Security-Policy: sandbox`): a file's bytes are never the API's page.
+         *     With `inline=true`, a file whose name ends in a type that cannot run
+         *     script (`.png`, `.jpg`, `.jpeg`, `.gif`, `.webp`, `.avif`, `.bmp`, `.ico`,
+         *     `.txt`) is sent with that type and `Content-Disposition: inline`; any
+         *     other file is still an `application/octet-stream` attachment.
          */
         get: operations["readFile"];
         /**
@@ -155,6 +161,31 @@ export interface paths {
          * @description A non-empty directory needs `recursive=true` (else `ENOTEMPTY`). The root cannot be deleted.
          */
         delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a sandbox holds, against its quota
+         * @description Content bytes and files, directories and symlinks (a hard-linked file
+         *     counts once; the root is not counted), as the quota counts them, at one
+         *     version, with the quota that applies.
+         */
+        get: operations["getSandboxUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -894,6 +925,18 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        SandboxUsage: {
+            /** @description The sandbox version counted. */
+            version: number;
+            /** @description Content bytes; a hard-linked file counts once. */
+            bytes: number;
+            /** @description Files (a hard-linked file once), directories and symlinks, not counting the root. */
+            files: number;
+            /** @description The quota on bytes (`sandboxMaxBytes`). */
+            maxBytes: number;
+            /** @description The quota on files (`sandboxMaxFiles`). */
+            maxFiles: number;
+        };
         /**
          * @description Optional rules on top of the filesystem. `readOnly`: every write through
          *     the API is `403 EROFS` and scripts run read-only (nothing commits); a
@@ -1371,6 +1414,16 @@ export interface components {
         ETag: string;
         /** @description Size of the body in bytes. */
         ContentLength: number;
+        /**
+         * @description `attachment` (or `inline` when asked for and the type is safe), with the
+         *     file's name as `filename` (ASCII, unsafe characters replaced by `_`) and
+         *     `filename*` (UTF-8), so a browser saves the bytes instead of rendering them.
+         */
+        ContentDisposition: string;
+        /** @description Always `nosniff`, so a browser never guesses a type from the bytes. */
+        NoSniff: "nosniff";
+        /** @description Always `sandbox`, so bytes a browser renders anyway get no origin, scripts or forms. */
+        SandboxCsp: "sandbox";
     };
     pathItems: never;
 }
@@ -1643,6 +1696,8 @@ export interface operations {
             query: {
                 /** @description Absolute path inside the sandbox, e.g. `/src/main.ts`. */
                 path: components["parameters"]["Path"];
+                /** @description Ask for inline display (honoured only for the safe types above). */
+                inline?: boolean;
             };
             header?: {
                 /** @description A single byte range, e.g. `bytes=0-99`, `bytes=100-` or `bytes=-50`. */
@@ -1663,22 +1718,32 @@ export interface operations {
                 headers: {
                     ETag: components["headers"]["ETag"];
                     "Content-Length": components["headers"]["ContentLength"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Content-Security-Policy": components["headers"]["SandboxCsp"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "image/*": string;
+                    "text/plain": string;
                 };
             };
             /** @description The requested range. */
             206: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Content-Security-Policy": components["headers"]["SandboxCsp"];
                     /** @description The range returned, e.g. `bytes 0-99/1234`. */
                     "Content-Range"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "image/*": string;
+                    "text/plain": string;
                 };
             };
             /** @description The file still matches `If-None-Match`. */
@@ -1814,6 +1879,32 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSandboxUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandbox's usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxUsage"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2382,6 +2473,9 @@ export interface operations {
                 headers: {
                     /** @description The sandbox version the archive was read at. */
                     "Cairn-Sandbox-Version"?: number;
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Content-Security-Policy": components["headers"]["SandboxCsp"];
                     [name: string]: unknown;
                 };
                 content: {

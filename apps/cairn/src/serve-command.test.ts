@@ -65,9 +65,41 @@ describe("resolveServeConfig", () => {
     ["two key sources", ["--api-key", KEY, "--insecure-no-auth"], {}],
     ["a bad port", ["--port", "http"], { CAIRN_API_KEY: KEY }],
     ["a port out of range", ["--port", "70000"], { CAIRN_API_KEY: KEY }],
+    ["a CORS origin with a path", ["--cors-origin", "https://a.test/x"], { CAIRN_API_KEY: KEY }],
+    ["a CORS wildcard", ["--cors-origin", "*"], { CAIRN_API_KEY: KEY }],
+    ["a CORS origin without a scheme", ["--cors-origin", "a.test"], { CAIRN_API_KEY: KEY }],
+    [
+      "--console-dir with --no-console",
+      ["--console-dir", "d", "--no-console"],
+      { CAIRN_API_KEY: KEY },
+    ],
   ];
   it.each(invalid)("rejects %s", (_name, args, env) => {
     expect(resolveServeConfig(args, env)).toHaveProperty("error");
+  });
+
+  it("takes CORS origins repeated or comma-separated, from flags or the environment", () => {
+    const args = [
+      "--cors-origin",
+      "https://a.test, http://b.test:8080",
+      "--cors-origin",
+      "https://a.test",
+    ];
+    expect(resolveServeConfig(args, { CAIRN_API_KEY: KEY })).toMatchObject({
+      corsOrigins: ["https://a.test", "http://b.test:8080"],
+    });
+    expect(
+      resolveServeConfig([], { CAIRN_API_KEY: KEY, CAIRN_CORS_ORIGINS: "https://c.test" }),
+    ).toMatchObject({
+      corsOrigins: ["https://c.test"],
+    });
+    expect(resolveServeConfig([], { CAIRN_API_KEY: KEY })).toMatchObject({
+      corsOrigins: [],
+      console: "bundled",
+    });
+    expect(resolveServeConfig(["--no-console"], { CAIRN_API_KEY: KEY })).toMatchObject({
+      console: null,
+    });
   });
 
   it("rejects unknown flags", () => {

@@ -1,16 +1,19 @@
 /** `cairn serve`: start the reference server with flags and env, and say where and how. */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
 import { SandboxService } from "@cairn/core";
 import { createMcpHttpHandler } from "@cairn/mcp";
 import {
   type AuditSink,
+  type ConsoleSite,
   createApp,
   createMetrics,
   type JwtOptions,
   type Limits,
+  loadConsoleSite,
   metricsApp,
   type RunningServer,
   SERVER_VERSION,
@@ -50,6 +53,10 @@ Options:
   --memory                Keep everything in memory (lost on exit)
   --cache-mb <n>          Per-process cache budget for trees and file contents
                           (env CAIRN_CACHE_MB, default 256)
+  --cors-origin <origins> Browser origins allowed to call the API, comma-separated or repeated
+                          (env CAIRN_CORS_ORIGINS; off by default), e.g. https://app.example.com
+  --console-dir <dir>     Serve this built web console at / (default: the bundled apps/console build)
+  --no-console            Serve no web console
   --audit-log <where>     stdout (JSON lines), table (audit_log in Postgres/PGlite) or off
                           (env CAIRN_AUDIT_LOG, default stdout)
   --log-level <level>     Application log (JSON lines on stderr): fatal, error, warn, info,
@@ -79,6 +86,10 @@ export interface ServeConfig {
   /** Accept stored API keys (off only with --insecure-no-auth). */
   storedKeys?: boolean;
   jwt?: JwtOptions;
+  /** Origins allowed by CORS; empty: CORS off. */
+  corsOrigins: string[];
+  /** The console build to serve, "bundled" for apps/console's, or null for none. */
+  console: string | null;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -110,6 +121,9 @@ export function resolveServeConfig(
       "metrics-port": { type: "string" },
       "metrics-host": { type: "string" },
       "metrics-token": { type: "string" },
+      "cors-origin": { type: "string", multiple: true },
+      "console-dir": { type: "string" },
+      "no-console": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
     },
@@ -145,9 +159,15 @@ export function resolveServeConfig(
   if (typeof metrics === "string") return { error: metrics };
   const jwt = jwtOptions(values, env);
   if (typeof jwt === "string") return { error: jwt };
+  const corsOrigins = parseCorsOrigins(values["cors-origin"] ?? [env.CAIRN_CORS_ORIGINS ?? ""]);
+  if (typeof corsOrigins === "string") return { error: corsOrigins };
+  if (values["no-console"] && values["console-dir"] !== undefined)
+    return { error: "use only one of --console-dir and --no-console" };
   const base = {
     logLevel,
     metrics,
+    corsOrigins,
+    console: values["no-console"] ? null : (values["console-dir"] ?? "bundled"),
     port,
     host,
     storage,
@@ -243,9 +263,30 @@ function apiReferenceHtml(): string | undefined {
   return existsSync(file) ? readFileSync(file, "utf8") : undefined;
 }
 
+/**
+ * `--cors-origin` values (each may hold several, comma-separated) as exact origins: a scheme,
+ * a host and maybe a port, nothing more, since a browser's Origin header is compared as is.
+ */
+export function parseCorsOrigins(values: string[]): string[] | string {
+  const origins = values
+    .flatMap((value) => value.split(","))
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      return `invalid CORS origin '${origin}': give scheme://host[:port], e.g. https://app.example.com`;
+    }
+  }
+  return [...new Set(origins)];
+}
+
 /** JWT verification from flags and environment: undefined when not configured, or an error. */
 function jwtOptions(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | string[] | boolean | undefined>,
   env: NodeJS.ProcessEnv,
 ): JwtOptions | undefined | string {
   const pick = (flag: string, name: string) => {
@@ -283,6 +324,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   // JSON lines on stderr: the audit log keeps stdout, and the two never interleave.
   const logger = pino({ level: config.logLevel, base: { service: "cairn" } }, destination(2));
+  const site = openConsole(config.console);
   const storage = await openStorage(config.storage);
   const audit = auditSink(config.auditLog, storage);
   const metrics = config.metrics
@@ -307,6 +349,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     logger,
     metrics,
     apiReferenceHtml: apiReferenceHtml(),
+    corsOrigins: config.corsOrigins,
+    console: site.site,
   });
   const server = await startServer({ app, port: config.port, host: config.host });
   let scrape: RunningServer | undefined;
@@ -332,6 +376,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
     `cairn: API reference: ${server.url}/docs`,
     `cairn: metrics: ${scrape ? `${scrape.url}/metrics${config.metrics?.token ? " (bearer token)" : ""}` : "off (--metrics-port)"}`,
+    `cairn: web console: ${site.site ? `${server.url}/` : site.why}`,
+    `cairn: CORS: ${config.corsOrigins.length > 0 ? config.corsOrigins.join(", ") : "off"}`,
     `cairn: audit log: ${config.auditLog === "table" ? "the audit_log table" : config.auditLog === "stdout" ? "JSON lines on stdout" : "off"}`,
   ];
   if (storage.migrations && storage.migrations.applied.length > 0) {
@@ -367,6 +413,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   return 0;
+}
+
+/** The console build to serve: a directory given, the bundled one if built, or none, and why. */
+function openConsole(choice: string | null): { site?: ConsoleSite; why: string } {
+  if (choice === null) return { why: "off (--no-console)" };
+  if (choice !== "bundled") return { site: loadConsoleSite(choice), why: "" };
+  const dir = bundledConsoleDir();
+  if (!dir) return { why: "not built (pnpm --filter @cairn/console build)" };
+  return { site: loadConsoleSite(dir), why: "" };
+}
+
+/**
+ * apps/console's build beside this app in the repository. Found by path, not by a dependency:
+ * the console's browser tests run this CLI, so a dependency would make a cycle.
+ */
+function bundledConsoleDir(): string | undefined {
+  const dir = fileURLToPath(new URL("../../console/dist/", import.meta.url));
+  return existsSync(`${dir}/index.html`) ? dir : undefined;
 }
 
 function isAuditLog(value: string): value is ServeConfig["auditLog"] {

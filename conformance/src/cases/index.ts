@@ -38,6 +38,7 @@ import createSandbox from "./sandboxes/create-sandbox.js";
 import createSandboxOptions from "./sandboxes/create-sandbox-options.js";
 import deleteSandbox from "./sandboxes/delete-sandbox.js";
 import getSandbox from "./sandboxes/get-sandbox.js";
+import getSandboxUsage from "./sandboxes/get-sandbox-usage.js";
 import listSandboxes from "./sandboxes/list-sandboxes.js";
 import sandboxPolicy from "./sandboxes/sandbox-policy.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
@@ -65,6 +66,7 @@ const collected: ConformanceCase[] = [
   ...createSandbox,
   ...createSandboxOptions,
   ...getSandbox,
+  ...getSandboxUsage,
   ...updateSandbox,
   ...sandboxPolicy,
   ...listSandboxes,

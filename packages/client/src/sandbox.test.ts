@@ -224,3 +224,12 @@ describe("sandbox.refresh and delete", () => {
     expect(deleted).toBe(true);
   });
 });
+
+describe("sandbox.usage", () => {
+  it("gets the usage and quota of the sandbox", async () => {
+    const sandbox = await getSandbox();
+    const usage = { version: 4, bytes: 1234, files: 7, maxBytes: 2 ** 30, maxFiles: 100_000 };
+    server.use(http.get(url("/v1/sandboxes/sbx_1/usage"), () => HttpResponse.json(usage)));
+    expect(await sandbox.usage()).toEqual(usage);
+  });
+});

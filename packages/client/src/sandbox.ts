@@ -15,6 +15,7 @@ import type {
   RequestOptions,
   Runtimes,
   SandboxData,
+  SandboxUsage,
   ShellState,
   UpdateSandboxRequest,
 } from "./types.js";
@@ -240,6 +241,24 @@ export class Sandbox {
     );
     this.#data = data;
     return this;
+  }
+
+  /**
+   * What the sandbox holds, counted as its quota counts (content bytes, a hard-linked file
+   * once; files, directories and symlinks), at one version, with the quota.
+   *
+   * @example
+   * const { bytes, maxBytes } = await sandbox.usage();
+   * console.log(`${((100 * bytes) / maxBytes).toFixed(1)}% of the quota`);
+   */
+  async usage(options: RequestOptions = {}): Promise<SandboxUsage> {
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/usage", {
+        ...init,
+        params: { path: { sandboxId: this.id } },
+      }),
+    );
+    return data;
   }
 
   /**

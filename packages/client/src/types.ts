@@ -4,6 +4,8 @@ import type { components } from "@cairn/spec/schema";
 type Schemas = components["schemas"];
 /** A sandbox as the API returns it; the `Sandbox` class wraps one of these. */
 export type SandboxData = Schemas["Sandbox"];
+/** What a sandbox holds (bytes, files) at one version, and its quota. */
+export type SandboxUsage = Schemas["SandboxUsage"];
 export type Env = Schemas["Env"];
 /** A file to seed a new sandbox with; `encoding` defaults to `utf8` (the generated type requires it). */
 export type SeedFile = Omit<Schemas["SeedFile"], "encoding"> & {

@@ -3,6 +3,7 @@ import { type Backend, type KeyStore, SandboxService } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { type ConsoleSite, consoleResponse } from "./console-site.js";
 import type { AppEnv } from "./env.js";
 import { Lifecycle } from "./lifecycle.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
@@ -10,6 +11,7 @@ import type { AppLogger } from "./logger.js";
 import type { CairnMetrics, Rejection } from "./metrics/metrics.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
+import { corsFor } from "./middleware/cors.js";
 import {
   DEFAULT_IDEMPOTENCY,
   type IdempotencyOptions,
@@ -41,6 +43,7 @@ import { sandboxRoutes } from "./routes/sandboxes.js";
 import { searchRoutes } from "./routes/search.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
+import { usageRoutes } from "./routes/usage.js";
 import { RequestValidator } from "./validation.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -89,6 +92,17 @@ export interface AppOptions {
    * own `fetch`, through which its tool calls reach the API in process with the caller's key.
    */
   mcp?: (request: Request, api: (request: Request) => Promise<Response>) => Promise<Response>;
+  /**
+   * Origins of browser apps allowed to call the API (e.g. `["https://app.example.com"]`).
+   * Their preflights are answered before authentication; other origins get no CORS headers.
+   * Off when absent or empty.
+   */
+  corsOrigins?: readonly string[];
+  /**
+   * The web console (`loadConsoleSite(dir)`), served for GET/HEAD requests that no other route
+   * answers, so API routes (and any added later) always win.
+   */
+  console?: ConsoleSite;
 }
 
 /** The app, and a way to take it out of rotation before it stops. */
@@ -138,6 +152,7 @@ export function createApp(options: AppOptions): CairnApp {
   app.use(requestId());
   if (logger) app.use(requestLog(logger, operationOf));
   if (metrics) app.use(requestMetrics(metrics, operationOf));
+  if (options.corsOrigins && options.corsOrigins.length > 0) app.use(corsFor(options.corsOrigins));
   if (options.audit) app.use(audit(options.audit, spec));
   app.use(async (c, next) => {
     c.set("service", service);
@@ -236,12 +251,16 @@ export function createApp(options: AppOptions): CairnApp {
   app.route("/", limitsRoutes());
   app.route("/", execRoutes());
   app.route("/", archiveRoutes());
+  app.route("/", usageRoutes());
   const mcp = options.mcp;
   if (mcp) {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));
   }
 
-  app.notFound(() => {
+  const site = options.console;
+  app.notFound((c) => {
+    const page = site && consoleResponse(site, c);
+    if (page) return page;
     throw new ProblemError(404, "route_not_found", "no such route");
   });
   app.onError((error, c) => {

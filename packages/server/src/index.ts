@@ -8,6 +8,7 @@ export {
   tarHeader,
   tarStream,
 } from "./archive/tar-writer.js";
+export { CONSOLE_CSP, type ConsoleSite, loadConsoleSite } from "./console-site.js";
 export type { AppEnv, Principal } from "./env.js";
 export { Lifecycle } from "./lifecycle.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
@@ -25,6 +26,7 @@ export {
 } from "./metrics/metrics-app.js";
 export { isReadOnly } from "./middleware/access.js";
 export { type AuditEvent, type AuditSink, stdoutAuditSink } from "./middleware/audit.js";
+export { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS } from "./middleware/cors.js";
 export {
   type AuthOptions,
   DEFAULT_KEY_CACHE_TTL_MS,

@@ -14,6 +14,21 @@ async function exportTar(sb: SandboxHandle, path?: string) {
 }
 
 export default defineCases("files", "export-archive", {
+  "download-headers": [
+    "An export is a download: nosniff, CSP sandbox, and Content-Disposition attachment named after the directory.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      await sb.write("/src/a.txt", "a");
+      const { res } = await exportTar(sb, "/src");
+      assert.equal(res.header("x-content-type-options"), "nosniff");
+      assert.equal(res.header("content-security-policy"), "sandbox");
+      const disposition = res.header("content-disposition") ?? "";
+      assert.ok(
+        disposition.startsWith('attachment; filename="src.tar.gz"'),
+        `Content-Disposition: ${disposition}`,
+      );
+    },
+  ],
   "source-tree-round-trip": [
     "A real source tree imported as a tar and exported again comes back byte for byte, with its modes and mtimes.",
     async (ctx) => {

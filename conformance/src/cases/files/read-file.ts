@@ -1,10 +1,88 @@
 /** Cases for readFile (GET /v1/sandboxes/{id}/files): bytes, errors, ranges and If-None-Match. */
 import { defineCases } from "../../case.js";
 import { assert, expectBytes, expectProblem, expectStatus, utf8 } from "../../harness/assert.js";
+import { essence } from "../../harness/media-type.js";
 
 const ten = "0123456789";
 
 export default defineCases("files", "read-file", {
+  "download-headers": [
+    "A read is a download: nosniff, Content-Disposition attachment with the file's name, and CSP sandbox, also for a range.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      await sb.write("/page.html", "<script>alert(1)</script>");
+      for (const res of [
+        await sb.readRaw("/page.html"),
+        await sb.readRaw("/page.html", { range: "bytes=0-3" }),
+      ]) {
+        expectStatus(res, 200, 206);
+        assert.equal(res.header("x-content-type-options"), "nosniff");
+        assert.equal(res.header("content-security-policy"), "sandbox");
+        assert.equal(res.header("content-type"), "application/octet-stream");
+        const disposition = res.header("content-disposition") ?? "";
+        assert.ok(
+          /^attachment;/.test(disposition) && disposition.includes('filename="page.html"'),
+          `Content-Disposition: ${disposition}`,
+        );
+      }
+    },
+  ],
+  "inline-safe-types": [
+    "With inline=true, a PNG is served as image/png and a .txt as text/plain, both inline, still nosniff and CSP sandbox.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      await sb.write("/logo.png", new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+      await sb.write("/notes.txt", "hello");
+      for (const [path, type] of [
+        ["/logo.png", "image/png"],
+        ["/notes.txt", "text/plain"],
+      ] as const) {
+        const res = await sb.request("GET", "/files", { query: { path, inline: "true" } });
+        expectStatus(res, 200);
+        assert.equal(essence(res.header("content-type") ?? ""), type, path);
+        assert.ok((res.header("content-disposition") ?? "").startsWith("inline;"), path);
+        assert.equal(res.header("x-content-type-options"), "nosniff");
+        assert.equal(res.header("content-security-policy"), "sandbox");
+      }
+    },
+  ],
+  "inline-refused-for-unsafe-types": [
+    "With inline=true, HTML, SVG, scripts and unknown types are still octet-stream attachments.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      for (const path of ["/page.html", "/image.svg", "/app.js", "/data", "/x.PNG.html"]) {
+        await sb.write(path, "<script>alert(1)</script>");
+        const res = await sb.request("GET", "/files", { query: { path, inline: "true" } });
+        expectStatus(res, 200);
+        assert.equal(res.header("content-type"), "application/octet-stream", path);
+        assert.ok((res.header("content-disposition") ?? "").startsWith("attachment;"), path);
+      }
+    },
+  ],
+  "inline-invalid-400": [
+    "An inline value other than true/false is 400 invalid_request.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      await sb.write("/a.txt", "a");
+      const res = await sb.request("GET", "/files", { query: { path: "/a.txt", inline: "maybe" } });
+      expectProblem(res, 400, "invalid_request");
+    },
+  ],
+  "download-name-quoted-safely": [
+    "A file name with quotes, semicolons or non-ASCII stays inside the Content-Disposition's filename parameters.",
+    async (ctx) => {
+      const sb = await ctx.sandbox();
+      const name = 'a"b;c\\d é.txt';
+      await sb.write(`/${name}`, "x");
+      const res = await sb.readRaw(`/${name}`);
+      expectStatus(res, 200);
+      const disposition = res.header("content-disposition") ?? "";
+      assert.equal(
+        disposition,
+        `attachment; filename="a_b_c_d _.txt"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      );
+    },
+  ],
   "content-length": [
     "A read's Content-Length is the file's size in bytes.",
     async (ctx) => {

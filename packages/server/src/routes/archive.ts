@@ -4,6 +4,7 @@ import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import { readArchive } from "../archive/read-archive.js";
 import { type TarSource, tarStream } from "../archive/tar-writer.js";
+import { setDownloadHeaders } from "../download-headers.js";
 import type { AppEnv } from "../env.js";
 import { uploadBody } from "../middleware/streamed-upload.js";
 import { ProblemError } from "../problem.js";
@@ -57,8 +58,9 @@ export function archiveRoutes() {
           throw error;
         }
       })();
-      c.header("Content-Type", "application/gzip");
       c.header("Cairn-Sandbox-Version", String(version));
+      const name = path.split("/").filter(Boolean).pop() ?? c.req.param("sandboxId");
+      setDownloadHeaders(c, `${name}.tar.gz`, "archive.tar.gz", { type: "application/gzip" });
       const gzip = new CompressionStream("gzip") as unknown as ReadableWritablePair<
         Uint8Array,
         Uint8Array

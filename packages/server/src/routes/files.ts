@@ -2,6 +2,7 @@
 import type { Stat } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
+import { setDownloadHeaders } from "../download-headers.js";
 import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
 import { boolParam, parseMode, pathParam } from "../query.js";
@@ -11,6 +12,7 @@ export function fileRoutes() {
   return new Hono<AppEnv>()
     .get("/v1/sandboxes/:sandboxId/files", async (c) => {
       const path = pathParam(c);
+      const inline = boolParam(c, "inline", false);
       const { value } = await c.var.service.read(
         c.var.scope,
         c.req.param("sandboxId"),
@@ -20,12 +22,12 @@ export function fileRoutes() {
         },
       );
       const etag = etagOf(value.stat);
+      setDownloadHeaders(c, path, "file", { inline });
       c.header("ETag", etag);
       c.header("Accept-Ranges", "bytes");
       const ifNoneMatch = c.req.header("if-none-match");
       if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return c.body(null, 304);
       const range = parseRange(c.req.header("range"), value.bytes.length);
-      c.header("Content-Type", "application/octet-stream");
       if (range === "unsatisfiable") {
         throw new ProblemError(416, "range_not_satisfiable", "the range is outside the file", {
           headers: { "Content-Range": `bytes */${value.bytes.length}` },
