@@ -235,7 +235,7 @@ function isLogLevel(value: string): value is LogLevel {
 
 /** The metrics port from flags and environment: undefined when off, or an error. */
 function metricsListener(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | string[] | boolean | undefined>,
   env: NodeJS.ProcessEnv,
 ): ServeConfig["metrics"] | string {
   const pick = (flag: string, name: string) => {

@@ -181,6 +181,32 @@ class ApiKeyPage(Model):
     """
 
 
+class SandboxUsage(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    version: int = Field(..., ge=0)
+    """
+    The sandbox version counted.
+    """
+    bytes: int = Field(..., ge=0)
+    """
+    Content bytes; a hard-linked file counts once.
+    """
+    files: int = Field(..., ge=0)
+    """
+    Files (a hard-linked file once), directories and symlinks, not counting the root.
+    """
+    max_bytes: int = Field(..., alias="maxBytes", ge=0)
+    """
+    The quota on bytes (`sandboxMaxBytes`).
+    """
+    max_files: int = Field(..., alias="maxFiles", ge=0)
+    """
+    The quota on files (`sandboxMaxFiles`).
+    """
+
+
 class SandboxPolicy(Model):
     """
     Optional rules on top of the filesystem. `readOnly`: every write through
