@@ -155,7 +155,7 @@ describe("candidate lookups bounded by tenant", () => {
         const { found, cost } = await lookup(regex!);
         // The same answer at every size: my matches and my 5 binary blobs.
         expect(found.size, name).toBe(MY_MATCHES + 5);
-        (costs[name] ??= []).push({ neighbour: size, ...cost });
+        costs[name] = [...(costs[name] ?? []), { neighbour: size, ...cost }];
       }
     }
     console.table(
