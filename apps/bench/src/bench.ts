@@ -671,7 +671,7 @@ async function grepSearch(ctx: Context, client: HttpClient): Promise<void> {
         ctx.sql.begin(async (tx) => {
           await tx`SET LOCAL enable_seqscan = off`;
           await tx`SET LOCAL enable_indexscan = off`;
-          return tx`SELECT hash FROM blob_text WHERE tenant_id = ${tenantId} AND body ~ ${postgresRegex}`;
+          return tx`SELECT hash FROM blob_text WHERE tenant_id COLLATE "C" = ${tenantId} AND body ~ ${postgresRegex}`;
         }),
       );
       if (run > 0) indexOnly.push(t.ms);

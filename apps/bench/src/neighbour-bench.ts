@@ -76,7 +76,7 @@ async function lookupPlan(
     const [row] = await tx<Array<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>>`
       EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
       SELECT t.hash FROM blob_text t
-      WHERE t.tenant_id = current_setting('cairn.tenant_id', true) AND t.body ~ ${regex}`;
+      WHERE t.tenant_id COLLATE "C" = current_setting('cairn.tenant_id', true) AND t.body ~ ${regex}`;
     const plan = row!["QUERY PLAN"][0]!.Plan;
     const all = nodes(plan);
     return {

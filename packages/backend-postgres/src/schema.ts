@@ -301,12 +301,15 @@ REVOKE ALL ON audit_log FROM PUBLIC, ${APP_ROLE};
 DO $$
 BEGIN
   CREATE EXTENSION IF NOT EXISTS btree_gin;
+  -- The tenant column in the "C" collation, and so the function's equality: no other index
+  -- (the primary key has the default collation) can serve that equality, so the plan cannot
+  -- switch to the primary key and recheck the regex on all the tenant's rows, as it would when
+  -- statistics (which are over every tenant) made the trigrams look common.
   CREATE INDEX blob_text_tenant_trgm ON blob_text
-    USING gin (tenant_id, body gin_trgm_ops) WITH (fastupdate = off);
+    USING gin (tenant_id COLLATE "C", body gin_trgm_ops) WITH (fastupdate = off);
   DROP INDEX IF EXISTS blob_text_trgm;
   -- Still SECURITY DEFINER: under RLS the regex (not leakproof) may not become an index
-  -- condition. Any plan left is bounded by tenant: the GIN index or the primary key, both led
-  -- by the tenant equality (there is no global trigram index any more to take instead).
+  -- condition. With sequential scans off, the only plan left is the GIN index.
   CREATE OR REPLACE FUNCTION cairn_grep_candidates(regex text)
   RETURNS SETOF text
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -315,7 +318,7 @@ BEGIN
   SET enable_indexscan = off
   AS $fn$
     SELECT t.hash FROM public.blob_text t
-    WHERE t.tenant_id = current_setting('cairn.tenant_id', true) AND t.body ~ regex
+    WHERE t.tenant_id COLLATE "C" = current_setting('cairn.tenant_id', true) AND t.body ~ regex
   $fn$;
 EXCEPTION WHEN others THEN
   RAISE NOTICE 'btree_gin or pg_trgm unavailable (%); grep keeps the global trigram index', SQLERRM;

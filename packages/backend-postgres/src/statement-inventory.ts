@@ -35,7 +35,7 @@ export interface StatementEntry {
 
 /** The tenant equalities an index condition may carry: a parameter or constant, or the session's tenant. */
 const TENANT_EQUALITY =
-  /\btenant_id = (\$\d+|'[^']*'::text|current_setting\('cairn\.tenant_id'::text, true\))|\((\$\d+|'[^']*'::text) = tenant_id\)/;
+  /\btenant_id(\)::text)? = (\$\d+|'[^']*'::text|current_setting\('cairn\.tenant_id'::text, true\))|\((\$\d+|'[^']*'::text) = tenant_id\)/;
 const SESSION_TENANT = "current_setting('cairn.tenant_id'::text, true)";
 
 /**
