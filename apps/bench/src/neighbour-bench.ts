@@ -149,7 +149,7 @@ export async function neighbourGrep(
       };
       options.rows.push({
         id: "13",
-        what: `API grep ${c.label}, 10k files, neighbour tenant with ${n} matching blobs`,
+        what: `API grep ${c.label}, ${options.hashes.length} files, neighbour tenant with ${n} matching blobs`,
         cairn: p(a.http),
         reference: `no neighbour ${p(b.http)}`,
         ratio: `${(ha / hb).toFixed(2)}×`,
