@@ -50,6 +50,7 @@ import {
 } from "./database.js";
 import { type BackendStats, describeStats, InstrumentedBackend } from "./instrumented-backend.js";
 import { measureMcpLatency } from "./mcp-latency.js";
+import { neighbourGrep } from "./neighbour-bench.js";
 import { type Row, renderTable, verdict } from "./report.js";
 import {
   type ChildMessage,
@@ -68,7 +69,7 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --iterations N     create+exec iterations (default 200; --quick 50)
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
-  --only LIST        sections to run, e.g. 1,3,9 (1..12; 3-5 and 10 need 6's sandbox, which is always built)
+  --only LIST        sections to run, e.g. 1,3,9 (1..13; 3-5, 10 and 13 need 6's sandbox, which is always built)
   --help
 
 Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -111,6 +112,7 @@ const config = {
   grepRuns: quick ? 5 : 10,
   scanRuns: quick ? 2 : 3,
   perFileRuns: 1,
+  neighbourBlobs: quick ? 20_000 : 100_000,
   rssSandboxes: intArg(args["rss-sandboxes"], quick ? 200 : 1000),
   rssFilesPerSandbox: 100,
   rssFileBytes: 1024,
@@ -619,12 +621,12 @@ async function grepSearch(ctx: Context, client: HttpClient): Promise<void> {
     return tx<Array<{ "QUERY PLAN": string }>>`
       EXPLAIN SELECT hash FROM blob_text WHERE tenant_id = ${tenantId} AND body ~ ${GREP_CASES[0]!.postgresRegex}`;
   });
-  const appUsesIndex = plan.some((row) => row["QUERY PLAN"].includes("blob_text_trgm"));
+  const appUsesIndex = plan.some((row) => row["QUERY PLAN"].includes("blob_text_tenant_trgm"));
   const [leakproof] = await ctx.sql<Array<{ leakproof: boolean }>>`
     SELECT proleakproof AS leakproof FROM pg_proc WHERE proname = 'textregexeq'`;
   note(
     ctx,
-    `10 as ${APP_ROLE} (row-level security), \`blob_text WHERE tenant_id = $1 AND body ~ $2\` plans ${appUsesIndex ? "with" : "WITHOUT"} blob_text_trgm (textregexeq leakproof: ${leakproof?.leakproof ?? "?"}; a non-leakproof operator cannot become an index condition under RLS)`,
+    `10 as ${APP_ROLE} (row-level security), \`blob_text WHERE tenant_id = $1 AND body ~ $2\` plans ${appUsesIndex ? "with" : "WITHOUT"} blob_text_tenant_trgm (textregexeq leakproof: ${leakproof?.leakproof ?? "?"}; a non-leakproof operator cannot become an index condition under RLS)`,
   );
 
   const { value: files } = await ctx.service.read(scope, id, (vfs) =>
@@ -661,15 +663,15 @@ async function grepSearch(ctx: Context, client: HttpClient): Promise<void> {
       if (run > 0) candidateMs.push(t.ms);
       candidates = t.value;
     }
-    // The trigram index by itself: as the table owner (no row-level security), seq scans off
-    // and the tenant filtered outside (OFFSET 0), so only blob_text_trgm can serve the regex.
+    // The trigram index by itself: as the table owner (no row-level security), with the
+    // function's settings, so only the tenant's part of blob_text_tenant_trgm serves the regex.
     const indexOnly: number[] = [];
     for (let run = 0; run <= ctx.grepRuns; run++) {
       const t = await timed(() =>
         ctx.sql.begin(async (tx) => {
           await tx`SET LOCAL enable_seqscan = off`;
-          return tx`SELECT hash FROM (SELECT tenant_id, hash FROM blob_text WHERE body ~ ${postgresRegex} OFFSET 0) AS t
-                    WHERE tenant_id = ${tenantId}`;
+          await tx`SET LOCAL enable_indexscan = off`;
+          return tx`SELECT hash FROM blob_text WHERE tenant_id COLLATE "C" = ${tenantId} AND body ~ ${postgresRegex}`;
         }),
       );
       if (run > 0) indexOnly.push(t.ms);
@@ -816,6 +818,30 @@ async function grepSearch(ctx: Context, client: HttpClient): Promise<void> {
     stats(ctx, `10 ${options.pattern}: plain scan, cold content cache`, scanStats);
   }
   await searchFigures(ctx, client, files.length);
+}
+
+/** Section 13: section 10's API grep again, beside a neighbour tenant's 100,000 matching blobs. */
+async function neighbourSection(ctx: Context, client: HttpClient): Promise<void> {
+  await ctx.pg.idle();
+  await ctx.sql`ANALYZE blob_text`;
+  const { value: hashes } = await ctx.service.read(BIG_SCOPE, ctx.bigId, (vfs) =>
+    ctx.corpus.files.map((f) => vfs.stat(f.path).blob!),
+  );
+  await neighbourGrep(
+    {
+      sql: ctx.sql,
+      pg: ctx.pg,
+      tenantId: BIG_SCOPE.tenantId,
+      hashes,
+      grep: (options) => client.grep(ctx.bigId, { ...options, path: ctx.corpus.root }),
+      cases: GREP_CASES,
+      neighbourBlobs: config.neighbourBlobs,
+      runs: ctx.grepRuns,
+      rows: ctx.rows,
+      notes: ctx.notes,
+    },
+    ctx.corpus.rarePaths.length,
+  );
 }
 
 /** Ranked search over the same sandbox: a rare word (the index narrows) and common ones (it cannot). */
@@ -1336,6 +1362,7 @@ async function main(): Promise<void> {
       ["4", "cold open", () => coldOpen(ctx)],
       ["5", "renames", () => renames(ctx)],
       ["10", "grep: API vs scans", () => grepSearch(ctx, client)],
+      ["13", "grep beside a neighbour tenant", () => neighbourSection(ctx, client)],
       ["7", "loop writes", () => loopWrites(ctx)],
       ["8", "server RSS", () => rss(ctx)],
       [
@@ -1352,7 +1379,7 @@ async function main(): Promise<void> {
           }),
       ],
     ];
-    const needsBig = ["3", "4", "5", "10"].some(wanted);
+    const needsBig = ["3", "4", "5", "10", "13"].some(wanted);
     for (const [id, label, run] of sections) {
       const always = id === "6" && needsBig;
       const enabled = wanted(id) || always;
@@ -1361,7 +1388,7 @@ async function main(): Promise<void> {
       console.log(`  section ${id} (${label}) done in ${formatMs(t.ms)}`);
     }
 
-    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
+    const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "13", "11", "12"];
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import type { Sql } from "postgres";
@@ -25,7 +26,10 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
 }): Promise<EmbeddedPostgres> {
   mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pg_trgm } });
+  const db = await PGlite.create({
+    dataDir: options.dataDir,
+    extensions: { pg_trgm, btree_gin },
+  });
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
   await server.start();
   const conn = server.getServerConn();

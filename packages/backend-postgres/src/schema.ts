@@ -285,4 +285,47 @@ CREATE INDEX audit_log_by_time ON audit_log USING brin (time);
 REVOKE ALL ON audit_log FROM PUBLIC, ${APP_ROLE};
 `,
   },
+  {
+    id: 10,
+    name: "text index bounded by tenant",
+    sql: `
+-- The trigram index was global: a tenant's grep walked every tenant's posting lists and
+-- rechecked their rows, then dropped them by tenant, so its cost grew with other tenants'
+-- data (a timing oracle on what they store). One GIN index over (tenant_id, trigrams)
+-- (btree_gin gives text an equality opclass) takes the tenant equality inside the index
+-- condition: the scan intersects the tenant's posting list with the trigrams' and only the
+-- caller's rows reach the heap. fastupdate off: a pending list is scanned whole by every
+-- query, whoever's rows it holds (indexing runs after commits, so the slower inserts are
+-- off the write path). Without btree_gin (or pg_trgm) this block leaves migration 6's
+-- global index and function in place and says so.
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS btree_gin;
+  -- The tenant column in the "C" collation, and so the function's equality: no other index
+  -- (the primary key has the default collation) can serve that equality, so the plan cannot
+  -- switch to the primary key and recheck the regex on all the tenant's rows, as it would when
+  -- statistics (which are over every tenant) made the trigrams look common.
+  CREATE INDEX blob_text_tenant_trgm ON blob_text
+    USING gin (tenant_id COLLATE "C", body gin_trgm_ops) WITH (fastupdate = off);
+  DROP INDEX IF EXISTS blob_text_trgm;
+  -- Still SECURITY DEFINER: under RLS the regex (not leakproof) may not become an index
+  -- condition. With sequential scans off, the only plan left is the GIN index.
+  CREATE OR REPLACE FUNCTION cairn_grep_candidates(regex text)
+  RETURNS SETOF text
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = pg_catalog, public
+  SET enable_seqscan = off
+  SET enable_indexscan = off
+  AS $fn$
+    SELECT t.hash FROM public.blob_text t
+    WHERE t.tenant_id COLLATE "C" = current_setting('cairn.tenant_id', true) AND t.body ~ regex
+  $fn$;
+EXCEPTION WHEN others THEN
+  RAISE NOTICE 'btree_gin or pg_trgm unavailable (%); grep keeps the global trigram index', SQLERRM;
+END $$;
+-- The blobs with no indexed text (pending, binary, too large): grep candidates whatever the
+-- pattern, listed per tenant so a grep need not send every hash of its tree to find them.
+CREATE INDEX blobs_without_text ON blobs (tenant_id, hash) WHERE text_state <> 'i';
+`,
+  },
 ];
