@@ -659,6 +659,7 @@ export default defineCases("search", "grep-files", {
       assert.deepEqual(
         fixed.matches.map((m) => m.line),
         [1, 54_321, count],
+        `filesSearched ${fixed.filesSearched}, truncated ${JSON.stringify(fixed.truncated)}`,
       );
       assert.deepEqual([fixed.filesSearched, fixed.skipped.tooLarge], [1, 0]);
       const regex = await grep(sb, { pattern: "^NEEDLE (first|last)\\b" });
