@@ -1,5 +1,5 @@
 /** createApp: the reference Cairn server as a Hono app over any backend. */
-import { type Backend, type KeyStore, SandboxService } from "@cairn/core";
+import { type Backend, type KeyStore, SandboxService, type ScriptRunner } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -56,6 +56,11 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** Reuse a service (and its caches) instead of building one over `backend`. */
   service?: SandboxService;
+  /**
+   * Where scripts run: a `WorkerPool` from `@cairn/core` keeps them off the
+   * thread that answers HTTP. Without one they run on this thread (tests, embedding).
+   */
+  runner?: ScriptRunner;
   /** Replay window and abandoned-claim lease for `Idempotency-Key`. */
   idempotency?: Partial<IdempotencyOptions>;
   /**
@@ -103,6 +108,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.audit) app.use(audit(options.audit, spec));
   app.use(async (c, next) => {
     c.set("service", service);
+    c.set("runner", options.runner);
     c.set("validator", validator);
     c.set("limits", limits);
     c.set("onInternalError", onInternalError);

@@ -1,5 +1,5 @@
 /** The Hono environment shared by every route: what middleware puts on the context. */
-import type { SandboxService, Scope } from "@cairn/core";
+import type { SandboxService, Scope, ScriptRunner } from "@cairn/core";
 import type { Limits } from "./limits.js";
 import type { RequestValidator } from "./validation.js";
 
@@ -23,6 +23,8 @@ export interface AppEnv {
     /** Who is calling (set by the auth middleware, with `scope`): rate limits and audit key on it. */
     principal: Principal;
     service: SandboxService;
+    /** Where scripts run (a worker pool); on this thread when absent. */
+    runner?: ScriptRunner;
     validator: RequestValidator;
     limits: Limits;
     /** A streamed upload's body as its route must read it (set when it is being hashed). */

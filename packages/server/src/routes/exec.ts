@@ -61,7 +61,7 @@ export function execRoutes() {
 function controls(
   c: Context<AppEnv>,
   input: { timeoutMs?: number; maxOutputBytes?: number },
-): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal"> {
+): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal" | "runner"> {
   const limits = c.var.limits;
   const timeoutMs = input.timeoutMs ?? limits.execTimeoutMs;
   if (timeoutMs > limits.maxExecTimeoutMs) {
@@ -80,6 +80,7 @@ function controls(
       maxJournalFiles: limits.maxJournalFiles,
     },
     signal: c.req.raw.signal,
+    runner: c.var.runner,
   };
 }
 
