@@ -73,4 +73,16 @@ describe("resolveServeConfig", () => {
   it("rejects unknown flags", () => {
     expect(() => resolveServeConfig(["--nope"], {})).toThrow();
   });
+
+  it("takes the script pool and drain settings from flags or the environment", () => {
+    expect(
+      resolveServeConfig(["--api-key", KEY, "--script-workers", "3", "--drain-timeout-ms", "500"], {
+        CAIRN_SCRIPT_HEAP_MB: "128",
+        CAIRN_SCRIPT_WORKERS: "9",
+      }),
+    ).toMatchObject({ scripts: { workers: 3, heapMb: 128, maxQueued: 1024, drainMs: 500 } });
+    expect(resolveServeConfig(["--api-key", KEY, "--script-heap-mb", "8"], {})).toEqual({
+      error: "--script-heap-mb must be a whole number of at least 16, not '8'",
+    });
+  });
 });

@@ -2,11 +2,12 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
-import { SandboxService } from "@cairn/core";
+import { SandboxService, WorkerPool } from "@cairn/core";
 import { createMcpHttpHandler } from "@cairn/mcp";
 import {
   type AuditSink,
   createApp,
+  Drain,
   type JwtOptions,
   type Limits,
   startServer,
@@ -14,6 +15,12 @@ import {
 } from "@cairn/server";
 import { markServing } from "./data-dir-lock.js";
 import { LIMIT_OPTIONS, limitHelp, resolveLimits } from "./limit-flags.js";
+import {
+  resolveScriptConfig,
+  SCRIPT_HELP,
+  SCRIPT_OPTIONS,
+  type ScriptConfig,
+} from "./script-flags.js";
 import {
   chooseStorage,
   DEFAULT_DATA_DIR,
@@ -46,6 +53,7 @@ Options:
                           (env CAIRN_CACHE_MB, default 256)
   --audit-log <where>     stdout (JSON lines), table (audit_log in Postgres/PGlite) or off
                           (env CAIRN_AUDIT_LOG, default stdout)
+${SCRIPT_HELP}
   -h, --help              Show this help
 
 Limits (whole numbers: bytes, milliseconds or counts; README "Limits" explains each):
@@ -64,6 +72,7 @@ export interface ServeConfig {
   /** Accept stored API keys (off only with --insecure-no-auth). */
   storedKeys?: boolean;
   jwt?: JwtOptions;
+  scripts: ScriptConfig;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -93,6 +102,7 @@ export function resolveServeConfig(
       "audit-log": { type: "string" },
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
+      ...SCRIPT_OPTIONS,
     },
     strict: true,
   });
@@ -120,6 +130,8 @@ export function resolveServeConfig(
   }
   const jwt = jwtOptions(values, env);
   if (typeof jwt === "string") return { error: jwt };
+  const scripts = resolveScriptConfig(values, env);
+  if ("error" in scripts) return scripts;
   const base = {
     port,
     host,
@@ -129,6 +141,7 @@ export function resolveServeConfig(
     auditLog,
     storedKeys: !values["insecure-no-auth"],
     jwt,
+    scripts,
   };
 
   const chosen = [
@@ -224,9 +237,14 @@ export async function serveCommand(args: string[]): Promise<number> {
     treeCacheBytes: config.cacheBytes / 2,
     contentCacheBytes: config.cacheBytes / 2,
   });
+  const { workers, heapMb, maxQueued, drainMs } = config.scripts;
+  const pool = workers > 0 ? new WorkerPool({ workers, heapMb, maxQueued }) : undefined;
+  const drain = new Drain();
   const app = createApp({
     backend: storage.backend,
     service,
+    runner: pool,
+    drain,
     apiKey: config.apiKey,
     auth: {
       keys: config.storedKeys !== false && storage.backend.keys !== undefined,
@@ -249,6 +267,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         ]
       : []),
     `cairn: storage: ${storage.description}`,
+    `cairn: scripts: ${pool ? `${workers} worker threads, ${heapMb} MiB heap each` : "on the HTTP thread (--script-workers 0)"}`,
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
     `cairn: audit log: ${config.auditLog === "table" ? "the audit_log table" : config.auditLog === "stdout" ? "JSON lines on stdout" : "off"}`,
   ];
@@ -269,15 +288,27 @@ export async function serveCommand(args: string[]): Promise<number> {
   const unmark =
     config.storage.kind === "embedded" ? markServing(config.storage.dataDir) : () => {};
   console.log(lines.join("\n"));
-  const stop = async () => {
+  // SIGTERM: refuse new work, let what runs finish up to the deadline, abort the rest
+  // (it commits nothing; streams end with a retryable error event), then close everything.
+  const stop = async (signal: string) => {
+    console.log(`cairn: ${signal}: draining (up to ${drainMs} ms for ${drain.inFlight} in flight)`);
+    drain.start();
+    const closed = server.stopAccepting();
+    if (!(await drain.settled(drainMs))) {
+      console.log(`cairn: aborting ${drain.inFlight} still in flight`);
+      drain.abort();
+      await drain.settled(5_000);
+    }
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
     await server.close();
+    await pool?.close();
     unmark();
     await audit?.close();
     await storage.close();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
   return 0;
 }
 

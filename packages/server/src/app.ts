@@ -3,6 +3,7 @@ import { type Backend, type KeyStore, SandboxService, type ScriptRunner } from "
 import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Drain } from "./drain.js";
 import type { AppEnv } from "./env.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
@@ -61,6 +62,12 @@ export interface AppOptions {
    * thread that answers HTTP. Without one they run on this thread (tests, embedding).
    */
   runner?: ScriptRunner;
+  /**
+   * Graceful shutdown: while `drain.draining`, requests other than health get
+   * `503 unavailable` (retryable); past its deadline (`drain.abort()`) running
+   * scripts stop and commit nothing. A readiness check reads `drain.draining`.
+   */
+  drain?: Drain;
   /** Replay window and abandoned-claim lease for `Idempotency-Key`. */
   idempotency?: Partial<IdempotencyOptions>;
   /**
@@ -109,12 +116,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(async (c, next) => {
     c.set("service", service);
     c.set("runner", options.runner);
+    c.set("drain", options.drain);
     c.set("validator", validator);
     c.set("limits", limits);
     c.set("onInternalError", onInternalError);
     await next();
   });
   app.route("/", healthRoutes(SERVER_VERSION));
+  if (options.drain) app.use(options.drain.middleware());
   const keyStore = keyStoreFor(options);
   const authenticator = createAuthenticator({
     apiKey: options.apiKey,

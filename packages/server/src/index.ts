@@ -8,6 +8,7 @@ export {
   tarHeader,
   tarStream,
 } from "./archive/tar-writer.js";
+export { Drain } from "./drain.js";
 export type { AppEnv, Principal } from "./env.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
 export { isReadOnly } from "./middleware/access.js";

@@ -4,6 +4,7 @@
  */
 import {
   decodeBytes,
+  ExecAbortedError,
   type ExecInput,
   type ExecOutcome,
   execBatch,
@@ -13,6 +14,7 @@ import {
 } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
+import { shuttingDown } from "../drain.js";
 import type { AppEnv } from "../env.js";
 import { isReadOnly } from "../middleware/access.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
@@ -36,7 +38,12 @@ export function execRoutes() {
         ...controls(c, input),
       };
       if (wantsEventStream(c)) return streamExec(c, exec);
-      const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec);
+      const outcome = await execScript(
+        c.var.service,
+        c.var.scope,
+        c.req.param("sandboxId"),
+        exec,
+      ).catch(shutdownAware(c));
       return c.json<Schemas["ExecResult"]>({ ...stepJson(outcome), commit: outcome.commit });
     })
     .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
@@ -48,7 +55,7 @@ export function execRoutes() {
         // A read-only key's batch is a dry run: nothing it writes is kept.
         commit: isReadOnly(c.var.principal) ? "never" : input.commit,
         ...controls(c, input),
-      });
+      }).catch(shutdownAware(c));
       return c.json<Schemas["ExecBatchResult"]>({
         results: outcome.results.map(stepJson),
         durationMs: round(outcome.durationMs),
@@ -79,8 +86,21 @@ function controls(
       maxJournalBytes: limits.maxJournalBytes,
       maxJournalFiles: limits.maxJournalFiles,
     },
-    signal: c.req.raw.signal,
+    // A shutdown past its deadline stops the script like a client that went away.
+    signal: c.var.drain
+      ? AbortSignal.any([c.req.raw.signal, c.var.drain.signal])
+      : c.req.raw.signal,
     runner: c.var.runner,
+  };
+}
+
+/** A script stopped by the shutdown deadline is a retryable 503, not the caller's abort. */
+function shutdownAware(c: Context<AppEnv>): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ExecAbortedError && c.var.drain?.signal.aborted) {
+      throw shuttingDown("the server shut down before the script ended; nothing was committed");
+    }
+    throw error;
   };
 }
 
@@ -117,8 +137,10 @@ function chunkJson(bytes: Uint8Array): Schemas["ExecChunk"] {
  */
 async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response> {
   const sandboxId = c.req.param("sandboxId") ?? "";
-  const { service, scope, requestId, onInternalError } = c.var;
+  const { service, scope, requestId, onInternalError, drain } = c.var;
   await service.get(scope, sandboxId);
+  // The stream outlives the handler: a graceful shutdown waits for it too.
+  const leave = drain?.enter();
   const encoder = new TextEncoder();
   const gone = new AbortController();
   const signal = AbortSignal.any([gone.signal, ...(exec.signal ? [exec.signal] : [])]);
@@ -144,12 +166,14 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
             commit: outcome.commit,
           } satisfies Schemas["ExecExit"]),
         )
+        .catch(shutdownAware(c))
         .catch((error: unknown) => {
           const problem = toProblemError(error);
           if (problem.code === "internal_error") onInternalError(error, requestId);
           send("error", problemBody(problem, c.req.path, requestId));
         })
         .finally(() => {
+          leave?.();
           clearInterval(keepalive);
           if (!gone.signal.aborted) controller.close();
         });
