@@ -65,6 +65,8 @@ interface Slot {
   tasks: Map<number, Task>;
   /** Tree versions this worker was sent, by tree key. */
   trees: Map<string, number>;
+  /** Kept empty for a job that must run alone. */
+  reserved?: boolean;
   /** Why it is being terminated, once it is. */
   ending?: "deadline" | "close";
   memoryError?: boolean;
@@ -165,18 +167,31 @@ export class WorkerPool implements ScriptRunner {
     while (this.queue.size > 0 && !this.closed) {
       const task = this.queue.take((tenant, head) => {
         if ((this.perTenant.get(tenant) ?? 0) >= this.tenantCap) return false;
-        return this.freeSlot(head) !== undefined;
+        if (this.freeSlot(head)) return true;
+        // A job that must run alone gets the next worker to empty, instead of waiting forever.
+        if (head.solo) this.reserveWorker();
+        return false;
       });
       if (!task) return;
       this.start(task, this.freeSlot(task)!);
     }
   }
 
+  /** Takes no new jobs on the least busy worker until it is empty, for a job that runs alone. */
+  private reserveWorker(): void {
+    if (this.slots.some((slot) => slot.reserved && !slot.ending)) return;
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (!slot.ending && (!best || slot.tasks.size < best.tasks.size)) best = slot;
+    }
+    if (best) best.reserved = true;
+  }
+
   /** The least busy worker that can take `task`. */
   private freeSlot(task: Task): Slot | undefined {
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      if (slot.ending) continue;
+      if (slot.ending || (slot.reserved && !task.solo)) continue;
       const busy = slot.tasks.size;
       if (busy >= this.jobsPerWorker || (task.solo && busy > 0)) continue;
       if ([...slot.tasks.values()].some((t) => t.solo)) continue;
@@ -188,6 +203,7 @@ export class WorkerPool implements ScriptRunner {
   private start(task: Task, slot: Slot): void {
     const { request } = task;
     task.slot = slot;
+    slot.reserved = false;
     slot.tasks.set(task.id, task);
     this.perTenant.set(task.tenant, (this.perTenant.get(task.tenant) ?? 0) + 1);
     const { record, tree } = request.snapshot;
