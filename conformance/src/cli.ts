@@ -101,7 +101,7 @@ process.on("unhandledRejection", (reason) => {
 
 main().then(
   (code) => {
-    process.exitCode = Math.max(code, process.exitCode ?? 0);
+    process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
   },
   (error: unknown) => {
     process.stderr.write(
