@@ -47,7 +47,12 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
             }),
           close: () =>
             new Promise<void>((done, fail) => {
-              server.close((error) => (error ? fail(error) : done()));
+              server.close((error) =>
+                // Already closed by stopAccepting: nothing left to close.
+                error && (error as NodeJS.ErrnoException).code !== "ERR_SERVER_NOT_RUNNING"
+                  ? fail(error)
+                  : done(),
+              );
               if ("closeAllConnections" in server) server.closeAllConnections();
             }),
         });
