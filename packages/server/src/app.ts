@@ -8,11 +8,7 @@ import type { AppEnv } from "./env.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
-import {
-  DEFAULT_IDEMPOTENCY,
-  type IdempotencyOptions,
-  idempotency,
-} from "./middleware/idempotency.js";
+import { type IdempotencyOptions, idempotency } from "./middleware/idempotency.js";
 import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
 import {
   authFailureLimit,
@@ -178,7 +174,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   // Archive uploads are read as they stream in and bounded by the archive limits.
   app.use((c, next) => (isStreamedUpload(c) ? next() : limitBody(c, next)));
-  const keyed = idempotency({ ...DEFAULT_IDEMPOTENCY, ...options.idempotency });
+  const keyed = idempotency(options.idempotency);
   app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
   app.route("/", tenantRoutes(keyStore, authenticator.forget));
