@@ -155,6 +155,8 @@ export type ExecJob =
 export interface JobOutcome<T = ExecOutcome | ExecBatchOutcome> {
   result: T;
   changes?: ChangeSet;
+  /** Told the version `changes` were committed as (the runner may keep the new tree). */
+  committed?: (version: number) => void;
 }
 
 /** One attempt of a job, handed to a runner: the snapshot it runs on and how to reach content. */
@@ -262,7 +264,7 @@ function program<T>(
     };
   }
   return async (snapshot, deadline) => {
-    const { result, changes } = await runner
+    const { result, changes, committed } = await runner
       .run({
         job,
         scope,
@@ -278,7 +280,7 @@ function program<T>(
         deadline.check();
         throw error;
       });
-    return { result: result as T, pending: changes ? { changes } : undefined };
+    return { result: result as T, pending: changes ? { changes, committed } : undefined };
   };
 }
 
@@ -298,7 +300,7 @@ export interface Deadline {
  */
 export type PendingCommit =
   | { vfs: Vfs; update: SandboxUpdate | undefined }
-  | { changes: ChangeSet };
+  | { changes: ChangeSet; committed?: (version: number) => void };
 
 /** A result, and what to commit for it (absent: nothing; the result's commit info stands). */
 type Program<T> = (
@@ -322,10 +324,13 @@ async function transact<T extends { commit: ExecCommitInfo }>(
       deadline.check();
       if (!pending) return result;
       try {
-        const version =
-          "changes" in pending
-            ? await service.commitChanges(scope, sandboxId, snapshot.tree, pending.changes)
-            : await service.commit(scope, sandboxId, pending.vfs.journal, pending.update);
+        let version: number;
+        if ("changes" in pending) {
+          version = await service.commitChanges(scope, sandboxId, snapshot.tree, pending.changes);
+          pending.committed?.(version);
+        } else {
+          version = await service.commit(scope, sandboxId, pending.vfs.journal, pending.update);
+        }
         return { ...result, commit: { status: "committed", version } };
       } catch (error) {
         if (error instanceof VersionConflictError && !streamed) return undefined;

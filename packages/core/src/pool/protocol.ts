@@ -21,7 +21,9 @@ export type ToWorker =
     }
   | { type: "tree"; id: number; tree: TreeData }
   | { type: "blobs"; id: number; request: number; blobs?: Map<string, Uint8Array>; failed?: true }
-  | { type: "abort"; id: number };
+  | { type: "abort"; id: number }
+  /** Job `id`'s changes were committed as `version`: the worker may keep the tree they make. */
+  | { type: "committed"; id: number; version: number };
 
 /** Worker → main thread. */
 export type FromWorker =

@@ -4,7 +4,7 @@
  * thread, and sends back results and change sets; it never touches storage.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { TreeData } from "../backend.js";
+import type { ChangeSet, TreeData } from "../backend.js";
 import { FsError, VersionConflictError } from "../errors.js";
 import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
 import { Journal } from "../journal.js";
@@ -34,6 +34,8 @@ interface Running {
   loads: Map<number, { resolve(blobs: Map<string, Uint8Array>): void; reject(e: Error): void }>;
 }
 const running = new Map<number, Running>();
+/** Change sets sent back, until the main thread says whether they were committed (a few at most). */
+const sent = new Map<number, { key: string; base: Tree; changes: ChangeSet }>();
 let nextRequest = 0;
 
 const send = (message: FromWorker) => port.postMessage(message);
@@ -57,6 +59,13 @@ port.on("message", (message: ToWorker) => {
     case "abort":
       job?.abort.abort();
       return;
+    case "committed": {
+      const done = sent.get(message.id);
+      sent.delete(message.id);
+      // The next script on this sandbox starts from here instead of a whole new tree.
+      if (done) trees.set(done.key, done.base.apply(done.changes, message.version));
+      return;
+    }
   }
 });
 
@@ -83,6 +92,8 @@ async function run(message: Extract<ToWorker, { type: "run" }>): Promise<void> {
     deadline.check();
     if (pending && "vfs" in pending) {
       const changes = { ...pending.vfs.journal.toChangeSet(), sandbox: pending.update };
+      if (sent.size >= 64) sent.delete(sent.keys().next().value as number);
+      sent.set(id, { key: treeKey, base: tree, changes });
       send({ type: "done", id, result, changes });
     } else send({ type: "done", id, result });
   } catch (error) {

@@ -286,9 +286,17 @@ export class WorkerPool implements ScriptRunner {
         task.spoke = true;
         task.request.onOutput?.(message.stream, message.bytes);
         return;
-      case "done":
-        this.settle(task, () => task.resolve({ result: message.result, changes: message.changes }));
+      case "done": {
+        const treeKey = `${task.tenant}/${task.request.sandboxId}`;
+        const committed = (version: number) => {
+          if (slot.ending || !this.slots.includes(slot)) return;
+          slot.trees.set(treeKey, version);
+          this.post(slot, { type: "committed", id: task.id, version });
+        };
+        const { result, changes } = message;
+        this.settle(task, () => task.resolve({ result, changes, committed }));
         return;
+      }
       case "failed":
         this.settle(task, () => task.reject(task.storageFailure ?? revive(message.error)));
         return;
