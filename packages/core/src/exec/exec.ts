@@ -118,7 +118,7 @@ export function execScript(
     scope,
     sandboxId,
     input,
-    program<ExecOutcome>(service, scope, job, input.runner, onOutput),
+    program<ExecOutcome>(service, scope, sandboxId, job, input.runner, onOutput),
     onOutput !== undefined,
   );
 }
@@ -138,7 +138,7 @@ export async function execBatch(
     scope,
     sandboxId,
     input,
-    program<ExecBatchOutcome>(service, scope, job, input.runner),
+    program<ExecBatchOutcome>(service, scope, sandboxId, job, input.runner),
     false,
   );
   return { ...outcome, durationMs: performance.now() - started };
@@ -154,17 +154,23 @@ export type ExecJob =
 /** What a job produced: its result, and the changes to commit (absent: none). */
 export interface JobOutcome<T = ExecOutcome | ExecBatchOutcome> {
   result: T;
+  /** The snapshot the job ran on: `changes` are against its tree. */
+  snapshot: Snapshot;
   changes?: ChangeSet;
   /** Told the version `changes` were committed as (the runner may keep the new tree). */
   committed?: (version: number) => void;
 }
 
-/** One attempt of a job, handed to a runner: the snapshot it runs on and how to reach content. */
+/** One attempt of a job, handed to a runner: where to take its snapshot and how to reach content. */
 export interface RunRequest {
   job: ExecJob;
   scope: Scope;
   sandboxId: string;
-  snapshot: Snapshot;
+  /**
+   * The sandbox as it is now. A runner takes it when the job starts, not when
+   * it is queued, so a job that waited does not start from a stale version.
+   */
+  snapshot: () => Promise<Snapshot>;
   /** Content by hash (the service's cached, batched loader). */
   load: ContentLoader;
   /** What is left of the call's time. */
@@ -252,24 +258,26 @@ export async function runJob(
 function program<T>(
   service: SandboxService,
   scope: Scope,
+  sandboxId: string,
   job: ExecJob,
   runner: ScriptRunner | undefined,
   onOutput?: OutputListener,
 ): Program<T> {
   if (!runner) {
-    return async (snapshot, deadline) => {
+    return async (take, deadline) => {
+      const snapshot = await take();
       const open = () => service.open(scope, snapshot.tree, snapshot.record);
       const ran = await runJob(job, snapshot, open, scope.quota, deadline, onOutput);
-      return ran as { result: T; pending?: PendingCommit };
+      return { ...(ran as { result: T; pending?: PendingCommit }), snapshot };
     };
   }
-  return async (snapshot, deadline) => {
-    const { result, changes, committed } = await runner
+  return async (take, deadline) => {
+    const { result, changes, committed, snapshot } = await runner
       .run({
         job,
         scope,
-        sandboxId: snapshot.record.id,
-        snapshot,
+        sandboxId,
+        snapshot: take,
         load: service.loadContent(scope),
         timeoutMs: deadline.timeoutMs,
         signal: deadline.signal,
@@ -280,7 +288,7 @@ function program<T>(
         deadline.check();
         throw error;
       });
-    return { result: result as T, pending: changes ? { changes, committed } : undefined };
+    return { result: result as T, pending: changes ? { changes, committed } : undefined, snapshot };
   };
 }
 
@@ -302,11 +310,14 @@ export type PendingCommit =
   | { vfs: Vfs; update: SandboxUpdate | undefined }
   | { changes: ChangeSet; committed?: (version: number) => void };
 
-/** A result, and what to commit for it (absent: nothing; the result's commit info stands). */
+/**
+ * Runs on a snapshot it takes with `take`: a result, what to commit for it
+ * (absent: nothing; the result's commit info stands), and the snapshot it ran on.
+ */
 type Program<T> = (
-  snapshot: Snapshot,
+  take: () => Promise<Snapshot>,
   deadline: Deadline,
-) => Promise<{ result: T; pending?: PendingCommit }>;
+) => Promise<{ result: T; pending?: PendingCommit; snapshot: Snapshot }>;
 
 async function transact<T extends { commit: ExecCommitInfo }>(
   service: SandboxService,
@@ -319,8 +330,10 @@ async function transact<T extends { commit: ExecCommitInfo }>(
   const deadline = startDeadline(controls);
   try {
     const once = async (): Promise<T | undefined> => {
-      const snapshot = await service.snapshot(scope, sandboxId);
-      const { result, pending } = await program(snapshot, deadline);
+      const { result, pending, snapshot } = await program(
+        () => service.snapshot(scope, sandboxId),
+        deadline,
+      );
       deadline.check();
       if (!pending) return result;
       try {

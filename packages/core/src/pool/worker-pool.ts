@@ -15,6 +15,7 @@ import {
   type RunRequest,
   type ScriptRunner,
 } from "../exec/exec.js";
+import type { Snapshot } from "../sandbox-service.js";
 import { FairQueue } from "./fair-queue.js";
 import { PoolBusyError, PoolUnavailableError, ScriptMemoryError } from "./pool-errors.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
@@ -54,6 +55,8 @@ interface Task {
   /** Output already went to the caller: the job cannot run again. */
   spoke: boolean;
   slot?: Slot;
+  /** The snapshot it runs on, once it started. */
+  snapshot?: Snapshot;
   /** The error storage gave while loading content for this job. */
   storageFailure?: unknown;
   graceTimer?: NodeJS.Timeout;
@@ -200,13 +203,27 @@ export class WorkerPool implements ScriptRunner {
     return best;
   }
 
+  /** Takes the job's place on `slot`, then its snapshot (fresh, now that it runs), then sends it. */
   private start(task: Task, slot: Slot): void {
-    const { request } = task;
     task.slot = slot;
     slot.reserved = false;
     slot.tasks.set(task.id, task);
     this.perTenant.set(task.tenant, (this.perTenant.get(task.tenant) ?? 0) + 1);
-    const { record, tree } = request.snapshot;
+    task.request.snapshot().then(
+      (snapshot) => {
+        if (task.slot !== slot || slot.ending) return; // aborted, or its worker is gone
+        task.snapshot = snapshot;
+        this.send(task, slot, snapshot);
+      },
+      (error: unknown) => {
+        if (task.slot === slot) this.settle(task, () => task.reject(error));
+      },
+    );
+  }
+
+  private send(task: Task, slot: Slot, snapshot: Snapshot): void {
+    const { request } = task;
+    const { record, tree } = snapshot;
     const treeKey = `${task.tenant}/${request.sandboxId}`;
     const known = slot.trees.get(treeKey) === tree.version;
     if (!known) {
@@ -255,6 +272,11 @@ export class WorkerPool implements ScriptRunner {
     }
     const slot = task.slot;
     if (!slot) return;
+    if (!task.snapshot) {
+      // Still taking its snapshot: the worker never heard of it.
+      this.settle(task, () => task.reject(new ExecAbortedError()));
+      return;
+    }
     this.post(slot, { type: "abort", id: task.id });
     // A job that ignores the abort (one long command) costs its worker, not the caller's time.
     task.graceTimer = setTimeout(() => {
@@ -270,7 +292,7 @@ export class WorkerPool implements ScriptRunner {
     if (!task) return;
     switch (message.type) {
       case "need-tree":
-        this.post(slot, { type: "tree", id: task.id, tree: task.request.snapshot.tree.toData() });
+        this.post(slot, { type: "tree", id: task.id, tree: task.snapshot!.tree.toData() });
         return;
       case "load":
         task.request.load(message.hashes).then(
@@ -294,7 +316,8 @@ export class WorkerPool implements ScriptRunner {
           this.post(slot, { type: "committed", id: task.id, version });
         };
         const { result, changes } = message;
-        this.settle(task, () => task.resolve({ result, changes, committed }));
+        const snapshot = task.snapshot!;
+        this.settle(task, () => task.resolve({ result, changes, committed, snapshot }));
         return;
       }
       case "failed":
@@ -352,6 +375,7 @@ export class WorkerPool implements ScriptRunner {
         this.settle(task, () => {
           if (task.request.signal.aborted) return task.reject(new ExecAbortedError());
           task.solo = task.solo || slot.memoryError === true;
+          task.snapshot = undefined;
           task.request.signal.addEventListener("abort", task.onAbort, { once: true });
           this.queue.push(task.tenant, task, true);
         });
