@@ -118,13 +118,15 @@ describe("scripts isolated in worker threads (PostgreSQL, real HTTP)", () => {
     };
     console.log("tenant B while tenant A ran 40 heavy scripts (ms):", figures);
     expect(execs.length).toBeGreaterThanOrEqual(10);
-    // The goal is p99 ≤ 50 ms on an idle machine; these bounds leave room for a busy shared
-    // box, and are still far below what scripts on the HTTP thread cost (whole script
-    // durations: several seconds here). B never waits for A's queue: its typical exec takes
-    // a fraction of one of A's scripts.
-    expect(figures.readP99).toBeLessThan(1000);
-    expect(figures.execP99).toBeLessThan(2000);
-    expect(figures.execP50).toBeLessThan(figures.heavyScriptP50 / 4);
+    // The goal is p99 ≤ 50 ms on an idle machine. On a shared CI box everything slows down
+    // together, so the bounds scale with how long one of A's scripts took: B never waits for
+    // A's queue or shares the HTTP thread with A's scripts (which would cost B whole script
+    // durations), so its requests take a small fraction of one of A's scripts.
+    const scriptMs = figures.heavyScriptP50;
+    expect(figures.readP99).toBeLessThan(scriptMs / 4);
+    expect(figures.execP99).toBeLessThan(scriptMs / 2);
+    expect(figures.readP50).toBeLessThan(scriptMs / 20);
+    expect(figures.execP50).toBeLessThan(scriptMs / 10);
 
     // Every heavy script either committed all its files or (timed out) none of them.
     let committed = 0;
@@ -151,7 +153,8 @@ describe("scripts isolated in worker threads (PostgreSQL, real HTTP)", () => {
       aBox.id,
       // biome-ignore lint/suspicious/noTemplateCurlyInString: bash, not a template
       's=0123456789abcdef; for i in $(seq 1 30); do s="$s$s"; echo ${#s} > /dev/null; done; echo ${#s} > /hog',
-      {},
+      // Time enough for a busy machine: it may run twice (alone, after killing neighbours).
+      { timeoutMs: 120_000 },
       300_000,
     );
     // Neighbours of both tenants, some sharing the hog's worker.
