@@ -80,7 +80,9 @@ describe("resolveServeConfig", () => {
         CAIRN_SCRIPT_HEAP_MB: "128",
         CAIRN_SCRIPT_WORKERS: "9",
       }),
-    ).toMatchObject({ scripts: { workers: 3, heapMb: 128, maxQueued: 1024, drainMs: 500 } });
+    ).toMatchObject({
+      scripts: { workers: 3, heapMb: 128, jobsPerWorker: 4, maxQueued: 1024, drainMs: 500 },
+    });
     expect(resolveServeConfig(["--api-key", KEY, "--script-heap-mb", "8"], {})).toEqual({
       error: "--script-heap-mb must be a whole number of at least 16, not '8'",
     });

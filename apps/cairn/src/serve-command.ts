@@ -237,8 +237,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     treeCacheBytes: config.cacheBytes / 2,
     contentCacheBytes: config.cacheBytes / 2,
   });
-  const { workers, heapMb, maxQueued, drainMs } = config.scripts;
-  const pool = workers > 0 ? new WorkerPool({ workers, heapMb, maxQueued }) : undefined;
+  const { workers, heapMb, jobsPerWorker, maxQueued, drainMs } = config.scripts;
+  const pool =
+    workers > 0 ? new WorkerPool({ workers, heapMb, jobsPerWorker, maxQueued }) : undefined;
   const drain = new Drain();
   const app = createApp({
     backend: storage.backend,

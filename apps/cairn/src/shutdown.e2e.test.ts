@@ -6,7 +6,7 @@
  * error event; then it exits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, problemOf, sleep } from "./test-http.js";
+import { Api, problemOf, type Reply, sleep } from "./test-http.js";
 import { createDatabase, type TestDatabase } from "./test-postgres.js";
 import { type CairnServer, exitOf, startCairn } from "./test-process.js";
 
@@ -70,7 +70,9 @@ describe("graceful shutdown on SIGTERM (PostgreSQL, real processes)", () => {
     server.child.kill("SIGTERM");
     await sleep(200);
     // New work is refused: a fresh connection is not accepted, or gets a retryable 503.
-    const late = await api.request("GET", "/v1/sandboxes").catch((error: unknown) => error);
+    const late: Reply | Error = await api
+      .request("GET", "/v1/sandboxes")
+      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     if (!(late instanceof Error)) {
       expect(late.status).toBe(503);
       expect(problemOf(late)).toMatchObject({ code: "unavailable", retryable: true });
