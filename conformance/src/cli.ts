@@ -93,9 +93,15 @@ async function main(): Promise<number> {
   return report.failed > 0 ? 1 : 0;
 }
 
+// A promise some case left behind must never end the run before it reports.
+process.on("unhandledRejection", (reason) => {
+  process.stderr.write(`warning: a case left a promise that rejected: ${String(reason)}\n`);
+  process.exitCode = 1;
+});
+
 main().then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
   },
   (error: unknown) => {
     process.stderr.write(

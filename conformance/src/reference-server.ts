@@ -1,6 +1,6 @@
 /** Starts the reference server in-process over a backend, for running the suite against it. */
 import { randomBytes } from "node:crypto";
-import { type Backend, issueApiKey } from "@cairn/core";
+import { type Backend, issueApiKey, WorkerPool } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
 
 export type BackendFactory = () => Backend | Promise<Backend>;
@@ -12,6 +12,8 @@ export interface ReferenceServerOptions {
   createBackend: BackendFactory;
   /** The key clients must send (default: a random one). */
   apiKey?: string;
+  /** Script worker threads, as `cairn serve` runs them (default 2; 0 runs scripts on the server's thread). */
+  scriptWorkers?: number;
 }
 
 export interface ReferenceServer {
@@ -41,7 +43,9 @@ export async function startReferenceServer(
   const keys = backend.keys;
   const auth = keys ? { keys: true } : undefined;
   // Quotas small enough that the quota cases can reach them cheaply; the rest as shipped.
-  const app = createApp({ backend, apiKey, limits: REFERENCE_LIMITS, auth });
+  const workers = options.scriptWorkers ?? 2;
+  const runner = workers > 0 ? new WorkerPool({ workers }) : undefined;
+  const app = createApp({ backend, apiKey, limits: REFERENCE_LIMITS, auth, runner });
   const admin = keys && (await issueApiKey(keys, { tenantId: null, scopes: ["admin"] }));
   const server = await startServer({ app, port: 0, host: "127.0.0.1" });
   return {
@@ -50,6 +54,7 @@ export async function startReferenceServer(
     adminApiKey: admin?.key,
     close: async () => {
       await server.close();
+      await runner?.close();
       await backend.close?.();
     },
   };

@@ -102,4 +102,32 @@ describe("runConformance", () => {
     });
     expect(report.results.map((r) => r.id)).toEqual(["system/fake/passes"]);
   });
+
+  it("a case that leaves a rejected promise behind fails, and the run goes on to the end", async () => {
+    const leaky = defineCases("system", "leaky", {
+      "floating-rejection": [
+        "fails, and a promise it started rejects after it ended",
+        async () => {
+          // What readers-beside-writer once did: a helper promise nobody awaits any more.
+          void new Promise((_, reject) => setTimeout(() => reject(new Error("late")), 20));
+          throw new Error("the case failed");
+        },
+      ],
+      "after-it": [
+        "runs after the leaky case",
+        async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          await health()(ctx);
+        },
+      ],
+    });
+    const report = await runConformance({ baseUrl, apiKey: "k", cases: leaky });
+    const byId = Object.fromEntries(report.results.map((r) => [r.id.split("/")[2], r]));
+    expect([report.passed, report.failed]).toEqual([1, 1]);
+    expect(byId["floating-rejection"]?.error?.message).toMatch(/the case failed/);
+    expect(byId["floating-rejection"]?.error?.message).toMatch(
+      /left a promise that rejected: late/,
+    );
+    expect(byId["after-it"]?.status).toBe("passed");
+  });
 });

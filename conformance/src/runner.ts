@@ -6,6 +6,7 @@ import { SpecValidator } from "./harness/spec-validator.js";
 import type { CaseResult, Report } from "./report.js";
 import { runCase } from "./run-case.js";
 import { type CasePattern, type Selection, type SkipEntry, selectCases } from "./selection.js";
+import { describeStrays, watchStrayRejections } from "./stray-rejections.js";
 
 export interface RunConformanceOptions {
   /** e.g. `http://127.0.0.1:7878` */
@@ -39,20 +40,36 @@ export async function runConformance(options: RunConformanceOptions): Promise<Re
   const validator = new SpecValidator();
   const results: CaseResult[] = new Array(selections.length);
   let next = 0;
+  const strays = watchStrayRejections();
 
   async function worker(): Promise<void> {
     while (next < selections.length) {
       const index = next++;
       const selection = selections[index];
       if (!selection) return;
-      const result = await execute(selection, options, validator);
+      const result = await strays.within(index, () => execute(selection, options, validator));
       results[index] = result;
       options.onResult?.(result);
     }
   }
 
   const workers = Math.max(1, Math.min(options.concurrency ?? 1, selections.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+    // A promise a case left behind may reject after it ended: give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    strays.dispose();
+  }
+  for (const [index, reasons] of strays.byCase) {
+    const result = results[index];
+    if (!result) {
+      console.warn(`cairn-conformance: ${describeStrays(reasons)} (no case to blame)`);
+      continue;
+    }
+    const message = [result.error?.message, describeStrays(reasons)].filter(Boolean).join("\n");
+    results[index] = { ...result, status: "failed", error: { ...result.error, message } };
+  }
   const count = (status: CaseResult["status"]) => results.filter((r) => r.status === status).length;
   return {
     baseUrl: options.baseUrl,

@@ -602,6 +602,11 @@ export interface paths {
          *
          *     Output beyond `maxOutputBytes` per stream is dropped and flagged in
          *     `truncated`; the script keeps running.
+         *
+         *     A script that uses more memory than the server gives a script worker
+         *     ends with `422 memory_limit` and commits nothing. When too many scripts
+         *     already wait for a worker the answer is `503 unavailable` (retryable,
+         *     with `Retry-After`), and nothing ran.
          */
         post: operations["execScript"];
         delete?: never;
@@ -634,7 +639,8 @@ export interface paths {
          *     read-only: a write fails inside the script with `EROFS` and nothing is
          *     committed.
          *
-         *     `results[i]` belongs to `steps[i]`. `timeoutMs` bounds the whole batch.
+         *     `results[i]` belongs to `steps[i]`. `timeoutMs` bounds the whole batch;
+         *     a batch over a script worker's memory ends with `422 memory_limit`.
          */
         post: operations["execBatch"];
         delete?: never;
@@ -835,11 +841,12 @@ export interface components {
          *       `archive_too_large` the archive or its unpacked bytes are over the limit;
          *       `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
          *       `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
-         *       script ran out of time (nothing applied); `rate_limited`; `unavailable`;
+         *       script ran out of time (nothing applied); `memory_limit` the script used more
+         *       memory than a script worker has (nothing applied); `rate_limited`; `unavailable`;
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -2592,6 +2599,8 @@ export interface operations {
             408: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2641,6 +2650,8 @@ export interface operations {
             408: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

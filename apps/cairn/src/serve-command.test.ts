@@ -131,4 +131,18 @@ describe("resolveServeConfig", () => {
       ),
     ).toEqual({ error: "the metrics token must be at least 16 characters" });
   });
+
+  it("takes the script pool and drain settings from flags or the environment", () => {
+    expect(
+      resolveServeConfig(["--api-key", KEY, "--script-workers", "3", "--drain-timeout-ms", "500"], {
+        CAIRN_SCRIPT_HEAP_MB: "128",
+        CAIRN_SCRIPT_WORKERS: "9",
+      }),
+    ).toMatchObject({
+      scripts: { workers: 3, heapMb: 128, jobsPerWorker: 4, maxQueued: 1024, drainMs: 500 },
+    });
+    expect(resolveServeConfig(["--api-key", KEY, "--script-heap-mb", "8"], {})).toEqual({
+      error: "--script-heap-mb must be a whole number of at least 16, not '8'",
+    });
+  });
 });

@@ -4,13 +4,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
-import { SandboxService } from "@cairn/core";
+import { SandboxService, WorkerPool } from "@cairn/core";
 import { createMcpHttpHandler } from "@cairn/mcp";
 import {
   type AuditSink,
   type ConsoleSite,
   createApp,
   createMetrics,
+  Drain,
   type JwtOptions,
   type Limits,
   loadConsoleSite,
@@ -23,6 +24,12 @@ import {
 import { destination, pino } from "pino";
 import { markServing } from "./data-dir-lock.js";
 import { LIMIT_OPTIONS, limitHelp, resolveLimits } from "./limit-flags.js";
+import {
+  resolveScriptConfig,
+  SCRIPT_HELP,
+  SCRIPT_OPTIONS,
+  type ScriptConfig,
+} from "./script-flags.js";
 import {
   chooseStorage,
   DEFAULT_DATA_DIR,
@@ -65,6 +72,7 @@ Options:
                           (env CAIRN_METRICS_PORT; 0 picks a free port)
   --metrics-host <addr>   Address for the metrics port (env CAIRN_METRICS_HOST, default 127.0.0.1)
   --metrics-token <t>     Scrapes must send 'Authorization: Bearer <t>' (env CAIRN_METRICS_TOKEN)
+${SCRIPT_HELP}
   -h, --help              Show this help
 
 Limits (whole numbers: bytes, milliseconds or counts; docs/limits.md explains each):
@@ -90,6 +98,7 @@ export interface ServeConfig {
   corsOrigins: string[];
   /** The console build to serve, "bundled" for apps/console's, or null for none. */
   console: string | null;
+  scripts: ScriptConfig;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -126,6 +135,7 @@ export function resolveServeConfig(
       "no-console": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
+      ...SCRIPT_OPTIONS,
     },
     strict: true,
   });
@@ -163,6 +173,8 @@ export function resolveServeConfig(
   if (typeof corsOrigins === "string") return { error: corsOrigins };
   if (values["no-console"] && values["console-dir"] !== undefined)
     return { error: "use only one of --console-dir and --no-console" };
+  const scripts = resolveScriptConfig(values, env);
+  if ("error" in scripts) return scripts;
   const base = {
     logLevel,
     metrics,
@@ -176,6 +188,7 @@ export function resolveServeConfig(
     auditLog,
     storedKeys: !values["insecure-no-auth"],
     jwt,
+    scripts,
   };
 
   const chosen = [
@@ -335,9 +348,15 @@ export async function serveCommand(args: string[]): Promise<number> {
     treeCacheBytes: config.cacheBytes / 2,
     contentCacheBytes: config.cacheBytes / 2,
   });
+  const { workers, heapMb, jobsPerWorker, maxQueued, drainMs } = config.scripts;
+  const pool =
+    workers > 0 ? new WorkerPool({ workers, heapMb, jobsPerWorker, maxQueued }) : undefined;
+  const drain = new Drain();
   const app = createApp({
     backend: storage.backend,
     service,
+    runner: pool,
+    drain,
     apiKey: config.apiKey,
     auth: {
       keys: config.storedKeys !== false && storage.backend.keys !== undefined,
@@ -373,6 +392,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         ]
       : []),
     `cairn: storage: ${storage.description}`,
+    `cairn: scripts: ${pool ? `${workers} worker threads, ${heapMb} MiB heap each` : "on the HTTP thread (--script-workers 0)"}`,
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
     `cairn: API reference: ${server.url}/docs`,
     `cairn: metrics: ${scrape ? `${scrape.url}/metrics${config.metrics?.token ? " (bearer token)" : ""}` : "off (--metrics-port)"}`,
@@ -401,17 +421,29 @@ export async function serveCommand(args: string[]): Promise<number> {
     { url: server.url, metrics: scrape?.url ?? null, storage: storage.description },
     "listening",
   );
-  const stop = async () => {
+  // SIGTERM: readiness fails and new work is refused; what runs may finish up to the deadline,
+  // the rest is aborted (it commits nothing; streams end with a retryable error event); then
+  // everything closes.
+  const stop = async (signal: string) => {
+    console.log(`cairn: ${signal}: draining (up to ${drainMs} ms for ${drain.inFlight} in flight)`);
     app.drain();
+    const closed = server.stopAccepting();
+    if (!(await drain.settled(drainMs))) {
+      console.log(`cairn: aborting ${drain.inFlight} still in flight`);
+      drain.abort();
+      await drain.settled(5_000);
+    }
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
     await scrape?.close();
     await server.close();
+    await pool?.close();
     unmark();
     await audit?.close();
     await storage.close();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
   return 0;
 }
 

@@ -44,5 +44,9 @@ export function createMemoryIdempotencyStore(now: () => number): IdempotencyStor
     async releaseIdempotencyKey(tenantId, key) {
       entries.delete(`${tenantId}/${key}`);
     },
+    async renewIdempotencyKey(tenantId, key) {
+      const entry = entries.get(`${tenantId}/${key}`);
+      if (entry && !entry.response) entry.updatedAt = now();
+    },
   };
 }

@@ -51,6 +51,12 @@ export function postgresIdempotencyStore(inTenant: InTenant): IdempotencyStore {
            WHERE tenant_id = ${tenantId} AND key = ${key}`.execute(),
       );
     },
+    async renewIdempotencyKey(tenantId, key) {
+      await inTenant(tenantId, (tx) =>
+        tx`UPDATE idempotency_keys SET updated_at = now()
+           WHERE tenant_id = ${tenantId} AND key = ${key} AND status IS NULL`.execute(),
+      );
+    },
     async releaseIdempotencyKey(tenantId, key) {
       await inTenant(tenantId, (tx) =>
         tx`DELETE FROM idempotency_keys WHERE tenant_id = ${tenantId} AND key = ${key}`.execute(),

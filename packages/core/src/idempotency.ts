@@ -41,4 +41,10 @@ export interface IdempotencyStore {
   completeIdempotencyKey(tenantId: string, key: string, response: StoredResponse): Promise<void>;
   /** Forgets a claim whose request applied nothing (e.g. a retryable failure), so a retry runs it. */
   releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
+  /**
+   * Keeps a pending claim alive (its lease starts again). A store that can do
+   * this lets the server use a short lease renewed while the request runs, so
+   * a claim whose process died is free again within seconds, not minutes.
+   */
+  renewIdempotencyKey?(tenantId: string, key: string): Promise<void>;
 }

@@ -36,11 +36,15 @@ export {
   type ExecBatchOutcome,
   type ExecCommitInfo,
   type ExecInput,
+  type ExecJob,
   type ExecOutcome,
   type ExecStepInput,
   ExecTimeoutError,
   execBatch,
   execScript,
+  type JobOutcome,
+  type RunRequest,
+  type ScriptRunner,
   type StepOutcome,
 } from "./exec/exec.js";
 export {
@@ -90,6 +94,8 @@ export {
   SECRET_GLOBS,
   SECRET_PATTERNS,
 } from "./policy.js";
+export { PoolBusyError, PoolUnavailableError, ScriptMemoryError } from "./pool/pool-errors.js";
+export { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./pool/worker-pool.js";
 export { checkQuota, type Quota } from "./quota.js";
 export {
   type CommitEvent,

@@ -1,6 +1,7 @@
 /** Per-sandbox quotas: bounds on what a tree may hold once a commit lands. */
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
+import type { Usage } from "./tree.js";
 
 /** Per-sandbox bounds, checked against the tree a commit would leave (EDQUOT beyond). */
 export interface Quota {
@@ -16,9 +17,17 @@ export interface Quota {
  * quota was lowered) is let through, so it can be cleaned up.
  */
 export function checkQuota(journal: Journal, quota: Quota | undefined, path = "/"): void {
+  checkUsage(journal.base.usage, journal.usage, quota, path);
+}
+
+/** {@link checkQuota} on the usage before and after a change. */
+export function checkUsage(
+  before: Usage,
+  after: Usage,
+  quota: Quota | undefined,
+  path = "/",
+): void {
   if (!quota) return;
-  const before = journal.base.usage;
-  const after = journal.usage;
   for (const [count, max] of [
     ["bytes", quota.maxBytes],
     ["files", quota.maxFiles],

@@ -20,7 +20,7 @@ import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru, type CacheStats } from "./lru.js";
 import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
-import { checkQuota, type Quota } from "./quota.js";
+import { checkQuota, checkUsage, type Quota } from "./quota.js";
 import { Tree } from "./tree.js";
 import { type ContentLoader, DEFAULT_DIR_MODE, type PrefetchCandidate, Vfs } from "./vfs.js";
 
@@ -446,17 +446,36 @@ export class SandboxService {
     sandbox?: SandboxUpdate,
   ): Promise<number> {
     if (!journal.changed && !sandbox) return journal.base.version;
-    if (sandbox) checkRecordText({ ...sandbox, shellEnv: sandbox.shell?.env });
     // The base is the version the commit is fenced on, so no concurrent writer can overshoot.
     checkQuota(journal, scope.quota);
-    const changes: ChangeSet = { ...journal.toChangeSet(), sandbox };
+    return this.store(scope, id, journal.base, { ...journal.toChangeSet(), sandbox });
+  }
+
+  /**
+   * Commits a change set made against `base` elsewhere (by a journal in a
+   * worker thread), with the same checks, fencing and caching as {@link commit}.
+   */
+  async commitChanges(scope: Scope, id: string, base: Tree, changes: ChangeSet): Promise<number> {
+    const empty =
+      changes.upsertInodes.length === 0 &&
+      changes.deleteInodes.length === 0 &&
+      changes.upsertDentries.length === 0 &&
+      changes.deleteDentries.length === 0;
+    if (empty && !changes.sandbox) return base.version;
+    checkUsage(base.usage, base.apply(changes, base.version + 1).usage, scope.quota);
+    return this.store(scope, id, base, changes);
+  }
+
+  private async store(scope: Scope, id: string, base: Tree, changes: ChangeSet): Promise<number> {
+    const sandbox = changes.sandbox;
+    if (sandbox) checkRecordText({ ...sandbox, shellEnv: sandbox.shell?.env });
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);
-      this.trees.set(key, journal.base.apply(changes, version));
+      this.trees.set(key, base.apply(changes, version));
       // The record moves with the commit: its fields are the base version's plus `sandbox`.
       const record = this.records.get(key);
-      if (record?.version === journal.base.version) {
+      if (record?.version === base.version) {
         this.records.set(key, { ...record, ...definedFields(sandbox), version });
       } else this.records.delete(key);
       for (const blob of changes.blobs) this.contents.set(blobKey(scope, blob.hash), blob.bytes);

@@ -1,5 +1,11 @@
 /** An immutable snapshot of a sandbox's tree at one version, as loaded from a backend. */
-import { type ChangeSet, type InodeRecord, ROOT_INO, type TreeData } from "./backend.js";
+import {
+  type ChangeSet,
+  type DentryRecord,
+  type InodeRecord,
+  ROOT_INO,
+  type TreeData,
+} from "./backend.js";
 
 /** What a tree holds, for quotas: content bytes (a hard-linked file once) and inodes. */
 export interface Usage {
@@ -64,6 +70,15 @@ export class Tree {
   /** Number of directory entries that point at `ino` (hard links). */
   nlink(ino: number): number {
     return ino === ROOT_INO ? 1 : (this.links.get(ino) ?? 0);
+  }
+
+  /** The tree as plain rows again (to hand it to another thread). */
+  toData(): TreeData {
+    const dentries: DentryRecord[] = [];
+    for (const [parent, children] of this.dirs) {
+      for (const [name, ino] of children) dentries.push({ parent, name, ino });
+    }
+    return { version: this.version, inodes: [...this.inodes.values()], dentries };
   }
 
   /** Rough heap footprint, for cache budgets (~330 B per inode measured by apps/bench). */

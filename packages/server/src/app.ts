@@ -1,9 +1,10 @@
 /** createApp: the reference Cairn server as a Hono app over any backend. */
-import { type Backend, type KeyStore, SandboxService } from "@cairn/core";
+import { type Backend, type KeyStore, SandboxService, type ScriptRunner } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ConsoleSite, consoleResponse } from "./console-site.js";
+import type { Drain } from "./drain.js";
 import type { AppEnv } from "./env.js";
 import { Lifecycle } from "./lifecycle.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
@@ -12,11 +13,7 @@ import type { CairnMetrics, Rejection } from "./metrics/metrics.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
 import { corsFor } from "./middleware/cors.js";
-import {
-  DEFAULT_IDEMPOTENCY,
-  type IdempotencyOptions,
-  idempotency,
-} from "./middleware/idempotency.js";
+import { type IdempotencyOptions, idempotency } from "./middleware/idempotency.js";
 import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
 import { requestMetrics } from "./middleware/metrics.js";
 import {
@@ -65,6 +62,17 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** Reuse a service (and its caches) instead of building one over `backend`. */
   service?: SandboxService;
+  /**
+   * Where scripts run: a `WorkerPool` from `@cairn/core` keeps them off the
+   * thread that answers HTTP. Without one they run on this thread (tests, embedding).
+   */
+  runner?: ScriptRunner;
+  /**
+   * Graceful shutdown: while `drain.draining`, requests other than health get
+   * `503 unavailable` (retryable); past its deadline (`drain.abort()`) running
+   * scripts stop and commit nothing. A readiness check reads `drain.draining`.
+   */
+  drain?: Drain;
   /** Replay window and abandoned-claim lease for `Idempotency-Key`. */
   idempotency?: Partial<IdempotencyOptions>;
   /**
@@ -140,7 +148,7 @@ export function createApp(options: AppOptions): CairnApp {
       ? (error: unknown, id: string) => logger.error({ reqId: id, err: error }, "internal error")
       : (error: unknown, id: string) => console.error(`[cairn] ${id} internal error`, error));
   const operationOf = operationMatcher(spec);
-  const lifecycle = new Lifecycle();
+  const lifecycle = new Lifecycle(options.drain);
   const reject = (reason: Rejection) => () => metrics?.rejections.inc({ reason });
   if (metrics) {
     metrics.observeService(service);
@@ -156,6 +164,8 @@ export function createApp(options: AppOptions): CairnApp {
   if (options.audit) app.use(audit(options.audit, spec));
   app.use(async (c, next) => {
     c.set("service", service);
+    c.set("runner", options.runner);
+    c.set("drain", options.drain);
     c.set("validator", validator);
     c.set("limits", limits);
     c.set("onInternalError", onInternalError);
@@ -167,6 +177,7 @@ export function createApp(options: AppOptions): CairnApp {
   if (reference !== undefined) {
     app.get("/docs", (c) => c.html(reference, 200, { "Cache-Control": "public, max-age=300" }));
   }
+  if (options.drain) app.use(options.drain.middleware());
   const keyStore = keyStoreFor(options);
   const authenticator = createAuthenticator({
     apiKey: options.apiKey,
@@ -239,7 +250,7 @@ export function createApp(options: AppOptions): CairnApp {
   });
   // Archive uploads are read as they stream in and bounded by the archive limits.
   app.use((c, next) => (isStreamedUpload(c) ? next() : limitBody(c, next)));
-  const keyed = idempotency({ ...DEFAULT_IDEMPOTENCY, ...options.idempotency });
+  const keyed = idempotency(options.idempotency);
   app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
   app.route("/", tenantRoutes(keyStore, authenticator.forget));

@@ -1,5 +1,6 @@
 /** The Hono environment shared by every route: what middleware puts on the context. */
-import type { SandboxService, Scope } from "@cairn/core";
+import type { SandboxService, Scope, ScriptRunner } from "@cairn/core";
+import type { Drain } from "./drain.js";
 import type { Limits } from "./limits.js";
 import type { AppLogger } from "./logger.js";
 import type { CairnMetrics } from "./metrics/metrics.js";
@@ -25,6 +26,10 @@ export interface AppEnv {
     /** Who is calling (set by the auth middleware, with `scope`): rate limits and audit key on it. */
     principal: Principal;
     service: SandboxService;
+    /** Graceful shutdown state, when the app has one. */
+    drain?: Drain;
+    /** Where scripts run (a worker pool); on this thread when absent. */
+    runner?: ScriptRunner;
     validator: RequestValidator;
     limits: Limits;
     /** A streamed upload's body as its route must read it (set when it is being hashed). */

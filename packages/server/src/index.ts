@@ -9,6 +9,7 @@ export {
   tarStream,
 } from "./archive/tar-writer.js";
 export { CONSOLE_CSP, type ConsoleSite, loadConsoleSite } from "./console-site.js";
+export { Drain } from "./drain.js";
 export type { AppEnv, Principal } from "./env.js";
 export { Lifecycle } from "./lifecycle.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";

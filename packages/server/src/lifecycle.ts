@@ -3,15 +3,22 @@
 export class Lifecycle {
   #draining = false;
   readonly #listeners: Array<() => void> = [];
+  readonly #shutdown: { readonly draining: boolean; start(): void } | undefined;
+
+  /** `shutdown`: the graceful-shutdown `Drain`, if any: one starts the other, and either fails readiness. */
+  constructor(shutdown?: { readonly draining: boolean; start(): void }) {
+    this.#shutdown = shutdown;
+  }
 
   get draining(): boolean {
-    return this.#draining;
+    return this.#draining || (this.#shutdown?.draining ?? false);
   }
 
   /** Marks the server draining (for good): readiness fails so balancers stop sending traffic. */
   drain(): void {
     if (this.#draining) return;
     this.#draining = true;
+    this.#shutdown?.start();
     for (const listener of this.#listeners) listener();
   }
 

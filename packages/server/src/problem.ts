@@ -8,7 +8,10 @@ import {
   type FsErrorCode,
   InvalidArgumentError,
   PatchError,
+  PoolBusyError,
+  PoolUnavailableError,
   SandboxNotFoundError,
+  ScriptMemoryError,
   StorageUnavailableError,
   VersionConflictError,
 } from "@cairn/core";
@@ -91,6 +94,15 @@ export function toProblemError(error: unknown): ProblemError {
     });
   }
   if (error instanceof ExecTimeoutError) return new ProblemError(408, "timeout", error.message);
+  if (error instanceof ScriptMemoryError) {
+    return new ProblemError(422, "memory_limit", error.message);
+  }
+  if (error instanceof PoolBusyError || error instanceof PoolUnavailableError) {
+    return new ProblemError(503, "unavailable", error.message, {
+      retryable: true,
+      headers: { "Retry-After": "1" },
+    });
+  }
   if (error instanceof ExecAbortedError)
     return new ProblemError(400, "invalid_request", error.message);
   if (error instanceof StorageUnavailableError) {

@@ -14,7 +14,13 @@ export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:7878`. */
   url: string;
   port: number;
+  /** Closes every connection at once, then the server. */
   close(): Promise<void>;
+  /**
+   * Stops accepting connections and closes idle ones; resolves once the
+   * connections in use ended (their requests finished).
+   */
+  stopAccepting(): Promise<void>;
 }
 
 /**
@@ -33,9 +39,19 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
         resolve({
           url: `http://${urlHost}:${info.port}`,
           port: info.port,
+          stopAccepting: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              if ("closeIdleConnections" in server) server.closeIdleConnections();
+            }),
           close: () =>
             new Promise<void>((done, fail) => {
-              server.close((error) => (error ? fail(error) : done()));
+              server.close((error) =>
+                // Already closed by stopAccepting: nothing left to close.
+                error && (error as NodeJS.ErrnoException).code !== "ERR_SERVER_NOT_RUNNING"
+                  ? fail(error)
+                  : done(),
+              );
               if ("closeAllConnections" in server) server.closeAllConnections();
             }),
         });

@@ -4,13 +4,13 @@
  * persistent shell, the final cwd and env) commit in one step, guarded by the
  * snapshot's version, or not at all.
  */
-import type { Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backend.js";
+import type { ChangeSet, Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backend.js";
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
 import { VersionConflictError } from "../errors.js";
 import { normalizePath } from "../paths.js";
 import type { Quota } from "../quota.js";
 import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
-import type { Vfs } from "../vfs.js";
+import type { ContentLoader, Vfs } from "../vfs.js";
 import { DEFAULT_MAX_OUTPUT_BYTES, type OutputListener } from "./output.js";
 import { type RunOutcome, type RunSettings, runStep } from "./run.js";
 
@@ -33,6 +33,8 @@ interface ExecControls {
   limits?: WriteLimits;
   /** Aborting (e.g. the client went away) stops the script; nothing is committed. */
   signal?: AbortSignal;
+  /** Runs the script elsewhere (a worker pool); in this thread when absent. */
+  runner?: ScriptRunner;
 }
 
 export interface ExecInput extends ExecStepInput, ExecControls {
@@ -109,95 +111,213 @@ export function execScript(
   sandboxId: string,
   input: ExecInput,
 ): Promise<ExecOutcome> {
-  const program: Program<ExecOutcome> = async (snapshot, deadline) => {
-    const vfs = service.open(scope, snapshot.tree, snapshot.record);
-    const run = await runStep(
-      vfs,
-      startStep(snapshot.record, input),
-      settings(snapshot.record, input, deadline, {
-        readOnly: input.readOnly ?? false,
-        quota: scope.quota,
-      }),
-    );
-    const { commit, pending } = decide(input, snapshot, vfs, [run]);
-    return { result: { ...stepOutcome(run), commit }, pending };
-  };
-  return transact(service, scope, sandboxId, input, program, input.onOutput !== undefined);
+  const { signal: _s, runner: _r, onOutput, ...plain } = input;
+  const job: ExecJob = { kind: "script", input: plain, streamed: onOutput !== undefined };
+  return transact(
+    service,
+    scope,
+    sandboxId,
+    input,
+    program<ExecOutcome>(service, scope, sandboxId, job, input.runner, onOutput),
+    onOutput !== undefined,
+  );
 }
 
 /** Runs several scripts: in order in one journal and one commit, or side by side read-only. */
-export function execBatch(
+export async function execBatch(
   service: SandboxService,
   scope: Scope,
   sandboxId: string,
   input: ExecBatchInput,
 ): Promise<ExecBatchOutcome> {
   const started = performance.now();
-  const program: Program<ExecBatchOutcome> = async (snapshot, deadline) => {
-    if (input.parallel) {
-      const runs = await Promise.all(
-        input.steps.map((step) =>
-          runStep(
-            service.open(scope, snapshot.tree, snapshot.record),
-            startStep(snapshot.record, step),
-            settings(snapshot.record, input, deadline, { readOnly: true }),
-          ),
+  const { signal: _s, runner: _r, ...plain } = input;
+  const job: ExecJob = { kind: "batch", input: plain };
+  const outcome = await transact(
+    service,
+    scope,
+    sandboxId,
+    input,
+    program<ExecBatchOutcome>(service, scope, sandboxId, job, input.runner),
+    false,
+  );
+  return { ...outcome, durationMs: performance.now() - started };
+}
+
+// ---- a script or batch as data, for this thread or a worker ---------------
+
+/** A script or a batch as plain data (what a runner in another thread is sent). */
+export type ExecJob =
+  | { kind: "script"; input: Omit<ExecInput, "signal" | "runner" | "onOutput">; streamed: boolean }
+  | { kind: "batch"; input: Omit<ExecBatchInput, "signal" | "runner"> };
+
+/** What a job produced: its result, and the changes to commit (absent: none). */
+export interface JobOutcome<T = ExecOutcome | ExecBatchOutcome> {
+  result: T;
+  /** The snapshot the job ran on: `changes` are against its tree. */
+  snapshot: Snapshot;
+  changes?: ChangeSet;
+  /** Told the version `changes` were committed as (the runner may keep the new tree). */
+  committed?: (version: number) => void;
+}
+
+/** One attempt of a job, handed to a runner: where to take its snapshot and how to reach content. */
+export interface RunRequest {
+  job: ExecJob;
+  scope: Scope;
+  sandboxId: string;
+  /**
+   * The sandbox as it is now. A runner takes it when the job starts, not when
+   * it is queued, so a job that waited does not start from a stale version.
+   */
+  snapshot: () => Promise<Snapshot>;
+  /** Content by hash (the service's cached, batched loader). */
+  load: ContentLoader;
+  /** What is left of the call's time. */
+  timeoutMs: number;
+  /** Aborts when the call times out or the caller goes away. */
+  signal: AbortSignal;
+  onOutput?: OutputListener;
+}
+
+/** Runs jobs somewhere else than the calling thread, e.g. a pool of worker threads. */
+export interface ScriptRunner {
+  run(request: RunRequest): Promise<JobOutcome>;
+}
+
+/**
+ * Runs a job on a snapshot in this thread: `open` gives a fresh Vfs on it.
+ * Worker threads call this too, with their own Vfs and deadline.
+ */
+export async function runJob(
+  job: ExecJob,
+  snapshot: Snapshot,
+  open: () => Vfs,
+  quota: Quota | undefined,
+  deadline: Deadline,
+  onOutput?: OutputListener,
+): Promise<{ result: ExecOutcome | ExecBatchOutcome; pending?: PendingCommit }> {
+  if (job.kind === "script") {
+    const input = job.input;
+    const vfs = open();
+    const run = await runStep(
+      vfs,
+      startStep(snapshot.record, input),
+      settings(snapshot.record, { ...input, onOutput }, deadline, {
+        readOnly: input.readOnly ?? false,
+        quota,
+      }),
+    );
+    const { commit, pending } = decide(input, snapshot, vfs, [run]);
+    return { result: { ...stepOutcome(run), commit }, pending };
+  }
+  const input = job.input;
+  const started = performance.now();
+  if (input.parallel) {
+    const runs = await Promise.all(
+      input.steps.map((step) =>
+        runStep(
+          open(),
+          startStep(snapshot.record, step),
+          settings(snapshot.record, input, deadline, { readOnly: true }),
         ),
-      );
-      deadline.check();
-      return {
-        result: {
-          results: runs.map(stepOutcome),
-          durationMs: performance.now() - started,
-          commit: { status: "unchanged", version: snapshot.tree.version },
-        },
-      };
-    }
-    const vfs = service.open(scope, snapshot.tree, snapshot.record);
-    const runs: RunOutcome[] = [];
-    let record = snapshot.record;
-    for (const step of input.steps) {
-      const run = await runStep(
-        vfs,
-        startStep(record, step),
-        settings(record, input, deadline, { readOnly: false, quota: scope.quota }),
-      );
-      deadline.check();
-      runs.push(run);
-      // A persistent shell carries from one step to the next, as in a terminal.
-      if (run.shell) record = { ...record, shell: run.shell };
-      if (run.limitHit || (run.exitCode !== 0 && (input.stopOnError ?? true))) break;
-    }
-    const { commit, pending } = decide(input, snapshot, vfs, runs);
+      ),
+    );
+    deadline.check();
     return {
-      result: { results: runs.map(stepOutcome), durationMs: performance.now() - started, commit },
-      pending,
+      result: {
+        results: runs.map(stepOutcome),
+        durationMs: performance.now() - started,
+        commit: { status: "unchanged", version: snapshot.tree.version },
+      },
     };
+  }
+  const vfs = open();
+  const runs: RunOutcome[] = [];
+  let record = snapshot.record;
+  for (const step of input.steps) {
+    const run = await runStep(
+      vfs,
+      startStep(record, step),
+      settings(record, input, deadline, { readOnly: false, quota }),
+    );
+    deadline.check();
+    runs.push(run);
+    // A persistent shell carries from one step to the next, as in a terminal.
+    if (run.shell) record = { ...record, shell: run.shell };
+    if (run.limitHit || (run.exitCode !== 0 && (input.stopOnError ?? true))) break;
+  }
+  const { commit, pending } = decide(input, snapshot, vfs, runs);
+  return {
+    result: { results: runs.map(stepOutcome), durationMs: performance.now() - started, commit },
+    pending,
   };
-  return transact(service, scope, sandboxId, input, program, false);
+}
+
+/** A job's program: run here, or by the runner (which sends back a change set to commit). */
+function program<T>(
+  service: SandboxService,
+  scope: Scope,
+  sandboxId: string,
+  job: ExecJob,
+  runner: ScriptRunner | undefined,
+  onOutput?: OutputListener,
+): Program<T> {
+  if (!runner) {
+    return async (take, deadline) => {
+      const snapshot = await take();
+      const open = () => service.open(scope, snapshot.tree, snapshot.record);
+      const ran = await runJob(job, snapshot, open, scope.quota, deadline, onOutput);
+      return { ...(ran as { result: T; pending?: PendingCommit }), snapshot };
+    };
+  }
+  return async (take, deadline) => {
+    const { result, changes, committed, snapshot } = await runner
+      .run({
+        job,
+        scope,
+        sandboxId,
+        snapshot: take,
+        load: service.loadContent(scope),
+        timeoutMs: deadline.timeoutMs,
+        signal: deadline.signal,
+        onOutput,
+      })
+      .catch((error: unknown) => {
+        // A worker's timeout or abort becomes this call's own, with its full time limit.
+        deadline.check();
+        throw error;
+      });
+    return { result: result as T, pending: changes ? { changes, committed } : undefined, snapshot };
+  };
 }
 
 // ---- the transaction ------------------------------------------------------
 
 /** A deadline shared by everything one call runs. */
-interface Deadline {
+export interface Deadline {
   signal: AbortSignal;
   timeoutMs: number;
   /** Throws if the call timed out or was aborted. */
   check(): void;
 }
 
-/** What a run changed and should be committed: its journal, and any sandbox fields. */
-interface PendingCommit {
-  vfs: Vfs;
-  update: SandboxUpdate | undefined;
-}
+/**
+ * What a run changed and should be committed: its journal and any sandbox
+ * fields, or (from another thread) the same as one change set.
+ */
+export type PendingCommit =
+  | { vfs: Vfs; update: SandboxUpdate | undefined }
+  | { changes: ChangeSet; committed?: (version: number) => void };
 
-/** A result, and what to commit for it (absent: nothing; the result's commit info stands). */
+/**
+ * Runs on a snapshot it takes with `take`: a result, what to commit for it
+ * (absent: nothing; the result's commit info stands), and the snapshot it ran on.
+ */
 type Program<T> = (
-  snapshot: Snapshot,
+  take: () => Promise<Snapshot>,
   deadline: Deadline,
-) => Promise<{ result: T; pending?: PendingCommit }>;
+) => Promise<{ result: T; pending?: PendingCommit; snapshot: Snapshot }>;
 
 async function transact<T extends { commit: ExecCommitInfo }>(
   service: SandboxService,
@@ -210,11 +330,20 @@ async function transact<T extends { commit: ExecCommitInfo }>(
   const deadline = startDeadline(controls);
   try {
     const once = async (): Promise<T | undefined> => {
-      const { result, pending } = await program(await service.snapshot(scope, sandboxId), deadline);
+      const { result, pending, snapshot } = await program(
+        () => service.snapshot(scope, sandboxId),
+        deadline,
+      );
       deadline.check();
       if (!pending) return result;
       try {
-        const version = await service.commit(scope, sandboxId, pending.vfs.journal, pending.update);
+        let version: number;
+        if ("changes" in pending) {
+          version = await service.commitChanges(scope, sandboxId, snapshot.tree, pending.changes);
+          pending.committed?.(version);
+        } else {
+          version = await service.commit(scope, sandboxId, pending.vfs.journal, pending.update);
+        }
         return { ...result, commit: { status: "committed", version } };
       } catch (error) {
         if (error instanceof VersionConflictError && !streamed) return undefined;
@@ -245,7 +374,10 @@ async function transact<T extends { commit: ExecCommitInfo }>(
   }
 }
 
-function startDeadline(controls: ExecControls): Deadline & { dispose(): void } {
+/** A deadline of `timeoutMs` (default 30 s) that the caller's signal also ends. */
+export function startDeadline(
+  controls: Pick<ExecControls, "timeoutMs" | "signal">,
+): Deadline & { dispose(): void } {
   const timeoutMs = controls.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
   const started = performance.now();
   const controller = new AbortController();
@@ -289,7 +421,7 @@ function startStep(record: SandboxRecord, step: ExecStepInput) {
 
 function settings(
   record: SandboxRecord,
-  controls: ExecControls & { onOutput?: OutputListener },
+  controls: Pick<ExecControls, "limits" | "maxOutputBytes"> & { onOutput?: OutputListener },
   deadline: Deadline,
   mode: { readOnly: boolean; quota?: Quota },
 ): RunSettings {
@@ -314,7 +446,7 @@ function stepOutcome({ shell: _shell, limitHit: _limit, ...step }: RunOutcome): 
 
 /** What to do with the runs' effects: commit them, or say why not. */
 function decide(
-  controls: ExecControls,
+  controls: Pick<ExecControls, "commit">,
   { record, tree }: Snapshot,
   vfs: Vfs,
   runs: RunOutcome[],

@@ -42,4 +42,37 @@ describe("Idempotency-Key", () => {
     expect(replayed.headers.get("idempotent-replayed")).toBe("true");
     expect(await replayed.json()).toMatchObject({ stdout: "x\n" });
   });
+
+  it("renews its claim while the request runs; a claim nobody renews is free after the lease", async () => {
+    const backend = createMemoryBackend();
+    const app = createApp({ backend, apiKey: null, idempotency: { leaseMs: 300 } });
+    const sandbox = (await (
+      await app.request("/v1/sandboxes", { method: "POST", headers: json, body: "{}" })
+    ).json()) as { id: string };
+    const exec = (key: string) =>
+      app.request(`/v1/sandboxes/${sandbox.id}/exec`, {
+        method: "POST",
+        headers: { ...json, "idempotency-key": key },
+        body: JSON.stringify({ script: "sleep 1; echo x >> /f; cat /f" }),
+      });
+    const first = exec("slow");
+    // Well past the lease, the running request still holds its key: a repeat is refused, not run.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const repeat = await exec("slow");
+    expect(repeat.status).toBe(409);
+    expect(await repeat.json()).toMatchObject({ code: "idempotency_in_progress" });
+    expect(await (await first).json()).toMatchObject({ stdout: "x\n" });
+
+    // A holder that died: its claim is never renewed, and is taken over once the lease ran out.
+    await backend.claimIdempotencyKey("default", {
+      key: "orphan",
+      fingerprint: "whatever",
+      windowMs: 60_000,
+      leaseMs: 300,
+    });
+    expect((await exec("orphan")).status).toBe(422); // held (for another request) until then
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const taken = await exec("orphan");
+    expect(taken.status).toBe(200);
+  });
 });

@@ -32,7 +32,12 @@ import {
 export interface IdempotencyOptions {
   /** How long a response is replayed (default 24 h). */
   windowMs: number;
-  /** After this, a claim whose request never finished is taken over (default 5 min). */
+  /**
+   * After this, a claim whose request never finished is taken over. With a
+   * store that renews claims the lease is renewed every third of it while the
+   * request runs, so it only runs out when its server died (default 6 s);
+   * without one it must outlast the longest request (default 5 min).
+   */
   leaseMs: number;
 }
 
@@ -41,13 +46,16 @@ export const DEFAULT_IDEMPOTENCY: IdempotencyOptions = {
   leaseMs: 5 * 60_000,
 };
 
+/** The lease when the store renews claims: a dead replica's claims free up this fast. */
+export const RENEWED_LEASE_MS = 6_000;
+
 const KEY = /^[!-~]{1,255}$/;
 /** Response headers worth replaying; the rest (date, request id) belong to each answer. */
 const KEPT_HEADERS = ["content-type", "etag", "location", "content-range", "accept-ranges"];
 /** Kept beside a streamed upload's response: what of its body was read. Never replayed. */
 const UPLOAD_DIGEST = "x-cairn-upload-digest";
 
-export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
+export function idempotency(options: Partial<IdempotencyOptions> = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined || c.req.method === "GET" || c.req.method === "HEAD") return next();
@@ -61,10 +69,13 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
     const backend = c.var.service.backend;
     const tenantId = c.var.scope.tenantId;
     const streamed = isStreamedUpload(c);
+    const renews = backend.renewIdempotencyKey !== undefined;
+    const leaseMs = options.leaseMs ?? (renews ? RENEWED_LEASE_MS : DEFAULT_IDEMPOTENCY.leaseMs);
     const state = await backend.claimIdempotencyKey(tenantId, {
       key,
       fingerprint: await fingerprint(c, !streamed),
-      ...options,
+      windowMs: options.windowMs ?? DEFAULT_IDEMPOTENCY.windowMs,
+      leaseMs,
     });
     if (state.state === "done") {
       const read = parseDigest(state.response.headers[UPLOAD_DIGEST]);
@@ -98,17 +109,29 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
       c.set("uploadBody", digesting.body);
       uploaded = digesting.digest;
     }
+    // The claim lives while this server works on it: renewed until the response is stored.
+    const heartbeat = renews
+      ? setInterval(
+          () => void backend.renewIdempotencyKey?.(tenantId, key).catch(() => {}),
+          leaseMs / 3,
+        )
+      : undefined;
+    heartbeat?.unref();
     try {
       await next();
     } catch (error) {
+      clearInterval(heartbeat);
       await backend.releaseIdempotencyKey(tenantId, key).catch(() => {});
       throw error;
     }
-    const store = (response: StoredResponse | undefined) =>
-      (response
-        ? backend.completeIdempotencyKey(tenantId, key, response)
-        : backend.releaseIdempotencyKey(tenantId, key)
+    const store = (response: StoredResponse | undefined) => {
+      clearInterval(heartbeat);
+      return (
+        response
+          ? backend.completeIdempotencyKey(tenantId, key, response)
+          : backend.releaseIdempotencyKey(tenantId, key)
       ).catch(() => {});
+    };
     const res = c.res;
     const headers = keptHeaders(res.headers);
     if (uploaded) headers[UPLOAD_DIGEST] = formatDigest(uploaded());

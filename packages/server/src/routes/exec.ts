@@ -15,6 +15,7 @@ import {
 } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
+import { shuttingDown } from "../drain.js";
 import type { AppEnv } from "../env.js";
 import type { CairnMetrics, ExecOutcome as CountedOutcome } from "../metrics/metrics.js";
 import { isReadOnly } from "../middleware/access.js";
@@ -41,7 +42,7 @@ export function execRoutes() {
       if (wantsEventStream(c)) return streamExec(c, exec);
       const outcome = await counted(c.var.metrics, () =>
         execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec),
-      );
+      ).catch(shutdownAware(c));
       return c.json<Schemas["ExecResult"]>({ ...stepJson(outcome), commit: outcome.commit });
     })
     .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
@@ -55,7 +56,7 @@ export function execRoutes() {
           commit: isReadOnly(c.var.principal) ? "never" : input.commit,
           ...controls(c, input),
         }),
-      );
+      ).catch(shutdownAware(c));
       return c.json<Schemas["ExecBatchResult"]>({
         results: outcome.results.map(stepJson),
         durationMs: round(outcome.durationMs),
@@ -100,7 +101,7 @@ function failureOutcome(error: unknown): CountedOutcome {
 function controls(
   c: Context<AppEnv>,
   input: { timeoutMs?: number; maxOutputBytes?: number },
-): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal"> {
+): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal" | "runner"> {
   const limits = c.var.limits;
   const timeoutMs = input.timeoutMs ?? limits.execTimeoutMs;
   if (timeoutMs > limits.maxExecTimeoutMs) {
@@ -118,7 +119,21 @@ function controls(
       maxJournalBytes: limits.maxJournalBytes,
       maxJournalFiles: limits.maxJournalFiles,
     },
-    signal: c.req.raw.signal,
+    // A shutdown past its deadline stops the script like a client that went away.
+    signal: c.var.drain
+      ? AbortSignal.any([c.req.raw.signal, c.var.drain.signal])
+      : c.req.raw.signal,
+    runner: c.var.runner,
+  };
+}
+
+/** A script stopped by the shutdown deadline is a retryable 503, not the caller's abort. */
+function shutdownAware(c: Context<AppEnv>): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ExecAbortedError && c.var.drain?.signal.aborted) {
+      throw shuttingDown("the server shut down before the script ended; nothing was committed");
+    }
+    throw error;
   };
 }
 
@@ -155,8 +170,10 @@ function chunkJson(bytes: Uint8Array): Schemas["ExecChunk"] {
  */
 async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response> {
   const sandboxId = c.req.param("sandboxId") ?? "";
-  const { service, scope, requestId, onInternalError, metrics } = c.var;
+  const { service, scope, requestId, onInternalError, metrics, drain } = c.var;
   await service.get(scope, sandboxId);
+  // The stream outlives the handler: a graceful shutdown waits for it too.
+  const leave = drain?.enter();
   const encoder = new TextEncoder();
   const gone = new AbortController();
   const signal = AbortSignal.any([gone.signal, ...(exec.signal ? [exec.signal] : [])]);
@@ -185,6 +202,7 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
             commit: outcome.commit,
           } satisfies Schemas["ExecExit"]),
         )
+        .catch(shutdownAware(c))
         .catch((error: unknown) => {
           const problem = toProblemError(error);
           if (problem.code === "internal_error") onInternalError(error, requestId);
@@ -192,6 +210,7 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
         })
         .finally(() => {
           metrics?.sseStreams.dec();
+          leave?.();
           clearInterval(keepalive);
           if (!gone.signal.aborted) controller.close();
         });

@@ -953,6 +953,7 @@ class Problem(Model):
         "patch_invalid",
         "patch_conflict",
         "timeout",
+        "memory_limit",
         "rate_limited",
         "unavailable",
         "internal_error",
@@ -989,7 +990,8 @@ class Problem(Model):
       `archive_too_large` the archive or its unpacked bytes are over the limit;
       `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
       `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
-      script ran out of time (nothing applied); `rate_limited`; `unavailable`;
+      script ran out of time (nothing applied); `memory_limit` the script used more
+      memory than a script worker has (nothing applied); `rate_limited`; `unavailable`;
       `internal_error`.
 
     """

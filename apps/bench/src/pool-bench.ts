@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+/**
+ * The script worker pool, measured: CPU-bound exec throughput with 2 workers
+ * against 1, what the hand-off to a worker adds per exec, and `echo hi` over
+ * HTTP with and without the pool. The memory backend keeps storage out of it.
+ *
+ *   pnpm --filter @cairn/bench bench:pool [-- --quick]
+ */
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import { createMemoryBackend } from "@cairn/backend-memory";
+import { execScript, SandboxService, type ScriptRunner, WorkerPool } from "@cairn/core";
+import { createApp, startServer } from "@cairn/server";
+import { formatMs, summarize } from "./stats.js";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { quick: { type: "boolean", default: false } },
+});
+const quick = values.quick === true;
+const scope = { tenantId: "bench" };
+/** About 100-200 ms of just-bash work, no storage. */
+const CPU_SCRIPT = "for i in $(seq 1 400); do x=$(( (i * 7919) % 104729 )); done; echo $x";
+
+/**
+ * What two threads give over one on this machine right now, with no Cairn in the way: the
+ * ceiling for the pool's scaling (a shared or busy box gives less than its core count).
+ */
+async function rawThreadScaling(jobs: number): Promise<number> {
+  const code = `const { parentPort } = require("node:worker_threads");
+    parentPort.on("message", (n) => {
+      let x = 0;
+      for (let i = 0; i < n; i++) x = (x + i * 7919) % 104729;
+      parentPort.postMessage(x);
+    });`;
+  const rate = async (threads: number) => {
+    const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true }));
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (next < jobs) {
+          next++;
+          await new Promise((resolve) => {
+            worker.once("message", resolve);
+            worker.postMessage(2e7);
+          });
+        }
+      }),
+    );
+    const perSecond = jobs / ((performance.now() - started) / 1000);
+    await Promise.all(workers.map((w) => w.terminate()));
+    return perSecond;
+  };
+  const one = await rate(1);
+  return (await rate(2)) / one;
+}
+
+async function cpuThroughput(runner: ScriptRunner | undefined, jobs: number): Promise<number> {
+  const service = new SandboxService({ backend: createMemoryBackend() });
+  const boxes = await Promise.all(Array.from({ length: 4 }, () => service.create(scope)));
+  // Warm each worker (loading just-bash there is a one-time cost).
+  await Promise.all(
+    boxes.map((box) => execScript(service, scope, box.id, { script: "true", runner })),
+  );
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: jobs }, (_, i) =>
+      execScript(service, scope, boxes[i % boxes.length]!.id, { script: CPU_SCRIPT, runner }),
+    ),
+  );
+  return jobs / ((performance.now() - started) / 1000);
+}
+
+async function sequentialExecs(runner: ScriptRunner | undefined, n: number): Promise<number[]> {
+  const service = new SandboxService({ backend: createMemoryBackend() });
+  const box = await service.create(scope);
+  for (let i = 0; i < 20; i++)
+    await execScript(service, scope, box.id, { script: "echo hi", runner });
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await execScript(service, scope, box.id, { script: "echo hi", runner });
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function httpEcho(runner: ScriptRunner | undefined, n: number): Promise<number[]> {
+  const app = createApp({ backend: createMemoryBackend(), apiKey: "bench-key", runner });
+  const server = await startServer({ app, port: 0 });
+  const headers = { authorization: "Bearer bench-key", "content-type": "application/json" };
+  try {
+    const created = await fetch(`${server.url}/v1/sandboxes`, {
+      method: "POST",
+      headers,
+      body: "{}",
+    });
+    const { id } = (await created.json()) as { id: string };
+    const exec = async () => {
+      const res = await fetch(`${server.url}/v1/sandboxes/${id}/exec`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ script: "echo hi" }),
+      });
+      if (res.status !== 200) throw new Error(`exec: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    for (let i = 0; i < 20; i++) await exec();
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      await exec();
+      samples.push(performance.now() - started);
+    }
+    return samples;
+  } finally {
+    await server.close();
+  }
+}
+
+async function withPool<T>(
+  workers: number,
+  fn: (pool: WorkerPool) => Promise<T>,
+  jobsPerWorker?: number,
+): Promise<T> {
+  const pool = new WorkerPool({ workers, jobsPerWorker });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+function line(label: string, samples: number[]): string {
+  const s = summarize(samples);
+  return `${label.padEnd(34)} p50 ${formatMs(s.p50)}  p99 ${formatMs(s.p99)}  mean ${formatMs(s.mean)}  (n=${s.n})`;
+}
+
+async function main(): Promise<void> {
+  const jobs = quick ? 12 : 32;
+  const n = quick ? 100 : 400;
+  console.log(`# script worker pool (${availableParallelism()} cores, memory backend)\n`);
+
+  const inThread = await cpuThroughput(undefined, jobs);
+  const one = await withPool(1, (pool) => cpuThroughput(pool, jobs));
+  const two = await withPool(2, (pool) => cpuThroughput(pool, jobs));
+  const oneSolo = await withPool(1, (pool) => cpuThroughput(pool, jobs), 1);
+  const twoSolo = await withPool(2, (pool) => cpuThroughput(pool, jobs), 1);
+  console.log(`1 CPU-bound execs (${jobs} at once, each ~${CPU_SCRIPT.length}-char loop):`);
+  console.log(`  on the HTTP thread (no pool)       ${inThread.toFixed(2)} execs/s`);
+  console.log(`  pool, 1 worker                     ${one.toFixed(2)} execs/s`);
+  console.log(`  pool, 2 workers                    ${two.toFixed(2)} execs/s`);
+  console.log(
+    `  2 workers / 1 worker               ${(two / one).toFixed(2)}× (goal ≥ 1.6× on 2 cores)`,
+  );
+  console.log(`  pool, 1 worker, 1 job per worker   ${oneSolo.toFixed(2)} execs/s`);
+  console.log(`  pool, 2 workers, 1 job per worker  ${twoSolo.toFixed(2)} execs/s`);
+  console.log(`  the same ratio with 1 job/worker   ${(twoSolo / oneSolo).toFixed(2)}×`);
+  const ceiling = await rawThreadScaling(quick ? 8 : 16);
+  console.log(
+    `  for scale, a bare JS loop on this machine now: 2 threads / 1 thread ${ceiling.toFixed(2)}×\n`,
+  );
+
+  const local = await sequentialExecs(undefined, n);
+  const pooled = await withPool(1, (pool) => sequentialExecs(pool, n));
+  const handOff = summarize(pooled).p50 - summarize(local).p50;
+  console.log("2 hand-off: `echo hi` through execScript, one at a time:");
+  console.log(`  ${line("on this thread", local)}`);
+  console.log(`  ${line("in a worker (pool of 1)", pooled)}`);
+  console.log(`  hand-off adds p50 ${formatMs(handOff)} per exec (goal ≤ 0.5 ms)\n`);
+
+  const httpLocal = await httpEcho(undefined, n);
+  const httpPooled = await withPool(2, (pool) => httpEcho(pool, n));
+  console.log("3 `echo hi` over HTTP (in-process server, one at a time):");
+  console.log(`  ${line("scripts on the HTTP thread", httpLocal)}`);
+  console.log(`  ${line("scripts in a pool of 2", httpPooled)}`);
+}
+
+await main();

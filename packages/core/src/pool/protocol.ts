@@ -1,0 +1,52 @@
+/** The messages between the worker pool (main thread) and a script worker. */
+import type { ChangeSet, SandboxRecord, TreeData } from "../backend.js";
+import type { ExecBatchOutcome, ExecJob, ExecOutcome } from "../exec/exec.js";
+import type { OutputStream } from "../exec/output.js";
+import type { Quota } from "../quota.js";
+
+/** Main thread → worker. */
+export type ToWorker =
+  | {
+      type: "run";
+      id: number;
+      job: ExecJob;
+      tenantId: string;
+      /** Names the sandbox's tree in the worker's cache (`tenant/sandbox`). */
+      treeKey: string;
+      record: SandboxRecord;
+      /** Sent when the worker is not known to hold the tree at `record.version`. */
+      tree?: TreeData;
+      quota?: Quota;
+      timeoutMs: number;
+    }
+  | { type: "tree"; id: number; tree: TreeData }
+  | { type: "blobs"; id: number; request: number; blobs?: Map<string, Uint8Array>; failed?: true }
+  | { type: "abort"; id: number }
+  /** Job `id`'s changes were committed as `version`: the worker may keep the tree they make. */
+  | { type: "committed"; id: number; version: number };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: "need-tree"; id: number }
+  | { type: "load"; id: number; request: number; hashes: string[] }
+  | { type: "output"; id: number; stream: OutputStream; bytes: Uint8Array }
+  | { type: "done"; id: number; result: ExecOutcome | ExecBatchOutcome; changes?: ChangeSet }
+  | { type: "failed"; id: number; error: SerializedError };
+
+/** An error thrown in a worker, as data (the main thread rebuilds the core's error classes). */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  syscall?: string;
+  path?: string;
+  sandboxId?: string;
+}
+
+/** What the worker is started with. */
+export interface WorkerConfig {
+  /** Budget for trees the worker keeps between jobs. */
+  treeCacheBytes: number;
+  /** Budget for file contents the worker keeps between jobs. */
+  contentCacheBytes: number;
+}

@@ -1,0 +1,182 @@
+/**
+ * A script worker thread's entry: runs jobs the pool sends (several at once,
+ * interleaved at their yields), on trees and content it gets from the main
+ * thread, and sends back results and change sets; it never touches storage.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { ChangeSet, TreeData } from "../backend.js";
+import { FsError, VersionConflictError } from "../errors.js";
+import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
+import { Journal } from "../journal.js";
+import { ByteBudgetLru } from "../lru.js";
+import { denyMatcher, normalizePolicy } from "../policy.js";
+import { Tree } from "../tree.js";
+import { type ContentLoader, type PrefetchCandidate, Vfs } from "../vfs.js";
+import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
+
+/** Sibling prefetch bounds, as the service applies them. */
+const PREFETCH_MAX_BLOBS = 1000;
+const PREFETCH_MAX_BYTES = 8 << 20;
+const PREFETCH_MAX_FILE_BYTES = 256 << 10;
+
+const port = parentPort;
+if (!port) throw new Error("script-worker runs as a worker thread");
+const config = workerData as WorkerConfig;
+const trees = new ByteBudgetLru<string, Tree>(config.treeCacheBytes, (t) => t.approxBytes());
+const contents = new ByteBudgetLru<string, Uint8Array>(
+  config.contentCacheBytes,
+  (b) => b.length + 64,
+);
+
+interface Running {
+  abort: AbortController;
+  treeWaiter?: (tree: TreeData) => void;
+  loads: Map<number, { resolve(blobs: Map<string, Uint8Array>): void; reject(e: Error): void }>;
+}
+const running = new Map<number, Running>();
+/** Change sets sent back, until the main thread says whether they were committed (a few at most). */
+const sent = new Map<number, { key: string; base: Tree; changes: ChangeSet }>();
+let nextRequest = 0;
+
+const send = (message: FromWorker) => port.postMessage(message);
+
+port.on("message", (message: ToWorker) => {
+  const job = running.get(message.id);
+  switch (message.type) {
+    case "run":
+      void run(message);
+      return;
+    case "tree":
+      job?.treeWaiter?.(message.tree);
+      return;
+    case "blobs": {
+      const load = job?.loads.get(message.request);
+      job?.loads.delete(message.request);
+      if (message.blobs) load?.resolve(message.blobs);
+      else load?.reject(new Error("storage failed"));
+      return;
+    }
+    case "abort":
+      job?.abort.abort();
+      return;
+    case "committed": {
+      const done = sent.get(message.id);
+      sent.delete(message.id);
+      // The next script on this sandbox starts from here instead of a whole new tree.
+      if (done) trees.set(done.key, done.base.apply(done.changes, message.version));
+      return;
+    }
+  }
+});
+
+async function run(message: Extract<ToWorker, { type: "run" }>): Promise<void> {
+  const { id, job, tenantId, treeKey, record } = message;
+  const state: Running = { abort: new AbortController(), loads: new Map() };
+  running.set(id, state);
+  const deadline = startDeadline({ timeoutMs: message.timeoutMs, signal: state.abort.signal });
+  try {
+    const tree = await treeFor(id, state, treeKey, record.version, message.tree);
+    const load = loader(id, state, tenantId);
+    const policy = normalizePolicy(record.options.policy);
+    const open = () =>
+      new Vfs(new Journal(tree), load, { readOnly: policy.readOnly, deny: denyMatcher(policy) });
+    const streamed = job.kind === "script" && job.streamed;
+    const { result, pending } = await runJob(
+      job as ExecJob,
+      { record, tree },
+      open,
+      message.quota,
+      deadline,
+      streamed ? (stream, bytes) => send({ type: "output", id, stream, bytes }) : undefined,
+    );
+    deadline.check();
+    if (pending && "vfs" in pending) {
+      const changes = { ...pending.vfs.journal.toChangeSet(), sandbox: pending.update };
+      if (sent.size >= 64) sent.delete(sent.keys().next().value as number);
+      sent.set(id, { key: treeKey, base: tree, changes });
+      send({ type: "done", id, result, changes });
+    } else send({ type: "done", id, result });
+  } catch (error) {
+    send({ type: "failed", id, error: serialize(error) });
+  } finally {
+    deadline.dispose();
+    running.delete(id);
+  }
+}
+
+/** The tree at `version`: as sent, from this worker's cache, or asked of the main thread. */
+async function treeFor(
+  id: number,
+  state: Running,
+  key: string,
+  version: number,
+  sent: TreeData | undefined,
+): Promise<Tree> {
+  const cached = trees.get(key);
+  if (!sent && cached?.version === version) return cached;
+  const data =
+    sent ??
+    (await new Promise<TreeData>((resolve) => {
+      state.treeWaiter = resolve;
+      send({ type: "need-tree", id });
+    }));
+  const tree = Tree.fromData(data);
+  trees.set(key, tree);
+  return tree;
+}
+
+/** Content from this worker's cache, else one request to the main thread with bounded siblings. */
+function loader(id: number, state: Running, tenantId: string): ContentLoader {
+  const keyOf = (hash: string) => `${tenantId}/${hash}`;
+  return async (hashes, prefetch) => {
+    const found = new Map<string, Uint8Array>();
+    const missing: string[] = [];
+    for (const hash of hashes) {
+      const bytes = contents.get(keyOf(hash));
+      if (bytes) found.set(hash, bytes);
+      else missing.push(hash);
+    }
+    if (missing.length === 0) return found;
+    const wanted = withPrefetch(missing, prefetch?.() ?? [], (h) => contents.peek(keyOf(h)));
+    const request = nextRequest++;
+    const loaded = await new Promise<Map<string, Uint8Array>>((resolve, reject) => {
+      state.loads.set(request, { resolve, reject });
+      send({ type: "load", id, request, hashes: wanted });
+    });
+    for (const [hash, bytes] of loaded) contents.set(keyOf(hash), bytes);
+    for (const hash of missing) {
+      const bytes = loaded.get(hash);
+      if (bytes) found.set(hash, bytes);
+    }
+    return found;
+  };
+}
+
+function withPrefetch(
+  missing: string[],
+  candidates: readonly PrefetchCandidate[],
+  cached: (hash: string) => boolean,
+): string[] {
+  const wanted = new Set(missing);
+  let budget = PREFETCH_MAX_BYTES;
+  for (const candidate of candidates) {
+    if (wanted.size >= PREFETCH_MAX_BLOBS) break;
+    if (candidate.size > PREFETCH_MAX_FILE_BYTES || candidate.size > budget) continue;
+    if (wanted.has(candidate.hash) || cached(candidate.hash)) continue;
+    wanted.add(candidate.hash);
+    budget -= candidate.size;
+  }
+  return [...wanted];
+}
+
+function serialize(error: unknown): SerializedError {
+  if (error instanceof FsError) {
+    const { name, message, code, syscall, path } = error;
+    return { name, message, code, syscall, path };
+  }
+  if (error instanceof VersionConflictError) {
+    return { name: error.name, message: error.message, sandboxId: error.sandboxId };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}
