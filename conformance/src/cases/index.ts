@@ -11,6 +11,7 @@ import execBatch from "./exec/exec-batch.js";
 import execScript from "./exec/exec-script.js";
 import execScriptAtomicity from "./exec/exec-script-atomicity.js";
 import execScriptCommit from "./exec/exec-script-commit.js";
+import execScriptIdentity from "./exec/exec-script-identity.js";
 import execScriptLimits from "./exec/exec-script-limits.js";
 import execScriptOutput from "./exec/exec-script-output.js";
 import execScriptReadOnly from "./exec/exec-script-read-only.js";
@@ -99,6 +100,7 @@ const collected: ConformanceCase[] = [
   ...execScriptOutput,
   ...execScriptShell,
   ...execScriptStream,
+  ...execScriptIdentity,
   ...execBatch,
 ];
 

@@ -35,6 +35,15 @@ function toBytes(content: FileContent, options: EncodingArg): Uint8Array {
   return typeof content === "string" ? encodeText(content, encodingOf(options)) : content;
 }
 
+/**
+ * The device number of the sandbox's own files. With `ino` it is the file's
+ * identity, which just-bash compares (`test -ef`, split, cp, mv, tee) to tell
+ * a hard link from a copy and an output from its input.
+ */
+const SANDBOX_DEV = 1;
+/** The device number of the never-stored files: /dev/null, output sinks, the yield device. */
+const DEVICE_DEV = 0;
+
 function toFsStat(stat: Stat): FsStat {
   return {
     isFile: stat.kind === "file",
@@ -43,18 +52,23 @@ function toFsStat(stat: Stat): FsStat {
     mode: stat.mode,
     size: stat.size,
     mtime: new Date(stat.mtimeMs),
+    dev: SANDBOX_DEV,
     ino: stat.ino,
   };
 }
 
-const DEV_NULL_STAT: FsStat = {
-  isFile: true,
-  isDirectory: false,
-  isSymbolicLink: false,
-  mode: 0o666,
-  size: 0,
-  mtime: new Date(0),
-};
+function deviceStat(ino: number): FsStat {
+  return {
+    isFile: true,
+    isDirectory: false,
+    isSymbolicLink: false,
+    mode: 0o666,
+    size: 0,
+    mtime: new Date(0),
+    dev: DEVICE_DEV,
+    ino,
+  };
+}
 
 /** Bounds on what one script may write before its commit. */
 export interface WriteLimits {
@@ -89,6 +103,15 @@ export interface CairnBashFsOptions {
 
 /** How long a script may hold the event loop before a filesystem call yields it. */
 const SLICE_MS = 5;
+
+/**
+ * Taken at load, before any script runs: while one runs, just-bash's
+ * defense-in-depth replaces the global with a proxy that throws, and
+ * `runTrustedAsync` only lifts that for the copy of just-bash this module
+ * imports. An application's own copy (a second one in node_modules) would
+ * still block the yield.
+ */
+const setImmediateAtLoad = globalThis.setImmediate;
 
 /**
  * Runs `fn` as trusted code: just-bash's defense-in-depth blocks timers and
@@ -139,7 +162,7 @@ export class CairnBashFs implements IFileSystem {
    */
   private async pace(): Promise<void> {
     if (Date.now() - this.sliceStart < SLICE_MS) return;
-    await trusted(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    await new Promise<void>((resolve) => setImmediateAtLoad(resolve));
     this.sliceStart = Date.now();
   }
 
@@ -233,6 +256,18 @@ export class CairnBashFs implements IFileSystem {
     return p === DEV_NULL || p === this.yieldDevice || this.sinks.has(p);
   }
 
+  /** Each device path keeps one inode number for the life of this filesystem. */
+  private readonly deviceInos = new Map<string, number>();
+
+  private deviceStat(p: string): FsStat {
+    let ino = this.deviceInos.get(p);
+    if (ino === undefined) {
+      ino = this.deviceInos.size + 1;
+      this.deviceInos.set(p, ino);
+    }
+    return deviceStat(ino);
+  }
+
   async exists(path: string): Promise<boolean> {
     await this.pace();
     const p = this.path(path);
@@ -242,12 +277,12 @@ export class CairnBashFs implements IFileSystem {
   async stat(path: string): Promise<FsStat> {
     await this.pace();
     const p = this.path(path);
-    return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, true));
+    return this.isDevice(p) ? this.deviceStat(p) : toFsStat(this.vfs.stat(p, true));
   }
 
   async lstat(path: string): Promise<FsStat> {
     const p = this.path(path);
-    return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, false));
+    return this.isDevice(p) ? this.deviceStat(p) : toFsStat(this.vfs.stat(p, false));
   }
 
   async mkdir(path: string, options?: MkdirOptions): Promise<void> {
