@@ -121,7 +121,7 @@ describe("CairnBashFs against InMemoryFs", () => {
 
   beforeAll(async () => {
     const outcomes = await mapLimit(SCRIPTS, 4, (s) => onInMemoryFs(s.script));
-    SCRIPTS.forEach((s, i) => reference.set(s.id, outcomes[i]!));
+    for (const [i, s] of SCRIPTS.entries()) reference.set(s.id, outcomes[i]!);
   }, 600_000);
 
   for (const [name, create] of backends) {
