@@ -9,6 +9,7 @@ import {
   type ChangeSet,
   DEFAULT_SANDBOX_OPTIONS,
   execScript,
+  MACHINE_HOME,
   ROOT_INO,
   SandboxNotFoundError,
   SandboxService,
@@ -16,6 +17,9 @@ import {
 } from "@cairn/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BackendFactory } from "./reference-server.js";
+
+/** What the root of a new sandbox holds before anything is written: its home and /tmp. */
+const MACHINE_ROOT = ["home", "tmp"];
 
 const scope = { tenantId: "contract-a" };
 const other = { tenantId: "contract-b" };
@@ -115,9 +119,14 @@ export function describeBackendContract(options: {
 
     it("options-round-trip-on-create-and-shell-starts-empty", async () => {
       const plain = await service.create(scope);
-      expect(plain.options).toEqual(DEFAULT_SANDBOX_OPTIONS);
+      // A new sandbox gets a home (where its scripts start) on top of the options asked for.
+      expect(plain.options).toEqual({ ...DEFAULT_SANDBOX_OPTIONS, home: MACHINE_HOME });
       expect(plain.shell).toBeNull();
-      const custom = { persistShell: true, runtimes: ["python3", "js-exec"] as const };
+      const custom = {
+        persistShell: true,
+        runtimes: ["python3", "js-exec"] as const,
+        home: MACHINE_HOME,
+      };
       const sb = await service.create(scope, {
         options: { persistShell: true, runtimes: [...custom.runtimes] },
       });
@@ -125,9 +134,10 @@ export function describeBackendContract(options: {
       const stored = await backend.getSandbox(scope.tenantId, sb.id);
       expect(stored?.options).toEqual(custom);
       expect(stored?.shell).toBeNull();
-      expect((await backend.getSandbox(scope.tenantId, plain.id))?.options).toEqual(
-        DEFAULT_SANDBOX_OPTIONS,
-      );
+      expect((await backend.getSandbox(scope.tenantId, plain.id))?.options).toEqual({
+        ...DEFAULT_SANDBOX_OPTIONS,
+        home: MACHINE_HOME,
+      });
       const listed = (await backend.listSandboxes(scope.tenantId, { limit: 1000 })).items;
       expect(listed.find((s) => s.id === sb.id)?.options).toEqual(custom);
     });
@@ -159,7 +169,7 @@ export function describeBackendContract(options: {
       expect(version).toBe(sb.version + 1);
       const stored = await backend.getSandbox(scope.tenantId, sb.id);
       expect(stored).toMatchObject({ version: sb.version + 1, shell, name: sb.name, env: sb.env });
-      expect(stored?.options).toEqual({ persistShell: true, runtimes: [] });
+      expect(stored?.options).toEqual({ persistShell: true, runtimes: [], home: MACHINE_HOME });
       // The tree is untouched but its version moved with the commit.
       const tree = await backend.loadTree(scope.tenantId, sb.id, sb.version);
       expect(tree).toMatchObject({ version: sb.version + 1 });
@@ -278,7 +288,7 @@ export function describeBackendContract(options: {
       const tree = await backend.loadTree(scope.tenantId, sb.id);
       expect(
         tree !== undefined && tree !== "unchanged" && tree.dentries.map((d) => d.name).sort(),
-      ).toEqual(["f"]);
+      ).toEqual(["f", "home", "tmp", "user"]);
     });
 
     it("commit-on-missing-sandbox-is-not-found", async () => {
@@ -356,7 +366,14 @@ export function describeBackendContract(options: {
         target: vfs.stat("/link", false).target,
       }));
       expect(value).toEqual({
-        root: ["empty:directory", "hard:file", "link:symlink", "moved:directory"],
+        root: [
+          "empty:directory",
+          "hard:file",
+          "home:directory",
+          "link:symlink",
+          "moved:directory",
+          "tmp:directory",
+        ],
         text: "deep",
         dangling: true,
         mode: 0o600,
@@ -391,8 +408,10 @@ export function describeBackendContract(options: {
         commit: "on_success",
       });
       expect(r.commit.status).toBe("discarded");
-      const { value } = await service.read(scope, sb.id, (vfs) => vfs.readdir("/"));
-      expect(value).toEqual([]);
+      const { value } = await service.read(scope, sb.id, (vfs) =>
+        vfs.readdir("/").map((e) => e.name),
+      );
+      expect(value).toEqual(MACHINE_ROOT);
     });
 
     it("exec-timeout-commits-nothing-and-the-sandbox-stays-usable", async () => {
@@ -404,7 +423,18 @@ export function describeBackendContract(options: {
         }),
       ).rejects.toThrow(/did not finish/);
       const r = await execScript(service, scope, sb.id, { script: "ls /; echo ok" });
-      expect(dec(r.stdout)).toBe("ok\n");
+      expect(dec(r.stdout)).toBe("bin\nhome\ntmp\nusr\nok\n");
+    });
+
+    it("a-sandbox-made-before-homes-starts-at-root", async () => {
+      const sb = await service.create(scope);
+      // A record stored before `home` existed has none in its options.
+      await backend.commit(scope.tenantId, sb.id, {
+        ...emptyChange(sb.version),
+        sandbox: { options: { ...DEFAULT_SANDBOX_OPTIONS } },
+      });
+      const r = await execScript(service, scope, sb.id, { script: 'pwd; echo "$HOME $PATH"' });
+      expect(dec(r.stdout)).toBe("/\n/ /usr/bin:/bin\n");
     });
 
     it("exec-writes-to-dev-null-leave-no-file", async () => {
@@ -412,14 +442,14 @@ export function describeBackendContract(options: {
       const r = await execScript(service, scope, sb.id, {
         script: "echo hidden > /dev/null; cat /dev/null; ls /",
       });
-      expect(dec(r.stdout)).toBe("");
+      expect(dec(r.stdout)).toBe("bin\nhome\ntmp\nusr\n");
       expect(r.commit.status).toBe("unchanged");
     });
 
     it("exec-binary-piped-into-a-file-keeps-its-bytes", async () => {
       const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-      const sb = await service.create(scope, { files: [{ path: "/bin", bytes: all }] });
-      await execScript(service, scope, sb.id, { script: "cat /bin | head -c 256 > /copy" });
+      const sb = await service.create(scope, { files: [{ path: "/data", bytes: all }] });
+      await execScript(service, scope, sb.id, { script: "cat /data | head -c 256 > /copy" });
       const fresh = new SandboxService({ backend });
       const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/copy"));
       expect(value).toEqual(all);

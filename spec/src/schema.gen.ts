@@ -1019,7 +1019,7 @@ export interface components {
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
             policy?: components["schemas"]["SandboxPolicyInput"];
-            /** @description Forget the saved shell state; the next exec starts in `/` with `env`. */
+            /** @description Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`. */
             resetShell?: boolean;
         };
         SandboxPage: {
@@ -1108,7 +1108,7 @@ export interface components {
         CommitMode: "always" | "on_success" | "never";
         ExecRequest: {
             script: string;
-            /** @description Working directory (default `/`); created if missing. */
+            /** @description Working directory (default the sandbox's home `/home/user`, or `/` for a sandbox created before homes existed); created if missing. */
             cwd?: string;
             env?: components["schemas"]["Env"];
             stdin?: string;
@@ -1129,7 +1129,7 @@ export interface components {
         MaxOutputBytes: number;
         ExecStep: {
             script: string;
-            /** @description Working directory (default `/`, or the saved one with `persistShell`). */
+            /** @description Working directory (default the sandbox's home `/home/user`, or `/` for a sandbox created before homes existed; or the saved one with `persistShell`). */
             cwd?: string;
             env?: components["schemas"]["Env"];
             stdin?: string;

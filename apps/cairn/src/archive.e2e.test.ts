@@ -121,7 +121,17 @@ describe("cairn import / export (processes)", () => {
     mkdirSync(out);
     const down = await cli(["export", "--sandbox", id, "--output", out]);
     expect(down.code, down.stderr).toBe(0);
-    expect(snapshot(out)).toEqual(snapshot(src));
+    const got = snapshot(out);
+    // The whole sandbox: what was imported, and the home and /tmp every new sandbox has.
+    for (const [name, mode] of [
+      ["home", "755"],
+      ["home/user", "755"],
+      ["tmp", "1777"],
+    ] as const) {
+      expect(got.get(name)).toMatch(new RegExp(`^dir ${mode} `));
+      got.delete(name);
+    }
+    expect(got).toEqual(snapshot(src));
     expect(statSync(join(out, "data-again.bin")).ino).toBe(statSync(join(out, "data.bin")).ino);
   }, 60_000);
 

@@ -11,7 +11,9 @@ import execBatch from "./exec/exec-batch.js";
 import execScript from "./exec/exec-script.js";
 import execScriptAtomicity from "./exec/exec-script-atomicity.js";
 import execScriptCommit from "./exec/exec-script-commit.js";
+import execScriptIdentity from "./exec/exec-script-identity.js";
 import execScriptLimits from "./exec/exec-script-limits.js";
+import execScriptMachine from "./exec/exec-script-machine.js";
 import execScriptOutput from "./exec/exec-script-output.js";
 import execScriptReadOnly from "./exec/exec-script-read-only.js";
 import execScriptShell from "./exec/exec-script-shell.js";
@@ -103,6 +105,8 @@ const collected: ConformanceCase[] = [
   ...execScriptOutput,
   ...execScriptShell,
   ...execScriptStream,
+  ...execScriptIdentity,
+  ...execScriptMachine,
   ...execBatch,
 ];
 

@@ -50,3 +50,14 @@ export async function retryConflicts(
     await sleep(5 * i);
   }
 }
+
+/** Where scripts of a new sandbox start, and its HOME. */
+export const HOME = "/home/user";
+
+/**
+ * The root listing of a new sandbox that also holds `names`: every sandbox is
+ * created with its home and /tmp (/bin and /usr/bin are seen by scripts only).
+ */
+export function rootWith(...names: string[]): string[] {
+  return [...names, "home", "tmp"].sort();
+}

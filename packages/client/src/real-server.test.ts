@@ -34,7 +34,8 @@ describe("client against the reference server", () => {
     expect(await sandbox.fs.readText("/greeting.txt")).toBe("hello world\n");
     const names: string[] = [];
     for await (const entry of sandbox.fs.list("/")) names.push(entry.name);
-    expect(names).toEqual(["greeting.txt"]);
+    // A new sandbox also holds its home directory and /tmp.
+    expect(names).toEqual(["greeting.txt", "home", "tmp"]);
     await sandbox.delete();
     await expect(cairn.sandboxes.get(sandbox.id)).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -84,6 +84,12 @@ export interface SandboxOptions {
   runtimes: Runtime[];
   /** Rules on top of the filesystem (read-only, denied paths, redaction); none when absent. */
   policy?: SandboxPolicy;
+  /**
+   * The home directory, made with the sandbox: scripts start there and HOME
+   * points at it. Absent on sandboxes made before homes existed, which start
+   * in `/` with HOME=/.
+   */
+  home?: string;
 }
 
 export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = { persistShell: false, runtimes: [] };

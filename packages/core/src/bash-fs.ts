@@ -14,6 +14,7 @@ import type {
   RmOptions,
 } from "just-bash";
 import { DefenseInDepthBox, unsafeBytesFromLatin1 } from "just-bash";
+import { CommandDirs, type CommandEntry } from "./command-dirs.js";
 import { decodeBytes, encodeText, latin1String, type TextEncodingName } from "./encoding.js";
 import { FsError } from "./errors.js";
 import { resolvePath } from "./paths.js";
@@ -35,6 +36,15 @@ function toBytes(content: FileContent, options: EncodingArg): Uint8Array {
   return typeof content === "string" ? encodeText(content, encodingOf(options)) : content;
 }
 
+/**
+ * The device number of the sandbox's own files. With `ino` it is the file's
+ * identity, which just-bash compares (`test -ef`, split, cp, mv, tee) to tell
+ * a hard link from a copy and an output from its input.
+ */
+const SANDBOX_DEV = 1;
+/** The device number of the never-stored files: /dev/null, output sinks, the yield device. */
+const DEVICE_DEV = 0;
+
 function toFsStat(stat: Stat): FsStat {
   return {
     isFile: stat.kind === "file",
@@ -43,18 +53,33 @@ function toFsStat(stat: Stat): FsStat {
     mode: stat.mode,
     size: stat.size,
     mtime: new Date(stat.mtimeMs),
+    dev: SANDBOX_DEV,
     ino: stat.ino,
   };
 }
 
-const DEV_NULL_STAT: FsStat = {
-  isFile: true,
-  isDirectory: false,
-  isSymbolicLink: false,
-  mode: 0o666,
-  size: 0,
-  mtime: new Date(0),
-};
+function deviceStat(ino: number): FsStat {
+  return {
+    isFile: true,
+    isDirectory: false,
+    isSymbolicLink: false,
+    mode: 0o666,
+    size: 0,
+    mtime: new Date(0),
+    dev: DEVICE_DEV,
+    ino,
+  };
+}
+
+type Dirent = Awaited<ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>>>[number];
+
+function fileDirent(name: string): Dirent {
+  return { name, isFile: true, isDirectory: false, isSymbolicLink: false };
+}
+
+function directoryDirent(name: string): Dirent {
+  return { name, isFile: false, isDirectory: true, isSymbolicLink: false };
+}
 
 /** Bounds on what one script may write before its commit. */
 export interface WriteLimits {
@@ -85,10 +110,25 @@ export interface CairnBashFsOptions {
   yieldDevice?: string;
   /** The sandbox's quota: a write that leaves it over fails with EDQUOT. */
   quota?: Quota;
+  /**
+   * The commands the shell runs: each shows as an executable in a read-only
+   * /bin and /usr/bin that is never stored (see command-dirs). Without it
+   * neither exists, and just-bash runs any command it has by name.
+   */
+  commands?: Iterable<string>;
 }
 
 /** How long a script may hold the event loop before a filesystem call yields it. */
 const SLICE_MS = 5;
+
+/**
+ * Taken at load, before any script runs: while one runs, just-bash's
+ * defense-in-depth replaces the global with a proxy that throws, and
+ * `runTrustedAsync` only lifts that for the copy of just-bash this module
+ * imports. An application's own copy (a second one in node_modules) would
+ * still block the yield.
+ */
+const setImmediateAtLoad = globalThis.setImmediate;
 
 /**
  * Runs `fn` as trusted code: just-bash's defense-in-depth blocks timers and
@@ -120,6 +160,7 @@ export class CairnBashFs implements IFileSystem {
   /** Set once a write went over a journal limit or the quota: the journal must not be committed. */
   limitHit: null | "journal_limit" | "quota" = null;
   private readonly quota: Quota | undefined;
+  private readonly commandDirs: CommandDirs | undefined;
 
   constructor(
     readonly vfs: Vfs,
@@ -130,6 +171,30 @@ export class CairnBashFs implements IFileSystem {
     this.sinks = options.sinks ?? new Map();
     this.yieldDevice = options.yieldDevice;
     this.quota = options.quota;
+    this.commandDirs = options.commands ? new CommandDirs(options.commands) : undefined;
+  }
+
+  /** The command-directory entry at `p`, if `p` is under one (ENOENT when nothing is there). */
+  private command(p: string, syscall: string): CommandEntry | undefined {
+    return this.commandDirs?.covers(p) ? this.commandDirs.entry(p, syscall) : undefined;
+  }
+
+  /** Refuses a change under a command directory: they are read-only. */
+  private refuseCommandDir(syscall: string, ...paths: string[]): void {
+    for (const p of paths) {
+      if (this.commandDirs?.covers(p)) throw new FsError("EROFS", syscall, p);
+    }
+  }
+
+  /** `/usr` exists even when the sandbox stores none: /usr/bin is in it. */
+  private virtualUsr(p: string): boolean {
+    return this.commandDirs !== undefined && p === "/usr" && !this.vfs.exists(p);
+  }
+
+  /** The names a directory listing gains from the command directories. */
+  private listingExtras(p: string, stored: readonly string[]): string[] {
+    const extras = this.commandDirs?.extraEntries(p) ?? [];
+    return extras.filter((name) => !stored.includes(name));
   }
 
   /**
@@ -139,7 +204,7 @@ export class CairnBashFs implements IFileSystem {
    */
   private async pace(): Promise<void> {
     if (Date.now() - this.sliceStart < SLICE_MS) return;
-    await trusted(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    await new Promise<void>((resolve) => setImmediateAtLoad(resolve));
     this.sliceStart = Date.now();
   }
 
@@ -197,6 +262,9 @@ export class CairnBashFs implements IFileSystem {
     await this.pace();
     const p = this.path(path);
     if (this.isDevice(p)) return new Uint8Array(0);
+    const command = this.command(p, "open");
+    if (command?.kind === "file") return this.commandDirs!.stub(command.name);
+    if (command || this.virtualUsr(p)) throw new FsError("EISDIR", "read", p);
     return this.storage(() => this.vfs.readFile(p));
   }
 
@@ -211,6 +279,7 @@ export class CairnBashFs implements IFileSystem {
     const bytes = toBytes(content, options);
     const sink = this.sinks.get(p);
     if (sink) return sink(bytes);
+    this.refuseCommandDir("open", p);
     this.checkSize("open", p, bytes.length);
     await this.write("open", p, () => this.vfs.writeFile(p, bytes));
   }
@@ -222,6 +291,7 @@ export class CairnBashFs implements IFileSystem {
     const bytes = toBytes(content, options);
     const sink = this.sinks.get(p);
     if (sink) return sink(bytes);
+    this.refuseCommandDir("open", p);
     await this.write("open", p, () => {
       const existing = this.vfs.exists(p) ? this.vfs.stat(p, true) : undefined;
       this.checkSize("open", p, (existing?.size ?? 0) + bytes.length);
@@ -233,25 +303,58 @@ export class CairnBashFs implements IFileSystem {
     return p === DEV_NULL || p === this.yieldDevice || this.sinks.has(p);
   }
 
+  /** Each device path keeps one inode number for the life of this filesystem. */
+  private readonly deviceInos = new Map<string, number>();
+
+  private deviceStat(p: string): FsStat {
+    let ino = this.deviceInos.get(p);
+    if (ino === undefined) {
+      ino = this.deviceInos.size + 1;
+      this.deviceInos.set(p, ino);
+    }
+    return deviceStat(ino);
+  }
+
   async exists(path: string): Promise<boolean> {
     await this.pace();
     const p = this.path(path);
-    return this.isDevice(p) || this.vfs.exists(p);
+    if (this.isDevice(p) || this.virtualUsr(p)) return true;
+    if (this.commandDirs?.covers(p)) {
+      try {
+        this.commandDirs.entry(p, "access");
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    return this.vfs.exists(p);
   }
 
   async stat(path: string): Promise<FsStat> {
     await this.pace();
     const p = this.path(path);
-    return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, true));
+    return this.statOf(p, true);
   }
 
   async lstat(path: string): Promise<FsStat> {
     const p = this.path(path);
-    return this.isDevice(p) ? DEV_NULL_STAT : toFsStat(this.vfs.stat(p, false));
+    return this.statOf(p, false);
+  }
+
+  private statOf(p: string, follow: boolean): FsStat {
+    if (this.isDevice(p)) return this.deviceStat(p);
+    const command = this.command(p, "stat");
+    if (command) return this.commandDirs!.stat(command);
+    if (this.virtualUsr(p)) return this.commandDirs!.usrStat();
+    return toFsStat(this.vfs.stat(p, follow));
   }
 
   async mkdir(path: string, options?: MkdirOptions): Promise<void> {
     const p = this.path(path);
+    if (this.command(p, "mkdir") || this.virtualUsr(p)) {
+      if (options?.recursive) return;
+      throw new FsError("EEXIST", "mkdir", p);
+    }
     await this.write("mkdir", p, () =>
       this.vfs.mkdir(p, { recursive: options?.recursive ?? false }),
     );
@@ -259,22 +362,36 @@ export class CairnBashFs implements IFileSystem {
 
   async readdir(path: string): Promise<string[]> {
     await this.pace();
-    return this.vfs.readdir(this.path(path)).map((e) => e.name);
+    return (await this.readdirWithFileTypes(path)).map((e) => e.name);
   }
 
   async readdirWithFileTypes(
     path: string,
   ): ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>> {
-    return this.vfs.readdir(this.path(path)).map((e) => ({
+    const p = this.path(path);
+    const command = this.command(p, "scandir");
+    if (command?.kind === "file") throw new FsError("ENOTDIR", "scandir", p);
+    if (command) return this.commandDirs!.names().map(fileDirent);
+    if (this.virtualUsr(p)) return this.listingExtras(p, []).map(directoryDirent);
+    const stored = this.vfs.readdir(p).map((e) => ({
       name: e.name,
       isFile: e.stat.kind === "file",
       isDirectory: e.stat.kind === "directory",
       isSymbolicLink: e.stat.kind === "symlink",
     }));
+    const extras = this.listingExtras(
+      p,
+      stored.map((e) => e.name),
+    );
+    if (extras.length === 0) return stored;
+    return [...stored, ...extras.map(directoryDirent)].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   }
 
   async rm(path: string, options?: RmOptions): Promise<void> {
     const p = this.path(path);
+    this.refuseCommandDir("rm", p);
     await this.write("rm", p, () =>
       this.vfs.rm(p, { recursive: options?.recursive, force: options?.force }),
     );
@@ -282,6 +399,15 @@ export class CairnBashFs implements IFileSystem {
 
   async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
     const to = this.path(dest);
+    this.refuseCommandDir("copyfile", to);
+    const from = this.path(src);
+    const command = this.command(from, "copyfile");
+    if (command?.kind === "directory") throw new FsError("EISDIR", "copyfile", from);
+    if (command) {
+      const stub = this.commandDirs!.stub(command.name);
+      await this.write("copyfile", to, () => this.vfs.writeFile(to, stub, { mode: 0o755 }));
+      return;
+    }
     await this.write("copyfile", to, () =>
       this.vfs.copy(this.path(src), to, {
         recursive: options?.recursive ?? false,
@@ -292,6 +418,7 @@ export class CairnBashFs implements IFileSystem {
 
   async mv(src: string, dest: string): Promise<void> {
     const to = this.path(dest);
+    this.refuseCommandDir("rename", this.path(src), to);
     await this.write("rename", to, () => this.vfs.rename(this.path(src), to, { overwrite: true }));
   }
 
@@ -306,30 +433,38 @@ export class CairnBashFs implements IFileSystem {
 
   async chmod(path: string, mode: number): Promise<void> {
     const p = this.path(path);
+    this.refuseCommandDir("chmod", p);
     await this.write("chmod", p, () => this.vfs.chmod(p, mode));
   }
 
   async symlink(target: string, linkPath: string): Promise<void> {
     const p = this.path(linkPath);
+    this.refuseCommandDir("symlink", p);
     await this.write("symlink", p, () => this.vfs.symlink(target, p));
   }
 
   async link(existingPath: string, newPath: string): Promise<void> {
     const p = this.path(newPath);
+    // A hard link to a command would be a stored file that is not the command's.
+    this.refuseCommandDir("link", this.path(existingPath), p);
     await this.write("link", p, () => this.vfs.link(this.path(existingPath), p));
   }
 
   async readlink(path: string): Promise<string> {
-    return this.vfs.readlink(this.path(path));
+    const p = this.path(path);
+    if (this.command(p, "readlink")) throw new FsError("EINVAL", "readlink", p);
+    return this.vfs.readlink(p);
   }
 
   async realpath(path: string): Promise<string> {
     const p = this.path(path);
-    return this.isDevice(p) ? p : this.vfs.realpath(p);
+    if (this.isDevice(p) || this.command(p, "realpath") || this.virtualUsr(p)) return p;
+    return this.vfs.realpath(p);
   }
 
   async utimes(path: string, _atime: Date, mtime: Date): Promise<void> {
     const p = this.path(path);
+    this.refuseCommandDir("utime", p);
     await this.write("utime", p, () => this.vfs.utimes(p, mtime.getTime()));
   }
 }

@@ -52,6 +52,7 @@ export {
   type OutputListener,
   type OutputStream,
 } from "./exec/output.js";
+export { RUNTIME_COMMANDS, runtimeOffMessage } from "./exec/runtime-off.js";
 export { runtimeSupport } from "./exec/runtimes.js";
 export type {
   IdempotencyClaim,
@@ -83,6 +84,7 @@ export {
   type TenantRecord,
 } from "./keys.js";
 export { ByteBudgetLru, type CacheStats } from "./lru.js";
+export { MACHINE_DIRECTORIES, MACHINE_HOME, machineEnv } from "./machine.js";
 export * from "./paths.js";
 export {
   DEFAULT_SANDBOX_POLICY,

@@ -18,6 +18,7 @@ import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru, type CacheStats } from "./lru.js";
+import { MACHINE_DIRECTORIES, MACHINE_HOME } from "./machine.js";
 import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { checkQuota, checkUsage, type Quota } from "./quota.js";
@@ -178,6 +179,7 @@ export class SandboxService {
     const journal = new Journal(empty);
     journal.putInode(root);
     const vfs = new Vfs(journal, async () => new Map(), { now: this.now });
+    for (const dir of MACHINE_DIRECTORIES) vfs.mkdir(dir.path, { recursive: true, mode: dir.mode });
     for (const file of input.files ?? []) {
       vfs.writeFile(normalizePath(file.path, "open"), file.bytes, { mode: file.mode });
     }
@@ -189,7 +191,7 @@ export class SandboxService {
         tenantId: scope.tenantId,
         name: input.name ?? null,
         env: input.env ?? {},
-        options: input.options ?? DEFAULT_SANDBOX_OPTIONS,
+        options: { ...(input.options ?? DEFAULT_SANDBOX_OPTIONS), home: MACHINE_HOME },
       },
       changes,
     );

@@ -100,7 +100,7 @@ export default defineCases("files", "export-archive", {
       assert.equal(res.header("cairn-sandbox-version"), String(await sb.version()));
       assert.deepEqual(
         entries.map((e) => e.name),
-        ["./", "x.txt"],
+        ["./", "home/", "tmp/", "x.txt", "home/user/"],
       );
     },
   ],

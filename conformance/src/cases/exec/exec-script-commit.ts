@@ -2,7 +2,7 @@
 import type { ExecResult } from "@cairn/spec";
 import { defineCases } from "../../case.js";
 import { assert, expectBytes, expectStatus } from "../../harness/assert.js";
-import { allBytes, retryConflicts } from "../support.js";
+import { allBytes, retryConflicts, rootWith } from "../support.js";
 
 export default defineCases("exec", "exec-script", {
   "writes-visible-to-file-api": [
@@ -159,7 +159,10 @@ export default defineCases("exec", "exec-script", {
       assert.equal(r.commit.status, "committed");
       const { version: next } = await sb.write("/after", "x");
       assert.ok(r.commit.version > before && next > r.commit.version, "versions must increase");
-      assert.equal((await sb.names("/")).length, 11);
+      assert.deepEqual(
+        await sb.names("/"),
+        rootWith("after", ...Array.from({ length: 10 }, (_, i) => `f${i + 1}`)),
+      );
     },
   ],
   "deletes-committed": [

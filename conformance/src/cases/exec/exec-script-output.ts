@@ -74,8 +74,8 @@ export default defineCases("exec", "exec-script", {
     "In the JSON result, stdout bytes that are not UTF-8 become U+FFFD (bytes ff 00 41 give U+FFFD, U+0000, A).",
     async (ctx) => {
       const sb = await ctx.sandbox();
-      await sb.write("/bin", new Uint8Array([0xff, 0x00, 0x41]));
-      assert.equal((await sb.exec("cat /bin")).stdout, "\ufffd\u0000A");
+      await sb.write("/data.bin", new Uint8Array([0xff, 0x00, 0x41]));
+      assert.equal((await sb.exec("cat /data.bin")).stdout, "\ufffd\u0000A");
     },
   ],
   "max-output-over-maximum-400": [

@@ -4,6 +4,7 @@
  */
 import { defineCases } from "../../case.js";
 import { assert } from "../../harness/assert.js";
+import { HOME } from "../support.js";
 
 const setup = "mkdir -p /w && cd /w && export A=1";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion
@@ -32,12 +33,12 @@ export default defineCases("exec", "exec-script", {
     },
   ],
   "persist-shell-off-by-default": [
-    "Without persistShell, a `cd` in one exec is forgotten: the next exec starts in /.",
+    "Without persistShell, a `cd` in one exec is forgotten: the next exec starts in the home directory.",
     async (ctx) => {
       const sb = await ctx.sandbox();
       assert.equal(sb.created.persistShell, false);
       await sb.exec(setup);
-      assert.equal((await sb.exec(show)).stdout, "/\nunset\n");
+      assert.equal((await sb.exec(show)).stdout, `${HOME}\nunset\n`);
     },
   ],
   "persist-shell-unexported-not-kept": [

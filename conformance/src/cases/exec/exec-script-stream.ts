@@ -177,8 +177,8 @@ export default defineCases("exec", "exec-script", {
     async (ctx) => {
       const sb = await ctx.sandbox();
       const bytes = new Uint8Array([0xff, 0x00, 0x41]);
-      await sb.write("/bin", bytes);
-      const run = await sb.streamExec("cat /bin");
+      await sb.write("/data.bin", bytes);
+      const run = await sb.streamExec("cat /data.bin");
       expectBytes(run.stdout, bytes, "streamed stdout");
       assert.equal(exitOf(run).exitCode, 0);
     },

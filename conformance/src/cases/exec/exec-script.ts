@@ -80,11 +80,11 @@ export default defineCases("exec", "exec-script", {
       assert.deepEqual([r.exitCode, r.stdout], [0, "done\n"]);
     },
   ],
-  "default-cwd-root": [
-    "Without cwd, the script starts in /.",
+  "default-cwd-home": [
+    "Without cwd, the script of a new sandbox starts in its home, /home/user.",
     async (ctx) => {
       const sb = await ctx.sandbox();
-      assert.equal((await sb.exec("pwd")).stdout, "/\n");
+      assert.equal((await sb.exec("pwd")).stdout, "/home/user\n");
     },
   ],
   "cwd-sets-pwd": [

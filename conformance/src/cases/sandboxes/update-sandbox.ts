@@ -2,6 +2,7 @@
 import type { Problem, Sandbox } from "@cairn/spec";
 import { defineCases } from "../../case.js";
 import { assert, expectProblem, expectStatus } from "../../harness/assert.js";
+import { HOME } from "../support.js";
 
 const quoted = (version: number) => `"${version}"`;
 
@@ -143,19 +144,19 @@ export default defineCases("sandboxes", "update-sandbox", {
     },
   ],
   "persist-shell-off": [
-    "PATCH { persistShell: false } turns it off: the next exec starts in / and a `cd` no longer carries.",
+    "PATCH { persistShell: false } turns it off: the next exec starts in the home directory and a `cd` no longer carries.",
     async (ctx) => {
       const sb = await ctx.sandbox({ persistShell: true });
       await sb.exec("mkdir -p /w && cd /w");
       const updated = await sb.update({ persistShell: false });
       assert.equal(updated.persistShell, false);
-      assert.equal((await sb.exec("pwd")).stdout, "/\n");
+      assert.equal((await sb.exec("pwd")).stdout, `${HOME}\n`);
       await sb.exec("cd /w");
-      assert.equal((await sb.exec("pwd")).stdout, "/\n");
+      assert.equal((await sb.exec("pwd")).stdout, `${HOME}\n`);
     },
   ],
   "reset-shell-clears": [
-    "PATCH { resetShell: true } clears the saved shell: shell is null and the next exec starts in / without the exports.",
+    "PATCH { resetShell: true } clears the saved shell: shell is null and the next exec starts in the home directory without the exports.",
     async (ctx) => {
       const sb = await ctx.sandbox({ persistShell: true, env: { BASE: "b" } });
       await sb.exec("mkdir -p /w && cd /w && export A=1");
@@ -163,7 +164,7 @@ export default defineCases("sandboxes", "update-sandbox", {
       const updated = await sb.update({ resetShell: true });
       assert.deepEqual([updated.shell, updated.persistShell], [null, true]);
       // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion
-      assert.equal((await sb.exec('pwd; echo "${A-unset} $BASE"')).stdout, "/\nunset b\n");
+      assert.equal((await sb.exec('pwd; echo "${A-unset} $BASE"')).stdout, `${HOME}\nunset b\n`);
     },
   ],
   "env-change-reaches-saved-shell": [

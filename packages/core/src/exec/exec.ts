@@ -7,6 +7,7 @@
 import type { ChangeSet, Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backend.js";
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
 import { VersionConflictError } from "../errors.js";
+import { machineEnv } from "../machine.js";
 import { normalizePath } from "../paths.js";
 import type { Quota } from "../quota.js";
 import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
@@ -18,7 +19,7 @@ export type CommitMode = "always" | "on_success" | "never";
 
 export interface ExecStepInput {
   script: string;
-  /** Working directory (default `/`, or the saved one); created if missing. */
+  /** Working directory (default: the saved one, else the sandbox's home, else `/`); created if missing. */
   cwd?: string;
   env?: Record<string, string>;
   stdin?: string;
@@ -411,10 +412,11 @@ export function startDeadline(
 
 function startStep(record: SandboxRecord, step: ExecStepInput) {
   const saved = record.options.persistShell ? record.shell : null;
+  const home = record.options.home;
   return {
     script: step.script,
-    cwd: normalizePath(step.cwd ?? saved?.cwd ?? "/", "chdir"),
-    env: { ...(saved ? saved.env : record.env), ...step.env },
+    cwd: normalizePath(step.cwd ?? saved?.cwd ?? home ?? "/", "chdir"),
+    env: { ...machineEnv(home), ...(saved ? saved.env : record.env), ...step.env },
     stdin: step.stdin,
   };
 }

@@ -3,7 +3,7 @@
  * statement (see flush-transform), writes checked against read-only mode and
  * the journal limits, and the final shell state reported when asked.
  */
-import { Bash, defineCommand } from "just-bash";
+import { Bash, defineCommand, getCommandNames } from "just-bash";
 import type { Runtime, ShellState } from "../backend.js";
 import { CairnBashFs, type WriteLimits } from "../bash-fs.js";
 import { encodeText, latin1Bytes } from "../encoding.js";
@@ -16,6 +16,13 @@ import {
   STDOUT_SINK,
 } from "./flush-transform.js";
 import { OutputCapture, type OutputListener } from "./output.js";
+import {
+  RUNTIME_COMMANDS,
+  RUNTIME_OFF_COMMAND,
+  runtimeOffCommand,
+  runtimeOffTransform,
+} from "./runtime-off.js";
+import { runtimeSupport } from "./runtimes.js";
 import { YIELD_DEVICE, yieldTransform } from "./yield-transform.js";
 
 export interface RunSettings {
@@ -54,10 +61,20 @@ export interface RunOutcome {
 /** Variables just-bash manages itself; not worth saving as shell state. */
 const TRANSIENT_ENV = new Set(["PWD", "OLDPWD"]);
 
+/** Every runtime Cairn knows, on or off. */
+const RUNTIMES = Object.keys(RUNTIME_COMMANDS) as Runtime[];
+
 export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): Promise<RunOutcome> {
   const started = performance.now();
   const output = new OutputCapture(settings.maxOutputBytes, settings.onOutput);
+  const off = RUNTIMES.filter((runtime) => !settings.runtimes.includes(runtime));
   const fs = new CairnBashFs(vfs, {
+    commands: [
+      SHELL_STATE_COMMAND,
+      RUNTIME_OFF_COMMAND,
+      ...getCommandNames(),
+      ...settings.runtimes.flatMap((runtime) => RUNTIME_COMMANDS[runtime]),
+    ],
     readOnly: settings.readOnly,
     limits: settings.limits,
     quota: settings.quota,
@@ -85,7 +102,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     env: step.env,
     python: settings.runtimes.includes("python3"),
     javascript: settings.runtimes.includes("js-exec"),
-    customCommands: [reportState],
+    customCommands: [reportState, runtimeOffCommand(runtimeSupport())],
     executionLimits: {
       maxExecutionTimeMs: settings.timeoutMs,
       maxPythonTimeoutMs: settings.timeoutMs,
@@ -96,6 +113,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
   });
   bash.registerTransformPlugin(flushTransform({ reportShellState: settings.reportShellState }));
   bash.registerTransformPlugin(yieldTransform());
+  bash.registerTransformPlugin(runtimeOffTransform(off));
   const result = await bash.exec(step.script, {
     cwd: step.cwd,
     stdin: step.stdin,

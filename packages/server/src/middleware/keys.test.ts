@@ -151,7 +151,8 @@ describe("scopes", () => {
     const names = ((await listing.json()) as { entries: { name: string }[] }).entries.map(
       (e) => e.name,
     );
-    expect(names).toEqual(["a.txt"]);
+    // A new sandbox holds its home and /tmp from the start.
+    expect(names).toEqual(["a.txt", "home", "tmp"]);
     for (const [method, path, body] of [
       ["POST", "/v1/sandboxes", {}],
       ["DELETE", `/v1/sandboxes/${sb.id}`, undefined],

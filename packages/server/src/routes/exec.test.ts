@@ -58,7 +58,7 @@ describe("exec when the client disconnects", () => {
       const sandbox = await newSandbox();
       await abandon(sandbox.id, accept);
       const next = await exec(sandbox.id, "echo after >> /log; ls /");
-      expect(next.stdout).toBe("log\n");
+      expect(next.stdout).toBe("bin\nhome\nlog\ntmp\nusr\n");
       expect(next.commit.version).toBe(sandbox.version + 1);
     });
   }
