@@ -14,11 +14,11 @@ async function usage(sb: SandboxHandle): Promise<Usage> {
 
 export default defineCases("sandboxes", "get-sandbox-usage", {
   "empty-sandbox": [
-    "A new, empty sandbox holds 0 bytes and 0 files (the root is not counted), under a quota.",
+    "A new sandbox holds 0 bytes and only its machine directories (/home, /home/user, /tmp; the root is not counted), under a quota.",
     async (ctx) => {
       const sb = await ctx.sandbox();
       const got = await usage(sb);
-      assert.deepEqual([got.bytes, got.files, got.version], [0, 0, sb.created.version]);
+      assert.deepEqual([got.bytes, got.files, got.version], [0, 3, sb.created.version]);
       assert.ok(got.maxBytes > 0 && got.maxFiles > 0, "a quota is reported");
     },
   ],
@@ -29,7 +29,8 @@ export default defineCases("sandboxes", "get-sandbox-usage", {
       await sb.write("/d/a.txt", "abc");
       await sb.write("/d/e/b.bin", new Uint8Array([0, 1, 2, 3, 255]));
       const got = await usage(sb);
-      assert.deepEqual([got.bytes, got.files], [8, 4]); // d, d/e, a.txt, b.bin
+      // d, d/e, a.txt, b.bin beside the 3 machine directories
+      assert.deepEqual([got.bytes, got.files], [8, 3 + 4]);
       assert.equal(got.version, (await sb.get()).version);
     },
   ],
@@ -42,7 +43,7 @@ export default defineCases("sandboxes", "get-sandbox-usage", {
       assert.equal(result.exitCode, 0, result.stderr);
       const got = await usage(sb);
       assert.equal(got.bytes, 5);
-      assert.equal(got.files, 2);
+      assert.equal(got.files, 3 + 2);
     },
   ],
   "follows-deletes": [
@@ -53,7 +54,7 @@ export default defineCases("sandboxes", "get-sandbox-usage", {
       await sb.write("/b.txt", "bb");
       expectStatus(await sb.request("DELETE", "/files", { query: { path: "/a.txt" } }), 200);
       const got = await usage(sb);
-      assert.deepEqual([got.bytes, got.files], [2, 1]);
+      assert.deepEqual([got.bytes, got.files], [2, 3 + 1]);
     },
   ],
 });

@@ -328,7 +328,7 @@ class UpdateSandboxRequest(Model):
     policy: Optional[SandboxPolicyInput] = None
     reset_shell: Optional[bool] = Field(None, alias="resetShell")
     """
-    Forget the saved shell state; the next exec starts in `/` with `env`.
+    Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`.
     """
 
 
@@ -469,7 +469,7 @@ class ExecStep(Model):
     script: str = Field(..., max_length=1048576, min_length=1)
     cwd: Optional[str] = Field(None, max_length=4096)
     """
-    Working directory (default `/`, or the saved one with `persistShell`).
+    Working directory (default the sandbox's home `/home/user`, or `/` for a sandbox created before homes existed; or the saved one with `persistShell`).
     """
     env: Optional[dict[str, str]] = Field(None, max_length=32768)
     stdin: Optional[str] = Field(None, max_length=10485760)
@@ -1068,7 +1068,7 @@ class ExecRequest(Model):
     script: str = Field(..., max_length=1048576, min_length=1)
     cwd: Optional[str] = Field(None, max_length=4096)
     """
-    Working directory (default `/`); created if missing.
+    Working directory (default the sandbox's home `/home/user`, or `/` for a sandbox created before homes existed); created if missing.
     """
     env: Optional[dict[str, str]] = Field(None, max_length=32768)
     stdin: Optional[str] = Field(None, max_length=10485760)
