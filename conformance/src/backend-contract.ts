@@ -15,6 +15,7 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeHistoryContract } from "./history-contract.js";
 import type { BackendFactory } from "./reference-server.js";
 
 const scope = { tenantId: "contract-a" };
@@ -81,6 +82,8 @@ export function describeBackendContract(options: {
     afterAll(async () => {
       await backend?.close?.();
     });
+
+    describeHistoryContract(() => backend);
 
     it("commit-on-stale-version-conflicts-and-applies-nothing", async () => {
       const sb = await service.create(scope);

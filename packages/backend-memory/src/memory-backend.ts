@@ -6,6 +6,9 @@
 import {
   type Backend,
   type ChangeSet,
+  type CommitRecord,
+  type CommitRetention,
+  DEFAULT_COMMIT_RETENTION,
   type DentryRecord,
   type InodeRecord,
   InvalidArgumentError,
@@ -24,6 +27,8 @@ import { createMemoryKeyStore } from "./memory-keys.js";
 
 export interface MemoryBackendOptions {
   now?: () => number;
+  /** How long commits stay in each sandbox's log (default 30 days or 10,000 commits). */
+  commitRetention?: Partial<CommitRetention>;
 }
 
 const copyOptions = (o: SandboxOptions): SandboxOptions => ({ ...o, runtimes: [...o.runtimes] });
@@ -45,7 +50,11 @@ interface StoredSandbox {
   inodes: Map<number, InodeRecord>;
   /** `${parent}/${name}` → entry. */
   dentries: Map<string, DentryRecord>;
+  /** The commit log, oldest first, trimmed to the retention on every commit. */
+  commits: CommitRecord[];
 }
+
+const copyCommit = (c: CommitRecord): CommitRecord => structuredClone(c);
 
 /**
  * @example
@@ -53,6 +62,7 @@ interface StoredSandbox {
  */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend {
   const now = options.now ?? Date.now;
+  const retention = { ...DEFAULT_COMMIT_RETENTION, ...options.commitRetention };
   const sandboxes = new Map<string, StoredSandbox>();
   /** Blobs are shared within a tenant only: `${tenantId}/${hash}`. */
   const blobs = new Map<string, Uint8Array>();
@@ -82,6 +92,15 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     if (changes.sandbox) updateRecord(s.record, changes.sandbox);
     s.record.version += 1;
     s.record.updatedAt = new Date(now());
+    if (changes.log) {
+      s.commits.push(
+        copyCommit({ ...changes.log, version: s.record.version, at: new Date(now()) }),
+      );
+    }
+    const oldest = now() - retention.maxAgeMs;
+    let drop = Math.max(0, s.commits.length - retention.maxCommits);
+    while (drop < s.commits.length && s.commits[drop]!.at.getTime() < oldest) drop++;
+    if (drop > 0) s.commits.splice(0, drop);
   };
 
   return {
@@ -104,6 +123,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         seq: ++seq,
         inodes: new Map(),
         dentries: new Map(),
+        commits: [],
       };
       apply(stored, initial);
       sandboxes.set(sandbox.id, stored);
@@ -153,6 +173,20 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         if (bytes) found.set(hash, bytes);
       }
       return found;
+    },
+
+    async listCommits(tenantId, id, page) {
+      const s = find(tenantId, id);
+      if (!s) return undefined;
+      const before = page.before ?? Number.POSITIVE_INFINITY;
+      const older = s.commits.filter((c) => c.version < before).reverse();
+      const items = older.slice(0, page.limit).map(copyCommit);
+      return { items, next: older.length > page.limit ? (items.at(-1)?.version ?? null) : null };
+    },
+
+    async getCommit(tenantId, id, version) {
+      const found = find(tenantId, id)?.commits.find((c) => c.version === version);
+      return found && copyCommit(found);
     },
 
     async commit(tenantId, id, changes) {

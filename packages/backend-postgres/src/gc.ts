@@ -8,6 +8,7 @@
  * that finished in between. A commit that reaches a locked candidate waits, and
  * after the delete inserts the blob again from the bytes it carries.
  */
+import { type CommitRetention, DEFAULT_COMMIT_RETENTION } from "@cairn/core";
 import type { Sql } from "postgres";
 
 export interface GcReport {
@@ -15,6 +16,8 @@ export interface GcReport {
   deletedBytes: number;
   /** Idempotency records past their replay window. */
   deletedIdempotencyKeys: number;
+  /** Commit log entries past the retention (age, or beyond the newest N of their sandbox). */
+  deletedCommits: number;
 }
 
 const BATCH = 1000;
@@ -27,16 +30,31 @@ const BATCH = 1000;
  */
 export async function collectGarbage(
   sql: Sql,
-  options: { graceSeconds?: number; idempotencyWindowSeconds?: number } = {},
+  options: {
+    graceSeconds?: number;
+    idempotencyWindowSeconds?: number;
+    commitRetention?: Partial<CommitRetention>;
+  } = {},
 ): Promise<GcReport> {
+  const retention = { ...DEFAULT_COMMIT_RETENTION, ...options.commitRetention };
   const grace = options.graceSeconds ?? 3600;
   const window = options.idempotencyWindowSeconds ?? 24 * 3600;
   const expired = await sql`
     DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ${window})`;
+  const aged = await sql`
+    DELETE FROM commits WHERE at < now() - make_interval(secs => ${retention.maxAgeMs / 1000})`;
+  // Past the newest N: only sandboxes with more than N commits are looked at row by row.
+  const surplus = await sql`
+    DELETE FROM commits c USING (
+      SELECT tenant_id, sandbox_id, max(version) - ${retention.maxCommits} AS below
+      FROM commits GROUP BY tenant_id, sandbox_id HAVING count(*) > ${retention.maxCommits}
+    ) x
+    WHERE c.tenant_id = x.tenant_id AND c.sandbox_id = x.sandbox_id AND c.version <= x.below`;
   const report: GcReport = {
     deletedBlobs: 0,
     deletedBytes: 0,
     deletedIdempotencyKeys: expired.count,
+    deletedCommits: aged.count + surplus.count,
   };
   for (;;) {
     const batch = await sql.begin(async (tx) => {

@@ -8,6 +8,8 @@ import { randomUUID } from "node:crypto";
 import {
   type Backend,
   type ChangeSet,
+  type CommitLogEntry,
+  type CommitRecord,
   DEFAULT_SANDBOX_OPTIONS,
   type DentryRecord,
   type FileMeta,
@@ -113,6 +115,53 @@ function holdIfConnectionLost<T>(body: () => Promise<T>, finished: () => boolean
       }, CONNECTION_LOSS_GRACE_MS).unref();
     });
   });
+}
+
+interface CommitRow {
+  version: number;
+  at: Date;
+  operation: string;
+  key_id: string | null;
+  subject: string | null;
+  request_id: string | null;
+  script_hash: string | null;
+  changes: CommitLogEntry["changes"];
+  change_count: number;
+}
+
+const COMMIT_COLUMNS =
+  "version::float8 AS version, at, operation, key_id, subject, request_id, script_hash, changes, change_count";
+
+function toCommit(row: CommitRow): CommitRecord {
+  return {
+    version: row.version,
+    at: row.at,
+    origin: {
+      operation: row.operation,
+      keyId: row.key_id,
+      subject: row.subject,
+      requestId: row.request_id,
+      scriptHash: row.script_hash,
+    },
+    changes: row.changes,
+    changeCount: row.change_count,
+  };
+}
+
+/** Logs a commit in the transaction that applies it (pipelined with the tree writes). */
+function logCommit(
+  tx: TransactionSql,
+  tenantId: string,
+  sandboxId: string,
+  version: number,
+  log: CommitLogEntry | undefined,
+): Promise<unknown> {
+  if (!log) return Promise.resolve();
+  const o = log.origin;
+  return tx`
+    INSERT INTO commits (tenant_id, sandbox_id, version, operation, key_id, subject, request_id, script_hash, changes, change_count)
+    VALUES (${tenantId}, ${sandboxId}, ${version}, ${o.operation}, ${o.keyId}, ${o.subject}, ${o.requestId},
+      ${o.scriptHash}, ${jsonb(tx, log.changes)}, ${log.changeCount})`.execute();
 }
 
 const SANDBOX_COLUMNS =
@@ -293,7 +342,10 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
                 ${jsonb(tx, update.options ?? sandbox.options)},
                 ${jsonb(tx, update.shell ?? null)}, 1)
               RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
-            const texts = await applyChanges(tx, sandbox.tenantId, sandbox.id, initial);
+            const [texts] = await Promise.all([
+              applyChanges(tx, sandbox.tenantId, sandbox.id, initial),
+              logCommit(tx, sandbox.tenantId, sandbox.id, 1, initial.log),
+            ]);
             return { record: toRecord(row!), texts };
           },
           "",
@@ -429,7 +481,10 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
               if (!exists) throw new SandboxNotFoundError(id);
               throw new VersionConflictError(id, changes.baseVersion);
             }
-            const texts = await applyChanges(tx, tenantId, id, changes);
+            const [texts] = await Promise.all([
+              applyChanges(tx, tenantId, id, changes),
+              logCommit(tx, tenantId, id, row.version, changes.log),
+            ]);
             return { version: row.version, texts };
           },
           "",
@@ -442,6 +497,34 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         if (!(error instanceof StorageUnavailableError) || !progress.bodyDone) throw error;
         return confirmCommit(tenantId, id, token, changes.baseVersion, error);
       }
+    },
+
+    async listCommits(tenantId, id, page) {
+      return inTenant(
+        tenantId,
+        async (tx) => {
+          const [exists] =
+            await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+          if (!exists) return undefined;
+          const rows = await tx<CommitRow[]>`
+            SELECT ${tx.unsafe(COMMIT_COLUMNS)} FROM commits
+            WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}
+              AND version < ${page.before ?? Number.MAX_SAFE_INTEGER}
+            ORDER BY version DESC LIMIT ${page.limit + 1}`;
+          const items = rows.slice(0, page.limit).map(toCommit);
+          return { items, next: rows.length > page.limit ? (items.at(-1)?.version ?? null) : null };
+        },
+        "isolation level repeatable read read only",
+      );
+    },
+
+    async getCommit(tenantId, id, version) {
+      return inTenant(tenantId, async (tx) => {
+        const [row] = await tx<CommitRow[]>`
+          SELECT ${tx.unsafe(COMMIT_COLUMNS)} FROM commits
+          WHERE tenant_id = ${tenantId} AND sandbox_id = ${id} AND version = ${version}`;
+        return row && toCommit(row);
+      });
     },
 
     async grepCandidates(tenantId, hashes, query) {

@@ -285,4 +285,30 @@ CREATE INDEX audit_log_by_time ON audit_log USING brin (time);
 REVOKE ALL ON audit_log FROM PUBLIC, ${APP_ROLE};
 `,
   },
+  {
+    id: 11,
+    name: "commit log",
+    sql: `
+-- One row per commit: what changed (by path), who made it and how. Trimmed by gc to the
+-- retention (age and count per sandbox); deleted with its sandbox.
+CREATE TABLE commits (
+  tenant_id    text        NOT NULL,
+  sandbox_id   text        NOT NULL,
+  version      bigint      NOT NULL,
+  at           timestamptz NOT NULL DEFAULT now(),
+  operation    text        NOT NULL,
+  key_id       text,
+  subject      text,
+  request_id   text,
+  script_hash  text,
+  changes      jsonb       NOT NULL,
+  change_count integer     NOT NULL,
+  PRIMARY KEY (tenant_id, sandbox_id, version),
+  FOREIGN KEY (tenant_id, sandbox_id) REFERENCES sandboxes ON DELETE CASCADE
+);
+CREATE INDEX commits_by_age ON commits (at);
+GRANT SELECT, INSERT, UPDATE, DELETE ON commits TO ${APP_ROLE};
+${tenantIsolation("commits")}
+`,
+  },
 ];

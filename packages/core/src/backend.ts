@@ -1,3 +1,4 @@
+import type { CommitLogEntry, CommitPage, CommitRecord } from "./history.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { KeyStore } from "./keys.js";
 import type { SandboxPolicy } from "./policy.js";
@@ -73,6 +74,8 @@ export interface ChangeSet {
    * saved shell state are fenced like files.
    */
   sandbox?: SandboxUpdate;
+  /** What the commit changed and who made it, stored in the sandbox's commit log with it. */
+  log?: CommitLogEntry;
 }
 
 /** Commands just-bash can add on request; off unless a sandbox opts in. */
@@ -158,6 +161,14 @@ export interface Backend extends IdempotencyStore {
    * SandboxNotFoundError if the sandbox is gone.
    */
   commit(tenantId: string, id: string, changes: ChangeSet): Promise<{ version: number }>;
+  /** The sandbox's commit log, newest first; `before` is a version (the previous page's last). */
+  listCommits(
+    tenantId: string,
+    id: string,
+    page: { limit: number; before?: number },
+  ): Promise<CommitPage | undefined>;
+  /** One logged commit; undefined when the sandbox or the version is not (or no longer) in the log. */
+  getCommit(tenantId: string, id: string, version: number): Promise<CommitRecord | undefined>;
   /**
    * Optional: of the given content hashes, those whose text may contain a
    * line matching `query` — a superset of the real matches, never missing one

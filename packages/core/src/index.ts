@@ -49,6 +49,20 @@ export {
   type OutputStream,
 } from "./exec/output.js";
 export { runtimeSupport } from "./exec/runtimes.js";
+export {
+  type ChangeKind,
+  type CommitLogEntry,
+  type CommitOrigin,
+  type CommitPage,
+  type CommitRecord,
+  type CommitRetention,
+  DEFAULT_COMMIT_RETENTION,
+  describeChanges,
+  logEntry,
+  MAX_LOGGED_CHANGES,
+  type PathChange,
+  UNKNOWN_ORIGIN,
+} from "./history.js";
 export type {
   IdempotencyClaim,
   IdempotencyState,

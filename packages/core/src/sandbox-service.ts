@@ -15,6 +15,13 @@ import {
   type SandboxUpdate,
 } from "./backend.js";
 import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from "./errors.js";
+import {
+  type CommitOrigin,
+  type CommitPage,
+  type CommitRecord,
+  logEntry,
+  UNKNOWN_ORIGIN,
+} from "./history.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru } from "./lru.js";
@@ -66,6 +73,12 @@ export interface Scope {
   tenantId: string;
   /** Bounds on each sandbox's content; none when absent. */
   quota?: Quota;
+  /** Who is asking and through which operation, recorded in the commit log (unknown when absent). */
+  origin?: Partial<CommitOrigin>;
+}
+
+function originOf(scope: Scope): CommitOrigin {
+  return { ...UNKNOWN_ORIGIN, ...scope.origin };
 }
 
 /**
@@ -167,6 +180,8 @@ export class SandboxService {
     }
     checkQuota(journal, scope.quota);
     const changes = journal.toChangeSet();
+    const created = empty.apply(changes, 1);
+    changes.log = logEntry(empty, changes, created, originOf(scope));
     const record = await this.backend.createSandbox(
       {
         id: newSandboxId(),
@@ -177,7 +192,10 @@ export class SandboxService {
       },
       changes,
     );
-    this.trees.set(cacheKey(scope, record.id), empty.apply(changes, record.version));
+    this.trees.set(
+      cacheKey(scope, record.id),
+      record.version === 1 ? created : empty.apply(changes, record.version),
+    );
     return record;
   }
 
@@ -429,10 +447,13 @@ export class SandboxService {
     // The base is the version the commit is fenced on, so no concurrent writer can overshoot.
     checkQuota(journal, scope.quota);
     const changes: ChangeSet = { ...journal.toChangeSet(), sandbox };
+    const next = journal.base.version + 1;
+    const after = journal.base.apply(changes, next);
+    changes.log = logEntry(journal.base, changes, after, originOf(scope));
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);
-      this.trees.set(key, journal.base.apply(changes, version));
+      this.trees.set(key, version === next ? after : journal.base.apply(changes, version));
       // The record moves with the commit: its fields are the base version's plus `sandbox`.
       const record = this.records.get(key);
       if (record?.version === journal.base.version) {
@@ -447,6 +468,28 @@ export class SandboxService {
       }
       throw error;
     }
+  }
+
+  // ---- history ---------------------------------------------------------
+
+  /** The commit log, newest first. */
+  async commits(
+    scope: Scope,
+    id: string,
+    page: { limit: number; before?: number },
+  ): Promise<CommitPage> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
+    const found = await this.backend.listCommits(scope.tenantId, id, page);
+    if (!found) throw new SandboxNotFoundError(id);
+    return found;
+  }
+
+  /** One commit, or undefined when it is not (or no longer) in the log; the sandbox must exist. */
+  async commitAt(scope: Scope, id: string, version: number): Promise<CommitRecord | undefined> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
+    const found = await this.backend.getCommit(scope.tenantId, id, version);
+    if (!found) await this.get(scope, id);
+    return found;
   }
 
   get maxAttempts(): number {
