@@ -28,6 +28,26 @@ describe("collectGarbage", () => {
     expect(left.map((r) => r.key)).toEqual(["new"]);
   });
 
+  it("trims the commit log to its retention: by age, and past the newest N per sandbox", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const busy = await service.create(scope);
+    for (let i = 0; i < 5; i++) {
+      await service.mutate(scope, busy.id, (vfs) => vfs.writeFile("/f", enc(String(i))));
+    }
+    const quiet = await service.create(scope);
+    await database()
+      .sql`UPDATE commits SET at = now() - interval '3 days' WHERE sandbox_id = ${quiet.id}`;
+    const report = await collectGarbage(database().sql, {
+      commitRetention: { maxCommits: 3, maxAgeMs: 2 * 86_400_000 },
+    });
+    expect(report.deletedCommits).toBe(4);
+    const versions = async (id: string) =>
+      (await service.commits(scope, id, { limit: 10 })).items.map((c) => c.version);
+    expect(await versions(busy.id)).toEqual([6, 5, 4]);
+    expect(await versions(quiet.id)).toEqual([]);
+  });
+
   it("deletes blobs nothing references and keeps the rest", async () => {
     const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });
