@@ -589,6 +589,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a sandbox's commits
+         * @description The commit log, newest first: every commit that is still within the
+         *     retention (by default 30 days, and the newest 10,000 commits of the
+         *     sandbox; older ones are trimmed by `cairn gc`). Each says what changed
+         *     (by path), who made it and through which operation. Pass `nextCursor`
+         *     as `cursor` for the next (older) page.
+         */
+        get: operations["listCommits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/commits/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The version the commit made. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get one commit
+         * @description The commit that made `version`; `404 commit_not_found` when it is not (or no longer) in the log.
+         */
+        get: operations["getCommit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -747,7 +799,8 @@ export interface components {
          *       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
          *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
-         *       `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
+         *       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
+         *       (or no longer) in the commit log; `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
          *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -764,7 +817,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -965,6 +1018,55 @@ export interface components {
             entries: components["schemas"]["DirectoryEntry"][];
             nextCursor: string | null;
         };
+        /** @description How one path changed in a commit. */
+        PathChange: {
+            path: string;
+            /**
+             * @description `created` a new entry; `modified` new content (or a new file in place of
+             *     the old one); `deleted` the entry is gone (a deleted directory lists
+             *     every path under it too); `moved` renamed from `from` (a moved directory
+             *     is one change, its contents move with it); `mode` only the permission
+             *     bits changed.
+             * @enum {string}
+             */
+            kind: "created" | "modified" | "deleted" | "moved" | "mode";
+            type: components["schemas"]["FileType"];
+            /** @description For `moved`, the path it had before. */
+            from?: string;
+            /** @description Content bytes after the change (before it, for `deleted`). */
+            size: number;
+            /** @description The content's sha256 (files only), after the change (before it, for `deleted`). */
+            hash: string | null;
+        };
+        /** @description Who made a commit and how. */
+        CommitOrigin: {
+            /** @description The API operation (`execScript`, `writeFile`, ...), or `unknown`. */
+            operation: string;
+            /** @description The stored API key used, if any. */
+            keyId: string | null;
+            /** @description The bearer token's `sub`, if a JWT was used. */
+            subject: string | null;
+            /** @description The request's `x-request-id`. */
+            requestId: string | null;
+            /** @description For exec, the sha256 of the script (a batch's scripts joined by NUL). */
+            scriptHash: string | null;
+        };
+        Commit: {
+            version: number;
+            /** Format: date-time */
+            at: string;
+            origin: components["schemas"]["CommitOrigin"];
+            changes: components["schemas"]["PathChanges"];
+            /** @description How many paths changed; more than `changes` holds when the list was cut. */
+            changeCount: number;
+        };
+        /** @description The paths a commit changed, sorted by path (at most 10,000; see `changeCount`). */
+        PathChanges: components["schemas"]["PathChange"][];
+        CommitPage: {
+            items: components["schemas"]["Commit"][];
+            /** @description Pass as `cursor` to get the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
         MutationResult: {
             /** @description The sandbox version after the change (unchanged when there was nothing to do). */
             version: number;
@@ -972,6 +1074,8 @@ export interface components {
         ArchiveImportResult: {
             /** @description The sandbox version after the import (unchanged for an empty archive). */
             version: number;
+            /** @description When something was committed, the paths it changed (as in the commit log). */
+            changes?: components["schemas"]["PathChanges"];
             /** @description The directory the archive was unpacked into. */
             path: string;
             /** @description Regular files written. */
@@ -1084,6 +1188,8 @@ export interface components {
             status: "committed" | "unchanged" | "discarded";
             /** @description The sandbox version the result corresponds to. */
             version: number;
+            /** @description When `committed`, the paths the commit changed (as in the commit log). */
+            changes?: components["schemas"]["PathChanges"];
             /**
              * @description Why changes were `discarded`: the commit mode was `never`; the script
              *     exited non-zero under `on_success`; a write went over the journal
@@ -1245,6 +1351,8 @@ export interface components {
         };
         PatchResult: {
             version: number;
+            /** @description The paths the commit changed (as in the commit log). */
+            changes?: components["schemas"]["PathChanges"];
             files: {
                 path: string;
                 /** @enum {string} */
@@ -2472,6 +2580,67 @@ export interface operations {
             408: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCommits: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of commits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCommit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The version the commit made. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

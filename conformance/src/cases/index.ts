@@ -1,4 +1,4 @@
-/** Every conformance case, in run order: system, auth, sandboxes, files, search, paths, exec. */
+/** Every conformance case, in run order: system, auth, sandboxes, files, search, paths, exec, history. */
 import { type ConformanceCase, features, isValidCaseId } from "../case.js";
 import exportArchive from "./archive/export-archive.js";
 import importArchive from "./archive/import-archive.js";
@@ -29,6 +29,8 @@ import readLines from "./files/read-lines.js";
 import statFile from "./files/stat-file.js";
 import writeFile from "./files/write-file.js";
 import writeFilePreconditions from "./files/write-file-preconditions.js";
+import getCommit from "./history/get-commit.js";
+import listCommits from "./history/list-commits.js";
 import pathsCreateSandbox from "./paths/create-sandbox.js";
 import pathsListDirectory from "./paths/list-directory.js";
 import rejectedPaths from "./paths/rejected-paths.js";
@@ -100,6 +102,8 @@ const collected: ConformanceCase[] = [
   ...execScriptShell,
   ...execScriptStream,
   ...execBatch,
+  ...listCommits,
+  ...getCommit,
 ];
 
 /** Throws unless every id is well-formed, unique and starts with its case's feature. */

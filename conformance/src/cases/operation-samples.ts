@@ -72,7 +72,8 @@ export function operationSamples(): OperationSample[] {
           path: template
             .replace("{sandboxId}", sandboxId)
             .replace("{tenantId}", "conformance-no-tenant")
-            .replace("{keyId}", "key_conformancenokey"),
+            .replace("{keyId}", "key_conformancenokey")
+            .replace("{version}", "1"),
           options: requestParts[operationId] ?? { query: { path: "/" } },
         }),
       });

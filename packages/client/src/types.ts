@@ -31,6 +31,12 @@ export type FileStat = Schemas["FileStat"];
 export type DirectoryEntry = Schemas["DirectoryEntry"];
 export type MutationResult = Schemas["MutationResult"];
 
+/** One entry of the commit log: its version, time, origin and the paths it changed. */
+export type Commit = Schemas["Commit"];
+export type CommitOrigin = Schemas["CommitOrigin"];
+/** How one path changed in a commit. */
+export type PathChange = Schemas["PathChange"];
+
 export type ExecRequest = Schemas["ExecRequest"];
 export type ExecResult = Schemas["ExecResult"];
 export type ExecCommit = Schemas["ExecCommit"];

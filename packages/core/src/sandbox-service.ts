@@ -20,6 +20,7 @@ import {
   type CommitPage,
   type CommitRecord,
   logEntry,
+  type PathChange,
   UNKNOWN_ORIGIN,
 } from "./history.js";
 import { Journal } from "./journal.js";
@@ -144,6 +145,11 @@ export class SandboxService {
   /** Each sandbox's record as of a version: a snapshot at that version need not read it again. */
   private readonly records = new ByteBudgetLru<string, SandboxRecord>(8 << 20, () => 2048);
   private readonly contents: ByteBudgetLru<string, Uint8Array>;
+  /** What this process's recent commits changed, so an answer can say so without a read. */
+  private readonly logged = new ByteBudgetLru<string, PathChange[]>(
+    16 << 20,
+    (changes) => 64 + changes.length * 200,
+  );
   private readonly writers = new KeyedMutex();
   /** Blob reads under way, so concurrent readers of one file share a round trip. */
   private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
@@ -449,11 +455,13 @@ export class SandboxService {
     const changes: ChangeSet = { ...journal.toChangeSet(), sandbox };
     const next = journal.base.version + 1;
     const after = journal.base.apply(changes, next);
-    changes.log = logEntry(journal.base, changes, after, originOf(scope));
+    const log = logEntry(journal.base, changes, after, originOf(scope));
+    changes.log = log;
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);
       this.trees.set(key, version === next ? after : journal.base.apply(changes, version));
+      this.logged.set(`${key}@${version}`, log.changes);
       // The record moves with the commit: its fields are the base version's plus `sandbox`.
       const record = this.records.get(key);
       if (record?.version === journal.base.version) {
@@ -482,6 +490,13 @@ export class SandboxService {
     const found = await this.backend.listCommits(scope.tenantId, id, page);
     if (!found) throw new SandboxNotFoundError(id);
     return found;
+  }
+
+  /** The paths the commit that made `version` changed (undefined once it left the log). */
+  async changesAt(scope: Scope, id: string, version: number): Promise<PathChange[] | undefined> {
+    const known = this.logged.get(`${cacheKey(scope, id)}@${version}`);
+    if (known) return known;
+    return (await this.backend.getCommit(scope.tenantId, id, version))?.changes;
   }
 
   /** One commit, or undefined when it is not (or no longer) in the log; the sandbox must exist. */

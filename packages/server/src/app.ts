@@ -13,6 +13,7 @@ import {
   idempotency,
 } from "./middleware/idempotency.js";
 import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
+import { commitOrigin } from "./middleware/origin.js";
 import {
   authFailureLimit,
   callerOf,
@@ -29,6 +30,7 @@ import { execRoutes } from "./routes/exec.js";
 import { fileRoutes } from "./routes/files.js";
 import { fsRoutes } from "./routes/fs.js";
 import { healthRoutes } from "./routes/health.js";
+import { historyRoutes } from "./routes/history.js";
 import { limitsRoutes } from "./routes/limits.js";
 import { metaRoutes } from "./routes/meta.js";
 import { sandboxRoutes } from "./routes/sandboxes.js";
@@ -138,6 +140,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set("scope", { ...c.var.scope, quota });
     await next();
   });
+  app.use("/v1/sandboxes/*", commitOrigin(spec));
   // Per key: a request rate, then a bound on what is in flight; then one on scripts overall.
   const guards: MiddlewareHandler<AppEnv>[] = [];
   if (limits.rateLimitPerSecond > 0) {
@@ -175,6 +178,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", limitsRoutes());
   app.route("/", execRoutes());
   app.route("/", archiveRoutes());
+  app.route("/", historyRoutes());
   const mcp = options.mcp;
   if (mcp) {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));

@@ -18,14 +18,14 @@ export const stdoutAuditSink: AuditSink = (event) => {
   process.stdout.write(`${JSON.stringify({ audit: event })}\n`);
 };
 
-interface Route {
+export interface Route {
   method: string;
   pattern: RegExp;
   operationId: string;
 }
 
 /** Every operation in the spec as a method and a path pattern. */
-function specRoutes(document: Record<string, unknown>): Route[] {
+export function specRoutes(document: Record<string, unknown>): Route[] {
   const spec = document as { paths?: Record<string, Record<string, { operationId?: string }>> };
   const routes: Route[] = [];
   for (const [template, item] of Object.entries(spec.paths ?? {})) {

@@ -2,8 +2,10 @@
  * POST /v1/sandboxes/{id}/exec (JSON, or server-sent events with
  * `Accept: text/event-stream`) and POST /v1/sandboxes/{id}/exec/batch.
  */
+import { createHash } from "node:crypto";
 import {
   decodeBytes,
+  type ExecCommitInfo,
   type ExecInput,
   type ExecOutcome,
   execBatch,
@@ -17,6 +19,7 @@ import type { AppEnv } from "../env.js";
 import { isReadOnly } from "../middleware/access.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
 import { readJson } from "../validation.js";
+import { changesOf } from "./history.js";
 
 /** A comment line every so often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;
@@ -25,6 +28,7 @@ export function execRoutes() {
   return new Hono<AppEnv>()
     .post("/v1/sandboxes/:sandboxId/exec", async (c) => {
       const input = c.var.validator.check("ExecRequest", await readJson(c));
+      withScriptHash(c, [input.script]);
       const exec: ExecInput = {
         script: input.script,
         cwd: input.cwd,
@@ -37,10 +41,17 @@ export function execRoutes() {
       };
       if (wantsEventStream(c)) return streamExec(c, exec);
       const outcome = await execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec);
-      return c.json<Schemas["ExecResult"]>({ ...stepJson(outcome), commit: outcome.commit });
+      return c.json<Schemas["ExecResult"]>({
+        ...stepJson(outcome),
+        commit: await commitJson(c, outcome.commit),
+      });
     })
     .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
       const input = c.var.validator.check("ExecBatchRequest", await readJson(c));
+      withScriptHash(
+        c,
+        input.steps.map((s) => s.script),
+      );
       const outcome = await execBatch(c.var.service, c.var.scope, c.req.param("sandboxId"), {
         steps: input.steps,
         parallel: input.parallel,
@@ -52,7 +63,7 @@ export function execRoutes() {
       return c.json<Schemas["ExecBatchResult"]>({
         results: outcome.results.map(stepJson),
         durationMs: round(outcome.durationMs),
-        commit: outcome.commit,
+        commit: await commitJson(c, outcome.commit),
       });
     });
 }
@@ -80,6 +91,25 @@ function controls(
       maxJournalFiles: limits.maxJournalFiles,
     },
     signal: c.req.raw.signal,
+  };
+}
+
+/** The commit log records which script made a commit: sha256 of the scripts, NUL-joined. */
+function withScriptHash(c: Context<AppEnv>, scripts: readonly string[]): void {
+  const scriptHash = createHash("sha256").update(scripts.join("\0")).digest("hex");
+  c.set("scope", { ...c.var.scope, origin: { ...c.var.scope.origin, scriptHash } });
+}
+
+/** The commit info of an answer, with the paths it changed when it committed. */
+async function commitJson(
+  c: Context<AppEnv>,
+  commit: ExecCommitInfo,
+): Promise<Schemas["ExecCommit"]> {
+  const id = c.req.param("sandboxId") ?? "";
+  const committed = commit.status === "committed";
+  return {
+    ...commit,
+    ...(await changesOf(c.var.service, c.var.scope, id, commit.version, committed)),
   };
 }
 
@@ -135,12 +165,12 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
         signal,
         onOutput: (stream, bytes) => send(stream, chunkJson(bytes)),
       })
-        .then((outcome: ExecOutcome) =>
+        .then(async (outcome: ExecOutcome) =>
           send("exit", {
             exitCode: outcome.exitCode,
             durationMs: round(outcome.durationMs),
             truncated: outcome.truncated,
-            commit: outcome.commit,
+            commit: await commitJson(c, outcome.commit),
           } satisfies Schemas["ExecExit"]),
         )
         .catch((error: unknown) => {
