@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeHistoryContract } from "./history-contract.js";
 import type { BackendFactory } from "./reference-server.js";
+import { describeSnapshotContract } from "./snapshot-contract.js";
 
 const scope = { tenantId: "contract-a" };
 const other = { tenantId: "contract-b" };
@@ -84,6 +85,7 @@ export function describeBackendContract(options: {
     });
 
     describeHistoryContract(() => backend);
+    describeSnapshotContract(() => backend);
 
     it("commit-on-stale-version-conflicts-and-applies-nothing", async () => {
       const sb = await service.create(scope);

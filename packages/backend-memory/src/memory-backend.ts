@@ -19,6 +19,8 @@ import {
   type SandboxRecord,
   type SandboxUpdate,
   type ShellState,
+  SnapshotNotFoundError,
+  type SnapshotRecord,
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
@@ -56,6 +58,14 @@ interface StoredSandbox {
 
 const copyCommit = (c: CommitRecord): CommitRecord => structuredClone(c);
 
+interface StoredSnapshot {
+  record: SnapshotRecord;
+  seq: number;
+  /** Frozen copies of the tree rows; content stays in the tenant's blobs. */
+  inodes: InodeRecord[];
+  dentries: DentryRecord[];
+}
+
 /**
  * @example
  * const service = new SandboxService({ backend: createMemoryBackend() });
@@ -66,7 +76,24 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
   const sandboxes = new Map<string, StoredSandbox>();
   /** Blobs are shared within a tenant only: `${tenantId}/${hash}`. */
   const blobs = new Map<string, Uint8Array>();
+  const snapshots = new Map<string, StoredSnapshot>();
   let seq = 0;
+  const findSnapshot = (tenantId: string, id: string) => {
+    const s = snapshots.get(id);
+    return s && s.record.tenantId === tenantId ? s : undefined;
+  };
+  const treeOf = (
+    version: number,
+    inodes: Iterable<InodeRecord>,
+    dentries: Iterable<DentryRecord>,
+  ): TreeData => ({
+    version,
+    inodes: [...inodes].map((i) => ({
+      ...i,
+      ...(i.meta ? { meta: structuredClone(i.meta) } : {}),
+    })),
+    dentries: [...dentries].map((d) => ({ ...d })),
+  });
 
   const find = (tenantId: string, id: string) => {
     const s = sandboxes.get(id);
@@ -152,7 +179,93 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     async deleteSandbox(tenantId, id) {
       if (!find(tenantId, id)) return false;
       sandboxes.delete(id);
+      // Snapshots go with their sandbox; forks made from them do not.
+      for (const [snapshotId, snapshot] of snapshots) {
+        if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
+      }
       return true;
+    },
+
+    async createSnapshot(tenantId, sandboxId, input) {
+      const s = find(tenantId, sandboxId);
+      if (!s) throw new SandboxNotFoundError(sandboxId);
+      if (input.atVersion !== undefined && input.atVersion !== s.record.version) {
+        throw new VersionConflictError(sandboxId, input.atVersion);
+      }
+      const tree = treeOf(s.record.version, s.inodes.values(), s.dentries.values());
+      let files = 0;
+      let bytes = 0;
+      for (const inode of tree.inodes) {
+        if (inode.ino === 1) continue;
+        files += 1;
+        if (inode.kind === "file") bytes += inode.size;
+      }
+      const record: SnapshotRecord = {
+        id: input.id,
+        tenantId,
+        sandboxId,
+        name: input.name,
+        version: s.record.version,
+        files,
+        bytes,
+        createdAt: new Date(now()),
+      };
+      snapshots.set(input.id, { record, seq: ++seq, inodes: tree.inodes, dentries: tree.dentries });
+      return { ...record };
+    },
+
+    async listSnapshots(tenantId, sandboxId, page) {
+      if (!find(tenantId, sandboxId)) return undefined;
+      const after = page.after === undefined ? Number.POSITIVE_INFINITY : Number(page.after);
+      if (Number.isNaN(after)) throw new InvalidArgumentError("malformed cursor");
+      const mine = [...snapshots.values()]
+        .filter((s) => s.record.tenantId === tenantId && s.record.sandboxId === sandboxId)
+        .filter((s) => s.seq < after)
+        .sort((a, b) => b.seq - a.seq);
+      const items = mine.slice(0, page.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((s) => ({ ...s.record })),
+        next: mine.length > page.limit && last ? String(last.seq) : null,
+      };
+    },
+
+    async getSnapshot(tenantId, snapshotId) {
+      const s = findSnapshot(tenantId, snapshotId);
+      return s && { ...s.record };
+    },
+
+    async deleteSnapshot(tenantId, snapshotId) {
+      if (!findSnapshot(tenantId, snapshotId)) return false;
+      snapshots.delete(snapshotId);
+      return true;
+    },
+
+    async loadSnapshotTree(tenantId, snapshotId) {
+      const s = findSnapshot(tenantId, snapshotId);
+      return s && treeOf(s.record.version, s.inodes, s.dentries);
+    },
+
+    async forkSandbox(sandbox, from, log) {
+      let tree: TreeData;
+      if ("snapshotId" in from) {
+        const source = findSnapshot(sandbox.tenantId, from.snapshotId);
+        if (!source) throw new SnapshotNotFoundError(from.snapshotId);
+        tree = treeOf(1, source.inodes, source.dentries);
+      } else {
+        const source = find(sandbox.tenantId, from.sandboxId);
+        if (!source) throw new SandboxNotFoundError(from.sandboxId);
+        tree = treeOf(1, source.inodes.values(), source.dentries.values());
+      }
+      return this.createSandbox(sandbox, {
+        baseVersion: 0,
+        upsertInodes: tree.inodes,
+        deleteInodes: [],
+        upsertDentries: tree.dentries,
+        deleteDentries: [],
+        blobs: [],
+        log,
+      });
     },
 
     async loadTree(tenantId, id, knownVersion): Promise<TreeData | "unchanged" | undefined> {

@@ -1,12 +1,15 @@
 /**
- * Garbage collection of blobs no inode references, safe while writes continue.
+ * Garbage collection of blobs no inode (of a sandbox or a snapshot) references, safe while
+ * writes continue.
  *
  * Each batch runs in one transaction: first lock unreferenced candidates
  * (`FOR UPDATE SKIP LOCKED`: a blob an in-flight commit is writing is locked by
  * that commit's upsert and skipped), then delete them in a second statement,
  * which takes a fresh snapshot and so re-checks references against every commit
  * that finished in between. A commit that reaches a locked candidate waits, and
- * after the delete inserts the blob again from the bytes it carries.
+ * after the delete inserts the blob again from the bytes it carries. A snapshot or fork holds
+ * a share lock on its source while it copies tree rows, so the inodes it copies cannot lose
+ * their references (no commit gets in) until its own rows reference the same blobs.
  */
 import { type CommitRetention, DEFAULT_COMMIT_RETENTION } from "@cairn/core";
 import type { Sql } from "postgres";
@@ -62,6 +65,7 @@ export async function collectGarbage(
         SELECT tenant_id, hash FROM blobs b
         WHERE b.last_used_at < now() - make_interval(secs => ${grace})
           AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
+          AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
         LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`;
       if (candidates.length === 0) return { found: 0, deleted: 0, bytes: 0 };
@@ -72,6 +76,7 @@ export async function collectGarbage(
                        ${tx.array(candidates.map((c) => c.hash))}::text[]) AS x(tenant_id, hash)
           WHERE b.tenant_id = x.tenant_id AND b.hash = x.hash
             AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
+            AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
           RETURNING b.size
         )
         SELECT count(*)::float8 AS n, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;

@@ -12,7 +12,15 @@ import { APP_ROLE } from "./schema.js";
 import { ADMIN_URL, createTestDatabase, type TestDatabase, urlFor } from "./test-database.js";
 import { indexPendingText } from "./text-index.js";
 
-const TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text", "idempotency_keys", "commits"];
+const TABLES = [
+  "sandboxes",
+  "inodes",
+  "dentries",
+  "blobs",
+  "blob_text",
+  "idempotency_keys",
+  "commits",
+];
 const probeRole = `cairn_probe_${randomBytes(4).toString("hex")}`;
 let db: TestDatabase;
 let probe: Sql;

@@ -114,6 +114,16 @@ export {
   type Scope,
   type SeedFile,
 } from "./sandbox-service.js";
+export {
+  createSnapshot,
+  deleteSnapshot,
+  type ForkInput,
+  forkSandbox,
+  getSnapshot,
+  listSnapshots,
+  newSnapshotId,
+  restoreSnapshot,
+} from "./snapshots.js";
 export type { ContentCandidates } from "./text/contents.js";
 export { EditError, type EditErrorCode, type ReplaceOptions, replaceExact } from "./text/edit.js";
 export {

@@ -66,6 +66,16 @@ export class Tree {
     return ino === ROOT_INO ? 1 : (this.links.get(ino) ?? 0);
   }
 
+  /** Every inode number in the tree. */
+  inodeNumbers(): IterableIterator<number> {
+    return this.inodes.keys();
+  }
+
+  /** Every directory that has entries. */
+  directories(): IterableIterator<number> {
+    return this.dirs.keys();
+  }
+
   /** Where each inode is linked (its first entry for hard links), built on first use. */
   private parents?: Map<number, { parent: number; name: string }>;
 
