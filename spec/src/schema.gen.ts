@@ -61,7 +61,7 @@ export interface paths {
         put?: never;
         /**
          * Create a sandbox
-         * @description Creates an empty sandbox, optionally seeded with files. Seed files are written in the same commit as the sandbox itself.
+         * @description Creates an empty sandbox, optionally seeded with files (written in the same commit as the sandbox itself), or with `from` a fork of a snapshot or of another sandbox (its tree is copied as metadata; content is shared). `404 snapshot_not_found` / `sandbox_not_found` when the source is gone.
          */
         post: operations["createSandbox"];
         delete?: never;
@@ -641,6 +641,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the sandbox's snapshots
+         * @description Newest first. Pass `nextCursor` from a page as `cursor` to get the next page.
+         */
+        get: operations["listSnapshots"];
+        put?: never;
+        /**
+         * Snapshot the sandbox
+         * @description Freezes the sandbox's current tree as an immutable snapshot, exactly one
+         *     version even while others write. Only tree metadata is copied (content
+         *     is shared), so it takes time in proportion to the number of files, not
+         *     their bytes, and counts against no quota. A snapshot lives until it is
+         *     deleted or its sandbox is (forks made from it live on). Send
+         *     `If-Match: "<version>"` to snapshot only that version (412 otherwise).
+         */
+        post: operations["createSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/snapshots/{snapshotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The snapshot's id. */
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        /** Get a snapshot */
+        get: operations["getSnapshot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a snapshot
+         * @description Forks made from it are not affected.
+         */
+        delete: operations["deleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the sandbox's files back as a snapshot has them
+         * @description Makes the sandbox's tree equal to the snapshot's, in one commit (a new
+         *     version: take a snapshot first to be able to undo it by restoring that).
+         *     Settings (env, policy, shell) are not changed. Send `If-Match:
+         *     "<version>"` to restore only from that version (412 otherwise).
+         */
+        post: operations["restoreSandbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -800,7 +884,7 @@ export interface components {
          *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
-         *       (or no longer) in the commit log; `payload_too_large`; `unsupported_media_type`;
+         *       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot); `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
          *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -817,7 +901,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -970,6 +1054,8 @@ export interface components {
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
             policy?: components["schemas"]["SandboxPolicyInput"];
+            from?: components["schemas"]["ForkSource"];
+            /** @description Seed files (not together with `from`). */
             files?: components["schemas"]["SeedFile"][];
         };
         UpdateSandboxRequest: {
@@ -1066,6 +1152,45 @@ export interface components {
             items: components["schemas"]["Commit"][];
             /** @description Pass as `cursor` to get the next (older) page; null on the last page. */
             nextCursor: string | null;
+        };
+        Snapshot: {
+            id: string;
+            sandboxId: string;
+            name: string | null;
+            /** @description The sandbox version the snapshot froze. */
+            version: number;
+            /** @description Files, directories and symlinks in it. */
+            files: number;
+            /** @description Content bytes its files hold (shared with the sandbox, not copied). */
+            bytes: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreateSnapshotRequest: {
+            name?: string;
+        };
+        SnapshotPage: {
+            items: components["schemas"]["Snapshot"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        RestoreRequest: {
+            /** @description A snapshot of this sandbox. */
+            snapshotId: string;
+        };
+        RestoreResult: {
+            /** @description The version the restore committed (unchanged when the files already matched). */
+            version: number;
+            changes: components["schemas"]["PathChanges"];
+        };
+        /**
+         * @description Start from a copy of a snapshot's tree, or of another sandbox's current
+         *     tree (of the same tenant). Content is shared, not copied; from then on
+         *     the two are independent. Settings are not copied.
+         */
+        ForkSource: {
+            snapshotId?: string;
+            sandboxId?: string;
         };
         MutationResult: {
             /** @description The sandbox version after the change (unchanged when there was nothing to do). */
@@ -1404,6 +1529,8 @@ export interface components {
     parameters: {
         /** @description The sandbox's id. */
         SandboxId: string;
+        /** @description The snapshot's id. */
+        SnapshotId: string;
         /** @description The tenant's id. */
         TenantId: components["schemas"]["TenantIdValue"];
         /** @description The key's id (the `key_...` part of `cairn_key_..._...`). */
@@ -2641,6 +2768,208 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createSnapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Snapshot only if the sandbox is at this version, e.g. `"12"`. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateSnapshotRequest"];
+            };
+        };
+        responses: {
+            /** @description The snapshot. */
+            201: {
+                headers: {
+                    /** @description URL of the new snapshot. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The snapshot's id. */
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteSnapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The snapshot's id. */
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    restoreSandbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Restore only if the sandbox is at this version, e.g. `"12"`. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreRequest"];
+            };
+        };
+        responses: {
+            /** @description The sandbox's files are the snapshot's. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

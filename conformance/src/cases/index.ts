@@ -29,8 +29,10 @@ import readLines from "./files/read-lines.js";
 import statFile from "./files/stat-file.js";
 import writeFile from "./files/write-file.js";
 import writeFilePreconditions from "./files/write-file-preconditions.js";
+import forkAndRestore from "./history/fork-and-restore.js";
 import getCommit from "./history/get-commit.js";
 import listCommits from "./history/list-commits.js";
+import snapshots from "./history/snapshots.js";
 import pathsCreateSandbox from "./paths/create-sandbox.js";
 import pathsListDirectory from "./paths/list-directory.js";
 import rejectedPaths from "./paths/rejected-paths.js";
@@ -104,6 +106,8 @@ const collected: ConformanceCase[] = [
   ...execBatch,
   ...listCommits,
   ...getCommit,
+  ...snapshots,
+  ...forkAndRestore,
 ];
 
 /** Throws unless every id is well-formed, unique and starts with its case's feature. */

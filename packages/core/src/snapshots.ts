@@ -8,8 +8,14 @@ import {
   type SnapshotPage,
   type SnapshotRecord,
 } from "./backend.js";
-import { InvalidArgumentError, SandboxNotFoundError, SnapshotNotFoundError } from "./errors.js";
+import {
+  FsError,
+  InvalidArgumentError,
+  SandboxNotFoundError,
+  SnapshotNotFoundError,
+} from "./errors.js";
 import { UNKNOWN_ORIGIN } from "./history.js";
+import { normalizePolicy } from "./policy.js";
 import { newSandboxId, type SandboxService, type Scope } from "./sandbox-service.js";
 import { Tree } from "./tree.js";
 
@@ -135,6 +141,10 @@ export async function restoreSnapshot(
   check: (currentVersion: number) => void = () => {},
 ): Promise<{ version: number; changed: boolean }> {
   await getSnapshot(service, scope, sandboxId, snapshotId);
+  // A read-only sandbox's files cannot be rewritten by a restore either.
+  if (normalizePolicy((await service.get(scope, sandboxId)).options.policy).readOnly) {
+    throw new FsError("EROFS", "restore", "/");
+  }
   const data = await service.backend.loadSnapshotTree(scope.tenantId, snapshotId);
   if (!data) throw new SnapshotNotFoundError(snapshotId);
   const target = Tree.fromData(data);

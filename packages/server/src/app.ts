@@ -35,6 +35,7 @@ import { limitsRoutes } from "./routes/limits.js";
 import { metaRoutes } from "./routes/meta.js";
 import { sandboxRoutes } from "./routes/sandboxes.js";
 import { searchRoutes } from "./routes/search.js";
+import { snapshotRoutes } from "./routes/snapshots.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
 import { RequestValidator } from "./validation.js";
@@ -179,6 +180,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", execRoutes());
   app.route("/", archiveRoutes());
   app.route("/", historyRoutes());
+  app.route("/", snapshotRoutes());
   const mcp = options.mcp;
   if (mcp) {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));

@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   PatchError,
   SandboxNotFoundError,
+  SnapshotNotFoundError,
   StorageUnavailableError,
   VersionConflictError,
 } from "@cairn/core";
@@ -73,6 +74,9 @@ export function toProblemError(error: unknown): ProblemError {
   }
   if (error instanceof SandboxNotFoundError) {
     return new ProblemError(404, "sandbox_not_found", error.message);
+  }
+  if (error instanceof SnapshotNotFoundError) {
+    return new ProblemError(404, "snapshot_not_found", error.message);
   }
   if (error instanceof VersionConflictError) {
     return new ProblemError(
