@@ -74,7 +74,12 @@ export type {
   WriteOptions,
 } from "./sandbox-files.js";
 export { SandboxFiles } from "./sandbox-files.js";
-export { type ListCommitsOptions, SandboxHistory } from "./sandbox-history.js";
+export {
+  type ListCommitsOptions,
+  type RestoreOptions,
+  SandboxHistory,
+  type SnapshotOptions,
+} from "./sandbox-history.js";
 export type { CreateSandboxOptions, ListSandboxesOptions } from "./sandboxes.js";
 export { Sandboxes } from "./sandboxes.js";
 export type * from "./types.js";

@@ -1,7 +1,24 @@
-/** `sandbox.history`: the commit log of one sandbox. */
+/** `sandbox.history`: the commit log, snapshots and restores of one sandbox. */
 import { Page, PagePromise } from "./core/pagination.js";
 import type { Transport } from "./core/transport.js";
-import type { Commit, RequestOptions } from "./types.js";
+import type {
+  Commit,
+  MutatingRequestOptions,
+  RequestOptions,
+  RestoreResult,
+  Snapshot,
+} from "./types.js";
+
+export interface SnapshotOptions extends MutatingRequestOptions {
+  name?: string;
+  /** Snapshot only if the sandbox is still at this version (`PreconditionFailedError` otherwise). */
+  ifVersion?: number;
+}
+
+export interface RestoreOptions extends MutatingRequestOptions {
+  /** Restore only if the sandbox is still at this version (`PreconditionFailedError` otherwise). */
+  ifVersion?: number;
+}
 
 export interface ListCommitsOptions extends RequestOptions {
   /** Page size (1–200, default 50). */
@@ -45,6 +62,84 @@ export class SandboxHistory {
       return new Page(data.items, data.nextCursor, loadPage);
     };
     return new PagePromise(() => loadPage(cursor));
+  }
+
+  /**
+   * Freezes the current tree as a snapshot (metadata only; content is shared).
+   *
+   * @example
+   * const before = await sandbox.history.snapshot({ name: "before-refactor" });
+   * const fork = await cairn.sandboxes.create({ from: { snapshotId: before.id } });
+   */
+  async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    const { name, ifVersion, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes/{sandboxId}/snapshots", {
+        ...init,
+        params: {
+          path: { sandboxId: this.#sandboxId },
+          header: ifVersion === undefined ? undefined : { "If-Match": `"${ifVersion}"` },
+        },
+        body: name === undefined ? {} : { name },
+      }),
+    );
+    return data;
+  }
+
+  /** The sandbox's snapshots, newest first (`await` one page or `for await` all). */
+  snapshots(options: ListCommitsOptions = {}): PagePromise<Snapshot> {
+    const { limit, cursor, ...request } = options;
+    const sandboxId = this.#sandboxId;
+    const loadPage = async (cursor: string | undefined): Promise<Page<Snapshot>> => {
+      const { data } = await this.#transport.request(request, (api, init) =>
+        api.GET("/v1/sandboxes/{sandboxId}/snapshots", {
+          ...init,
+          params: { path: { sandboxId }, query: { limit, cursor } },
+        }),
+      );
+      return new Page(data.items, data.nextCursor, loadPage);
+    };
+    return new PagePromise(() => loadPage(cursor));
+  }
+
+  async getSnapshot(snapshotId: string, options: RequestOptions = {}): Promise<Snapshot> {
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/snapshots/{snapshotId}", {
+        ...init,
+        params: { path: { sandboxId: this.#sandboxId, snapshotId } },
+      }),
+    );
+    return data;
+  }
+
+  async deleteSnapshot(snapshotId: string, options: MutatingRequestOptions = {}): Promise<void> {
+    await this.#transport.request(options, (api, init) =>
+      api.DELETE("/v1/sandboxes/{sandboxId}/snapshots/{snapshotId}", {
+        ...init,
+        params: { path: { sandboxId: this.#sandboxId, snapshotId } },
+      }),
+    );
+  }
+
+  /**
+   * Puts the files back as the snapshot has them, in one new commit (undo it by restoring a
+   * snapshot taken before).
+   *
+   * @example const { version, changes } = await sandbox.history.restore(before.id);
+   */
+  async restore(snapshotId: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+    const { ifVersion, ...request } = options;
+    const { data } = await this.#transport.request(request, (api, init) =>
+      api.POST("/v1/sandboxes/{sandboxId}/restore", {
+        ...init,
+        params: {
+          path: { sandboxId: this.#sandboxId },
+          header: ifVersion === undefined ? undefined : { "If-Match": `"${ifVersion}"` },
+        },
+        body: { snapshotId },
+      }),
+    );
+    return data;
   }
 
   /**

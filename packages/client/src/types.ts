@@ -36,6 +36,11 @@ export type Commit = Schemas["Commit"];
 export type CommitOrigin = Schemas["CommitOrigin"];
 /** How one path changed in a commit. */
 export type PathChange = Schemas["PathChange"];
+/** A sandbox's tree frozen at one version. */
+export type Snapshot = Schemas["Snapshot"];
+export type RestoreResult = Schemas["RestoreResult"];
+/** Where a forked sandbox starts: `{ snapshotId }` or `{ sandboxId }`. */
+export type ForkSource = Schemas["ForkSource"];
 
 export type ExecRequest = Schemas["ExecRequest"];
 export type ExecResult = Schemas["ExecResult"];
