@@ -48,6 +48,7 @@ import {
   createBenchDatabase,
   serverFacts,
 } from "./database.js";
+import { historyBench } from "./history-bench.js";
 import { type BackendStats, describeStats, InstrumentedBackend } from "./instrumented-backend.js";
 import { measureMcpLatency } from "./mcp-latency.js";
 import { type Row, renderTable, verdict } from "./report.js";
@@ -68,7 +69,8 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --iterations N     create+exec iterations (default 200; --quick 50)
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
-  --only LIST        sections to run, e.g. 1,3,9 (1..12; 3-5 and 10 need 6's sandbox, which is always built)
+  --only LIST        sections to run, e.g. 1,3,9 (1..13; 3-5 and 10 need 6's sandbox, which is always built)
+  --forks N          extra forks for section 13's per-fork storage (default 50; --quick 10)
   --help
 
 Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -80,6 +82,7 @@ const { values: args } = parseArgs({
     files: { type: "string" },
     iterations: { type: "string" },
     "rss-sandboxes": { type: "string" },
+    forks: { type: "string" },
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     help: { type: "boolean", default: false },
@@ -115,6 +118,7 @@ const config = {
   rssFilesPerSandbox: 100,
   rssFileBytes: 1024,
   smallBudgetBytes: 4 << 20,
+  forks: intArg(args.forks, quick ? 10 : 50),
 };
 const only = args.only ? new Set(args.only.split(",").map((s) => s.trim())) : undefined;
 const wanted = (section: string) => only === undefined || only.has(section);
@@ -1351,6 +1355,25 @@ async function main(): Promise<void> {
             notes: ctx.notes,
           }),
       ],
+      [
+        "13",
+        "snapshots, forks, commit log",
+        () =>
+          historyBench({
+            sql,
+            backend: instrumented.backend,
+            scope: HTTP_SCOPE,
+            baseUrl: server?.url ?? "",
+            apiKey,
+            files: config.files,
+            fileBytes: 5000,
+            runs: quick ? 5 : 20,
+            forks: config.forks,
+            loopRuns: config.loopRuns,
+            rows: ctx.rows,
+            notes: ctx.notes,
+          }),
+      ],
     ];
     const needsBig = ["3", "4", "5", "10"].some(wanted);
     for (const [id, label, run] of sections) {
@@ -1362,6 +1385,7 @@ async function main(): Promise<void> {
     }
 
     const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
+    order.push("13a", "13b", "13c", "13d", "13e", "13f");
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));
