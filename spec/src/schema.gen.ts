@@ -725,6 +725,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Compare two states of the sandbox
+         * @description The paths that differ between `from` and `to` (each a snapshot id, or a
+         *     version: the current one, or one a snapshot of this sandbox holds;
+         *     `to` defaults to now), listed as the commit log lists changes, and a
+         *     unified diff of every text file whose content differs (binary files,
+         *     files over 1 MiB and files with more than 5,000 changed lines are
+         *     listed with `skipped` instead). The diffs apply with `fs/patch`.
+         *     `404 version_unavailable` for a version no tree is kept for.
+         */
+        get: operations["diffSandbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -884,7 +913,9 @@ export interface components {
          *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
-         *       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot); `payload_too_large`; `unsupported_media_type`;
+         *       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
+         *       `version_unavailable` no tree is kept for that version (diff compares the current
+         *       version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
          *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -901,7 +932,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "version_unavailable" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -1191,6 +1222,23 @@ export interface components {
         ForkSource: {
             snapshotId?: string;
             sandboxId?: string;
+        };
+        DiffSide: {
+            version: number;
+            snapshotId?: string;
+        };
+        SandboxDiff: {
+            from: components["schemas"]["DiffSide"];
+            to: components["schemas"]["DiffSide"];
+            changes: components["schemas"]["PathChange"][];
+            /** @description Every file whose content differs, with its unified diff or why there is none. */
+            files: {
+                path: string;
+                /** @description A unified diff (`--- a/path`, `+++ b/path`; `/dev/null` for a missing side). */
+                diff?: string;
+                /** @enum {string} */
+                skipped?: "binary" | "too_large" | "too_many_edits";
+            }[];
         };
         MutationResult: {
             /** @description The sandbox version after the change (unchanged when there was nothing to do). */
@@ -2970,6 +3018,38 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    diffSandbox: {
+        parameters: {
+            query: {
+                /** @description A snapshot id (`snp_...`) or a version. */
+                from: string;
+                /** @description A snapshot id or a version; default the current version. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxDiff"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -29,6 +29,7 @@ import readLines from "./files/read-lines.js";
 import statFile from "./files/stat-file.js";
 import writeFile from "./files/write-file.js";
 import writeFilePreconditions from "./files/write-file-preconditions.js";
+import diffSandbox from "./history/diff-sandbox.js";
 import forkAndRestore from "./history/fork-and-restore.js";
 import getCommit from "./history/get-commit.js";
 import listCommits from "./history/list-commits.js";
@@ -108,6 +109,7 @@ const collected: ConformanceCase[] = [
   ...getCommit,
   ...snapshots,
   ...forkAndRestore,
+  ...diffSandbox,
 ];
 
 /** Throws unless every id is well-formed, unique and starts with its case's feature. */

@@ -40,6 +40,7 @@ const requestParts: Record<string, RequestOptions> = {
   editFile: { body: { path: "/conformance.txt", oldString: "a", newString: "b" } },
   restoreSandbox: { body: { snapshotId: "snp_conformancenosnapshot" } },
   createSnapshot: { body: {} },
+  diffSandbox: { query: { from: "1" } },
   patchFiles: {
     body: { patch: "--- a/conformance.txt\n+++ b/conformance.txt\n@@ -1 +1 @@\n-a\n+b\n" },
   },

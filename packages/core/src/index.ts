@@ -26,6 +26,13 @@ export {
   openBashFs,
   type WriteLimits,
 } from "./bash-fs.js";
+export {
+  type DiffEnd,
+  diffSandbox,
+  type FileDiff,
+  type SandboxDiff,
+  VersionUnavailableError,
+} from "./diff.js";
 export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";
 export * from "./errors.js";
 export {
@@ -197,6 +204,7 @@ export {
 } from "./text/search.js";
 export { forEachTerm, MAX_TERM_LENGTH, termsOf } from "./text/terms.js";
 export { TimeBudget } from "./text/time-budget.js";
+export { unifiedDiff } from "./text/unified-diff.js";
 export { Tree, type Usage } from "./tree.js";
 export {
   type ContentLoader,

@@ -1,7 +1,9 @@
 /** Snapshots and restore: createSnapshot, listSnapshots, getSnapshot, deleteSnapshot, restoreSandbox. */
 import {
   createSnapshot,
+  type DiffEnd,
   deleteSnapshot,
+  diffSandbox,
   getSnapshot,
   listSnapshots,
   restoreSnapshot,
@@ -15,7 +17,7 @@ import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
 import { intParam, stringParam } from "../query.js";
 import { readJson } from "../validation.js";
-import { changesOf } from "./history.js";
+import { changeJson, changesOf } from "./history.js";
 import { versionPrecondition } from "./sandboxes.js";
 
 export function snapshotRoutes() {
@@ -64,6 +66,23 @@ export function snapshotRoutes() {
       await deleteSnapshot(c.var.service, c.var.scope, sandboxId, snapshotId);
       return c.body(null, 204);
     })
+    .get("/v1/sandboxes/:sandboxId/diff", async (c) => {
+      const from = diffEnd(stringParam(c, "from", 80), "from");
+      const raw = stringParam(c, "to", 80);
+      const to = raw === undefined ? undefined : diffEnd(raw, "to");
+      if (!from) throw new ProblemError(400, "invalid_request", "`from` is required");
+      const diff = await diffSandbox(
+        c.var.service,
+        c.var.scope,
+        c.req.param("sandboxId"),
+        from,
+        to,
+      );
+      return c.json<Schemas["SandboxDiff"]>({
+        ...diff,
+        changes: diff.changes.map(changeJson),
+      });
+    })
     .post("/v1/sandboxes/:sandboxId/restore", async (c) => {
       const input = c.var.validator.check("RestoreRequest", await readJson(c));
       const id = c.req.param("sandboxId");
@@ -81,6 +100,14 @@ export function snapshotRoutes() {
       const { changes } = await changesOf(service, scope, id, outcome.version, outcome.changed);
       return c.json<Schemas["RestoreResult"]>({ version: outcome.version, changes: changes ?? [] });
     });
+}
+
+/** `snp_...` or a version number. */
+function diffEnd(raw: string | undefined, name: string): DiffEnd | undefined {
+  if (raw === undefined) return undefined;
+  if (/^snp_[A-Za-z0-9]{1,64}$/.test(raw)) return { snapshotId: raw };
+  if (/^[1-9]\d{0,14}$/.test(raw)) return { version: Number(raw) };
+  throw new ProblemError(400, "invalid_request", `${name} must be a snapshot id or a version`);
 }
 
 function snapshotJson(snapshot: SnapshotRecord): Schemas["Snapshot"] {
