@@ -44,6 +44,8 @@ describe("sandbox.history", () => {
     const restored = await sandbox.history.restore(before.id, { ifVersion: 2 });
     expect(restored.changes.map((c) => `${c.kind} ${c.path}`)).toEqual(["modified /a.txt"]);
     expect(await sandbox.fs.readText("/a.txt")).toBe("one");
+    const diff = await sandbox.history.diff({ from: before.id, to: after.id });
+    expect(diff.files[0]?.diff).toContain("-one\n+two");
     await sandbox.history.restore(after.id);
     expect(await sandbox.fs.readText("/a.txt")).toBe("two");
     const ids: string[] = [];

@@ -6,6 +6,7 @@ import type {
   MutatingRequestOptions,
   RequestOptions,
   RestoreResult,
+  SandboxDiff,
   Snapshot,
 } from "./types.js";
 
@@ -137,6 +138,29 @@ export class SandboxHistory {
           header: ifVersion === undefined ? undefined : { "If-Match": `"${ifVersion}"` },
         },
         body: { snapshotId },
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * What differs between two states (snapshot ids or versions; `to` defaults to now): the changed
+   * paths and a unified diff of each changed text file.
+   *
+   * @example const { changes, files } = await sandbox.history.diff({ from: before.id });
+   */
+  async diff(
+    range: { from: string | number; to?: string | number },
+    options: RequestOptions = {},
+  ): Promise<SandboxDiff> {
+    const query = {
+      from: String(range.from),
+      ...(range.to === undefined ? {} : { to: String(range.to) }),
+    };
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.GET("/v1/sandboxes/{sandboxId}/diff", {
+        ...init,
+        params: { path: { sandboxId: this.#sandboxId }, query },
       }),
     );
     return data;

@@ -39,6 +39,8 @@ export type PathChange = Schemas["PathChange"];
 /** A sandbox's tree frozen at one version. */
 export type Snapshot = Schemas["Snapshot"];
 export type RestoreResult = Schemas["RestoreResult"];
+/** Changed paths and unified diffs between two states of a sandbox. */
+export type SandboxDiff = Schemas["SandboxDiff"];
 /** Where a forked sandbox starts: `{ snapshotId }` or `{ sandboxId }`. */
 export type ForkSource = Schemas["ForkSource"];
 

@@ -11,6 +11,7 @@ const TOOLS = [
   "bash",
   "create_sandbox",
   "delete_sandbox",
+  "diff",
   "edit_file",
   "glob",
   "grep",
@@ -50,6 +51,12 @@ export function describeTools(label: string, openBackend: () => Promise<Backend>
       const snapshotId = snap.data.snapshotId as string;
       expect(snapshotId).toMatch(/^snp_/);
       await bash("echo changed > /checkpoint.txt; echo new > /later.txt");
+      const diff = await ok(client, "diff", { sandboxId, from: snapshotId });
+      expect(diff.data.changes).toEqual([
+        { path: "/checkpoint.txt", kind: "modified" },
+        { path: "/later.txt", kind: "created" },
+      ]);
+      expect(diff.data.diff).toContain("-keep\n+changed\n");
       const restored = await ok(client, "restore", { sandboxId, snapshotId });
       expect(restored.data.changes).toEqual([
         { path: "/checkpoint.txt", kind: "modified" },

@@ -1,4 +1,4 @@
-/** snapshot and restore: checkpoint a sandbox before a risky step and go back to it. */
+/** snapshot, restore and diff: checkpoint a sandbox before a risky step, review it, go back. */
 import { z } from "zod";
 import { defineTool, openSandbox, result, sandboxId, type ToolDefinition } from "./common.js";
 
@@ -80,6 +80,52 @@ export function historyTools(): ToolDefinition[] {
             ? `The files of ${sandboxId} already match ${snapshotId}; nothing changed.`
             : `Restored ${sandboxId} to ${snapshotId} as version ${restored.version}:\n${lines.join("\n")}`;
         return result(text, { version: restored.version, changes });
+      },
+    ),
+
+    defineTool(
+      "diff",
+      {
+        title: "Diff sandbox",
+        description:
+          "Shows what changed in a sandbox since a snapshot (or between two snapshots): the changed paths and a unified diff of each changed text file. " +
+          "Use it to review what a step did before keeping it or restoring.",
+        inputSchema: z.strictObject({
+          sandboxId,
+          from: z
+            .string()
+            .regex(/^(snp_[A-Za-z0-9]{1,64}|[1-9][0-9]{0,14})$/)
+            .describe(
+              "A snapshot id from the snapshot tool (or a version number) to compare from.",
+            ),
+          to: z
+            .string()
+            .regex(/^(snp_[A-Za-z0-9]{1,64}|[1-9][0-9]{0,14})$/)
+            .optional()
+            .describe(
+              "A snapshot id or version to compare to; default: the files as they are now.",
+            ),
+        }),
+        outputSchema: z.object({
+          changes: z.array(change).describe("The paths that differ."),
+          diff: z.string().describe("Unified diffs of the changed text files, concatenated."),
+        }),
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
+      async (client, { sandboxId, from, to }, { signal }) => {
+        const sandbox = await openSandbox(client, sandboxId, signal);
+        const found = await sandbox.history.diff({ from, to }, { signal });
+        const changes = found.changes.map(({ path, kind, from: was }) =>
+          was === undefined ? { path, kind } : { path, kind, from: was },
+        );
+        const diff = found.files
+          .map((f) => f.diff ?? `(${f.path}: ${f.skipped?.replaceAll("_", " ") ?? "no diff"})\n`)
+          .join("");
+        const text =
+          changes.length === 0
+            ? "No differences."
+            : `${changes.map((c) => `${c.kind} ${c.from ? `${c.from} -> ` : ""}${c.path}`).join("\n")}\n\n${diff}`;
+        return result(text, { changes, diff });
       },
     ),
   ];
