@@ -754,6 +754,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Watch commits as they land
+         * @description Server-sent events: one `commit` event per commit made after the
+         *     stream opened, through any server replica, in version order. Its `id`
+         *     is the version and its data a `Commit`. Reconnect with
+         *     `Last-Event-ID: <version>` to get every commit after that version from
+         *     the log, in order, exactly once (commits already trimmed from the log
+         *     are not replayed). With `path`, only commits that changed a path at or
+         *     under it are sent (the others still advance the id). Comment lines keep
+         *     the connection alive. When the sandbox is deleted a `deleted` event is
+         *     sent and the stream ends.
+         */
+        get: operations["watchSandbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -3045,6 +3076,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SandboxDiff"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    watchSandbox: {
+        parameters: {
+            query?: {
+                /** @description Only commits that changed this path or anything under it. */
+                path?: string;
+            };
+            header?: {
+                /** @description The last version received; commits after it are replayed first. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["Problem"];

@@ -34,6 +34,7 @@ import forkAndRestore from "./history/fork-and-restore.js";
 import getCommit from "./history/get-commit.js";
 import listCommits from "./history/list-commits.js";
 import snapshots from "./history/snapshots.js";
+import watchSandbox from "./history/watch-sandbox.js";
 import pathsCreateSandbox from "./paths/create-sandbox.js";
 import pathsListDirectory from "./paths/list-directory.js";
 import rejectedPaths from "./paths/rejected-paths.js";
@@ -110,6 +111,7 @@ const collected: ConformanceCase[] = [
   ...snapshots,
   ...forkAndRestore,
   ...diffSandbox,
+  ...watchSandbox,
 ];
 
 /** Throws unless every id is well-formed, unique and starts with its case's feature. */

@@ -77,6 +77,11 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
   /** Blobs are shared within a tenant only: `${tenantId}/${hash}`. */
   const blobs = new Map<string, Uint8Array>();
   const snapshots = new Map<string, StoredSnapshot>();
+  /** Watchers by `${tenantId}/${sandboxId}`. */
+  const watchers = new Map<string, Set<() => void>>();
+  const notify = (tenantId: string, id: string) => {
+    for (const wake of watchers.get(`${tenantId}/${id}`) ?? []) queueMicrotask(wake);
+  };
   let seq = 0;
   const findSnapshot = (tenantId: string, id: string) => {
     const s = snapshots.get(id);
@@ -179,6 +184,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     async deleteSandbox(tenantId, id) {
       if (!find(tenantId, id)) return false;
       sandboxes.delete(id);
+      notify(tenantId, id);
       // Snapshots go with their sandbox; forks made from them do not.
       for (const [snapshotId, snapshot] of snapshots) {
         if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
@@ -309,7 +315,19 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         throw new VersionConflictError(id, changes.baseVersion);
       }
       apply(s, changes);
+      notify(tenantId, id);
       return { version: s.record.version };
+    },
+
+    watch(tenantId, sandboxId, onChange) {
+      const key = `${tenantId}/${sandboxId}`;
+      const set = watchers.get(key) ?? new Set();
+      set.add(onChange);
+      watchers.set(key, set);
+      return () => {
+        set.delete(onChange);
+        if (set.size === 0) watchers.delete(key);
+      };
     },
   };
 }

@@ -92,8 +92,17 @@ export interface PostgresBackend extends Backend {
   idle(): Promise<void>;
 }
 
+/** NOTIFY channel for commits and deletions; the payload is `tenantId/sandboxId`. */
+const COMMITS_CHANNEL = "cairn_commits";
+
 export function createPostgresBackend(options: PostgresBackendOptions): PostgresBackend {
   const { sql } = options;
+  /** Watchers by `tenantId/sandboxId`; one LISTEN connection serves them all, opened on first use. */
+  const watchers = new Map<string, Set<() => void>>();
+  let listening: Promise<{ unlisten(): Promise<void> }> | undefined;
+  const wakeAll = () => {
+    for (const set of watchers.values()) for (const wake of set) wake();
+  };
   const maxIndexedTextBytes = options.maxIndexedTextBytes ?? 1 << 20;
 
   /**
@@ -304,6 +313,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       return inTenant(tenantId, async (tx) => {
         const rows =
           await tx`DELETE FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} RETURNING 1`;
+        if (rows.length > 0) await tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`;
         return rows.length > 0;
       });
     },
@@ -377,6 +387,8 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
             const [texts] = await Promise.all([
               applyChanges(tx, tenantId, id, changes),
               logCommit(tx, tenantId, id, row.version, changes.log),
+              // Delivered to listeners (every replica's watchers) when the commit lands.
+              tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`.execute(),
             ]);
             return { version: row.version, texts };
           },
@@ -404,6 +416,29 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       }
     },
 
+    watch(tenantId, sandboxId, onChange) {
+      const key = `${tenantId}/${sandboxId}`;
+      const set = watchers.get(key) ?? new Set();
+      set.add(onChange);
+      watchers.set(key, set);
+      listening ??= sql.listen(
+        COMMITS_CHANNEL,
+        (payload) => {
+          for (const wake of watchers.get(payload) ?? []) wake();
+        },
+        // (Re)connected: notifications sent meanwhile were lost, so every watcher looks again.
+        wakeAll,
+      );
+      listening.catch((error: unknown) => {
+        listening = undefined;
+        options.onBackgroundError?.(error);
+      });
+      return () => {
+        set.delete(onChange);
+        if (set.size === 0) watchers.delete(key);
+      };
+    },
+
     keys: postgresKeyStore(sql),
     async idle() {
       await indexing;
@@ -411,6 +446,9 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
 
     async close() {
       await indexing;
+      const listener = listening;
+      listening = undefined;
+      await listener?.then((l) => l.unlisten()).catch(() => {});
       await sql.end({ timeout: 5 });
     },
   };

@@ -222,6 +222,12 @@ export interface Backend extends IdempotencyStore {
   /** One logged commit; undefined when the sandbox or the version is not (or no longer) in the log. */
   getCommit(tenantId: string, id: string, version: number): Promise<CommitRecord | undefined>;
   /**
+   * Optional: calls `onChange` soon after each commit to the sandbox, or its deletion, made
+   * through any process sharing this storage (it may also call it spuriously). Returns the
+   * function that stops it. Without it, watchers poll.
+   */
+  watch?(tenantId: string, sandboxId: string, onChange: () => void): () => void;
+  /**
    * Optional: of the given content hashes, those whose text may contain a
    * line matching `query` — a superset of the real matches, never missing one
    * (e.g. picked with a trigram index). Undefined when it cannot narrow them.

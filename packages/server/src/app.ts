@@ -26,6 +26,7 @@ import { requestId } from "./middleware/request-id.js";
 import { isStreamedUpload } from "./middleware/streamed-upload.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
 import { archiveRoutes } from "./routes/archive.js";
+import { eventRoutes } from "./routes/events.js";
 import { execRoutes } from "./routes/exec.js";
 import { fileRoutes } from "./routes/files.js";
 import { fsRoutes } from "./routes/fs.js";
@@ -181,6 +182,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", archiveRoutes());
   app.route("/", historyRoutes());
   app.route("/", snapshotRoutes());
+  app.route("/", eventRoutes());
   const mcp = options.mcp;
   if (mcp) {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));
