@@ -79,6 +79,7 @@ export {
   type RestoreOptions,
   SandboxHistory,
   type SnapshotOptions,
+  type WatchOptions,
 } from "./sandbox-history.js";
 export type { CreateSandboxOptions, ListSandboxesOptions } from "./sandboxes.js";
 export { Sandboxes } from "./sandboxes.js";

@@ -1,9 +1,9 @@
 /** `sandbox.history` against the reference server over real HTTP. */
 import type { RunningServer } from "@cairn/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Cairn } from "./cairn.js";
+import { Cairn } from "./cairn.js";
 import { NotFoundError, PreconditionFailedError } from "./errors.js";
-import { startReference } from "./test-reference-server.js";
+import { REFERENCE_API_KEY, startReference } from "./test-reference-server.js";
 
 let server: RunningServer;
 let cairn: Cairn;
@@ -54,5 +54,48 @@ describe("sandbox.history", () => {
     expect(await sandbox.history.getSnapshot(before.id)).toEqual(before);
     await sandbox.history.deleteSnapshot(before.id);
     await expect(sandbox.history.getSnapshot(before.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("watches commits, reconnecting with Last-Event-ID, and ends when the sandbox is deleted", async () => {
+    // A fetch whose first event stream breaks right after its first commit event.
+    let streams = 0;
+    const flaky = new Cairn({
+      baseUrl: server.url,
+      apiKey: REFERENCE_API_KEY,
+      fetch: async (request) => {
+        const response = await fetch(request);
+        if (!request.url.includes("/events") || streams++ > 0 || !response.body) return response;
+        const reader = response.body.getReader();
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const { done, value } = await reader.read();
+            if (done) return controller.close();
+            controller.enqueue(value);
+            if (new TextDecoder().decode(value).includes("event: commit")) {
+              void reader.cancel();
+              controller.error(new TypeError("terminated"));
+            }
+          },
+        });
+        return new Response(body, { status: response.status, headers: response.headers });
+      },
+    });
+    const created = await cairn.sandboxes.create();
+    const sandbox = await flaky.sandboxes.get(created.id);
+    const seen: number[] = [];
+    const watching = (async () => {
+      for await (const commit of sandbox.history.watch({ reconnectDelayMs: 10 })) {
+        seen.push(commit.version);
+      }
+    })();
+    for (let i = 0; i < 5; i++) {
+      await created.fs.write(`/f${i}`, String(i));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    await created.delete();
+    await watching;
+    expect(seen).toEqual([2, 3, 4, 5, 6]);
+    expect(streams).toBeGreaterThan(1);
   });
 });

@@ -1,6 +1,8 @@
 /** `sandbox.history`: the commit log, snapshots and restores of one sandbox. */
 import { Page, PagePromise } from "./core/pagination.js";
 import type { Transport } from "./core/transport.js";
+import { ConnectionError, NotFoundError } from "./errors.js";
+import { readEventStream } from "./exec-stream.js";
 import type {
   Commit,
   MutatingRequestOptions,
@@ -14,6 +16,15 @@ export interface SnapshotOptions extends MutatingRequestOptions {
   name?: string;
   /** Snapshot only if the sandbox is still at this version (`PreconditionFailedError` otherwise). */
   ifVersion?: number;
+}
+
+export interface WatchOptions extends RequestOptions {
+  /** Only commits that changed this path or anything under it. */
+  path?: string;
+  /** Start after this version (its commits are replayed from the log); default: from now. */
+  after?: number;
+  /** Wait before reconnecting after the connection dropped (default 1000 ms). */
+  reconnectDelayMs?: number;
 }
 
 export interface RestoreOptions extends MutatingRequestOptions {
@@ -164,6 +175,70 @@ export class SandboxHistory {
       }),
     );
     return data;
+  }
+
+  /**
+   * The sandbox's commits as they land (through any server replica), in version order. A
+   * dropped connection is reopened with `Last-Event-ID`, so no commit is missed or repeated;
+   * the iteration ends when the sandbox is deleted, or with an `AbortError` on `signal`.
+   *
+   * @example
+   * for await (const commit of sandbox.history.watch({ path: "/src", signal })) {
+   *   console.log(commit.version, commit.changes.map((c) => `${c.kind} ${c.path}`));
+   * }
+   */
+  async *watch(options: WatchOptions = {}): AsyncGenerator<Commit, void, undefined> {
+    const { path, after, reconnectDelayMs = 1000, ...request } = options;
+    // Always resume from a known version, so a drop before the first event loses nothing.
+    let last = after ?? (await this.#currentVersion(request));
+    if (last === undefined) return;
+    for (;;) {
+      let body: ReadableStream<Uint8Array> | undefined;
+      try {
+        const opened = await this.#transport.request(request, (api, init) =>
+          api.GET("/v1/sandboxes/{sandboxId}/events", {
+            ...init,
+            headers: {
+              ...init.headers,
+              Accept: "text/event-stream",
+              "Last-Event-ID": String(last),
+            },
+            params: { path: { sandboxId: this.#sandboxId }, query: { path } },
+            parseAs: "stream",
+          }),
+        );
+        body = opened.data ?? undefined;
+        if (!body) throw new ConnectionError("The event stream had no body");
+        for await (const message of readEventStream(body, request.signal)) {
+          if (message.event === "deleted") return;
+          if (message.event !== "commit") continue;
+          const commit = JSON.parse(message.data) as Commit;
+          last = commit.version;
+          yield commit;
+        }
+      } catch (error) {
+        if (error instanceof NotFoundError) return;
+        if (!(error instanceof ConnectionError)) throw error;
+      }
+      // The stream ended or broke without `deleted`: pick up where it left off.
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs));
+    }
+  }
+
+  /** The sandbox's version now; undefined when it is gone. */
+  async #currentVersion(options: RequestOptions): Promise<number | undefined> {
+    try {
+      const { data } = await this.#transport.request(options, (api, init) =>
+        api.GET("/v1/sandboxes/{sandboxId}", {
+          ...init,
+          params: { path: { sandboxId: this.#sandboxId } },
+        }),
+      );
+      return data.version;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /**
