@@ -1260,7 +1260,9 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase();
   const sql = connect(db.url, { max: 10 });
   let server: RunningServer | undefined;
+  const stops: Array<() => Promise<unknown>> = [];
   const cleanup = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
     await server?.close().catch(() => {});
     await sql.end({ timeout: 5 }).catch(() => {});
     await db.drop();
@@ -1330,6 +1332,17 @@ async function main(): Promise<void> {
     });
     const client = new HttpClient(server.url, apiKey);
 
+    // Section 13's second replica: its own pool, backend and service on the same database.
+    const replicaSql = connect(db.url, { max: 4 });
+    stops.push(() => replicaSql.end({ timeout: 5 }));
+    const replica = wanted("13")
+      ? await startServer({
+          app: createApp({ backend: createPostgresBackend({ sql: replicaSql }), apiKey }),
+          port: 0,
+        })
+      : undefined;
+    if (replica) stops.push(() => replica.close());
+
     const sections: Array<[string, string, () => Promise<void>]> = [
       ["1", "create + first exec", () => createLatency(ctx, client)],
       ["2", "warm echo over HTTP", () => echoLatency(ctx, client)],
@@ -1361,6 +1374,7 @@ async function main(): Promise<void> {
         () =>
           historyBench({
             sql,
+            replicaUrl: replica?.url ?? "",
             backend: instrumented.backend,
             scope: HTTP_SCOPE,
             baseUrl: server?.url ?? "",
@@ -1385,7 +1399,7 @@ async function main(): Promise<void> {
     }
 
     const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
-    order.push("13a", "13b", "13c", "13d", "13e", "13f");
+    order.push("13a", "13b", "13c", "13d", "13e", "13f", "13g");
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

@@ -7,9 +7,12 @@
 import { type Backend, execScript, SandboxService, type Scope, type SeedFile } from "@cairn/core";
 import type { Sql } from "postgres";
 import { type Row, verdict } from "./report.js";
+import { SseParser } from "./sse.js";
 import { formatMs, median } from "./stats.js";
 
 export interface HistoryBenchOptions {
+  /** A second server (its own pool and backend) on the same database, for the watcher. */
+  replicaUrl: string;
   sql: Sql;
   /** The backend the HTTP server uses (the big sandbox is created through it, in `scope`). */
   backend: Backend;
@@ -169,7 +172,66 @@ export async function historyBench(o: HistoryBenchOptions): Promise<void> {
       verdict: verdict(w <= wo * 1.1),
     });
   }
+  await watchLatency(o);
   o.notes.push(
     `13 blobs before the snapshots and forks: ${before.rows} rows / ${before.bytes} bytes; after: ${after.rows} / ${after.bytes}. The 10k-file loads are single runs (the second one writes content that already exists, so its blob upserts find rows).`,
   );
+}
+
+/** Commit-to-watcher latency: a write through one replica, its event on a watcher of the other. */
+async function watchLatency(o: HistoryBenchOptions): Promise<void> {
+  const headers = { authorization: `Bearer ${o.apiKey}` };
+  const created = await fetch(`${o.baseUrl}/v1/sandboxes`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: "{}",
+  });
+  const { id } = (await created.json()) as { id: string };
+  const controller = new AbortController();
+  const res = await fetch(`${o.replicaUrl}/v1/sandboxes/${id}/events`, {
+    headers: { ...headers, accept: "text/event-stream" },
+    signal: controller.signal,
+  });
+  const reader = res.body!.getReader();
+  const parser = new SseParser();
+  const arrived = new Map<number, number>();
+  let waiting: (() => void) | undefined;
+  const reading = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done) return;
+      for (const event of parser.push(value!)) {
+        if (event.event === "commit") arrived.set(Number(event.id), performance.now());
+      }
+      waiting?.();
+    }
+  })();
+  const fromResponse: number[] = [];
+  const fromRequest: number[] = [];
+  const runs = Math.max(20, o.runs * 2);
+  for (let i = 0; i < runs + 1; i++) {
+    const sent = performance.now();
+    const put = await fetch(`${o.baseUrl}/v1/sandboxes/${id}/files?path=/w`, {
+      method: "PUT",
+      headers: { ...headers, "content-type": "application/octet-stream" },
+      body: String(i),
+    });
+    const answered = performance.now();
+    const version = Number(((await put.json()) as { version: number }).version);
+    while (!arrived.has(version)) await new Promise<void>((r) => (waiting = r));
+    if (i === 0) continue;
+    fromResponse.push(Math.max(0, arrived.get(version)! - answered));
+    fromRequest.push(arrived.get(version)! - sent);
+  }
+  controller.abort();
+  await reading;
+  const p50 = median(fromResponse);
+  o.rows.push({
+    id: "13g",
+    what: "commit to watcher on the other replica",
+    cairn: `p50 ${formatMs(p50)} after the write's answer`,
+    reference: `p50 ${formatMs(median(fromRequest))} after the write was sent`,
+    target: "≤ 50 ms p50",
+    verdict: verdict(p50 <= 50),
+  });
 }
