@@ -135,7 +135,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     if (drop > 0) s.commits.splice(0, drop);
   };
 
-  return {
+  const backend: Backend = {
     ...createMemoryIdempotencyStore(now),
     keys: createMemoryKeyStore(now, (tenantId) =>
       [...sandboxes.values()].some((s) => s.record.tenantId === tenantId),
@@ -263,7 +263,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         if (!source) throw new SandboxNotFoundError(from.sandboxId);
         tree = treeOf(1, source.inodes.values(), source.dentries.values());
       }
-      return this.createSandbox(sandbox, {
+      return backend.createSandbox(sandbox, {
         baseVersion: 0,
         upsertInodes: tree.inodes,
         deleteInodes: [],
@@ -330,4 +330,5 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       };
     },
   };
+  return backend;
 }
