@@ -16,7 +16,9 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeHistoryContract } from "./history-contract.js";
 import type { BackendFactory } from "./reference-server.js";
+import { describeSnapshotContract } from "./snapshot-contract.js";
 
 /** What the root of a new sandbox holds before anything is written: its home and /tmp. */
 const MACHINE_ROOT = ["home", "tmp"];
@@ -85,6 +87,9 @@ export function describeBackendContract(options: {
     afterAll(async () => {
       await backend?.close?.();
     });
+
+    describeHistoryContract(() => backend);
+    describeSnapshotContract(() => backend);
 
     it("commit-on-stale-version-conflicts-and-applies-nothing", async () => {
       const sb = await service.create(scope);

@@ -10,6 +10,7 @@ export const features = [
   "search",
   "paths",
   "exec",
+  "history",
 ] as const;
 
 export type Feature = (typeof features)[number];

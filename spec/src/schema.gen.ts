@@ -84,7 +84,7 @@ export interface paths {
         put?: never;
         /**
          * Create a sandbox
-         * @description Creates an empty sandbox, optionally seeded with files. Seed files are written in the same commit as the sandbox itself.
+         * @description Creates an empty sandbox, optionally seeded with files (written in the same commit as the sandbox itself), or with `from` a fork of a snapshot or of another sandbox (its tree is copied as metadata; content is shared). `404 snapshot_not_found` / `sandbox_not_found` when the source is gone.
          */
         post: operations["createSandbox"];
         delete?: never;
@@ -649,6 +649,202 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{sandboxId}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a sandbox's commits
+         * @description The commit log, newest first: every commit that is still within the
+         *     retention (by default 30 days, and the newest 10,000 commits of the
+         *     sandbox; older ones are trimmed by `cairn gc`). Each says what changed
+         *     (by path), who made it and through which operation. Pass `nextCursor`
+         *     as `cursor` for the next (older) page.
+         */
+        get: operations["listCommits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/commits/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The version the commit made. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get one commit
+         * @description The commit that made `version`; `404 commit_not_found` when it is not (or no longer) in the log.
+         */
+        get: operations["getCommit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the sandbox's snapshots
+         * @description Newest first. Pass `nextCursor` from a page as `cursor` to get the next page.
+         */
+        get: operations["listSnapshots"];
+        put?: never;
+        /**
+         * Snapshot the sandbox
+         * @description Freezes the sandbox's current tree as an immutable snapshot, exactly one
+         *     version even while others write. Only tree metadata is copied (content
+         *     is shared), so it takes time in proportion to the number of files, not
+         *     their bytes, and counts against no quota. A snapshot lives until it is
+         *     deleted or its sandbox is (forks made from it live on). Send
+         *     `If-Match: "<version>"` to snapshot only that version (412 otherwise).
+         */
+        post: operations["createSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/snapshots/{snapshotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The snapshot's id. */
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        /** Get a snapshot */
+        get: operations["getSnapshot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a snapshot
+         * @description Forks made from it are not affected.
+         */
+        delete: operations["deleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the sandbox's files back as a snapshot has them
+         * @description Makes the sandbox's tree equal to the snapshot's, in one commit (a new
+         *     version: take a snapshot first to be able to undo it by restoring that).
+         *     Settings (env, policy, shell) are not changed. Send `If-Match:
+         *     "<version>"` to restore only from that version (412 otherwise).
+         */
+        post: operations["restoreSandbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Compare two states of the sandbox
+         * @description The paths that differ between `from` and `to` (each a snapshot id, or a
+         *     version: the current one, or one a snapshot of this sandbox holds;
+         *     `to` defaults to now), listed as the commit log lists changes, and a
+         *     unified diff of every text file whose content differs (binary files,
+         *     files over 1 MiB and files with more than 5,000 changed lines are
+         *     listed with `skipped` instead). The diffs apply with `fs/patch`.
+         *     `404 version_unavailable` for a version no tree is kept for.
+         */
+        get: operations["diffSandbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandboxes/{sandboxId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Watch commits as they land
+         * @description Server-sent events: one `commit` event per commit made after the
+         *     stream opened, through any server replica, in version order. Its `id`
+         *     is the version and its data a `Commit`. Reconnect with
+         *     `Last-Event-ID: <version>` to get every commit after that version from
+         *     the log, in order, exactly once (commits already trimmed from the log
+         *     are not replayed). With `path`, only commits that changed a path at or
+         *     under it are sent (the others still advance the id). Comment lines keep
+         *     the connection alive. When the sandbox is deleted a `deleted` event is
+         *     sent and the stream ends.
+         */
+        get: operations["watchSandbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -828,7 +1024,10 @@ export interface components {
          *       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
          *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
-         *       `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
+         *       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
+         *       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
+         *       `version_unavailable` no tree is kept for that version (diff compares the current
+         *       version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
          *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -846,7 +1045,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "version_unavailable" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -1011,6 +1210,8 @@ export interface components {
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
             policy?: components["schemas"]["SandboxPolicyInput"];
+            from?: components["schemas"]["ForkSource"];
+            /** @description Seed files (not together with `from`). */
             files?: components["schemas"]["SeedFile"][];
         };
         UpdateSandboxRequest: {
@@ -1059,6 +1260,111 @@ export interface components {
             entries: components["schemas"]["DirectoryEntry"][];
             nextCursor: string | null;
         };
+        /** @description How one path changed in a commit. */
+        PathChange: {
+            path: string;
+            /**
+             * @description `created` a new entry; `modified` new content (or a new file in place of
+             *     the old one); `deleted` the entry is gone (a deleted directory lists
+             *     every path under it too); `moved` renamed from `from` (a moved directory
+             *     is one change, its contents move with it); `mode` only the permission
+             *     bits changed.
+             * @enum {string}
+             */
+            kind: "created" | "modified" | "deleted" | "moved" | "mode";
+            type: components["schemas"]["FileType"];
+            /** @description For `moved`, the path it had before. */
+            from?: string;
+            /** @description Content bytes after the change (before it, for `deleted`). */
+            size: number;
+            /** @description The content's sha256 (files only), after the change (before it, for `deleted`). */
+            hash: string | null;
+        };
+        /** @description Who made a commit and how. */
+        CommitOrigin: {
+            /** @description The API operation (`execScript`, `writeFile`, ...), or `unknown`. */
+            operation: string;
+            /** @description The stored API key used, if any. */
+            keyId: string | null;
+            /** @description The bearer token's `sub`, if a JWT was used. */
+            subject: string | null;
+            /** @description The request's `x-request-id`. */
+            requestId: string | null;
+            /** @description For exec, the sha256 of the script (a batch's scripts joined by NUL). */
+            scriptHash: string | null;
+        };
+        Commit: {
+            version: number;
+            /** Format: date-time */
+            at: string;
+            origin: components["schemas"]["CommitOrigin"];
+            changes: components["schemas"]["PathChanges"];
+            /** @description How many paths changed; more than `changes` holds when the list was cut. */
+            changeCount: number;
+        };
+        /** @description The paths a commit changed, sorted by path (at most 10,000; see `changeCount`). */
+        PathChanges: components["schemas"]["PathChange"][];
+        CommitPage: {
+            items: components["schemas"]["Commit"][];
+            /** @description Pass as `cursor` to get the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Snapshot: {
+            id: string;
+            sandboxId: string;
+            name: string | null;
+            /** @description The sandbox version the snapshot froze. */
+            version: number;
+            /** @description Files, directories and symlinks in it. */
+            files: number;
+            /** @description Content bytes its files hold (shared with the sandbox, not copied). */
+            bytes: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreateSnapshotRequest: {
+            name?: string;
+        };
+        SnapshotPage: {
+            items: components["schemas"]["Snapshot"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        RestoreRequest: {
+            /** @description A snapshot of this sandbox. */
+            snapshotId: string;
+        };
+        RestoreResult: {
+            /** @description The version the restore committed (unchanged when the files already matched). */
+            version: number;
+            changes: components["schemas"]["PathChanges"];
+        };
+        /**
+         * @description Start from a copy of a snapshot's tree, or of another sandbox's current
+         *     tree (of the same tenant). Content is shared, not copied; from then on
+         *     the two are independent. Settings are not copied.
+         */
+        ForkSource: {
+            snapshotId?: string;
+            sandboxId?: string;
+        };
+        DiffSide: {
+            version: number;
+            snapshotId?: string;
+        };
+        SandboxDiff: {
+            from: components["schemas"]["DiffSide"];
+            to: components["schemas"]["DiffSide"];
+            changes: components["schemas"]["PathChange"][];
+            /** @description Every file whose content differs, with its unified diff or why there is none. */
+            files: {
+                path: string;
+                /** @description A unified diff (`--- a/path`, `+++ b/path`; `/dev/null` for a missing side). */
+                diff?: string;
+                /** @enum {string} */
+                skipped?: "binary" | "too_large" | "too_many_edits";
+            }[];
+        };
         MutationResult: {
             /** @description The sandbox version after the change (unchanged when there was nothing to do). */
             version: number;
@@ -1066,6 +1372,8 @@ export interface components {
         ArchiveImportResult: {
             /** @description The sandbox version after the import (unchanged for an empty archive). */
             version: number;
+            /** @description When something was committed, the paths it changed (as in the commit log). */
+            changes?: components["schemas"]["PathChanges"];
             /** @description The directory the archive was unpacked into. */
             path: string;
             /** @description Regular files written. */
@@ -1178,6 +1486,8 @@ export interface components {
             status: "committed" | "unchanged" | "discarded";
             /** @description The sandbox version the result corresponds to. */
             version: number;
+            /** @description When `committed`, the paths the commit changed (as in the commit log). */
+            changes?: components["schemas"]["PathChanges"];
             /**
              * @description Why changes were `discarded`: the commit mode was `never`; the script
              *     exited non-zero under `on_success`; a write went over the journal
@@ -1339,6 +1649,8 @@ export interface components {
         };
         PatchResult: {
             version: number;
+            /** @description The paths the commit changed (as in the commit log). */
+            changes?: components["schemas"]["PathChanges"];
             files: {
                 path: string;
                 /** @enum {string} */
@@ -1390,6 +1702,8 @@ export interface components {
     parameters: {
         /** @description The sandbox's id. */
         SandboxId: string;
+        /** @description The snapshot's id. */
+        SnapshotId: string;
         /** @description The tenant's id. */
         TenantId: components["schemas"]["TenantIdValue"];
         /** @description The key's id (the `key_...` part of `cairn_key_..._...`). */
@@ -2652,6 +2966,334 @@ export interface operations {
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCommits: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of commits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCommit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The version the commit made. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createSnapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Snapshot only if the sandbox is at this version, e.g. `"12"`. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateSnapshotRequest"];
+            };
+        };
+        responses: {
+            /** @description The snapshot. */
+            201: {
+                headers: {
+                    /** @description URL of the new snapshot. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The snapshot's id. */
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteSnapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+                /** @description The snapshot's id. */
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    restoreSandbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes retrying this request safe. The server keeps the first response for
+                 *     24 hours and returns it, with `Idempotent-Replayed: true`, to a request with
+                 *     the same key, method, path, query and body instead of running it again. A
+                 *     key reused for a different request is `422 idempotency_key_mismatch`; a
+                 *     repeat while the first is still running is `409 idempotency_in_progress`
+                 *     (retryable). A response that says nothing was applied (`retryable: true`)
+                 *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     counts as the bytes the server read, hashed as they were read, so a repeat
+                 *     is replayed only if its body starts with those bytes (and ends there when
+                 *     the first body was read to its end).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Restore only if the sandbox is at this version, e.g. `"12"`. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreRequest"];
+            };
+        };
+        responses: {
+            /** @description The sandbox's files are the snapshot's. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    diffSandbox: {
+        parameters: {
+            query: {
+                /** @description A snapshot id (`snp_...`) or a version. */
+                from: string;
+                /** @description A snapshot id or a version; default the current version. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxDiff"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    watchSandbox: {
+        parameters: {
+            query?: {
+                /** @description Only commits that changed this path or anything under it. */
+                path?: string;
+            };
+            header?: {
+                /** @description The last version received; commits after it are replayed first. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description The sandbox's id. */
+                sandboxId: components["parameters"]["SandboxId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -48,6 +48,7 @@ import {
   createBenchDatabase,
   serverFacts,
 } from "./database.js";
+import { historyBench } from "./history-bench.js";
 import { type BackendStats, describeStats, InstrumentedBackend } from "./instrumented-backend.js";
 import { measureMcpLatency } from "./mcp-latency.js";
 import { neighbourGrep } from "./neighbour-bench.js";
@@ -69,7 +70,8 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --iterations N     create+exec iterations (default 200; --quick 50)
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
-  --only LIST        sections to run, e.g. 1,3,9 (1..13; 3-5, 10 and 13 need 6's sandbox, which is always built)
+  --only LIST        sections to run, e.g. 1,3,9 (1..14; 3-5, 10 and 13 need 6's sandbox, which is always built)
+  --forks N          extra forks for section 14's per-fork storage (default 50; --quick 10)
   --help
 
 Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -81,6 +83,7 @@ const { values: args } = parseArgs({
     files: { type: "string" },
     iterations: { type: "string" },
     "rss-sandboxes": { type: "string" },
+    forks: { type: "string" },
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     help: { type: "boolean", default: false },
@@ -117,6 +120,7 @@ const config = {
   rssFilesPerSandbox: 100,
   rssFileBytes: 1024,
   smallBudgetBytes: 4 << 20,
+  forks: intArg(args.forks, quick ? 10 : 50),
 };
 const only = args.only ? new Set(args.only.split(",").map((s) => s.trim())) : undefined;
 const wanted = (section: string) => only === undefined || only.has(section);
@@ -1282,7 +1286,9 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase();
   const sql = connect(db.url, { max: 10 });
   let server: RunningServer | undefined;
+  const stops: Array<() => Promise<unknown>> = [];
   const cleanup = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
     await server?.close().catch(() => {});
     await sql.end({ timeout: 5 }).catch(() => {});
     await db.drop();
@@ -1352,6 +1358,17 @@ async function main(): Promise<void> {
     });
     const client = new HttpClient(server.url, apiKey);
 
+    // Section 14's second replica: its own pool, backend and service on the same database.
+    const replicaSql = connect(db.url, { max: 4 });
+    stops.push(() => replicaSql.end({ timeout: 5 }));
+    const replica = wanted("14")
+      ? await startServer({
+          app: createApp({ backend: createPostgresBackend({ sql: replicaSql }), apiKey }),
+          port: 0,
+        })
+      : undefined;
+    if (replica) stops.push(() => replica.close());
+
     const sections: Array<[string, string, () => Promise<void>]> = [
       ["1", "create + first exec", () => createLatency(ctx, client)],
       ["2", "warm echo over HTTP", () => echoLatency(ctx, client)],
@@ -1378,6 +1395,26 @@ async function main(): Promise<void> {
             notes: ctx.notes,
           }),
       ],
+      [
+        "14",
+        "snapshots, forks, commit log",
+        () =>
+          historyBench({
+            sql,
+            replicaUrl: replica?.url ?? "",
+            backend: instrumented.backend,
+            scope: HTTP_SCOPE,
+            baseUrl: server?.url ?? "",
+            apiKey,
+            files: config.files,
+            fileBytes: 5000,
+            runs: quick ? 5 : 20,
+            forks: config.forks,
+            loopRuns: config.loopRuns,
+            rows: ctx.rows,
+            notes: ctx.notes,
+          }),
+      ],
     ];
     const needsBig = ["3", "4", "5", "10", "13"].some(wanted);
     for (const [id, label, run] of sections) {
@@ -1389,6 +1426,7 @@ async function main(): Promise<void> {
     }
 
     const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "13", "11", "12"];
+    order.push("14a", "14b", "14c", "14d", "14e", "14f", "14g");
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

@@ -165,4 +165,39 @@ describe("two replicas on one database", () => {
     for (const server of servers)
       expect(hasExited(server.child), server.output().stderr).toBe(false);
   });
+
+  it("a watcher on one replica sees every commit made through the other, in order, once", async () => {
+    const { id } = await apis[0]!.createSandbox();
+    const controller = new AbortController();
+    const res = await fetch(`${servers[0]!.url}/v1/sandboxes/${id}/events`, {
+      headers: { authorization: `Bearer ${KEY}`, accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    const versions: number[] = [];
+    let buffer = "";
+    const N = 20;
+    const reading = (async () => {
+      while (versions.length < N) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        const blocks = buffer.split("\n\n");
+        buffer = blocks.pop() ?? "";
+        for (const block of blocks) {
+          const id = /^id: (\d+)$/m.exec(block)?.[1];
+          if (id && /^event: commit$/m.test(block)) versions.push(Number(id));
+        }
+      }
+    })();
+    for (let i = 0; i < N; i++) {
+      const reply = await apis[1]!.exec(id, `echo ${i} > /f${i}`);
+      expect(reply.status).toBe(200);
+    }
+    await reading;
+    controller.abort();
+    expect(versions).toEqual(Array.from({ length: N }, (_, i) => i + 2));
+  });
 });

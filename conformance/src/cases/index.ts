@@ -1,4 +1,4 @@
-/** Every conformance case, in run order: system, auth, sandboxes, files, search, paths, exec. */
+/** Every conformance case, in run order: system, auth, sandboxes, files, search, paths, exec, history. */
 import { type ConformanceCase, features, isValidCaseId } from "../case.js";
 import exportArchive from "./archive/export-archive.js";
 import importArchive from "./archive/import-archive.js";
@@ -31,6 +31,12 @@ import readLines from "./files/read-lines.js";
 import statFile from "./files/stat-file.js";
 import writeFile from "./files/write-file.js";
 import writeFilePreconditions from "./files/write-file-preconditions.js";
+import diffSandbox from "./history/diff-sandbox.js";
+import forkAndRestore from "./history/fork-and-restore.js";
+import getCommit from "./history/get-commit.js";
+import listCommits from "./history/list-commits.js";
+import snapshots from "./history/snapshots.js";
+import watchSandbox from "./history/watch-sandbox.js";
 import pathsCreateSandbox from "./paths/create-sandbox.js";
 import pathsListDirectory from "./paths/list-directory.js";
 import rejectedPaths from "./paths/rejected-paths.js";
@@ -108,6 +114,12 @@ const collected: ConformanceCase[] = [
   ...execScriptIdentity,
   ...execScriptMachine,
   ...execBatch,
+  ...listCommits,
+  ...getCommit,
+  ...snapshots,
+  ...forkAndRestore,
+  ...diffSandbox,
+  ...watchSandbox,
 ];
 
 /** Throws unless every id is well-formed, unique and starts with its case's feature. */

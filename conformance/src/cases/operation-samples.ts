@@ -38,6 +38,9 @@ const requestParts: Record<string, RequestOptions> = {
   // An empty tar: the end-of-archive marker.
   importArchive: { body: new Uint8Array(1024) },
   editFile: { body: { path: "/conformance.txt", oldString: "a", newString: "b" } },
+  restoreSandbox: { body: { snapshotId: "snp_conformancenosnapshot" } },
+  createSnapshot: { body: {} },
+  diffSandbox: { query: { from: "1" } },
   patchFiles: {
     body: { patch: "--- a/conformance.txt\n+++ b/conformance.txt\n@@ -1 +1 @@\n-a\n+b\n" },
   },
@@ -72,7 +75,9 @@ export function operationSamples(): OperationSample[] {
           path: template
             .replace("{sandboxId}", sandboxId)
             .replace("{tenantId}", "conformance-no-tenant")
-            .replace("{keyId}", "key_conformancenokey"),
+            .replace("{keyId}", "key_conformancenokey")
+            .replace("{version}", "1")
+            .replace("{snapshotId}", "snp_conformancenosnapshot"),
           options: requestParts[operationId] ?? { query: { path: "/" } },
         }),
       });

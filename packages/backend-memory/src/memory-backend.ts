@@ -6,6 +6,9 @@
 import {
   type Backend,
   type ChangeSet,
+  type CommitRecord,
+  type CommitRetention,
+  DEFAULT_COMMIT_RETENTION,
   type DentryRecord,
   type InodeRecord,
   InvalidArgumentError,
@@ -16,6 +19,8 @@ import {
   type SandboxRecord,
   type SandboxUpdate,
   type ShellState,
+  SnapshotNotFoundError,
+  type SnapshotRecord,
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
@@ -24,6 +29,8 @@ import { createMemoryKeyStore } from "./memory-keys.js";
 
 export interface MemoryBackendOptions {
   now?: () => number;
+  /** How long commits stay in each sandbox's log (default 30 days or 10,000 commits). */
+  commitRetention?: Partial<CommitRetention>;
 }
 
 const copyOptions = (o: SandboxOptions): SandboxOptions => ({ ...o, runtimes: [...o.runtimes] });
@@ -45,6 +52,18 @@ interface StoredSandbox {
   inodes: Map<number, InodeRecord>;
   /** `${parent}/${name}` → entry. */
   dentries: Map<string, DentryRecord>;
+  /** The commit log, oldest first, trimmed to the retention on every commit. */
+  commits: CommitRecord[];
+}
+
+const copyCommit = (c: CommitRecord): CommitRecord => structuredClone(c);
+
+interface StoredSnapshot {
+  record: SnapshotRecord;
+  seq: number;
+  /** Frozen copies of the tree rows; content stays in the tenant's blobs. */
+  inodes: InodeRecord[];
+  dentries: DentryRecord[];
 }
 
 /**
@@ -53,10 +72,33 @@ interface StoredSandbox {
  */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend {
   const now = options.now ?? Date.now;
+  const retention = { ...DEFAULT_COMMIT_RETENTION, ...options.commitRetention };
   const sandboxes = new Map<string, StoredSandbox>();
   /** Blobs are shared within a tenant only: `${tenantId}/${hash}`. */
   const blobs = new Map<string, Uint8Array>();
+  const snapshots = new Map<string, StoredSnapshot>();
+  /** Watchers by `${tenantId}/${sandboxId}`. */
+  const watchers = new Map<string, Set<() => void>>();
+  const notify = (tenantId: string, id: string) => {
+    for (const wake of watchers.get(`${tenantId}/${id}`) ?? []) queueMicrotask(wake);
+  };
   let seq = 0;
+  const findSnapshot = (tenantId: string, id: string) => {
+    const s = snapshots.get(id);
+    return s && s.record.tenantId === tenantId ? s : undefined;
+  };
+  const treeOf = (
+    version: number,
+    inodes: Iterable<InodeRecord>,
+    dentries: Iterable<DentryRecord>,
+  ): TreeData => ({
+    version,
+    inodes: [...inodes].map((i) => ({
+      ...i,
+      ...(i.meta ? { meta: structuredClone(i.meta) } : {}),
+    })),
+    dentries: [...dentries].map((d) => ({ ...d })),
+  });
 
   const find = (tenantId: string, id: string) => {
     const s = sandboxes.get(id);
@@ -82,9 +124,18 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     if (changes.sandbox) updateRecord(s.record, changes.sandbox);
     s.record.version += 1;
     s.record.updatedAt = new Date(now());
+    if (changes.log) {
+      s.commits.push(
+        copyCommit({ ...changes.log, version: s.record.version, at: new Date(now()) }),
+      );
+    }
+    const oldest = now() - retention.maxAgeMs;
+    let drop = Math.max(0, s.commits.length - retention.maxCommits);
+    while (drop < s.commits.length && s.commits[drop]!.at.getTime() < oldest) drop++;
+    if (drop > 0) s.commits.splice(0, drop);
   };
 
-  return {
+  const backend: Backend = {
     ...createMemoryIdempotencyStore(now),
     keys: createMemoryKeyStore(now, (tenantId) =>
       [...sandboxes.values()].some((s) => s.record.tenantId === tenantId),
@@ -104,6 +155,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         seq: ++seq,
         inodes: new Map(),
         dentries: new Map(),
+        commits: [],
       };
       apply(stored, initial);
       sandboxes.set(sandbox.id, stored);
@@ -132,7 +184,94 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     async deleteSandbox(tenantId, id) {
       if (!find(tenantId, id)) return false;
       sandboxes.delete(id);
+      notify(tenantId, id);
+      // Snapshots go with their sandbox; forks made from them do not.
+      for (const [snapshotId, snapshot] of snapshots) {
+        if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
+      }
       return true;
+    },
+
+    async createSnapshot(tenantId, sandboxId, input) {
+      const s = find(tenantId, sandboxId);
+      if (!s) throw new SandboxNotFoundError(sandboxId);
+      if (input.atVersion !== undefined && input.atVersion !== s.record.version) {
+        throw new VersionConflictError(sandboxId, input.atVersion);
+      }
+      const tree = treeOf(s.record.version, s.inodes.values(), s.dentries.values());
+      let files = 0;
+      let bytes = 0;
+      for (const inode of tree.inodes) {
+        if (inode.ino === 1) continue;
+        files += 1;
+        if (inode.kind === "file") bytes += inode.size;
+      }
+      const record: SnapshotRecord = {
+        id: input.id,
+        tenantId,
+        sandboxId,
+        name: input.name,
+        version: s.record.version,
+        files,
+        bytes,
+        createdAt: new Date(now()),
+      };
+      snapshots.set(input.id, { record, seq: ++seq, inodes: tree.inodes, dentries: tree.dentries });
+      return { ...record };
+    },
+
+    async listSnapshots(tenantId, sandboxId, page) {
+      if (!find(tenantId, sandboxId)) return undefined;
+      const after = page.after === undefined ? Number.POSITIVE_INFINITY : Number(page.after);
+      if (Number.isNaN(after)) throw new InvalidArgumentError("malformed cursor");
+      const mine = [...snapshots.values()]
+        .filter((s) => s.record.tenantId === tenantId && s.record.sandboxId === sandboxId)
+        .filter((s) => s.seq < after)
+        .sort((a, b) => b.seq - a.seq);
+      const items = mine.slice(0, page.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((s) => ({ ...s.record })),
+        next: mine.length > page.limit && last ? String(last.seq) : null,
+      };
+    },
+
+    async getSnapshot(tenantId, snapshotId) {
+      const s = findSnapshot(tenantId, snapshotId);
+      return s && { ...s.record };
+    },
+
+    async deleteSnapshot(tenantId, snapshotId) {
+      if (!findSnapshot(tenantId, snapshotId)) return false;
+      snapshots.delete(snapshotId);
+      return true;
+    },
+
+    async loadSnapshotTree(tenantId, snapshotId) {
+      const s = findSnapshot(tenantId, snapshotId);
+      return s && treeOf(s.record.version, s.inodes, s.dentries);
+    },
+
+    async forkSandbox(sandbox, from, log) {
+      let tree: TreeData;
+      if ("snapshotId" in from) {
+        const source = findSnapshot(sandbox.tenantId, from.snapshotId);
+        if (!source) throw new SnapshotNotFoundError(from.snapshotId);
+        tree = treeOf(1, source.inodes, source.dentries);
+      } else {
+        const source = find(sandbox.tenantId, from.sandboxId);
+        if (!source) throw new SandboxNotFoundError(from.sandboxId);
+        tree = treeOf(1, source.inodes.values(), source.dentries.values());
+      }
+      return backend.createSandbox(sandbox, {
+        baseVersion: 0,
+        upsertInodes: tree.inodes,
+        deleteInodes: [],
+        upsertDentries: tree.dentries,
+        deleteDentries: [],
+        blobs: [],
+        log,
+      });
     },
 
     async loadTree(tenantId, id, knownVersion): Promise<TreeData | "unchanged" | undefined> {
@@ -155,6 +294,20 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       return found;
     },
 
+    async listCommits(tenantId, id, page) {
+      const s = find(tenantId, id);
+      if (!s) return undefined;
+      const before = page.before ?? Number.POSITIVE_INFINITY;
+      const older = s.commits.filter((c) => c.version < before).reverse();
+      const items = older.slice(0, page.limit).map(copyCommit);
+      return { items, next: older.length > page.limit ? (items.at(-1)?.version ?? null) : null };
+    },
+
+    async getCommit(tenantId, id, version) {
+      const found = find(tenantId, id)?.commits.find((c) => c.version === version);
+      return found && copyCommit(found);
+    },
+
     async commit(tenantId, id, changes) {
       const s = find(tenantId, id);
       if (!s) throw new SandboxNotFoundError(id);
@@ -162,7 +315,20 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         throw new VersionConflictError(id, changes.baseVersion);
       }
       apply(s, changes);
+      notify(tenantId, id);
       return { version: s.record.version };
     },
+
+    watch(tenantId, sandboxId, onChange) {
+      const key = `${tenantId}/${sandboxId}`;
+      const set = watchers.get(key) ?? new Set();
+      set.add(onChange);
+      watchers.set(key, set);
+      return () => {
+        set.delete(onChange);
+        if (set.size === 0) watchers.delete(key);
+      };
+    },
   };
+  return backend;
 }

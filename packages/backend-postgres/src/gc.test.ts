@@ -1,5 +1,5 @@
 /** `collectGarbage` frees unreferenced content and loses nothing while writers keep committing. */
-import { SandboxService } from "@cairn/core";
+import { createSnapshot, forkSandbox, SandboxService } from "@cairn/core";
 import { describe, expect, it } from "vitest";
 import { collectGarbage } from "./gc.js";
 import { createPostgresBackend } from "./postgres-backend.js";
@@ -26,6 +26,58 @@ describe("collectGarbage", () => {
     expect(report.deletedIdempotencyKeys).toBe(1);
     const left = await database().sql`SELECT key FROM idempotency_keys ORDER BY key`;
     expect(left.map((r) => r.key)).toEqual(["new"]);
+  });
+
+  it("trims the commit log to its retention: by age, and past the newest N per sandbox", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const busy = await service.create(scope);
+    for (let i = 0; i < 5; i++) {
+      await service.mutate(scope, busy.id, (vfs) => vfs.writeFile("/f", enc(String(i))));
+    }
+    const quiet = await service.create(scope);
+    await database()
+      .sql`UPDATE commits SET at = now() - interval '3 days' WHERE sandbox_id = ${quiet.id}`;
+    const report = await collectGarbage(database().sql, {
+      commitRetention: { maxCommits: 3, maxAgeMs: 2 * 86_400_000 },
+    });
+    expect(report.deletedCommits).toBe(4);
+    const versions = async (id: string) =>
+      (await service.commits(scope, id, { limit: 10 })).items.map((c) => c.version);
+    expect(await versions(busy.id)).toEqual([6, 5, 4]);
+    expect(await versions(quiet.id)).toEqual([]);
+  });
+
+  it("never deletes a blob a snapshot references, while snapshots, forks and deletes race gc", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const sb = await service.create(scope);
+    const snapshots: Array<{ id: string; file: string; text: string }> = [];
+    let running = true;
+    let passes = 0;
+    const collector = (async () => {
+      for (; running; passes++) await collectGarbage(database().sql, { graceSeconds: 0 });
+    })();
+    for (let round = 0; round < 15; round++) {
+      const file = `/f${round}`;
+      const text = `round ${round} ${"x".repeat(round)}`;
+      await service.mutate(scope, sb.id, (vfs) => vfs.writeFile(file, enc(text)));
+      const snap = await createSnapshot(service, scope, sb.id);
+      snapshots.push({ id: snap.id, file, text });
+      // Now only the snapshot references this content: gc must keep it.
+      await service.mutate(scope, sb.id, (vfs) => vfs.rm(file));
+      await backend.idle();
+    }
+    running = false;
+    await collector;
+    expect(passes).toBeGreaterThan(1);
+    await collectGarbage(database().sql, { graceSeconds: 0 });
+    const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
+    for (const snap of snapshots) {
+      const fork = await forkSandbox(fresh, scope, { snapshotId: snap.id });
+      const { value } = await fresh.read(scope, fork.id, (vfs) => vfs.readFile(snap.file));
+      expect(new TextDecoder().decode(value)).toBe(snap.text);
+    }
   });
 
   it("deletes blobs nothing references and keeps the rest", async () => {

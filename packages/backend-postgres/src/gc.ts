@@ -1,13 +1,17 @@
 /**
- * Garbage collection of blobs no inode references, safe while writes continue.
+ * Garbage collection of blobs no inode (of a sandbox or a snapshot) references, safe while
+ * writes continue.
  *
  * Each batch runs in one transaction: first lock unreferenced candidates
  * (`FOR UPDATE SKIP LOCKED`: a blob an in-flight commit is writing is locked by
  * that commit's upsert and skipped), then delete them in a second statement,
  * which takes a fresh snapshot and so re-checks references against every commit
  * that finished in between. A commit that reaches a locked candidate waits, and
- * after the delete inserts the blob again from the bytes it carries.
+ * after the delete inserts the blob again from the bytes it carries. A snapshot or fork holds
+ * a share lock on its source while it copies tree rows, so the inodes it copies cannot lose
+ * their references (no commit gets in) until its own rows reference the same blobs.
  */
+import { type CommitRetention, DEFAULT_COMMIT_RETENTION } from "@cairn/core";
 import type { Sql } from "postgres";
 
 export interface GcReport {
@@ -15,6 +19,8 @@ export interface GcReport {
   deletedBytes: number;
   /** Idempotency records past their replay window. */
   deletedIdempotencyKeys: number;
+  /** Commit log entries past the retention (age, or beyond the newest N of their sandbox). */
+  deletedCommits: number;
 }
 
 const BATCH = 1000;
@@ -27,16 +33,31 @@ const BATCH = 1000;
  */
 export async function collectGarbage(
   sql: Sql,
-  options: { graceSeconds?: number; idempotencyWindowSeconds?: number } = {},
+  options: {
+    graceSeconds?: number;
+    idempotencyWindowSeconds?: number;
+    commitRetention?: Partial<CommitRetention>;
+  } = {},
 ): Promise<GcReport> {
+  const retention = { ...DEFAULT_COMMIT_RETENTION, ...options.commitRetention };
   const grace = options.graceSeconds ?? 3600;
   const window = options.idempotencyWindowSeconds ?? 24 * 3600;
   const expired = await sql`
     DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ${window})`;
+  const aged = await sql`
+    DELETE FROM commits WHERE at < now() - make_interval(secs => ${retention.maxAgeMs / 1000})`;
+  // Past the newest N: only sandboxes with more than N commits are looked at row by row.
+  const surplus = await sql`
+    DELETE FROM commits c USING (
+      SELECT tenant_id, sandbox_id, max(version) - ${retention.maxCommits} AS below
+      FROM commits GROUP BY tenant_id, sandbox_id HAVING count(*) > ${retention.maxCommits}
+    ) x
+    WHERE c.tenant_id = x.tenant_id AND c.sandbox_id = x.sandbox_id AND c.version <= x.below`;
   const report: GcReport = {
     deletedBlobs: 0,
     deletedBytes: 0,
     deletedIdempotencyKeys: expired.count,
+    deletedCommits: aged.count + surplus.count,
   };
   for (;;) {
     const batch = await sql.begin(async (tx) => {
@@ -44,6 +65,7 @@ export async function collectGarbage(
         SELECT tenant_id, hash FROM blobs b
         WHERE b.last_used_at < now() - make_interval(secs => ${grace})
           AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
+          AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
         LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`;
       if (candidates.length === 0) return { found: 0, deleted: 0, bytes: 0 };
@@ -54,6 +76,7 @@ export async function collectGarbage(
                        ${tx.array(candidates.map((c) => c.hash))}::text[]) AS x(tenant_id, hash)
           WHERE b.tenant_id = x.tenant_id AND b.hash = x.hash
             AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
+            AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
           RETURNING b.size
         )
         SELECT count(*)::float8 AS n, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;

@@ -8,28 +8,33 @@ import { randomUUID } from "node:crypto";
 import {
   type Backend,
   type ChangeSet,
-  DEFAULT_SANDBOX_OPTIONS,
   type DentryRecord,
-  type FileMeta,
-  type InodeKind,
-  type InodeRecord,
   InvalidArgumentError,
   type NewSandbox,
   SandboxNotFoundError,
-  type SandboxOptions,
   type SandboxPage,
   type SandboxRecord,
-  type ShellState,
   StorageUnavailableError,
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
-import type { JSONValue, Sql, TransactionSql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
+import { logCommit, postgresHistory } from "./postgres-history.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { postgresKeyStore } from "./postgres-keys.js";
 import { PoolGauge, storageReadiness } from "./readiness.js";
+import {
+  INODE_COLUMNS,
+  type InodeRow,
+  jsonb,
+  KIND_CODE,
+  SANDBOX_COLUMNS,
+  type SandboxRow,
+  toInode,
+  toRecord,
+} from "./rows.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
 
@@ -41,9 +46,6 @@ export interface PostgresBackendOptions {
   onBackgroundError?: (error: unknown) => void;
 }
 
-const KIND_CODE: Record<InodeKind, string> = { file: "f", directory: "d", symlink: "l" };
-const CODE_KIND: Record<string, InodeKind> = { f: "file", d: "directory", l: "symlink" };
-
 /** Text waiting to be indexed in the background, at most (characters). */
 const TEXT_QUEUE_MAX_CHARS = 64 << 20;
 
@@ -51,42 +53,6 @@ type IndexableText = { hash: string; body: string };
 
 /** Rows per multi-row INSERT (Postgres allows 65,535 parameters per statement). */
 const BLOB_BATCH = 2000;
-
-interface SandboxRow {
-  id: string;
-  tenant_id: string;
-  name: string | null;
-  env: Record<string, string>;
-  /** As stored: rows from before migration 4 hold '{}'. */
-  options: Partial<SandboxOptions> | null;
-  shell: ShellState | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toRecord(row: SandboxRow): SandboxRecord {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    name: row.name,
-    env: row.env,
-    options: {
-      ...DEFAULT_SANDBOX_OPTIONS,
-      ...row.options,
-      runtimes: [...(row.options?.runtimes ?? DEFAULT_SANDBOX_OPTIONS.runtimes)],
-    },
-    shell: row.shell ?? null,
-    version: Number(row.version),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** A jsonb parameter (NULL for null); interfaces lack the index signature JSONValue asks for. */
-function jsonb(tx: TransactionSql, value: object | null) {
-  return tx.json(value as JSONValue);
-}
 
 /** How long a transaction body that lost its connection waits for postgres.js to notice. */
 const CONNECTION_LOSS_GRACE_MS = 5_000;
@@ -116,9 +82,6 @@ function holdIfConnectionLost<T>(body: () => Promise<T>, finished: () => boolean
   });
 }
 
-const SANDBOX_COLUMNS =
-  "id, tenant_id, name, env, options, shell, version::float8 AS version, created_at, updated_at";
-
 /**
  * @example
  * const sql = postgres(process.env.DATABASE_URL);
@@ -130,8 +93,17 @@ export interface PostgresBackend extends Backend {
   idle(): Promise<void>;
 }
 
+/** NOTIFY channel for commits and deletions; the payload is `tenantId/sandboxId`. */
+const COMMITS_CHANNEL = "cairn_commits";
+
 export function createPostgresBackend(options: PostgresBackendOptions): PostgresBackend {
   const { sql } = options;
+  /** Watchers by `tenantId/sandboxId`; one LISTEN connection serves them all, opened on first use. */
+  const watchers = new Map<string, Set<() => void>>();
+  let listening: Promise<{ unlisten(): Promise<void> }> | undefined;
+  const wakeAll = () => {
+    for (const set of watchers.values()) for (const wake of set) wake();
+  };
   const maxIndexedTextBytes = options.maxIndexedTextBytes ?? 1 << 20;
   const pool = new PoolGauge(Number(sql.options.max) || 0);
 
@@ -282,6 +254,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
 
   return {
     ...postgresIdempotencyStore(inTenant),
+    ...postgresHistory(inTenant),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const progress = { bodyDone: false };
       try {
@@ -298,7 +271,10 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
                 ${jsonb(tx, update.options ?? sandbox.options)},
                 ${jsonb(tx, update.shell ?? null)}, 1)
               RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
-            const texts = await applyChanges(tx, sandbox.tenantId, sandbox.id, initial);
+            const [texts] = await Promise.all([
+              applyChanges(tx, sandbox.tenantId, sandbox.id, initial),
+              logCommit(tx, sandbox.tenantId, sandbox.id, 1, initial.log),
+            ]);
             return { record: toRecord(row!), texts };
           },
           "",
@@ -342,6 +318,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       return inTenant(tenantId, async (tx) => {
         const rows =
           await tx`DELETE FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} RETURNING 1`;
+        if (rows.length > 0) await tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`;
         return rows.length > 0;
       });
     },
@@ -355,19 +332,8 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
           if (!row) return undefined;
           if (row.version === knownVersion) return "unchanged";
           const [inodes, dentries] = await Promise.all([
-            tx<
-              Array<{
-                ino: number;
-                kind: string;
-                mode: number;
-                mtime_ms: number;
-                size: number;
-                blob: string | null;
-                target: string | null;
-                meta: FileMeta | null;
-              }>
-            >`
-              SELECT ino::float8 AS ino, kind, mode, mtime_ms::float8 AS mtime_ms, size::float8 AS size, blob, target, meta
+            tx<InodeRow[]>`
+              SELECT ${tx.unsafe(INODE_COLUMNS)}
               FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}`,
             tx<Array<{ parent: number; name: string; ino: number }>>`
               SELECT parent::float8 AS parent, name, ino::float8 AS ino
@@ -375,18 +341,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
           ]);
           return {
             version: row.version,
-            inodes: inodes.map(
-              (r): InodeRecord => ({
-                ino: r.ino,
-                kind: CODE_KIND[r.kind]!,
-                mode: r.mode,
-                mtimeMs: r.mtime_ms,
-                size: r.size,
-                blob: r.blob,
-                target: r.target,
-                ...(r.meta ? { meta: r.meta } : {}),
-              }),
-            ),
+            inodes: inodes.map(toInode),
             dentries: dentries.map(
               (d): DentryRecord => ({ parent: d.parent, name: d.name, ino: d.ino }),
             ),
@@ -434,7 +389,12 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
               if (!exists) throw new SandboxNotFoundError(id);
               throw new VersionConflictError(id, changes.baseVersion);
             }
-            const texts = await applyChanges(tx, tenantId, id, changes);
+            const [texts] = await Promise.all([
+              applyChanges(tx, tenantId, id, changes),
+              logCommit(tx, tenantId, id, row.version, changes.log),
+              // Delivered to listeners (every replica's watchers) when the commit lands.
+              tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`.execute(),
+            ]);
             return { version: row.version, texts };
           },
           "",
@@ -461,6 +421,29 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       }
     },
 
+    watch(tenantId, sandboxId, onChange) {
+      const key = `${tenantId}/${sandboxId}`;
+      const set = watchers.get(key) ?? new Set();
+      set.add(onChange);
+      watchers.set(key, set);
+      listening ??= sql.listen(
+        COMMITS_CHANNEL,
+        (payload) => {
+          for (const wake of watchers.get(payload) ?? []) wake();
+        },
+        // (Re)connected: notifications sent meanwhile were lost, so every watcher looks again.
+        wakeAll,
+      );
+      listening.catch((error: unknown) => {
+        listening = undefined;
+        options.onBackgroundError?.(error);
+      });
+      return () => {
+        set.delete(onChange);
+        if (set.size === 0) watchers.delete(key);
+      };
+    },
+
     keys: postgresKeyStore(sql),
     readiness: () => storageReadiness(sql),
     poolStats: () => pool.stats(),
@@ -470,6 +453,9 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
 
     async close() {
       await indexing;
+      const listener = listening;
+      listening = undefined;
+      await listener?.then((l) => l.unlisten()).catch(() => {});
       await sql.end({ timeout: 5 });
     },
   };

@@ -4,7 +4,7 @@
  * even when the connection itself is a superuser's.
  */
 import { randomBytes } from "node:crypto";
-import { SandboxService } from "@cairn/core";
+import { createSnapshot, SandboxService } from "@cairn/core";
 import postgres, { type Sql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresBackend } from "./postgres-backend.js";
@@ -12,7 +12,18 @@ import { APP_ROLE } from "./schema.js";
 import { ADMIN_URL, createTestDatabase, type TestDatabase, urlFor } from "./test-database.js";
 import { indexPendingText } from "./text-index.js";
 
-const TABLES = ["sandboxes", "inodes", "dentries", "blobs", "blob_text", "idempotency_keys"];
+const TABLES = [
+  "sandboxes",
+  "inodes",
+  "dentries",
+  "blobs",
+  "blob_text",
+  "idempotency_keys",
+  "commits",
+  "snapshots",
+  "snapshot_inodes",
+  "snapshot_dentries",
+];
 const probeRole = `cairn_probe_${randomBytes(4).toString("hex")}`;
 let db: TestDatabase;
 let probe: Sql;
@@ -33,6 +44,7 @@ beforeAll(async () => {
     { files: [{ path: "/secret.txt", bytes: new TextEncoder().encode("tenant a's secret") }] },
   );
   sandboxId = sb.id;
+  await createSnapshot(service, { tenantId: "tenant-a" }, sb.id);
   // A login role that is not a superuser, member of the app role: what a real deployment uses.
   await db.sql.unsafe(`CREATE ROLE ${probeRole} LOGIN NOSUPERUSER NOBYPASSRLS IN ROLE ${APP_ROLE}`);
   const url = new URL(urlFor(db.name, ADMIN_URL));
@@ -87,6 +99,9 @@ describe("row-level security", () => {
     expect(counts.blobs).toBe(1);
     expect(counts.inodes).toBe(2);
     expect(counts.idempotency_keys).toBe(1);
+    expect(counts.commits).toBe(1);
+    expect(counts.snapshots).toBe(1);
+    expect(counts.snapshot_inodes).toBe(2);
   });
 
   it("as the app role, another tenant's context sees nothing in any table", async () => {

@@ -328,4 +328,74 @@ END $$;
 CREATE INDEX blobs_without_text ON blobs (tenant_id, hash) WHERE text_state <> 'i';
 `,
   },
+  {
+    id: 11,
+    name: "commit log and snapshots",
+    sql: `
+-- One row per commit: what changed (by path), who made it and how. Trimmed by gc to the
+-- retention (age and count per sandbox); deleted with its sandbox.
+CREATE TABLE commits (
+  tenant_id    text        NOT NULL,
+  sandbox_id   text        NOT NULL,
+  version      bigint      NOT NULL,
+  at           timestamptz NOT NULL DEFAULT now(),
+  operation    text        NOT NULL,
+  key_id       text,
+  subject      text,
+  request_id   text,
+  script_hash  text,
+  changes      jsonb       NOT NULL,
+  change_count integer     NOT NULL,
+  PRIMARY KEY (tenant_id, sandbox_id, version),
+  FOREIGN KEY (tenant_id, sandbox_id) REFERENCES sandboxes ON DELETE CASCADE
+);
+CREATE INDEX commits_by_age ON commits (at);
+GRANT SELECT, INSERT, UPDATE, DELETE ON commits TO ${APP_ROLE};
+${tenantIsolation("commits")}
+
+-- A sandbox's tree frozen at one version: a copy of its tree rows (content stays in blobs,
+-- shared). Deleted with its sandbox; gc keeps every blob a snapshot's inodes reference.
+CREATE TABLE snapshots (
+  tenant_id  text        NOT NULL,
+  id         text        NOT NULL,
+  sandbox_id text        NOT NULL,
+  name       text,
+  version    bigint      NOT NULL,
+  files      bigint      NOT NULL,
+  bytes      bigint      NOT NULL,
+  seq        bigserial   NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, id),
+  FOREIGN KEY (tenant_id, sandbox_id) REFERENCES sandboxes ON DELETE CASCADE
+);
+CREATE INDEX snapshots_by_sandbox ON snapshots (tenant_id, sandbox_id, seq DESC);
+CREATE TABLE snapshot_inodes (
+  tenant_id   text    NOT NULL,
+  snapshot_id text    NOT NULL,
+  ino         bigint  NOT NULL,
+  kind        "char"  NOT NULL,
+  mode        integer NOT NULL,
+  mtime_ms    bigint  NOT NULL,
+  size        bigint  NOT NULL,
+  blob        text,
+  target      text,
+  meta        jsonb,
+  PRIMARY KEY (tenant_id, snapshot_id, ino),
+  FOREIGN KEY (tenant_id, snapshot_id) REFERENCES snapshots ON DELETE CASCADE
+);
+CREATE INDEX snapshot_inodes_by_blob ON snapshot_inodes (tenant_id, blob) WHERE blob IS NOT NULL;
+CREATE TABLE snapshot_dentries (
+  tenant_id   text   NOT NULL,
+  snapshot_id text   NOT NULL,
+  parent      bigint NOT NULL,
+  name        text   NOT NULL,
+  ino         bigint NOT NULL,
+  PRIMARY KEY (tenant_id, snapshot_id, parent, name),
+  FOREIGN KEY (tenant_id, snapshot_id) REFERENCES snapshots ON DELETE CASCADE
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON snapshots, snapshot_inodes, snapshot_dentries TO ${APP_ROLE};
+GRANT USAGE ON SEQUENCE snapshots_seq_seq TO ${APP_ROLE};
+${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).join("\n")}
+`,
+  },
 ];

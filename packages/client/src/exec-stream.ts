@@ -108,7 +108,7 @@ export class ExecStream implements AsyncIterable<ExecStreamEvent> {
  * The server-sent events in `body`, parsed as they arrive (any line endings, comments, events
  * split across chunks). Aborting `signal`, or the consumer stopping early, cancels the body.
  */
-async function* readEventStream(
+export async function* readEventStream(
   body: ReadableStream<Uint8Array>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<EventSourceMessage, void, undefined> {

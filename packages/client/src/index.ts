@@ -74,6 +74,13 @@ export type {
   WriteOptions,
 } from "./sandbox-files.js";
 export { SandboxFiles } from "./sandbox-files.js";
+export {
+  type ListCommitsOptions,
+  type RestoreOptions,
+  SandboxHistory,
+  type SnapshotOptions,
+  type WatchOptions,
+} from "./sandbox-history.js";
 export type { CreateSandboxOptions, ListSandboxesOptions } from "./sandboxes.js";
 export { Sandboxes } from "./sandboxes.js";
 export type * from "./types.js";

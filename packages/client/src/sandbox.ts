@@ -4,6 +4,7 @@ import { CairnError } from "./errors.js";
 import { ExecStream } from "./exec-stream.js";
 import { SandboxArchive } from "./sandbox-archive.js";
 import { SandboxFiles } from "./sandbox-files.js";
+import { SandboxHistory } from "./sandbox-history.js";
 import type {
   Env,
   ExecBatchRequest,
@@ -67,6 +68,8 @@ export class Sandbox {
   readonly fs: SandboxFiles;
   /** Tar / tar.gz import and export. */
   readonly archive: SandboxArchive;
+  /** The commit log: what changed, who and how. */
+  readonly history: SandboxHistory;
   readonly #transport: Transport;
   #data: SandboxData;
 
@@ -76,6 +79,7 @@ export class Sandbox {
     this.#data = data;
     this.fs = new SandboxFiles(transport, data.id);
     this.archive = new SandboxArchive(transport, data.id);
+    this.history = new SandboxHistory(transport, data.id);
   }
 
   get id(): string {

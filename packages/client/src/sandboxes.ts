@@ -41,14 +41,17 @@ export class Sandboxes {
    *   persistShell: true,
    *   files: [{ path: "/src/main.sh", content: "echo hi\n", mode: "755" }],
    * });
+   * // A fork: a copy of a snapshot's tree (or `{ sandboxId }`: another sandbox's), content shared.
+   * const fork = await cairn.sandboxes.create({ from: { snapshotId: snapshot.id } });
    */
   async create(options: CreateSandboxOptions = {}): Promise<Sandbox> {
-    const { name, env, persistShell, runtimes, files, ...request } = options;
+    const { name, env, persistShell, runtimes, files, from, ...request } = options;
     const body = {
       name,
       env,
       persistShell,
       runtimes,
+      from,
       files: files?.map((file) => ({ ...file, encoding: file.encoding ?? "utf8" })),
     };
     const { data } = await this.#transport.request(request, (api, init) =>

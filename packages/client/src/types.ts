@@ -34,6 +34,19 @@ export type FileStat = Schemas["FileStat"];
 export type DirectoryEntry = Schemas["DirectoryEntry"];
 export type MutationResult = Schemas["MutationResult"];
 
+/** One entry of the commit log: its version, time, origin and the paths it changed. */
+export type Commit = Schemas["Commit"];
+export type CommitOrigin = Schemas["CommitOrigin"];
+/** How one path changed in a commit. */
+export type PathChange = Schemas["PathChange"];
+/** A sandbox's tree frozen at one version. */
+export type Snapshot = Schemas["Snapshot"];
+export type RestoreResult = Schemas["RestoreResult"];
+/** Changed paths and unified diffs between two states of a sandbox. */
+export type SandboxDiff = Schemas["SandboxDiff"];
+/** Where a forked sandbox starts: `{ snapshotId }` or `{ sandboxId }`. */
+export type ForkSource = Schemas["ForkSource"];
+
 export type ExecRequest = Schemas["ExecRequest"];
 export type ExecResult = Schemas["ExecResult"];
 export type ExecCommit = Schemas["ExecCommit"];

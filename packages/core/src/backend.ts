@@ -1,3 +1,4 @@
+import type { CommitLogEntry, CommitPage, CommitRecord } from "./history.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { KeyStore } from "./keys.js";
 import type { SandboxPolicy } from "./policy.js";
@@ -73,6 +74,8 @@ export interface ChangeSet {
    * saved shell state are fenced like files.
    */
   sandbox?: SandboxUpdate;
+  /** What the commit changed and who made it, stored in the sandbox's commit log with it. */
+  log?: CommitLogEntry;
 }
 
 /** Commands just-bash can add on request; off unless a sandbox opts in. */
@@ -136,6 +139,31 @@ export interface SandboxPage {
 }
 
 /**
+ * A sandbox's tree frozen at one version. Immutable; it shares content with
+ * its sandbox (only tree rows are copied) and is deleted with it.
+ */
+export interface SnapshotRecord {
+  id: string;
+  tenantId: string;
+  sandboxId: string;
+  name: string | null;
+  version: number;
+  /** Files, directories and symlinks (not the root), and their content bytes, as in quotas. */
+  files: number;
+  bytes: number;
+  createdAt: Date;
+}
+
+export interface SnapshotPage {
+  items: SnapshotRecord[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  next: string | null;
+}
+
+/** Where a new sandbox's tree comes from: a snapshot, or another sandbox's current tree. */
+export type ForkSource = { snapshotId: string } | { sandboxId: string };
+
+/**
  * What a storage engine implements. Every call is scoped to a tenant: a
  * sandbox of another tenant does not exist for it.
  */
@@ -164,6 +192,47 @@ export interface Backend extends IdempotencyStore {
    * SandboxNotFoundError if the sandbox is gone.
    */
   commit(tenantId: string, id: string, changes: ChangeSet): Promise<{ version: number }>;
+  /**
+   * Freezes the sandbox's current tree as a snapshot, copying tree rows only (never content),
+   * in one step: it is exactly one version even under concurrent commits. With `atVersion`,
+   * only if the sandbox is still at it (VersionConflictError otherwise).
+   */
+  createSnapshot(
+    tenantId: string,
+    sandboxId: string,
+    snapshot: { id: string; name: string | null; atVersion?: number },
+  ): Promise<SnapshotRecord>;
+  /** A sandbox's snapshots, newest first; undefined when the sandbox does not exist. */
+  listSnapshots(
+    tenantId: string,
+    sandboxId: string,
+    page: { limit: number; after?: string },
+  ): Promise<SnapshotPage | undefined>;
+  getSnapshot(tenantId: string, snapshotId: string): Promise<SnapshotRecord | undefined>;
+  /** Returns false when there was no such snapshot. */
+  deleteSnapshot(tenantId: string, snapshotId: string): Promise<boolean>;
+  /** A snapshot's tree (its `version` is the snapshot's). */
+  loadSnapshotTree(tenantId: string, snapshotId: string): Promise<TreeData | undefined>;
+  /**
+   * Creates a sandbox whose version 1 is a copy of `from`'s tree (tree rows only, never
+   * content), logged with `log`. Throws SandboxNotFoundError / SnapshotNotFoundError when the
+   * source is gone.
+   */
+  forkSandbox(sandbox: NewSandbox, from: ForkSource, log: CommitLogEntry): Promise<SandboxRecord>;
+  /** The sandbox's commit log, newest first; `before` is a version (the previous page's last). */
+  listCommits(
+    tenantId: string,
+    id: string,
+    page: { limit: number; before?: number },
+  ): Promise<CommitPage | undefined>;
+  /** One logged commit; undefined when the sandbox or the version is not (or no longer) in the log. */
+  getCommit(tenantId: string, id: string, version: number): Promise<CommitRecord | undefined>;
+  /**
+   * Optional: calls `onChange` soon after each commit to the sandbox, or its deletion, made
+   * through any process sharing this storage (it may also call it spuriously). Returns the
+   * function that stops it. Without it, watchers poll.
+   */
+  watch?(tenantId: string, sandboxId: string, onChange: () => void): () => void;
   /**
    * Optional: of the given content hashes, those whose text may contain a
    * line matching `query` — a superset of the real matches, never missing one

@@ -83,6 +83,14 @@ export class SandboxNotFoundError extends Error {
   }
 }
 
+/** The snapshot does not exist (or belongs to another tenant, which looks the same). */
+export class SnapshotNotFoundError extends Error {
+  override readonly name = "SnapshotNotFoundError";
+  constructor(readonly snapshotId: string) {
+    super(`snapshot ${snapshotId} not found`);
+  }
+}
+
 /** An argument the backend cannot use (e.g. a malformed cursor); nothing was done. */
 export class InvalidArgumentError extends Error {
   override readonly name = "InvalidArgumentError";

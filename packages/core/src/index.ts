@@ -26,6 +26,13 @@ export {
   openBashFs,
   type WriteLimits,
 } from "./bash-fs.js";
+export {
+  type DiffEnd,
+  diffSandbox,
+  type FileDiff,
+  type SandboxDiff,
+  VersionUnavailableError,
+} from "./diff.js";
 export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";
 export * from "./errors.js";
 export {
@@ -54,6 +61,20 @@ export {
 } from "./exec/output.js";
 export { RUNTIME_COMMANDS, runtimeOffMessage } from "./exec/runtime-off.js";
 export { runtimeSupport } from "./exec/runtimes.js";
+export {
+  type ChangeKind,
+  type CommitLogEntry,
+  type CommitOrigin,
+  type CommitPage,
+  type CommitRecord,
+  type CommitRetention,
+  DEFAULT_COMMIT_RETENTION,
+  describeChanges,
+  logEntry,
+  MAX_LOGGED_CHANGES,
+  type PathChange,
+  UNKNOWN_ORIGIN,
+} from "./history.js";
 export type {
   IdempotencyClaim,
   IdempotencyState,
@@ -110,6 +131,16 @@ export {
   type SeedFile,
   type ServiceCacheStats,
 } from "./sandbox-service.js";
+export {
+  createSnapshot,
+  deleteSnapshot,
+  type ForkInput,
+  forkSandbox,
+  getSnapshot,
+  listSnapshots,
+  newSnapshotId,
+  restoreSnapshot,
+} from "./snapshots.js";
 export type { ContentCandidates } from "./text/contents.js";
 export { EditError, type EditErrorCode, type ReplaceOptions, replaceExact } from "./text/edit.js";
 export {
@@ -183,6 +214,7 @@ export {
 } from "./text/search.js";
 export { forEachTerm, MAX_TERM_LENGTH, termsOf } from "./text/terms.js";
 export { TimeBudget } from "./text/time-budget.js";
+export { unifiedDiff } from "./text/unified-diff.js";
 export { Tree, type Usage } from "./tree.js";
 export {
   type ContentLoader,

@@ -10,6 +10,19 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+function sameInode(a: InodeRecord | undefined, b: InodeRecord): boolean {
+  return (
+    a !== undefined &&
+    a.kind === b.kind &&
+    a.mode === b.mode &&
+    a.mtimeMs === b.mtimeMs &&
+    a.size === b.size &&
+    a.blob === b.blob &&
+    a.target === b.target &&
+    JSON.stringify(a.meta ?? null) === JSON.stringify(b.meta ?? null)
+  );
+}
+
 export class Journal {
   private readonly inodes = new Map<number, InodeRecord | null>();
   private readonly dirs = new Map<number, Map<string, number>>();
@@ -150,6 +163,30 @@ export class Journal {
       this.dirs.set(ino, children);
     }
     return children;
+  }
+
+  /**
+   * Makes this journal's tree equal to `target` (a past tree of the same sandbox, so inode
+   * numbers mean the same files): its commit then restores that state.
+   */
+  replaceWith(target: Tree): void {
+    for (const ino of this.base.inodeNumbers()) {
+      if (!target.inode(ino)) this.setInode(ino, null);
+    }
+    for (const ino of target.inodeNumbers()) {
+      const inode = target.inode(ino)!;
+      if (!sameInode(this.inode(ino), inode)) this.setInode(ino, inode);
+      if (target.nlink(ino) !== this.base.nlink(ino)) this.links.set(ino, target.nlink(ino));
+      if (ino >= this.nextIno) this.nextIno = ino + 1;
+    }
+    for (const ino of new Set([...this.base.directories(), ...target.directories()])) {
+      const wanted: ReadonlyMap<string, number> =
+        target.inode(ino)?.kind === "directory" ? target.children(ino) : new Map();
+      const current = this.base.children(ino);
+      const same =
+        wanted.size === current.size && [...wanted].every(([n, i]) => current.get(n) === i);
+      if (!same) this.dirs.set(ino, new Map(wanted));
+    }
   }
 
   /** The journal as one change set against the snapshot it started from. */

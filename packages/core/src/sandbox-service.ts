@@ -15,6 +15,14 @@ import {
   type SandboxUpdate,
 } from "./backend.js";
 import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from "./errors.js";
+import {
+  type CommitOrigin,
+  type CommitPage,
+  type CommitRecord,
+  logEntry,
+  type PathChange,
+  UNKNOWN_ORIGIN,
+} from "./history.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru, type CacheStats } from "./lru.js";
@@ -80,6 +88,12 @@ export interface Scope {
   tenantId: string;
   /** Bounds on each sandbox's content; none when absent. */
   quota?: Quota;
+  /** Who is asking and through which operation, recorded in the commit log (unknown when absent). */
+  origin?: Partial<CommitOrigin>;
+}
+
+function originOf(scope: Scope): CommitOrigin {
+  return { ...UNKNOWN_ORIGIN, ...scope.origin };
 }
 
 /**
@@ -145,6 +159,11 @@ export class SandboxService {
   /** Each sandbox's record as of a version: a snapshot at that version need not read it again. */
   private readonly records = new ByteBudgetLru<string, SandboxRecord>(8 << 20, () => 2048);
   private readonly contents: ByteBudgetLru<string, Uint8Array>;
+  /** What this process's recent commits changed, so an answer can say so without a read. */
+  private readonly logged = new ByteBudgetLru<string, PathChange[]>(
+    16 << 20,
+    (changes) => 64 + changes.length * 200,
+  );
   private readonly writers = new KeyedMutex();
   /** Blob reads under way, so concurrent readers of one file share a round trip. */
   private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
@@ -185,6 +204,8 @@ export class SandboxService {
     }
     checkQuota(journal, scope.quota);
     const changes = journal.toChangeSet();
+    const created = empty.apply(changes, 1);
+    changes.log = logEntry(empty, changes, created, originOf(scope));
     const record = await this.backend.createSandbox(
       {
         id: newSandboxId(),
@@ -195,7 +216,10 @@ export class SandboxService {
       },
       changes,
     );
-    this.trees.set(cacheKey(scope, record.id), empty.apply(changes, record.version));
+    this.trees.set(
+      cacheKey(scope, record.id),
+      record.version === 1 ? created : empty.apply(changes, record.version),
+    );
     return record;
   }
 
@@ -468,13 +492,19 @@ export class SandboxService {
     return this.store(scope, id, base, changes);
   }
 
+  /** Logs what the change set does (the commit log entry goes in the same commit), then commits. */
   private async store(scope: Scope, id: string, base: Tree, changes: ChangeSet): Promise<number> {
     const sandbox = changes.sandbox;
     if (sandbox) checkRecordText({ ...sandbox, shellEnv: sandbox.shell?.env });
+    const next = base.version + 1;
+    const after = base.apply(changes, next);
+    const log = logEntry(base, changes, after, originOf(scope));
+    changes.log = log;
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);
-      this.trees.set(key, base.apply(changes, version));
+      this.trees.set(key, version === next ? after : base.apply(changes, version));
+      this.logged.set(`${key}@${version}`, log.changes);
       // The record moves with the commit: its fields are the base version's plus `sandbox`.
       const record = this.records.get(key);
       if (record?.version === base.version) {
@@ -491,6 +521,35 @@ export class SandboxService {
       }
       throw error;
     }
+  }
+
+  // ---- history ---------------------------------------------------------
+
+  /** The commit log, newest first. */
+  async commits(
+    scope: Scope,
+    id: string,
+    page: { limit: number; before?: number },
+  ): Promise<CommitPage> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
+    const found = await this.backend.listCommits(scope.tenantId, id, page);
+    if (!found) throw new SandboxNotFoundError(id);
+    return found;
+  }
+
+  /** The paths the commit that made `version` changed (undefined once it left the log). */
+  async changesAt(scope: Scope, id: string, version: number): Promise<PathChange[] | undefined> {
+    const known = this.logged.get(`${cacheKey(scope, id)}@${version}`);
+    if (known) return known;
+    return (await this.backend.getCommit(scope.tenantId, id, version))?.changes;
+  }
+
+  /** One commit, or undefined when it is not (or no longer) in the log; the sandbox must exist. */
+  async commitAt(scope: Scope, id: string, version: number): Promise<CommitRecord | undefined> {
+    if (!isSandboxId(id)) throw new SandboxNotFoundError(id);
+    const found = await this.backend.getCommit(scope.tenantId, id, version);
+    if (!found) await this.get(scope, id);
+    return found;
   }
 
   get maxAttempts(): number {

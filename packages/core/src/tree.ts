@@ -81,6 +81,41 @@ export class Tree {
     return { version: this.version, inodes: [...this.inodes.values()], dentries };
   }
 
+  /** Every inode number in the tree. */
+  inodeNumbers(): IterableIterator<number> {
+    return this.inodes.keys();
+  }
+
+  /** Every directory that has entries. */
+  directories(): IterableIterator<number> {
+    return this.dirs.keys();
+  }
+
+  /** Where each inode is linked (its first entry for hard links), built on first use. */
+  private parents?: Map<number, { parent: number; name: string }>;
+
+  /** The absolute path of `ino` (its first link), or undefined when it is not linked. */
+  pathOf(ino: number): string | undefined {
+    if (ino === ROOT_INO) return "/";
+    if (!this.parents) {
+      this.parents = new Map();
+      for (const [parent, children] of this.dirs) {
+        for (const [name, child] of children) {
+          if (!this.parents.has(child)) this.parents.set(child, { parent, name });
+        }
+      }
+    }
+    const names: string[] = [];
+    let at = ino;
+    while (at !== ROOT_INO) {
+      const link = this.parents.get(at);
+      if (!link || names.length > 4096) return undefined;
+      names.push(link.name);
+      at = link.parent;
+    }
+    return `/${names.reverse().join("/")}`;
+  }
+
   /** Rough heap footprint, for cache budgets (~330 B per inode measured by apps/bench). */
   approxBytes(): number {
     return this.inodes.size * 330;

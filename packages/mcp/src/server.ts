@@ -4,6 +4,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { bashTools } from "./tools/bash.js";
 import { DEFAULT_TOOL_SETTINGS, type ToolDefinition, type ToolSettings } from "./tools/common.js";
 import { fileTools } from "./tools/files.js";
+import { historyTools } from "./tools/history.js";
 import { sandboxTools } from "./tools/sandboxes.js";
 import { searchTools } from "./tools/search.js";
 
@@ -55,6 +56,7 @@ function toolsFor(options: CairnMcpServerOptions): ToolDefinition[] {
       ...bashTools(settings),
       ...fileTools(settings),
       ...searchTools(settings),
+      ...historyTools(),
     ];
     definitions.set(key, tools);
   }

@@ -11,11 +11,14 @@ const TOOLS = [
   "bash",
   "create_sandbox",
   "delete_sandbox",
+  "diff",
   "edit_file",
   "glob",
   "grep",
   "list_sandboxes",
   "read_file",
+  "restore",
+  "snapshot",
   "write_file",
 ];
 
@@ -41,6 +44,30 @@ export function describeTools(label: string, openBackend: () => Promise<Backend>
     /** `bash` in the suite's sandbox; must succeed as a tool call. */
     const bash = (script: string, extra: Record<string, unknown> = {}) =>
       ok(client, "bash", { sandboxId, script, ...extra });
+
+    it("snapshot and restore put the files back, and say what changed", async () => {
+      await bash("echo keep > /checkpoint.txt; rm -f /later.txt");
+      const snap = await ok(client, "snapshot", { sandboxId, name: "before" });
+      const snapshotId = snap.data.snapshotId as string;
+      expect(snapshotId).toMatch(/^snp_/);
+      await bash("echo changed > /checkpoint.txt; echo new > /later.txt");
+      const diff = await ok(client, "diff", { sandboxId, from: snapshotId });
+      expect(diff.data.changes).toEqual([
+        { path: "/checkpoint.txt", kind: "modified" },
+        { path: "/later.txt", kind: "created" },
+      ]);
+      expect(diff.data.diff).toContain("-keep\n+changed\n");
+      const restored = await ok(client, "restore", { sandboxId, snapshotId });
+      expect(restored.data.changes).toEqual([
+        { path: "/checkpoint.txt", kind: "modified" },
+        { path: "/later.txt", kind: "deleted" },
+      ]);
+      expect((await bash("cat /checkpoint.txt")).text).toContain("keep");
+      const again = await ok(client, "restore", { sandboxId, snapshotId });
+      expect(again.text).toContain("nothing changed");
+      const missing = await fails(client, "restore", { sandboxId, snapshotId: "snp_nothere" });
+      expect(missing).toContain("snapshot_not_found");
+    });
 
     it("lists exactly the tools, each with a description and strict input and output schemas", async () => {
       const { tools } = await client.listTools();

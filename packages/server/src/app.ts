@@ -16,6 +16,7 @@ import { corsFor } from "./middleware/cors.js";
 import { type IdempotencyOptions, idempotency } from "./middleware/idempotency.js";
 import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
 import { requestMetrics } from "./middleware/metrics.js";
+import { commitOrigin } from "./middleware/origin.js";
 import {
   authFailureLimit,
   callerOf,
@@ -30,14 +31,17 @@ import { isStreamedUpload } from "./middleware/streamed-upload.js";
 import { operationMatcher } from "./operations.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
 import { archiveRoutes } from "./routes/archive.js";
+import { eventRoutes } from "./routes/events.js";
 import { execRoutes } from "./routes/exec.js";
 import { fileRoutes } from "./routes/files.js";
 import { fsRoutes } from "./routes/fs.js";
 import { healthRoutes } from "./routes/health.js";
+import { historyRoutes } from "./routes/history.js";
 import { limitsRoutes } from "./routes/limits.js";
 import { metaRoutes } from "./routes/meta.js";
 import { sandboxRoutes } from "./routes/sandboxes.js";
 import { searchRoutes } from "./routes/search.js";
+import { snapshotRoutes } from "./routes/snapshots.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
 import { usageRoutes } from "./routes/usage.js";
@@ -208,6 +212,7 @@ export function createApp(options: AppOptions): CairnApp {
     c.set("scope", { ...c.var.scope, quota });
     await next();
   });
+  app.use("/v1/sandboxes/*", commitOrigin(spec));
   // Per key: a request rate, then a bound on what is in flight; then one on scripts overall.
   const guards: MiddlewareHandler<AppEnv>[] = [];
   if (limits.rateLimitPerSecond > 0) {
@@ -263,6 +268,9 @@ export function createApp(options: AppOptions): CairnApp {
   app.route("/", execRoutes());
   app.route("/", archiveRoutes());
   app.route("/", usageRoutes());
+  app.route("/", historyRoutes());
+  app.route("/", snapshotRoutes());
+  app.route("/", eventRoutes());
   const mcp = options.mcp;
   if (mcp) {
     app.all("/mcp", (c) => mcp(c.req.raw, (request) => Promise.resolve(app.fetch(request))));

@@ -17,6 +17,8 @@ export interface Principal {
   scopes: readonly string[];
   sandboxIds: readonly string[] | null;
   kind: "key" | "jwt" | "static" | "none";
+  /** A JWT's `sub`, recorded in the commit log. */
+  subject?: string | null;
 }
 
 export interface AppEnv {

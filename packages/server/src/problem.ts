@@ -12,8 +12,10 @@ import {
   PoolUnavailableError,
   SandboxNotFoundError,
   ScriptMemoryError,
+  SnapshotNotFoundError,
   StorageUnavailableError,
   VersionConflictError,
+  VersionUnavailableError,
 } from "@cairn/core";
 import type { ErrorCode, Problem } from "@cairn/spec";
 
@@ -76,6 +78,12 @@ export function toProblemError(error: unknown): ProblemError {
   }
   if (error instanceof SandboxNotFoundError) {
     return new ProblemError(404, "sandbox_not_found", error.message);
+  }
+  if (error instanceof VersionUnavailableError) {
+    return new ProblemError(404, "version_unavailable", error.message);
+  }
+  if (error instanceof SnapshotNotFoundError) {
+    return new ProblemError(404, "snapshot_not_found", error.message);
   }
   if (error instanceof VersionConflictError) {
     return new ProblemError(

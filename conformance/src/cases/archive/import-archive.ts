@@ -67,7 +67,8 @@ export default defineCases("files", "import-archive", {
         { name: "data.bin", content: allBytes(), mode: 0o600, mtimeMs: 1_600_000_000_500 },
         { name: "run", type: "symlink", linkName: "bin/run.sh" },
       ]);
-      assert.deepEqual(result, {
+      const { changes, ...counts } = result;
+      assert.deepEqual(counts, {
         version: before + 1,
         path: "/",
         files: 2,
@@ -76,6 +77,16 @@ export default defineCases("files", "import-archive", {
         hardLinks: 0,
         bytes: 18 + allBytes().length,
       });
+      // The answer lists what the commit changed, as the commit log does.
+      assert.deepEqual(
+        changes?.map((c) => `${c.kind} ${c.type} ${c.path}`),
+        [
+          "created directory /bin",
+          "created file /bin/run.sh",
+          "created file /data.bin",
+          "created symlink /run",
+        ],
+      );
       expectBytes(await sb.read("/data.bin"), allBytes(), "/data.bin");
       const run = await sb.stat("/bin/run.sh");
       assert.deepEqual([run.mode, run.mtime], [0o755, new Date(1_600_000_000_000).toISOString()]);

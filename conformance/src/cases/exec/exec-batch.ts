@@ -40,7 +40,12 @@ export default defineCases("exec", "exec-batch", {
           { script: "echo 3 > /three" },
         ],
       });
-      assert.deepEqual(r.commit, { status: "committed", version: before + 1 });
+      const { changes, ...commit } = r.commit;
+      assert.deepEqual(commit, { status: "committed", version: before + 1 });
+      assert.deepEqual(
+        changes?.map((c) => c.path),
+        ["/one", "/three", "/two"],
+      );
       assert.equal(await sb.version(), before + 1);
       assert.deepEqual((await sb.names("/")).sort(), rootWith("one", "three", "two"));
     },

@@ -83,6 +83,19 @@ export function bashTools(settings: ToolSettings): ToolDefinition[] {
               status: z.enum(["committed", "unchanged", "discarded"]),
               version: z.number().int(),
               reason: z.string().optional(),
+              changes: z
+                .array(
+                  z.object({
+                    path: z.string(),
+                    kind: z.enum(["created", "modified", "deleted", "moved", "mode"]),
+                    type: z.enum(["file", "directory", "symlink"]),
+                    from: z.string().optional(),
+                    size: z.number().int(),
+                    hash: z.string().nullable(),
+                  }),
+                )
+                .optional()
+                .describe("When committed: the paths the script changed."),
             })
             .describe(
               "What happened to the script's file changes; version is the sandbox version after the call.",

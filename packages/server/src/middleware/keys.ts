@@ -223,6 +223,7 @@ function jwtVerifier(options: JwtOptions): (token: string) => Promise<Principal>
       scopes: admin ? ["admin"] : scopes,
       sandboxIds: null,
       kind: "jwt",
+      subject: typeof payload.sub === "string" ? payload.sub : null,
     };
   };
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from "../env.js";
 import { uploadBody } from "../middleware/streamed-upload.js";
 import { ProblemError } from "../problem.js";
 import { optionalPathParam } from "../query.js";
+import { changesOf } from "./history.js";
 import { versionPrecondition } from "./sandboxes.js";
 
 const ARCHIVE_TYPES = new Set(["application/x-tar", "application/gzip", "application/x-gzip"]);
@@ -35,7 +36,11 @@ export function archiveRoutes() {
         checkVersion(vfs.journal.base.version, ifVersion);
         return applyArchive(vfs, destination, entries);
       });
-      return c.json<Schemas["ArchiveImportResult"]>({ version: outcome.version, ...outcome.value });
+      return c.json<Schemas["ArchiveImportResult"]>({
+        version: outcome.version,
+        ...outcome.value,
+        ...(await changesOf(c.var.service, c.var.scope, id, outcome.version, outcome.changed)),
+      });
     })
     .get("/v1/sandboxes/:sandboxId/archive", async (c) => {
       const path = optionalPathParam(c) ?? "/";

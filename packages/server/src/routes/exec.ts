@@ -2,6 +2,7 @@
  * POST /v1/sandboxes/{id}/exec (JSON, or server-sent events with
  * `Accept: text/event-stream`) and POST /v1/sandboxes/{id}/exec/batch.
  */
+import { createHash } from "node:crypto";
 import {
   decodeBytes,
   ExecAbortedError,
@@ -21,6 +22,7 @@ import type { CairnMetrics, ExecOutcome as CountedOutcome } from "../metrics/met
 import { isReadOnly } from "../middleware/access.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
 import { readJson } from "../validation.js";
+import { changesOf } from "./history.js";
 
 /** A comment line every so often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;
@@ -29,6 +31,7 @@ export function execRoutes() {
   return new Hono<AppEnv>()
     .post("/v1/sandboxes/:sandboxId/exec", async (c) => {
       const input = c.var.validator.check("ExecRequest", await readJson(c));
+      withScriptHash(c, [input.script]);
       const exec: ExecInput = {
         script: input.script,
         cwd: input.cwd,
@@ -43,10 +46,17 @@ export function execRoutes() {
       const outcome = await counted(c.var.metrics, () =>
         execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec),
       ).catch(shutdownAware(c));
-      return c.json<Schemas["ExecResult"]>({ ...stepJson(outcome), commit: outcome.commit });
+      return c.json<Schemas["ExecResult"]>({
+        ...stepJson(outcome),
+        commit: await commitJson(c, outcome.commit),
+      });
     })
     .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
       const input = c.var.validator.check("ExecBatchRequest", await readJson(c));
+      withScriptHash(
+        c,
+        input.steps.map((s) => s.script),
+      );
       const outcome = await counted(c.var.metrics, () =>
         execBatch(c.var.service, c.var.scope, c.req.param("sandboxId"), {
           steps: input.steps,
@@ -60,7 +70,7 @@ export function execRoutes() {
       return c.json<Schemas["ExecBatchResult"]>({
         results: outcome.results.map(stepJson),
         durationMs: round(outcome.durationMs),
-        commit: outcome.commit,
+        commit: await commitJson(c, outcome.commit),
       });
     });
 }
@@ -137,6 +147,25 @@ function shutdownAware(c: Context<AppEnv>): (error: unknown) => never {
   };
 }
 
+/** The commit log records which script made a commit: sha256 of the scripts, NUL-joined. */
+function withScriptHash(c: Context<AppEnv>, scripts: readonly string[]): void {
+  const scriptHash = createHash("sha256").update(scripts.join("\0")).digest("hex");
+  c.set("scope", { ...c.var.scope, origin: { ...c.var.scope.origin, scriptHash } });
+}
+
+/** The commit info of an answer, with the paths it changed when it committed. */
+async function commitJson(
+  c: Context<AppEnv>,
+  commit: ExecCommitInfo,
+): Promise<Schemas["ExecCommit"]> {
+  const id = c.req.param("sandboxId") ?? "";
+  const committed = commit.status === "committed";
+  return {
+    ...commit,
+    ...(await changesOf(c.var.service, c.var.scope, id, commit.version, committed)),
+  };
+}
+
 function wantsEventStream(c: Context): boolean {
   return /\btext\/event-stream\b/i.test(c.req.header("accept") ?? "");
 }
@@ -194,12 +223,12 @@ async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response
           onOutput: (stream, bytes) => send(stream, chunkJson(bytes)),
         }),
       )
-        .then((outcome: ExecOutcome) =>
+        .then(async (outcome: ExecOutcome) =>
           send("exit", {
             exitCode: outcome.exitCode,
             durationMs: round(outcome.durationMs),
             truncated: outcome.truncated,
-            commit: outcome.commit,
+            commit: await commitJson(c, outcome.commit),
           } satisfies Schemas["ExecExit"]),
         )
         .catch(shutdownAware(c))

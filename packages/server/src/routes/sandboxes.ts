@@ -2,6 +2,7 @@
 import {
   denyMatcher,
   encodeText,
+  forkSandbox,
   normalizePolicy,
   type Runtime,
   runtimeSupport,
@@ -21,6 +22,26 @@ export function sandboxRoutes() {
   return new Hono<AppEnv>()
     .post("/v1/sandboxes", async (c) => {
       const input = c.var.validator.check("CreateSandboxRequest", await readJson(c, true));
+      const options = {
+        persistShell: input.persistShell ?? false,
+        runtimes: supportedRuntimes(input.runtimes ?? []),
+        policy: checkedPolicy(normalizePolicy(input.policy)),
+      };
+      if (input.from) {
+        if (input.files !== undefined) {
+          throw new ProblemError(400, "invalid_request", "give either `from` or `files`, not both");
+        }
+        const from = input.from.snapshotId
+          ? { snapshotId: input.from.snapshotId }
+          : { sandboxId: input.from.sandboxId ?? "" };
+        const record = await forkSandbox(c.var.service, c.var.scope, from, {
+          name: input.name ?? null,
+          env: input.env ?? {},
+          options,
+        });
+        c.header("Location", `/v1/sandboxes/${record.id}`);
+        return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
+      }
       const files = (input.files ?? []).map((f, i) => ({
         path: f.path,
         bytes:
@@ -32,11 +53,7 @@ export function sandboxRoutes() {
       const record = await c.var.service.create(c.var.scope, {
         name: input.name ?? null,
         env: input.env ?? {},
-        options: {
-          persistShell: input.persistShell ?? false,
-          runtimes: supportedRuntimes(input.runtimes ?? []),
-          policy: checkedPolicy(normalizePolicy(input.policy)),
-        },
+        options,
         files,
       });
       c.header("Location", `/v1/sandboxes/${record.id}`);

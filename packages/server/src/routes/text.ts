@@ -22,6 +22,7 @@ import { intParam, pathParam } from "../query.js";
 import { etagOf, statJson } from "../representation.js";
 import { readJson } from "../validation.js";
 import { checkPreconditions } from "./files.js";
+import { changesOf } from "./history.js";
 
 export function textRoutes() {
   return new Hono<AppEnv>()
@@ -128,7 +129,13 @@ export function textRoutes() {
           return files;
         },
       );
-      return c.json<Schemas["PatchResult"]>({ version: outcome.version, files: outcome.value });
+      const { service, scope } = c.var;
+      const id = c.req.param("sandboxId");
+      return c.json<Schemas["PatchResult"]>({
+        version: outcome.version,
+        files: outcome.value,
+        ...(await changesOf(service, scope, id, outcome.version, outcome.changed)),
+      });
     });
 }
 

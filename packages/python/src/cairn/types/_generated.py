@@ -288,28 +288,6 @@ class SeedFile(Model):
     """
 
 
-class CreateSandboxRequest(Model):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    name: Optional[str] = Field(None, max_length=200, min_length=1)
-    env: Optional[dict[str, str]] = Field(None, max_length=32768)
-    persist_shell: Optional[bool] = Field(False, alias="persistShell")
-    """
-    Keep cwd and exported env between exec calls.
-    """
-    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
-    """
-    Optional interpreters enabled for scripts: `python3` (also `python`;
-    CPython in WebAssembly, the first call in a process takes seconds) and
-    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
-
-    """
-    policy: Optional[SandboxPolicyInput] = None
-    files: Optional[list[SeedFile]] = Field(None, max_length=10000)
-
-
 class UpdateSandboxRequest(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -384,6 +362,188 @@ class DirectoryListing(Model):
     next_cursor: Optional[str] = Field(..., alias="nextCursor")
 
 
+class PathChange(Model):
+    """
+    How one path changed in a commit.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    path: str
+    kind: Literal["created", "modified", "deleted", "moved", "mode"]
+    """
+    `created` a new entry; `modified` new content (or a new file in place of
+    the old one); `deleted` the entry is gone (a deleted directory lists
+    every path under it too); `moved` renamed from `from` (a moved directory
+    is one change, its contents move with it); `mode` only the permission
+    bits changed.
+
+    """
+    type: Literal["file", "directory", "symlink"]
+    from_: Optional[str] = Field(None, alias="from")
+    """
+    For `moved`, the path it had before.
+    """
+    size: int = Field(..., ge=0)
+    """
+    Content bytes after the change (before it, for `deleted`).
+    """
+    hash: Optional[str] = None
+    """
+    The content's sha256 (files only), after the change (before it, for `deleted`).
+    """
+
+
+class CommitOrigin(Model):
+    """
+    Who made a commit and how.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    operation: str
+    """
+    The API operation (`execScript`, `writeFile`, ...), or `unknown`.
+    """
+    key_id: Optional[str] = Field(..., alias="keyId")
+    """
+    The stored API key used, if any.
+    """
+    subject: Optional[str] = None
+    """
+    The bearer token's `sub`, if a JWT was used.
+    """
+    request_id: Optional[str] = Field(..., alias="requestId")
+    """
+    The request's `x-request-id`.
+    """
+    script_hash: Optional[str] = Field(..., alias="scriptHash")
+    """
+    For exec, the sha256 of the script (a batch's scripts joined by NUL).
+    """
+
+
+class Snapshot(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    id: str = Field(..., pattern="^snp_[A-Za-z0-9]{1,64}$")
+    sandbox_id: str = Field(..., alias="sandboxId")
+    name: Optional[str] = None
+    version: int = Field(..., ge=1)
+    """
+    The sandbox version the snapshot froze.
+    """
+    files: int = Field(..., ge=0)
+    """
+    Files, directories and symlinks in it.
+    """
+    bytes: int = Field(..., ge=0)
+    """
+    Content bytes its files hold (shared with the sandbox, not copied).
+    """
+    created_at: AwareDatetime = Field(..., alias="createdAt")
+
+
+class CreateSnapshotRequest(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Optional[str] = Field(None, max_length=200, min_length=1)
+
+
+class SnapshotPage(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    items: list[Snapshot]
+    next_cursor: Optional[str] = Field(..., alias="nextCursor")
+    """
+    Pass as `cursor` to get the next page; null on the last page.
+    """
+
+
+class RestoreRequest(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    snapshot_id: str = Field(..., alias="snapshotId", pattern="^snp_[A-Za-z0-9]{1,64}$")
+    """
+    A snapshot of this sandbox.
+    """
+
+
+class RestoreResult(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    version: int = Field(..., ge=1)
+    """
+    The version the restore committed (unchanged when the files already matched).
+    """
+    changes: list[PathChange] = Field(..., max_length=10000)
+    """
+    The paths a commit changed, sorted by path (at most 10,000; see `changeCount`).
+    """
+
+
+class ForkSource(Model):
+    """
+    Start from a copy of a snapshot's tree, or of another sandbox's current
+    tree (of the same tenant). Content is shared, not copied; from then on
+    the two are independent. Settings are not copied.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    snapshot_id: Optional[str] = Field(
+        None, alias="snapshotId", pattern="^snp_[A-Za-z0-9]{1,64}$"
+    )
+    sandbox_id: Optional[str] = Field(
+        None, alias="sandboxId", pattern="^sbx_[A-Za-z0-9]{1,64}$"
+    )
+
+
+class DiffSide(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    version: int = Field(..., ge=1)
+    snapshot_id: Optional[str] = Field(None, alias="snapshotId")
+
+
+class File(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    path: str
+    diff: Optional[str] = None
+    """
+    A unified diff (`--- a/path`, `+++ b/path`; `/dev/null` for a missing side).
+    """
+    skipped: Optional[Literal["binary", "too_large", "too_many_edits"]] = None
+
+
+class SandboxDiff(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    from_: DiffSide = Field(..., alias="from")
+    to: DiffSide
+    changes: list[PathChange]
+    files: list[File]
+    """
+    Every file whose content differs, with its unified diff or why there is none.
+    """
+
+
 class MutationResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -401,6 +561,10 @@ class ArchiveImportResult(Model):
     version: int = Field(..., ge=0)
     """
     The sandbox version after the import (unchanged for an empty archive).
+    """
+    changes: Optional[list[PathChange]] = Field(None, max_length=10000)
+    """
+    When something was committed, the paths it changed (as in the commit log).
     """
     path: str
     """
@@ -535,6 +699,10 @@ class ExecCommit(Model):
     version: int = Field(..., ge=0)
     """
     The sandbox version the result corresponds to.
+    """
+    changes: Optional[list[PathChange]] = Field(None, max_length=10000)
+    """
+    When `committed`, the paths the commit changed (as in the commit log).
     """
     reason: Optional[
         Literal["commit_never", "nonzero_exit", "journal_limit", "quota"]
@@ -820,7 +988,7 @@ class PatchRequest(Model):
     """
 
 
-class File(Model):
+class File1(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -834,7 +1002,11 @@ class PatchResult(Model):
         populate_by_name=True,
     )
     version: int
-    files: list[File]
+    changes: Optional[list[PathChange]] = Field(None, max_length=10000)
+    """
+    The paths the commit changed (as in the commit log).
+    """
+    files: list[File1]
 
 
 class ExecChunk(Model):
@@ -936,6 +1108,9 @@ class Problem(Model):
         "method_not_allowed",
         "precondition_failed",
         "not_modified",
+        "commit_not_found",
+        "snapshot_not_found",
+        "version_unavailable",
         "range_not_satisfiable",
         "payload_too_large",
         "unsupported_media_type",
@@ -977,7 +1152,10 @@ class Problem(Model):
       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
       sandboxes; `key_not_found`; `route_not_found`;
       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
-      `not_modified`; `range_not_satisfiable`; `payload_too_large`; `unsupported_media_type`;
+      `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
+      (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
+      `version_unavailable` no tree is kept for that version (diff compares the current
+      version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -1049,6 +1227,32 @@ class Sandbox(Model):
     updated_at: AwareDatetime = Field(..., alias="updatedAt")
 
 
+class CreateSandboxRequest(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Optional[str] = Field(None, max_length=200, min_length=1)
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
+    persist_shell: Optional[bool] = Field(False, alias="persistShell")
+    """
+    Keep cwd and exported env between exec calls.
+    """
+    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    """
+    Optional interpreters enabled for scripts: `python3` (also `python`;
+    CPython in WebAssembly, the first call in a process takes seconds) and
+    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+
+    """
+    policy: Optional[SandboxPolicyInput] = None
+    from_: Optional[ForkSource] = Field(None, alias="from")
+    files: Optional[list[SeedFile]] = Field(None, max_length=10000)
+    """
+    Seed files (not together with `from`).
+    """
+
+
 class SandboxPage(Model):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -1057,6 +1261,34 @@ class SandboxPage(Model):
     next_cursor: Optional[str] = Field(..., alias="nextCursor")
     """
     Pass as `cursor` to get the next page; null on the last page.
+    """
+
+
+class Commit(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    version: int = Field(..., ge=1)
+    at: AwareDatetime
+    origin: CommitOrigin
+    changes: list[PathChange] = Field(..., max_length=10000)
+    """
+    The paths a commit changed, sorted by path (at most 10,000; see `changeCount`).
+    """
+    change_count: int = Field(..., alias="changeCount", ge=0)
+    """
+    How many paths changed; more than `changes` holds when the list was cut.
+    """
+
+
+class CommitPage(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    items: list[Commit]
+    next_cursor: Optional[str] = Field(..., alias="nextCursor")
+    """
+    Pass as `cursor` to get the next (older) page; null on the last page.
     """
 
 

@@ -1,0 +1,80 @@
+/** Row shapes of the tree tables and their mapping to the core's records. */
+import {
+  DEFAULT_SANDBOX_OPTIONS,
+  type FileMeta,
+  type InodeKind,
+  type InodeRecord,
+  type SandboxOptions,
+  type SandboxRecord,
+  type ShellState,
+} from "@cairn/core";
+import type { JSONValue, TransactionSql } from "postgres";
+
+export const KIND_CODE: Record<InodeKind, string> = { file: "f", directory: "d", symlink: "l" };
+export const CODE_KIND: Record<string, InodeKind> = { f: "file", d: "directory", l: "symlink" };
+
+export interface SandboxRow {
+  id: string;
+  tenant_id: string;
+  name: string | null;
+  env: Record<string, string>;
+  /** As stored: rows from before migration 4 hold '{}'. */
+  options: Partial<SandboxOptions> | null;
+  shell: ShellState | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toRecord(row: SandboxRow): SandboxRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    env: row.env,
+    options: {
+      ...DEFAULT_SANDBOX_OPTIONS,
+      ...row.options,
+      runtimes: [...(row.options?.runtimes ?? DEFAULT_SANDBOX_OPTIONS.runtimes)],
+    },
+    shell: row.shell ?? null,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A jsonb parameter (NULL for null); interfaces lack the index signature JSONValue asks for. */
+export function jsonb(tx: TransactionSql, value: object | null) {
+  return tx.json(value as JSONValue);
+}
+
+export interface InodeRow {
+  ino: number;
+  kind: string;
+  mode: number;
+  mtime_ms: number;
+  size: number;
+  blob: string | null;
+  target: string | null;
+  meta: FileMeta | null;
+}
+
+export const INODE_COLUMNS =
+  "ino::float8 AS ino, kind, mode, mtime_ms::float8 AS mtime_ms, size::float8 AS size, blob, target, meta";
+
+export function toInode(r: InodeRow): InodeRecord {
+  return {
+    ino: r.ino,
+    kind: CODE_KIND[r.kind]!,
+    mode: r.mode,
+    mtimeMs: r.mtime_ms,
+    size: r.size,
+    blob: r.blob,
+    target: r.target,
+    ...(r.meta ? { meta: r.meta } : {}),
+  };
+}
+
+export const SANDBOX_COLUMNS =
+  "id, tenant_id, name, env, options, shell, version::float8 AS version, created_at, updated_at";
