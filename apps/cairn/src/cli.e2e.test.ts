@@ -30,8 +30,9 @@ describe("cairn serve (process)", () => {
 
     beforeAll(async () => {
       server = run(CLI, ["serve", "--port", "0", "--data-dir", dataDir], { CAIRN_API_KEY: KEY });
-      url = (await waitForStdout(server, /listening on (http:\/\/\S+)/))[1]!;
-    });
+      url = (await waitForStdout(server, /listening on (http:\/\/\S+)/, 110_000))[1]!;
+      // Embedded PGlite compiles its WASM and migrates first: seconds, more on a busy machine.
+    }, 120_000);
 
     afterAll(async () => {
       await stopProcess(server.child, "SIGTERM");

@@ -78,8 +78,9 @@ export function loadConsoleSite(dir: string): ConsoleSite {
   return { files };
 }
 
-/** Paths the console never answers, whatever route another part of the server adds later. */
-const API_PREFIXES = ["/v1", "/mcp"];
+/** Paths the console never answers, whatever route another part of the server adds later (a
+ * scraper pointed at the API port gets a 404, not the console). */
+const API_PREFIXES = ["/v1", "/mcp", "/metrics", "/docs"];
 
 /**
  * Answers a GET or HEAD that no API route took: a built file, or index.html for the app's own
