@@ -29,9 +29,10 @@ import { ByteBudgetLru, type CacheStats } from "./lru.js";
 import { MACHINE_DIRECTORIES, MACHINE_HOME } from "./machine.js";
 import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
+import { withPrefetch } from "./prefetch.js";
 import { checkQuota, checkUsage, type Quota } from "./quota.js";
 import { Tree } from "./tree.js";
-import { type ContentLoader, DEFAULT_DIR_MODE, type PrefetchCandidate, Vfs } from "./vfs.js";
+import { type ContentLoader, DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
 
 export interface SandboxServiceOptions {
   backend: Backend;
@@ -137,11 +138,6 @@ function definedFields(update: SandboxUpdate | undefined): Partial<SandboxRecord
   if (update.shell !== undefined) fields.shell = update.shell;
   return fields;
 }
-
-/** Sibling prefetch bounds: enough for a directory of sources, never a flood. */
-const PREFETCH_MAX_BLOBS = 1000;
-const PREFETCH_MAX_BYTES = 8 << 20;
-const PREFETCH_MAX_FILE_BYTES = 256 << 10;
 
 const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -281,7 +277,13 @@ export class SandboxService {
         else if (pending) waiting.push(pending);
         else missing.push(hash);
       }
-      if (missing.length > 0 && prefetch) missing = this.withPrefetch(scope, missing, prefetch());
+      if (missing.length > 0 && prefetch)
+        missing = withPrefetch(
+          missing,
+          prefetch(),
+          (hash) =>
+            this.contents.peek(blobKey(scope, hash)) || this.inflight.has(blobKey(scope, hash)),
+        );
       if (missing.length > 0) waiting.push(this.fetchBlobs(scope, missing));
       for (const batch of await Promise.all(waiting)) {
         for (const hash of hashes) {
@@ -291,26 +293,6 @@ export class SandboxService {
       }
       return found;
     };
-  }
-
-  /** Adds uncached, not-in-flight siblings to a fetch, within the prefetch bounds. */
-  private withPrefetch(
-    scope: Scope,
-    missing: string[],
-    candidates: readonly PrefetchCandidate[],
-  ): string[] {
-    const wanted = new Set(missing);
-    let budget = PREFETCH_MAX_BYTES;
-    for (const candidate of candidates) {
-      if (wanted.size >= PREFETCH_MAX_BLOBS) break;
-      if (candidate.size > PREFETCH_MAX_FILE_BYTES || candidate.size > budget) continue;
-      if (wanted.has(candidate.hash) || this.contents.peek(blobKey(scope, candidate.hash)))
-        continue;
-      if (this.inflight.has(blobKey(scope, candidate.hash))) continue;
-      wanted.add(candidate.hash);
-      budget -= candidate.size;
-    }
-    return [...wanted];
   }
 
   /** One backend read; concurrent requests for the same blobs wait for it instead of repeating it. */

@@ -10,14 +10,10 @@ import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
 import { Journal } from "../journal.js";
 import { ByteBudgetLru } from "../lru.js";
 import { denyMatcher, normalizePolicy } from "../policy.js";
+import { withPrefetch } from "../prefetch.js";
 import { Tree } from "../tree.js";
-import { type ContentLoader, type PrefetchCandidate, Vfs } from "../vfs.js";
+import { type ContentLoader, Vfs } from "../vfs.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
-
-/** Sibling prefetch bounds, as the service applies them. */
-const PREFETCH_MAX_BLOBS = 1000;
-const PREFETCH_MAX_BYTES = 8 << 20;
-const PREFETCH_MAX_FILE_BYTES = 256 << 10;
 
 const port = parentPort;
 if (!port) throw new Error("script-worker runs as a worker thread");
@@ -150,23 +146,6 @@ function loader(id: number, state: Running, tenantId: string): ContentLoader {
     }
     return found;
   };
-}
-
-function withPrefetch(
-  missing: string[],
-  candidates: readonly PrefetchCandidate[],
-  cached: (hash: string) => boolean,
-): string[] {
-  const wanted = new Set(missing);
-  let budget = PREFETCH_MAX_BYTES;
-  for (const candidate of candidates) {
-    if (wanted.size >= PREFETCH_MAX_BLOBS) break;
-    if (candidate.size > PREFETCH_MAX_FILE_BYTES || candidate.size > budget) continue;
-    if (wanted.has(candidate.hash) || cached(candidate.hash)) continue;
-    wanted.add(candidate.hash);
-    budget -= candidate.size;
-  }
-  return [...wanted];
 }
 
 function serialize(error: unknown): SerializedError {
