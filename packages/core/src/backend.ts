@@ -1,7 +1,5 @@
-import type { CommitLogEntry, CommitPage, CommitRecord } from "./history.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { KeyStore } from "./keys.js";
-import type { SandboxPolicy } from "./policy.js";
 
 /**
  * The backend contract: a small transactional store for sandboxes, their tree
@@ -278,4 +276,65 @@ export interface GrepQuery {
   pattern: string;
   fixedString: boolean;
   ignoreCase: boolean;
+}
+
+// ---- the commit log and the policy: records a backend stores ----
+
+/** How a path changed in one commit. */
+export type ChangeKind = "created" | "modified" | "deleted" | "moved" | "mode";
+
+export interface PathChange {
+  path: string;
+  kind: ChangeKind;
+  type: InodeKind;
+  /** For `moved`: where it was. */
+  from?: string;
+  /** Content bytes (symlinks: target length) after the change; before it for `deleted`. */
+  size: number;
+  /** The content's sha256 (files only), after the change; before it for `deleted`. */
+  hash: string | null;
+}
+
+/** Who made a commit and through which operation. */
+export interface CommitOrigin {
+  /** The API operation (e.g. `execScript`, `writeFile`), or `unknown` outside the server. */
+  operation: string;
+  /** The stored API key's id, when one was used. */
+  keyId: string | null;
+  /** The JWT's subject, when a token was used. */
+  subject: string | null;
+  requestId: string | null;
+  /** For exec: sha256 of the script (batches: of the scripts, in order, NUL-separated). */
+  scriptHash: string | null;
+}
+
+/** What a commit adds to the log beside its version and time. */
+export interface CommitLogEntry {
+  origin: CommitOrigin;
+  /** Sorted by path; at most {@link MAX_LOGGED_CHANGES} of them. */
+  changes: PathChange[];
+  /** How many paths changed (more than `changes.length` when the list was cut). */
+  changeCount: number;
+}
+
+export interface CommitRecord extends CommitLogEntry {
+  version: number;
+  at: Date;
+}
+
+export interface CommitPage {
+  items: CommitRecord[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: number | null;
+}
+
+/** A sandbox's policy (see policy.ts for its rules and defaults). */
+export interface SandboxPolicy {
+  readOnly: boolean;
+  /** Deny the the secret globs of policy.ts. */
+  denySecrets: boolean;
+  /** More globs to deny, matched against the absolute path without its leading `/`. */
+  denyGlobs: string[];
+  /** Replace the secret patterns of policy.ts with `[REDACTED]` in API reads, grep and search. */
+  redactSecrets: boolean;
 }

@@ -1,34 +1,24 @@
 /** The commit log: what each commit changed (by path), who made it and how. */
-import type { ChangeSet, InodeKind, InodeRecord } from "./backend.js";
+import type {
+  ChangeKind,
+  ChangeSet,
+  CommitLogEntry,
+  CommitOrigin,
+  InodeRecord,
+  PathChange,
+} from "./backend.js";
 import type { Tree } from "./tree.js";
 
-/** How a path changed in one commit. */
-export type ChangeKind = "created" | "modified" | "deleted" | "moved" | "mode";
-
-export interface PathChange {
-  path: string;
-  kind: ChangeKind;
-  type: InodeKind;
-  /** For `moved`: where it was. */
-  from?: string;
-  /** Content bytes (symlinks: target length) after the change; before it for `deleted`. */
-  size: number;
-  /** The content's sha256 (files only), after the change; before it for `deleted`. */
-  hash: string | null;
-}
-
-/** Who made a commit and through which operation. */
-export interface CommitOrigin {
-  /** The API operation (e.g. `execScript`, `writeFile`), or `unknown` outside the server. */
-  operation: string;
-  /** The stored API key's id, when one was used. */
-  keyId: string | null;
-  /** The JWT's subject, when a token was used. */
-  subject: string | null;
-  requestId: string | null;
-  /** For exec: sha256 of the script (batches: of the scripts, in order, NUL-separated). */
-  scriptHash: string | null;
-}
+// The log's record types are part of the backend contract (backend.ts, at the bottom of the
+// import graph); they are re-exported here beside the code that builds them.
+export type {
+  ChangeKind,
+  CommitLogEntry,
+  CommitOrigin,
+  CommitPage,
+  CommitRecord,
+  PathChange,
+} from "./backend.js";
 
 export const UNKNOWN_ORIGIN: CommitOrigin = {
   operation: "unknown",
@@ -37,26 +27,6 @@ export const UNKNOWN_ORIGIN: CommitOrigin = {
   requestId: null,
   scriptHash: null,
 };
-
-/** What a commit adds to the log beside its version and time. */
-export interface CommitLogEntry {
-  origin: CommitOrigin;
-  /** Sorted by path; at most {@link MAX_LOGGED_CHANGES} of them. */
-  changes: PathChange[];
-  /** How many paths changed (more than `changes.length` when the list was cut). */
-  changeCount: number;
-}
-
-export interface CommitRecord extends CommitLogEntry {
-  version: number;
-  at: Date;
-}
-
-export interface CommitPage {
-  items: CommitRecord[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  next: number | null;
-}
 
 /** How long commits stay in the log: trimmed when older than `maxAgeMs` or past the newest `maxCommits`. */
 export interface CommitRetention {

@@ -6,18 +6,12 @@
  * strings are redacted in what the API reads out (never in what a script
  * sees, so a script cannot write redactions back over the real content).
  */
+import type { SandboxPolicy } from "./backend.js";
 import { encodeText, tryDecodeUtf8 } from "./encoding.js";
 import { GlobMatcher } from "./text/glob.js";
 
-export interface SandboxPolicy {
-  readOnly: boolean;
-  /** Deny the {@link SECRET_GLOBS}. */
-  denySecrets: boolean;
-  /** More globs to deny, matched against the absolute path without its leading `/`. */
-  denyGlobs: string[];
-  /** Replace {@link SECRET_PATTERNS} with `[REDACTED]` in API reads, grep and search. */
-  redactSecrets: boolean;
-}
+// The policy's shape is part of the backend contract (backend.ts); re-exported here.
+export type { SandboxPolicy } from "./backend.js";
 
 export const DEFAULT_SANDBOX_POLICY: SandboxPolicy = {
   readOnly: false,

@@ -5,7 +5,6 @@
  */
 import { joinPath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
-import type { GlobMatcher } from "./glob.js";
 
 export interface WalkEntry {
   /** Absolute path, under the root exactly as the caller spelled it. */
@@ -96,6 +95,12 @@ export interface SearchableFile {
   stat: Stat;
 }
 
+/** What a walk asks of a glob (a GlobMatcher is one), by relative and absolute path. */
+export interface EntryFilter {
+  matchesEntry(rel: string, abs: string): boolean;
+  mayMatchBelow(rel: string, abs: string): boolean;
+}
+
 /**
  * The files grep and search read: `root` itself when it is a file, else every
  * file under it in path order that `filter` admits (a glob relative to
@@ -104,7 +109,7 @@ export interface SearchableFile {
 export function searchableFiles(
   vfs: Vfs,
   root: string,
-  filter: Pick<GlobMatcher, "matchesEntry" | "mayMatchBelow"> | undefined,
+  filter: EntryFilter | undefined,
 ): SearchableFile[] {
   const rootStat = vfs.stat(root);
   if (rootStat.kind !== "directory") return [{ path: root, stat: rootStat }];
