@@ -97,11 +97,11 @@ describe("row-level security", () => {
     const counts = await visible(probe, "tenant-a");
     expect(counts.sandboxes).toBe(1);
     expect(counts.blobs).toBe(1);
-    expect(counts.inodes).toBe(2);
+    expect(counts.inodes).toBe(5); // the root, a file, /home, /home/user and /tmp
     expect(counts.idempotency_keys).toBe(1);
     expect(counts.commits).toBe(1);
     expect(counts.snapshots).toBe(1);
-    expect(counts.snapshot_inodes).toBe(2);
+    expect(counts.snapshot_inodes).toBe(5); // the same five, frozen
   });
 
   it("as the app role, another tenant's context sees nothing in any table", async () => {

@@ -21,7 +21,16 @@ export default defineCases("history", "list-commits", {
           [4, "execScript", "mode /notes.md"],
           [3, "execScript", "moved /src -> /lib"],
           [2, "writeFile", "created /notes.md"],
-          [1, "createSandbox", "created /src", "created /src/a.txt"],
+          // Beside the machine directories every new sandbox has.
+          [
+            1,
+            "createSandbox",
+            "created /home",
+            "created /home/user",
+            "created /src",
+            "created /src/a.txt",
+            "created /tmp",
+          ],
         ],
       );
       const created = log[3]!.changes[0]!;
