@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Mapping, Optional, Sequence
 from urllib.parse import quote
 
-from .._base_client import ApiRequest, RequestOptions, check_int, check_str, compact
+from .._base_client import ApiRequest, RequestOptions, check_str, compact
 from ..types import ApiKey, ApiKeyPage, CreatedApiKey, Tenant, TenantPage
-from .pagination import AsyncPage, AsyncPager
+from .pagination import AsyncPager, paginate
 from .transport import AsyncTransport
 
 
@@ -36,8 +36,7 @@ class AsyncTenants:
         """Creates a tenant, with your id (e.g. your customer's) or a generated `ten_...`."""
         request = ApiRequest("POST", "/v1/tenants", json=compact({"id": id, "name": name}))
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return Tenant.model_validate_json(response.content)
+        return await self._transport.call(Tenant, request, options)
 
     async def get(
         self,
@@ -49,8 +48,7 @@ class AsyncTenants:
     ) -> Tenant:
         request = ApiRequest("GET", _tenant_path(tenant_id))
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return Tenant.model_validate_json(response.content)
+        return await self._transport.call(Tenant, request, options)
 
     def list(
         self,
@@ -61,16 +59,15 @@ class AsyncTenants:
         max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncPager[Tenant]:
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        async def load(cursor: Optional[str]) -> AsyncPage[Tenant]:
-            request = ApiRequest("GET", "/v1/tenants", params={"limit": limit, "cursor": cursor})
-            response = await self._transport.request(request, options)
-            page = TenantPage.model_validate_json(response.content)
-            return AsyncPage(page.items, page.next_cursor, load)
-
-        return AsyncPager(load, cursor)
+        return paginate(
+            self._transport,
+            "/v1/tenants",
+            TenantPage.model_validate_json,
+            lambda page: page.items,
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
     async def delete(
         self,
@@ -110,8 +107,7 @@ class AsyncTenants:
         )
         request = ApiRequest("POST", _tenant_path(tenant_id, "/keys"), json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return CreatedApiKey.model_validate_json(response.content)
+        return await self._transport.call(CreatedApiKey, request, options)
 
     def list_keys(
         self,
@@ -124,17 +120,15 @@ class AsyncTenants:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncPager[ApiKey]:
         """A tenant's keys (never their secrets)."""
-        path = _tenant_path(tenant_id, "/keys")
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        async def load(cursor: Optional[str]) -> AsyncPage[ApiKey]:
-            request = ApiRequest("GET", path, params={"limit": limit, "cursor": cursor})
-            response = await self._transport.request(request, options)
-            page = ApiKeyPage.model_validate_json(response.content)
-            return AsyncPage(page.items, page.next_cursor, load)
-
-        return AsyncPager(load, cursor)
+        return paginate(
+            self._transport,
+            _tenant_path(tenant_id, "/keys"),
+            ApiKeyPage.model_validate_json,
+            lambda page: page.items,
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
 
 class AsyncKeys:
@@ -151,8 +145,7 @@ class AsyncKeys:
     ) -> ApiKey:
         request = ApiRequest("GET", _key_path(key_id))
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return ApiKey.model_validate_json(response.content)
+        return await self._transport.call(ApiKey, request, options)
 
     async def revoke(
         self,
@@ -166,5 +159,4 @@ class AsyncKeys:
         """Revokes a key: refused from the next request on."""
         request = ApiRequest("DELETE", _key_path(key_id))
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return ApiKey.model_validate_json(response.content)
+        return await self._transport.call(ApiKey, request, options)

@@ -50,8 +50,7 @@ class AsyncSandboxArchive:
             one_shot=one_shot,
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return ArchiveImportResult.model_validate_json(response.content)
+        return await self._transport.call(ArchiveImportResult, request, options)
 
     async def download(
         self,

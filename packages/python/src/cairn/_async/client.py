@@ -68,8 +68,7 @@ class AsyncCairn:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Health:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(ApiRequest("GET", "/v1/health"), options)
-        return Health.model_validate_json(response.content)
+        return await self._transport.call(Health, ApiRequest("GET", "/v1/health"), options)
 
     async def limits(
         self,
@@ -80,5 +79,4 @@ class AsyncCairn:
     ) -> Limits:
         """The server's limits: request sizes, quotas, exec bounds."""
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(ApiRequest("GET", "/v1/limits"), options)
-        return Limits.model_validate_json(response.content)
+        return await self._transport.call(Limits, ApiRequest("GET", "/v1/limits"), options)

@@ -30,7 +30,7 @@ from ..types import (
     SearchResult,
     WriteResult,
 )
-from .pagination import AsyncPage, AsyncPager
+from .pagination import AsyncPager, paginate
 from .transport import AsyncTransport
 
 
@@ -186,8 +186,7 @@ class AsyncSandboxFiles:
             headers={"If-Match": if_match},
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        return await self._transport.call(MutationResult, request, options)
 
     async def mkdir(
         self,
@@ -203,8 +202,7 @@ class AsyncSandboxFiles:
         body = compact({"path": check_path("path", path), "parents": parents})
         request = ApiRequest("POST", self._path("/fs/mkdir"), json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        return await self._transport.call(MutationResult, request, options)
 
     async def move(
         self,
@@ -218,15 +216,8 @@ class AsyncSandboxFiles:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> MutationResult:
         """Moves or renames a file or directory."""
-        body = {
-            "from": check_path("source", source),
-            "to": check_path("destination", destination),
-            "overwrite": overwrite,
-        }
-        request = ApiRequest("POST", self._path("/fs/move"), json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        return await self._transfer("/fs/move", source, destination, overwrite, options)
 
     async def copy(
         self,
@@ -240,15 +231,25 @@ class AsyncSandboxFiles:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> MutationResult:
         """Copies a file, or a directory with everything under it."""
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        return await self._transfer("/fs/copy", source, destination, overwrite, options)
+
+    async def _transfer(
+        self,
+        endpoint: str,
+        source: str,
+        destination: str,
+        overwrite: bool,
+        options: RequestOptions,
+    ) -> MutationResult:
+        """A move or a copy: the two take the same body."""
         body = {
             "from": check_path("source", source),
             "to": check_path("destination", destination),
             "overwrite": overwrite,
         }
-        request = ApiRequest("POST", self._path("/fs/copy"), json=body)
-        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        request = ApiRequest("POST", self._path(endpoint), json=body)
+        return await self._transport.call(MutationResult, request, options)
 
     async def stat(
         self,
@@ -266,8 +267,7 @@ class AsyncSandboxFiles:
             params={"path": check_path("path", path), "followSymlinks": follow_symlinks},
         )
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return FileStat.model_validate_json(response.content)
+        return await self._transport.call(FileStat, request, options)
 
     def list(
         self,
@@ -281,17 +281,16 @@ class AsyncSandboxFiles:
     ) -> AsyncPager[DirectoryEntry]:
         """A directory's entries: iterate for all of them (pages fetched as you go)."""
         check_path("path", path)
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        async def load(cursor: Optional[str]) -> AsyncPage[DirectoryEntry]:
-            params = {"path": path, "limit": limit, "cursor": cursor}
-            request = ApiRequest("GET", self._path("/fs/list"), params=params)
-            response = await self._transport.request(request, options)
-            listing = DirectoryListing.model_validate_json(response.content)
-            return AsyncPage(listing.entries, listing.next_cursor, load)
-
-        return AsyncPager(load, cursor)
+        return paginate(
+            self._transport,
+            self._path("/fs/list"),
+            DirectoryListing.model_validate_json,
+            lambda listing: listing.entries,
+            params={"path": path},
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
     async def glob(
         self,
@@ -313,8 +312,7 @@ class AsyncSandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/glob"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return GlobResult.model_validate_json(response.content)
+        return await self._transport.call(GlobResult, request, options)
 
     async def grep(
         self,
@@ -349,8 +347,7 @@ class AsyncSandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/grep"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return GrepResult.model_validate_json(response.content)
+        return await self._transport.call(GrepResult, request, options)
 
     async def read_lines(
         self,
@@ -372,8 +369,7 @@ class AsyncSandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/read"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return ReadLinesResult.model_validate_json(response.content)
+        return await self._transport.call(ReadLinesResult, request, options)
 
     async def edit(
         self,
@@ -400,8 +396,7 @@ class AsyncSandboxFiles:
             "POST", self._path("/fs/edit"), json=body, headers={"If-Match": if_match}
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return EditResult.model_validate_json(response.content)
+        return await self._transport.call(EditResult, request, options)
 
     async def patch(
         self,
@@ -426,8 +421,7 @@ class AsyncSandboxFiles:
             "POST", self._path("/fs/patch"), json=body, headers={"If-Match": if_match}
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return PatchResult.model_validate_json(response.content)
+        return await self._transport.call(PatchResult, request, options)
 
     async def search(
         self,
@@ -453,8 +447,7 @@ class AsyncSandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/search"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return SearchResult.model_validate_json(response.content)
+        return await self._transport.call(SearchResult, request, options)
 
     async def get_meta(
         self,
@@ -469,8 +462,7 @@ class AsyncSandboxFiles:
             "GET", self._path("/fs/meta"), params={"path": check_path("path", path)}
         )
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        return FileMetaResult.model_validate_json(response.content)
+        return await self._transport.call(FileMetaResult, request, options)
 
     async def set_meta(
         self,
@@ -496,5 +488,4 @@ class AsyncSandboxFiles:
             headers={"If-Match": if_match},
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return FileMetaResult.model_validate_json(response.content)
+        return await self._transport.call(FileMetaResult, request, options)

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AsyncIterator, Awaitable, Callable, Generic, Optional, TypeVar
+from typing import (
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generic,
+    Mapping,
+    Optional,
+    Protocol,
+    TypeVar,
+)
+
+from .._base_client import ApiRequest, RequestOptions, check_int
+from .transport import AsyncTransport
 
 T = TypeVar("T")
+
+
+class _Listing(Protocol):
+    """A page as the API returns it (`TenantPage`, `DirectoryListing`, ...)."""
+
+    @property
+    def next_cursor(self) -> Optional[str]: ...
+
+
+L = TypeVar("L", bound=_Listing)
 
 
 @dataclass(frozen=True)
@@ -42,3 +65,29 @@ class AsyncPager(Generic[T]):
             for item in page.items:
                 yield item
             page = await page.get_next_page()
+
+
+def paginate(
+    transport: AsyncTransport,
+    path: str,
+    parse: Callable[[bytes], L],
+    items: Callable[[L], list[T]],
+    *,
+    params: Optional[Mapping[str, Any]] = None,
+    limit: Optional[int],
+    cursor: Optional[str],
+    options: RequestOptions,
+) -> AsyncPager[T]:
+    """A lazy listing of `GET path`: each page is sent `params`, `limit` and its cursor, read
+    with `parse` and turned into items with `items`. Nothing is fetched before iteration; `limit`
+    is checked now."""
+    check_int("limit", limit, minimum=1)
+
+    async def load(cursor: Optional[str]) -> AsyncPage[T]:
+        query = {**(params or {}), "limit": limit, "cursor": cursor}
+        request = ApiRequest("GET", path, params=query)
+        response = await transport.request(request, options)
+        page = parse(response.content)
+        return AsyncPage(items(page), page.next_cursor, load)
+
+    return AsyncPager(load, cursor)

@@ -144,8 +144,7 @@ class AsyncSandbox:
             "POST", sandbox_path(self._id, "/exec"), json=body, timeout=exec_timeout(timeout_ms)
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return ExecResult.model_validate_json(response.content)
+        return await self._transport.call(ExecResult, request, options)
 
     def exec_stream(
         self,
@@ -232,8 +231,7 @@ class AsyncSandbox:
             timeout=exec_timeout(timeout_ms),
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        return ExecBatchResult.model_validate_json(response.content)
+        return await self._transport.call(ExecBatchResult, request, options)
 
     async def update(
         self,
@@ -277,8 +275,7 @@ class AsyncSandbox:
         """Fetches the sandbox again and updates `data`."""
         request = ApiRequest("GET", sandbox_path(self._id))
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = await self._transport.request(request, options)
-        self._data = SandboxData.model_validate_json(response.content)
+        self._data = await self._transport.call(SandboxData, request, options)
         return self
 
     async def delete(
@@ -305,5 +302,4 @@ async def update_sandbox(
     request = ApiRequest(
         "PATCH", sandbox_path(sandbox_id), json=body, headers={"If-Match": if_version(version)}
     )
-    response = await transport.request(request, options)
-    return SandboxData.model_validate_json(response.content)
+    return await transport.call(SandboxData, request, options)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from .._base_client import ApiRequest, RequestOptions, check_int, check_str, compact
+from .._base_client import ApiRequest, RequestOptions, check_str, compact
 from ..types import SandboxData, SandboxPage
-from .pagination import AsyncPage, AsyncPager
-from .sandbox import AsyncSandbox, update_body, update_sandbox
+from .pagination import AsyncPager, paginate
+from .sandbox import AsyncSandbox
 from .transport import AsyncTransport
 
 SeedFiles = Mapping[str, Union[str, bytes]]
@@ -66,8 +66,7 @@ class AsyncSandboxes:
         )
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = await self._transport.request(request, options)
-        data = SandboxData.model_validate_json(response.content)
+        data = await self._transport.call(SandboxData, request, options)
         return AsyncSandbox(self._transport, data.id, data)
 
     async def get(
@@ -94,18 +93,15 @@ class AsyncSandboxes:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncPager[AsyncSandbox]:
         """Every sandbox, newest first, fetched a page at a time as you iterate."""
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        async def load(cursor: Optional[str]) -> AsyncPage[AsyncSandbox]:
-            params = {"limit": limit, "cursor": cursor}
-            request = ApiRequest("GET", "/v1/sandboxes", params=params)
-            response = await self._transport.request(request, options)
-            page = SandboxPage.model_validate_json(response.content)
-            items = [AsyncSandbox(self._transport, item.id, item) for item in page.items]
-            return AsyncPage(items, page.next_cursor, load)
-
-        return AsyncPager(load, cursor)
+        return paginate(
+            self._transport,
+            "/v1/sandboxes",
+            SandboxPage.model_validate_json,
+            lambda page: [AsyncSandbox(self._transport, item.id, item) for item in page.items],
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
     async def update(
         self,
@@ -124,21 +120,19 @@ class AsyncSandboxes:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncSandbox:
         """Changes a sandbox's settings (only if still at `if_version`, when given)."""
-        data = await update_sandbox(
-            self._transport,
-            check_str("sandbox_id", sandbox_id),
-            update_body(
-                name=name,
-                env=env,
-                persist_shell=persist_shell,
-                runtimes=runtimes,
-                policy=policy,
-                reset_shell=reset_shell,
-            ),
-            if_version,
-            RequestOptions(timeout, max_retries, idempotency_key, extra_headers),
+        return await self.attach(sandbox_id).update(
+            name=name,
+            env=env,
+            persist_shell=persist_shell,
+            runtimes=runtimes,
+            policy=policy,
+            reset_shell=reset_shell,
+            if_version=if_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
         )
-        return AsyncSandbox(self._transport, data.id, data)
 
     async def delete(
         self,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, TypeVar
 
 import anyio
 import httpx
+from pydantic import BaseModel
 
 from .._base_client import ApiRequest, ClientConfig, PreparedCall, RequestOptions
 from .._exceptions import (
@@ -18,6 +19,8 @@ from .._exceptions import (
     parse_body,
 )
 from .._retry import retry_delay
+
+M = TypeVar("M", bound=BaseModel)
 
 
 async def _sleep(seconds: float) -> None:
@@ -52,6 +55,11 @@ class AsyncTransport:
         finally:
             await response.aclose()
         return response
+
+    async def call(self, model: type[M], request: ApiRequest, options: RequestOptions) -> M:
+        """Sends the call and parses its JSON success body as `model`."""
+        response = await self.request(request, options)
+        return model.model_validate_json(response.content)
 
     async def stream(self, request: ApiRequest, options: RequestOptions) -> httpx.Response:
         """Sends the call and returns the success response unread; the caller must close it."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Mapping, Optional, Sequence
 from urllib.parse import quote
 
-from .._base_client import ApiRequest, RequestOptions, check_int, check_str, compact
+from .._base_client import ApiRequest, RequestOptions, check_str, compact
 from ..types import ApiKey, ApiKeyPage, CreatedApiKey, Tenant, TenantPage
-from .pagination import Page, Pager
+from .pagination import Pager, paginate
 from .transport import Transport
 
 
@@ -37,8 +37,7 @@ class Tenants:
         """Creates a tenant, with your id (e.g. your customer's) or a generated `ten_...`."""
         request = ApiRequest("POST", "/v1/tenants", json=compact({"id": id, "name": name}))
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return Tenant.model_validate_json(response.content)
+        return self._transport.call(Tenant, request, options)
 
     def get(
         self,
@@ -50,8 +49,7 @@ class Tenants:
     ) -> Tenant:
         request = ApiRequest("GET", _tenant_path(tenant_id))
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return Tenant.model_validate_json(response.content)
+        return self._transport.call(Tenant, request, options)
 
     def list(
         self,
@@ -62,16 +60,15 @@ class Tenants:
         max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Pager[Tenant]:
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        def load(cursor: Optional[str]) -> Page[Tenant]:
-            request = ApiRequest("GET", "/v1/tenants", params={"limit": limit, "cursor": cursor})
-            response = self._transport.request(request, options)
-            page = TenantPage.model_validate_json(response.content)
-            return Page(page.items, page.next_cursor, load)
-
-        return Pager(load, cursor)
+        return paginate(
+            self._transport,
+            "/v1/tenants",
+            TenantPage.model_validate_json,
+            lambda page: page.items,
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
     def delete(
         self,
@@ -111,8 +108,7 @@ class Tenants:
         )
         request = ApiRequest("POST", _tenant_path(tenant_id, "/keys"), json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return CreatedApiKey.model_validate_json(response.content)
+        return self._transport.call(CreatedApiKey, request, options)
 
     def list_keys(
         self,
@@ -125,17 +121,15 @@ class Tenants:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Pager[ApiKey]:
         """A tenant's keys (never their secrets)."""
-        path = _tenant_path(tenant_id, "/keys")
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        def load(cursor: Optional[str]) -> Page[ApiKey]:
-            request = ApiRequest("GET", path, params={"limit": limit, "cursor": cursor})
-            response = self._transport.request(request, options)
-            page = ApiKeyPage.model_validate_json(response.content)
-            return Page(page.items, page.next_cursor, load)
-
-        return Pager(load, cursor)
+        return paginate(
+            self._transport,
+            _tenant_path(tenant_id, "/keys"),
+            ApiKeyPage.model_validate_json,
+            lambda page: page.items,
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
 
 class Keys:
@@ -152,8 +146,7 @@ class Keys:
     ) -> ApiKey:
         request = ApiRequest("GET", _key_path(key_id))
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return ApiKey.model_validate_json(response.content)
+        return self._transport.call(ApiKey, request, options)
 
     def revoke(
         self,
@@ -167,5 +160,4 @@ class Keys:
         """Revokes a key: refused from the next request on."""
         request = ApiRequest("DELETE", _key_path(key_id))
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return ApiKey.model_validate_json(response.content)
+        return self._transport.call(ApiKey, request, options)

@@ -51,8 +51,7 @@ class SandboxArchive:
             one_shot=one_shot,
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return ArchiveImportResult.model_validate_json(response.content)
+        return self._transport.call(ArchiveImportResult, request, options)
 
     def download(
         self,

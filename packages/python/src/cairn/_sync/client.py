@@ -69,8 +69,7 @@ class Cairn:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Health:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(ApiRequest("GET", "/v1/health"), options)
-        return Health.model_validate_json(response.content)
+        return self._transport.call(Health, ApiRequest("GET", "/v1/health"), options)
 
     def limits(
         self,
@@ -81,5 +80,4 @@ class Cairn:
     ) -> Limits:
         """The server's limits: request sizes, quotas, exec bounds."""
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(ApiRequest("GET", "/v1/limits"), options)
-        return Limits.model_validate_json(response.content)
+        return self._transport.call(Limits, ApiRequest("GET", "/v1/limits"), options)

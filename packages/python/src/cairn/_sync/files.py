@@ -31,7 +31,7 @@ from ..types import (
     SearchResult,
     WriteResult,
 )
-from .pagination import Page, Pager
+from .pagination import Pager, paginate
 from .transport import Transport
 
 
@@ -187,8 +187,7 @@ class SandboxFiles:
             headers={"If-Match": if_match},
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        return self._transport.call(MutationResult, request, options)
 
     def mkdir(
         self,
@@ -204,8 +203,7 @@ class SandboxFiles:
         body = compact({"path": check_path("path", path), "parents": parents})
         request = ApiRequest("POST", self._path("/fs/mkdir"), json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        return self._transport.call(MutationResult, request, options)
 
     def move(
         self,
@@ -219,15 +217,8 @@ class SandboxFiles:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> MutationResult:
         """Moves or renames a file or directory."""
-        body = {
-            "from": check_path("source", source),
-            "to": check_path("destination", destination),
-            "overwrite": overwrite,
-        }
-        request = ApiRequest("POST", self._path("/fs/move"), json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        return self._transfer("/fs/move", source, destination, overwrite, options)
 
     def copy(
         self,
@@ -241,15 +232,25 @@ class SandboxFiles:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> MutationResult:
         """Copies a file, or a directory with everything under it."""
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        return self._transfer("/fs/copy", source, destination, overwrite, options)
+
+    def _transfer(
+        self,
+        endpoint: str,
+        source: str,
+        destination: str,
+        overwrite: bool,
+        options: RequestOptions,
+    ) -> MutationResult:
+        """A move or a copy: the two take the same body."""
         body = {
             "from": check_path("source", source),
             "to": check_path("destination", destination),
             "overwrite": overwrite,
         }
-        request = ApiRequest("POST", self._path("/fs/copy"), json=body)
-        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return MutationResult.model_validate_json(response.content)
+        request = ApiRequest("POST", self._path(endpoint), json=body)
+        return self._transport.call(MutationResult, request, options)
 
     def stat(
         self,
@@ -267,8 +268,7 @@ class SandboxFiles:
             params={"path": check_path("path", path), "followSymlinks": follow_symlinks},
         )
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return FileStat.model_validate_json(response.content)
+        return self._transport.call(FileStat, request, options)
 
     def list(
         self,
@@ -282,17 +282,16 @@ class SandboxFiles:
     ) -> Pager[DirectoryEntry]:
         """A directory's entries: iterate for all of them (pages fetched as you go)."""
         check_path("path", path)
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        def load(cursor: Optional[str]) -> Page[DirectoryEntry]:
-            params = {"path": path, "limit": limit, "cursor": cursor}
-            request = ApiRequest("GET", self._path("/fs/list"), params=params)
-            response = self._transport.request(request, options)
-            listing = DirectoryListing.model_validate_json(response.content)
-            return Page(listing.entries, listing.next_cursor, load)
-
-        return Pager(load, cursor)
+        return paginate(
+            self._transport,
+            self._path("/fs/list"),
+            DirectoryListing.model_validate_json,
+            lambda listing: listing.entries,
+            params={"path": path},
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
     def glob(
         self,
@@ -314,8 +313,7 @@ class SandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/glob"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return GlobResult.model_validate_json(response.content)
+        return self._transport.call(GlobResult, request, options)
 
     def grep(
         self,
@@ -350,8 +348,7 @@ class SandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/grep"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return GrepResult.model_validate_json(response.content)
+        return self._transport.call(GrepResult, request, options)
 
     def read_lines(
         self,
@@ -373,8 +370,7 @@ class SandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/read"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return ReadLinesResult.model_validate_json(response.content)
+        return self._transport.call(ReadLinesResult, request, options)
 
     def edit(
         self,
@@ -401,8 +397,7 @@ class SandboxFiles:
             "POST", self._path("/fs/edit"), json=body, headers={"If-Match": if_match}
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return EditResult.model_validate_json(response.content)
+        return self._transport.call(EditResult, request, options)
 
     def patch(
         self,
@@ -427,8 +422,7 @@ class SandboxFiles:
             "POST", self._path("/fs/patch"), json=body, headers={"If-Match": if_match}
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return PatchResult.model_validate_json(response.content)
+        return self._transport.call(PatchResult, request, options)
 
     def search(
         self,
@@ -454,8 +448,7 @@ class SandboxFiles:
         }
         request = ApiRequest("GET", self._path("/fs/search"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return SearchResult.model_validate_json(response.content)
+        return self._transport.call(SearchResult, request, options)
 
     def get_meta(
         self,
@@ -470,8 +463,7 @@ class SandboxFiles:
             "GET", self._path("/fs/meta"), params={"path": check_path("path", path)}
         )
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        return FileMetaResult.model_validate_json(response.content)
+        return self._transport.call(FileMetaResult, request, options)
 
     def set_meta(
         self,
@@ -497,5 +489,4 @@ class SandboxFiles:
             headers={"If-Match": if_match},
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return FileMetaResult.model_validate_json(response.content)
+        return self._transport.call(FileMetaResult, request, options)

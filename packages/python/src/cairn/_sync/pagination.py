@@ -4,9 +4,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterator, Optional, TypeVar
+from typing import (
+    Any,
+    Callable,
+    Generic,
+    Iterator,
+    Mapping,
+    Optional,
+    Protocol,
+    TypeVar,
+)
+
+from .._base_client import ApiRequest, RequestOptions, check_int
+from .transport import Transport
 
 T = TypeVar("T")
+
+
+class _Listing(Protocol):
+    """A page as the API returns it (`TenantPage`, `DirectoryListing`, ...)."""
+
+    @property
+    def next_cursor(self) -> Optional[str]: ...
+
+
+L = TypeVar("L", bound=_Listing)
 
 
 @dataclass(frozen=True)
@@ -41,3 +63,29 @@ class Pager(Generic[T]):
             for item in page.items:
                 yield item
             page = page.get_next_page()
+
+
+def paginate(
+    transport: Transport,
+    path: str,
+    parse: Callable[[bytes], L],
+    items: Callable[[L], list[T]],
+    *,
+    params: Optional[Mapping[str, Any]] = None,
+    limit: Optional[int],
+    cursor: Optional[str],
+    options: RequestOptions,
+) -> Pager[T]:
+    """A lazy listing of `GET path`: each page is sent `params`, `limit` and its cursor, read
+    with `parse` and turned into items with `items`. Nothing is fetched before iteration; `limit`
+    is checked now."""
+    check_int("limit", limit, minimum=1)
+
+    def load(cursor: Optional[str]) -> Page[T]:
+        query = {**(params or {}), "limit": limit, "cursor": cursor}
+        request = ApiRequest("GET", path, params=query)
+        response = transport.request(request, options)
+        page = parse(response.content)
+        return Page(items(page), page.next_cursor, load)
+
+    return Pager(load, cursor)

@@ -145,8 +145,7 @@ class Sandbox:
             "POST", sandbox_path(self._id, "/exec"), json=body, timeout=exec_timeout(timeout_ms)
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return ExecResult.model_validate_json(response.content)
+        return self._transport.call(ExecResult, request, options)
 
     def exec_stream(
         self,
@@ -233,8 +232,7 @@ class Sandbox:
             timeout=exec_timeout(timeout_ms),
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        return ExecBatchResult.model_validate_json(response.content)
+        return self._transport.call(ExecBatchResult, request, options)
 
     def update(
         self,
@@ -278,8 +276,7 @@ class Sandbox:
         """Fetches the sandbox again and updates `data`."""
         request = ApiRequest("GET", sandbox_path(self._id))
         options = RequestOptions(timeout, max_retries, None, extra_headers)
-        response = self._transport.request(request, options)
-        self._data = SandboxData.model_validate_json(response.content)
+        self._data = self._transport.call(SandboxData, request, options)
         return self
 
     def delete(
@@ -306,5 +303,4 @@ def update_sandbox(
     request = ApiRequest(
         "PATCH", sandbox_path(sandbox_id), json=body, headers={"If-Match": if_version(version)}
     )
-    response = transport.request(request, options)
-    return SandboxData.model_validate_json(response.content)
+    return transport.call(SandboxData, request, options)

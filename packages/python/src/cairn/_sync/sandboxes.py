@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from .._base_client import ApiRequest, RequestOptions, check_int, check_str, compact
+from .._base_client import ApiRequest, RequestOptions, check_str, compact
 from ..types import SandboxData, SandboxPage
-from .pagination import Page, Pager
-from .sandbox import Sandbox, update_body, update_sandbox
+from .pagination import Pager, paginate
+from .sandbox import Sandbox
 from .transport import Transport
 
 SeedFiles = Mapping[str, Union[str, bytes]]
@@ -67,8 +67,7 @@ class Sandboxes:
         )
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
-        response = self._transport.request(request, options)
-        data = SandboxData.model_validate_json(response.content)
+        data = self._transport.call(SandboxData, request, options)
         return Sandbox(self._transport, data.id, data)
 
     def get(
@@ -95,18 +94,15 @@ class Sandboxes:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Pager[Sandbox]:
         """Every sandbox, newest first, fetched a page at a time as you iterate."""
-        check_int("limit", limit, minimum=1)
-        options = RequestOptions(timeout, max_retries, None, extra_headers)
-
-        def load(cursor: Optional[str]) -> Page[Sandbox]:
-            params = {"limit": limit, "cursor": cursor}
-            request = ApiRequest("GET", "/v1/sandboxes", params=params)
-            response = self._transport.request(request, options)
-            page = SandboxPage.model_validate_json(response.content)
-            items = [Sandbox(self._transport, item.id, item) for item in page.items]
-            return Page(items, page.next_cursor, load)
-
-        return Pager(load, cursor)
+        return paginate(
+            self._transport,
+            "/v1/sandboxes",
+            SandboxPage.model_validate_json,
+            lambda page: [Sandbox(self._transport, item.id, item) for item in page.items],
+            limit=limit,
+            cursor=cursor,
+            options=RequestOptions(timeout, max_retries, None, extra_headers),
+        )
 
     def update(
         self,
@@ -125,21 +121,19 @@ class Sandboxes:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Sandbox:
         """Changes a sandbox's settings (only if still at `if_version`, when given)."""
-        data = update_sandbox(
-            self._transport,
-            check_str("sandbox_id", sandbox_id),
-            update_body(
-                name=name,
-                env=env,
-                persist_shell=persist_shell,
-                runtimes=runtimes,
-                policy=policy,
-                reset_shell=reset_shell,
-            ),
-            if_version,
-            RequestOptions(timeout, max_retries, idempotency_key, extra_headers),
+        return self.attach(sandbox_id).update(
+            name=name,
+            env=env,
+            persist_shell=persist_shell,
+            runtimes=runtimes,
+            policy=policy,
+            reset_shell=reset_shell,
+            if_version=if_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
         )
-        return Sandbox(self._transport, data.id, data)
 
     def delete(
         self,

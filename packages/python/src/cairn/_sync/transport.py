@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import time
-from typing import Optional
+from typing import Optional, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from .._base_client import ApiRequest, ClientConfig, PreparedCall, RequestOptions
 from .._exceptions import (
@@ -19,6 +20,8 @@ from .._exceptions import (
     parse_body,
 )
 from .._retry import retry_delay
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _sleep(seconds: float) -> None:
@@ -53,6 +56,11 @@ class Transport:
         finally:
             response.close()
         return response
+
+    def call(self, model: type[M], request: ApiRequest, options: RequestOptions) -> M:
+        """Sends the call and parses its JSON success body as `model`."""
+        response = self.request(request, options)
+        return model.model_validate_json(response.content)
 
     def stream(self, request: ApiRequest, options: RequestOptions) -> httpx.Response:
         """Sends the call and returns the success response unread; the caller must close it."""
