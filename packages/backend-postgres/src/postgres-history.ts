@@ -134,11 +134,11 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
         await Promise.all([
           tx`
             INSERT INTO snapshot_inodes (tenant_id, snapshot_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-            SELECT tenant_id, ${input.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
+            SELECT ${tenantId}, ${input.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
             FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}`.execute(),
           tx`
             INSERT INTO snapshot_dentries (tenant_id, snapshot_id, parent, name, ino)
-            SELECT tenant_id, ${input.id}, parent, name, ino
+            SELECT ${tenantId}, ${input.id}, parent, name, ino
             FROM dentries WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}`.execute(),
         ]);
         return toSnapshot(row!);
@@ -230,21 +230,21 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
             ? [
                 tx`
                   INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-                  SELECT tenant_id, ${sandbox.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
+                  SELECT ${tenantId}, ${sandbox.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
                   FROM snapshot_inodes WHERE tenant_id = ${tenantId} AND snapshot_id = ${from.snapshotId}`.execute(),
                 tx`
                   INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
-                  SELECT tenant_id, ${sandbox.id}, parent, name, ino
+                  SELECT ${tenantId}, ${sandbox.id}, parent, name, ino
                   FROM snapshot_dentries WHERE tenant_id = ${tenantId} AND snapshot_id = ${from.snapshotId}`.execute(),
               ]
             : [
                 tx`
                   INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-                  SELECT tenant_id, ${sandbox.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
+                  SELECT ${tenantId}, ${sandbox.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
                   FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${from.sandboxId}`.execute(),
                 tx`
                   INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
-                  SELECT tenant_id, ${sandbox.id}, parent, name, ino
+                  SELECT ${tenantId}, ${sandbox.id}, parent, name, ino
                   FROM dentries WHERE tenant_id = ${tenantId} AND sandbox_id = ${from.sandboxId}`.execute(),
               ];
         await Promise.all([...copies, logCommit(tx, tenantId, sandbox.id, 1, log)]);

@@ -58,7 +58,7 @@ describe("migration 10 without btree_gin", () => {
 
   it("keeps the global index, says why, and grep still finds the matches", async () => {
     const report = await migrate(sql);
-    expect(report.applied.at(-1)).toMatch(/^10: /);
+    expect(report.applied.some((name) => /^10: /.test(name))).toBe(true);
     expect(notices.some((n) => /btree_gin or pg_trgm unavailable/.test(n))).toBe(true);
     const indexes = await sql<Array<{ indexname: string }>>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'blob_text' ORDER BY indexname`;
