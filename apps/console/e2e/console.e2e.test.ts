@@ -126,7 +126,7 @@ describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) =
     await log.getByText(/exit 0 · committed · version \d+/).waitFor();
     expect(await log.locator(".stderr").textContent()).toBe("err\n");
     // The size in the header follows the commit: /a.txt holds "hi\n".
-    await page.getByText("3 B of 1.0 GiB, 1 entry of 100,000").waitFor();
+    await page.getByText("3 B of 1.0 GiB, 4 entries of 100,000").waitFor(); // /a.txt, /home, /home/user, /tmp
     await page.getByRole("button", { name: /^a\.txt/ }).click();
     await page.getByRole("region", { name: "Contents of /a.txt" }).getByText("hi").waitFor();
     // Persistent shell: the directory carries over, and history recalls the command.
@@ -320,7 +320,7 @@ describe.each(storages)("console in Chromium on $storage", ({ storage, skip }) =
     const alpha = page
       .getByRole("row")
       .filter({ has: page.getByRole("link", { name: "alpha-one" }) });
-    await alpha.getByText("0 B, 0 entries").waitFor();
+    await alpha.getByText("0 B, 3 entries").waitFor(); // /home, /home/user and /tmp
     await page.getByLabel("Filter").fill("beta");
     await expect.poll(() => page.getByRole("link", { name: "alpha-one" }).count()).toBe(0);
     expect(await page.getByRole("link", { name: "beta-two" }).count()).toBe(1);
