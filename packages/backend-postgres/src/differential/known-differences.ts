@@ -11,6 +11,11 @@ export interface KnownDifference {
   /** What differs. */
   field: "stdout" | "stderr" | "exitCode" | "tree";
   reason: string;
+  /**
+   * The difference depends on the clock (e.g. whole seconds of an mtime), so runs that fall
+   * in the same second agree: its absence is not a stale entry.
+   */
+  clockDependent?: boolean;
 }
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
@@ -64,5 +69,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     field: "tree",
     reason:
       "The archive written records each file's mtime: the seed's clock time, different per run.",
+    clockDependent: true,
   },
 ];
