@@ -211,7 +211,7 @@ export async function startPglite({ port = 0 } = {}) {
   return {
     url,
     child,
-    label: "embedded PGlite over pglite-socket (no Postgres server or binaries found)",
+    label: "embedded PGlite (scripts/pglite-server.mjs)",
     stop() {
       child.kill("SIGTERM");
     },
