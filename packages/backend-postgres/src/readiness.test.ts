@@ -4,7 +4,7 @@ import { connect } from "./connect.js";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { storageReadiness } from "./readiness.js";
 import { MIGRATIONS } from "./schema.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { createTestDatabase, SERVER_ONLY, type TestDatabase } from "./test-database.js";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -43,35 +43,38 @@ describe("storageReadiness", () => {
   });
 });
 
-describe("poolStats", () => {
-  it("counts transactions holding a connection and those waiting for one", async () => {
-    const sql = connect(db.url, { max: 2 });
-    const backend = createPostgresBackend({ sql });
-    try {
-      expect(backend.poolStats?.()).toEqual({ max: 2, inUse: 0, waiting: 0 });
-      // Reads of a locked table on a pool of two: two hold connections, the third waits.
-      let release = () => {};
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let locked = () => {};
-      const isLocked = new Promise<void>((resolve) => {
-        locked = resolve;
-      });
-      const holder = db.sql.begin(async (tx) => {
-        await tx`LOCK TABLE sandboxes IN ACCESS EXCLUSIVE MODE`;
-        locked();
-        await released;
-      });
-      await isLocked;
-      const reads = Array.from({ length: 3 }, () => backend.getSandbox("t", "sbx_none"));
-      await expect.poll(() => backend.poolStats?.()).toEqual({ max: 2, inUse: 2, waiting: 1 });
-      release();
-      await holder;
-      await Promise.all(reads);
-      expect(backend.poolStats?.()).toEqual({ max: 2, inUse: 0, waiting: 0 });
-    } finally {
-      await sql.end();
-    }
-  });
-});
+describe.skipIf(SERVER_ONLY !== undefined)(
+  `poolStats${SERVER_ONLY ? ` (skipped: ${SERVER_ONLY})` : ""}`,
+  () => {
+    it("counts transactions holding a connection and those waiting for one", async () => {
+      const sql = connect(db.url, { max: 2 });
+      const backend = createPostgresBackend({ sql });
+      try {
+        expect(backend.poolStats?.()).toEqual({ max: 2, inUse: 0, waiting: 0 });
+        // Reads of a locked table on a pool of two: two hold connections, the third waits.
+        let release = () => {};
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let locked = () => {};
+        const isLocked = new Promise<void>((resolve) => {
+          locked = resolve;
+        });
+        const holder = db.sql.begin(async (tx) => {
+          await tx`LOCK TABLE sandboxes IN ACCESS EXCLUSIVE MODE`;
+          locked();
+          await released;
+        });
+        await isLocked;
+        const reads = Array.from({ length: 3 }, () => backend.getSandbox("t", "sbx_none"));
+        await expect.poll(() => backend.poolStats?.()).toEqual({ max: 2, inUse: 2, waiting: 1 });
+        release();
+        await holder;
+        await Promise.all(reads);
+        expect(backend.poolStats?.()).toEqual({ max: 2, inUse: 0, waiting: 0 });
+      } finally {
+        await sql.end();
+      }
+    });
+  },
+);

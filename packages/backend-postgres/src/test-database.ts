@@ -22,6 +22,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Why a suite that needs a Postgres server cannot run on the test Postgres, or undefined.
+ * `npm test` sets CAIRN_TEST_POSTGRES=pglite when it fell back to embedded PGlite: one session
+ * per database taken in turns, so no lock waits between sessions, no pool contention, no
+ * shared libraries (auto_explain) and no roles without extension rights.
+ */
+export const SERVER_ONLY: string | undefined =
+  process.env.CAIRN_TEST_POSTGRES === "pglite"
+    ? "needs a Postgres server, and the tests fell back to PGlite"
+    : undefined;
+
 export function urlFor(database: string, base = ADMIN_URL): string {
   const url = new URL(base);
   url.pathname = `/${database}`;
