@@ -470,16 +470,25 @@ export class SandboxService {
       changes.upsertDentries.length === 0 &&
       changes.deleteDentries.length === 0;
     if (empty && !changes.sandbox) return base.version;
-    checkUsage(base.usage, base.apply(changes, base.version + 1).usage, scope.quota);
-    return this.store(scope, id, base, changes);
+    const after = base.apply(changes, base.version + 1);
+    checkUsage(base.usage, after.usage, scope.quota);
+    return this.store(scope, id, base, changes, after);
   }
 
-  /** Logs what the change set does (the commit log entry goes in the same commit), then commits. */
-  private async store(scope: Scope, id: string, base: Tree, changes: ChangeSet): Promise<number> {
+  /**
+   * Logs what the change set does (the commit log entry goes in the same commit), then commits.
+   * `after`: the change set applied to `base` at the next version, when the caller has it.
+   */
+  private async store(
+    scope: Scope,
+    id: string,
+    base: Tree,
+    changes: ChangeSet,
+    after = base.apply(changes, base.version + 1),
+  ): Promise<number> {
     const sandbox = changes.sandbox;
     if (sandbox) checkRecordText({ ...sandbox, shellEnv: sandbox.shell?.env });
     const next = base.version + 1;
-    const after = base.apply(changes, next);
     const log = logEntry(base, changes, after, originOf(scope));
     changes.log = log;
     const key = cacheKey(scope, id);
