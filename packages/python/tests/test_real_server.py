@@ -27,6 +27,8 @@ def test_every_sync_method(cairn: Cairn, server: Server, tmp_path: Path) -> None
     assert cairn.sandboxes.get(sandbox.id).id == sandbox.id
     assert sandbox.id in [s.id for s in cairn.sandboxes.list(limit=1)]
     assert cairn.sandboxes.list(limit=1).first_page().items
+    usage = sandbox.usage()
+    assert (usage.bytes, usage.version) == (6, sandbox.version) and usage.max_bytes > 0
 
     fs = sandbox.fs
     assert fs.read("/b.bin") == b"\x00\xff"
@@ -107,6 +109,7 @@ async def test_every_async_method(acairn: AsyncCairn, tmp_path: Path) -> None:
     assert (await acairn.health()).status == "ok"
     await acairn.limits()
     sandbox = await acairn.sandboxes.create(files={"/in.txt": "b\na\n"})
+    assert (await sandbox.usage()).bytes == 4
     assert (await acairn.sandboxes.get(sandbox.id)).id == sandbox.id
     assert sandbox.id in [s.id async for s in acairn.sandboxes.list()]
     fs = sandbox.fs

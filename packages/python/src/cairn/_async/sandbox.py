@@ -17,7 +17,7 @@ from .._base_client import (
     sandbox_path,
 )
 from .._exceptions import CairnError
-from ..types import ExecBatchResult, ExecResult, SandboxData
+from ..types import ExecBatchResult, ExecResult, SandboxData, SandboxUsage
 from .archive import AsyncSandboxArchive
 from .files import AsyncSandboxFiles
 from .streaming import AsyncExecStream
@@ -277,6 +277,18 @@ class AsyncSandbox:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
         self._data = await self._transport.call(SandboxData, request, options)
         return self
+
+    async def usage(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> SandboxUsage:
+        """Bytes and entries as the quota counts them, at the current version, with the quota."""
+        request = ApiRequest("GET", f"{sandbox_path(self._id)}/usage")
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        return await self._transport.call(SandboxUsage, request, options)
 
     async def delete(
         self,

@@ -18,7 +18,7 @@ from .._base_client import (
     sandbox_path,
 )
 from .._exceptions import CairnError
-from ..types import ExecBatchResult, ExecResult, SandboxData
+from ..types import ExecBatchResult, ExecResult, SandboxData, SandboxUsage
 from .archive import SandboxArchive
 from .files import SandboxFiles
 from .streaming import ExecStream
@@ -278,6 +278,18 @@ class Sandbox:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
         self._data = self._transport.call(SandboxData, request, options)
         return self
+
+    def usage(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> SandboxUsage:
+        """Bytes and entries as the quota counts them, at the current version, with the quota."""
+        request = ApiRequest("GET", f"{sandbox_path(self._id)}/usage")
+        options = RequestOptions(timeout, max_retries, None, extra_headers)
+        return self._transport.call(SandboxUsage, request, options)
 
     def delete(
         self,
