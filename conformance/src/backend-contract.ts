@@ -584,6 +584,48 @@ export function describeBackendContract(options: {
         ).toBe("done");
       });
 
+      it("a-claim-whose-request-committed-is-answered-applied-and-never-claimed-again", async () => {
+        const key = freshKey();
+        const keyed = { ...scope, idempotencyKey: key };
+        const sb = await service.create(scope);
+        await backend.claimIdempotencyKey(scope.tenantId, claim(key));
+        // The request commits (marking its key in that commit), then its server dies.
+        await service.mutate(keyed, sb.id, (vfs) => vfs.writeFile("/once", enc("1")));
+        const version = (await service.get(scope, sb.id)).version;
+        // While the claim's lease runs, a repeat waits; after it, the repeat must not run.
+        expect((await backend.claimIdempotencyKey(scope.tenantId, claim(key))).state).toBe(
+          "in_progress",
+        );
+        await new Promise((r) => setTimeout(r, 20));
+        expect(
+          await backend.claimIdempotencyKey(scope.tenantId, claim(key, "fp-1", 60_000, 10)),
+        ).toEqual({ state: "applied", sandboxId: sb.id, version });
+        // Releasing a committed claim (its answer failed) ends the wait at once, same answer.
+        const released = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(released));
+        await service.mutate({ ...scope, idempotencyKey: released }, sb.id, (vfs) =>
+          vfs.writeFile("/twice", enc("2")),
+        );
+        await backend.releaseIdempotencyKey(scope.tenantId, released);
+        expect(await backend.claimIdempotencyKey(scope.tenantId, claim(released))).toEqual({
+          state: "applied",
+          sandboxId: sb.id,
+          version: version + 1,
+        });
+        // A completed claim keeps its stored answer; the log's records never show the key.
+        const finished = freshKey();
+        await backend.claimIdempotencyKey(scope.tenantId, claim(finished));
+        const forked = await service.create({ ...scope, idempotencyKey: finished });
+        await backend.completeIdempotencyKey(scope.tenantId, finished, response);
+        expect((await backend.claimIdempotencyKey(scope.tenantId, claim(finished))).state).toBe(
+          "done",
+        );
+        const page = await backend.listCommits(scope.tenantId, forked.id, { limit: 10 });
+        expect(page?.items.map((c) => Object.keys(c).sort())).toEqual([
+          ["at", "changeCount", "changes", "origin", "version"],
+        ]);
+      });
+
       it("keys-are-per-tenant", async () => {
         const key = freshKey();
         await backend.claimIdempotencyKey(scope.tenantId, claim(key));

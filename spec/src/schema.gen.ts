@@ -1002,6 +1002,10 @@ export interface components {
             path?: string;
             /** @description For `patch_conflict`, the 1-based hunk (of that file) that did not apply. */
             hunk?: number;
+            /** @description For `idempotency_response_lost`, the sandbox the first request committed to. */
+            sandboxId?: string;
+            /** @description For `idempotency_response_lost`, the version the first request committed. */
+            version?: number;
             /** @description The request's id, also sent as `x-request-id`. */
             requestId?: string;
         };
@@ -1033,7 +1037,9 @@ export interface components {
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
          *       `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
          *       request; `idempotency_in_progress` the first request with this key is still
-         *       running (retryable);
+         *       running (retryable); `idempotency_response_lost` the first request with this key
+         *       committed (see `sandboxId` and `version`) but its server stopped before storing its
+         *       response: it is not run again, and its answer is gone (read the sandbox instead);
          *       `archive_invalid` the body is not a readable tar or tar.gz;
          *       `archive_unsafe_entry` an entry's name or link would land outside the
          *       destination; `archive_unsupported_entry` a device or FIFO entry;
@@ -1045,7 +1051,7 @@ export interface components {
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "version_unavailable" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "version_unavailable" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "idempotency_response_lost" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -1722,6 +1728,10 @@ export interface components {
          *     repeat while the first is still running is `409 idempotency_in_progress`
          *     (retryable). A response that says nothing was applied (`retryable: true`)
          *     is not kept, so a retry runs the request again. Keys are per tenant.
+         *     The key is marked applied in the transaction of the commit the request makes,
+         *     so a request whose server died after committing but before storing its
+         *     response is never run again: a repeat gets `409 idempotency_response_lost`
+         *     with the `sandboxId` and `version` it committed.
          *     A streamed archive upload is never buffered to be fingerprinted: its body
          *     counts as the bytes the server read, hashed as they were read, so a repeat
          *     is replayed only if its body starts with those bytes (and ends there when
@@ -1863,6 +1873,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -1935,6 +1949,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -1974,6 +1992,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2100,6 +2122,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2169,6 +2195,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2309,6 +2339,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2356,6 +2390,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2403,6 +2441,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2561,6 +2603,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2612,6 +2658,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2736,6 +2786,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2824,6 +2878,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2878,6 +2936,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -2930,6 +2992,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -3074,6 +3140,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -3153,6 +3223,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
@@ -3194,6 +3268,10 @@ export interface operations {
                  *     repeat while the first is still running is `409 idempotency_in_progress`
                  *     (retryable). A response that says nothing was applied (`retryable: true`)
                  *     is not kept, so a retry runs the request again. Keys are per tenant.
+                 *     The key is marked applied in the transaction of the commit the request makes,
+                 *     so a request whose server died after committing but before storing its
+                 *     response is never run again: a repeat gets `409 idempotency_response_lost`
+                 *     with the `sandboxId` and `version` it committed.
                  *     A streamed archive upload is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when

@@ -100,6 +100,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     dentries: [...dentries].map((d) => ({ ...d })),
   });
 
+  const idempotency = createMemoryIdempotencyStore(now);
   const find = (tenantId: string, id: string) => {
     const s = sandboxes.get(id);
     return s && s.record.tenantId === tenantId ? s : undefined;
@@ -125,9 +126,11 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     s.record.version += 1;
     s.record.updatedAt = new Date(now());
     if (changes.log) {
-      s.commits.push(
-        copyCommit({ ...changes.log, version: s.record.version, at: new Date(now()) }),
-      );
+      const { idempotencyKey, ...entry } = changes.log;
+      s.commits.push(copyCommit({ ...entry, version: s.record.version, at: new Date(now()) }));
+      if (idempotencyKey !== undefined) {
+        idempotency.markApplied(tenantId, idempotencyKey, s.record.id, s.record.version);
+      }
     }
     const oldest = now() - retention.maxAgeMs;
     let drop = Math.max(0, s.commits.length - retention.maxCommits);
@@ -136,7 +139,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
   };
 
   const backend: Backend = {
-    ...createMemoryIdempotencyStore(now),
+    ...idempotency.store,
     keys: createMemoryKeyStore(now, (tenantId) =>
       [...sandboxes.values()].some((s) => s.record.tenantId === tenantId),
     ),

@@ -10,6 +10,7 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import type { TransactionSql } from "postgres";
+import { markIdempotencyKeyApplied } from "./postgres-idempotency.js";
 import {
   INODE_COLUMNS,
   type InodeRow,
@@ -69,7 +70,10 @@ function toCommit(row: CommitRow): CommitRecord {
   };
 }
 
-/** Logs a commit in the transaction that applies it (pipelined with the tree writes). */
+/**
+ * Logs a commit in the transaction that applies it (pipelined with the tree writes), and
+ * marks the keyed request making it applied there too.
+ */
 export function logCommit(
   tx: TransactionSql,
   tenantId: string,
@@ -79,10 +83,13 @@ export function logCommit(
 ): Promise<unknown> {
   if (!log) return Promise.resolve();
   const o = log.origin;
-  return tx`
-    INSERT INTO commits (tenant_id, sandbox_id, version, operation, key_id, subject, request_id, script_hash, changes, change_count)
-    VALUES (${tenantId}, ${sandboxId}, ${version}, ${o.operation}, ${o.keyId}, ${o.subject}, ${o.requestId},
-      ${o.scriptHash}, ${jsonb(tx, log.changes)}, ${log.changeCount})`.execute();
+  return Promise.all([
+    tx`
+      INSERT INTO commits (tenant_id, sandbox_id, version, operation, key_id, subject, request_id, script_hash, changes, change_count)
+      VALUES (${tenantId}, ${sandboxId}, ${version}, ${o.operation}, ${o.keyId}, ${o.subject}, ${o.requestId},
+        ${o.scriptHash}, ${jsonb(tx, log.changes)}, ${log.changeCount})`.execute(),
+    markIdempotencyKeyApplied(tx, tenantId, sandboxId, version, log),
+  ]);
 }
 
 interface SnapshotRow {

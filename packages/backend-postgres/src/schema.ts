@@ -398,4 +398,15 @@ GRANT USAGE ON SEQUENCE snapshots_seq_seq TO ${APP_ROLE};
 ${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).join("\n")}
 `,
   },
+  {
+    id: 15,
+    name: "idempotency keys applied in the commit",
+    sql: `
+-- Set in the transaction of the commit a keyed request makes: a retry after its server died
+-- before storing the response finds the request applied and never runs it again.
+ALTER TABLE idempotency_keys
+  ADD COLUMN applied_sandbox_id text,
+  ADD COLUMN applied_version    bigint;
+`,
+  },
 ];

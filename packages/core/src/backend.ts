@@ -315,6 +315,13 @@ export interface CommitLogEntry {
   changes: PathChange[];
   /** How many paths changed (more than `changes.length` when the list was cut). */
   changeCount: number;
+  /**
+   * The `Idempotency-Key` of the request making this commit. The backend marks that key
+   * applied (with this sandbox and version) in the commit's own transaction, so a retry
+   * after a crash between the commit and the stored response is never run a second time.
+   * Not part of the log's records.
+   */
+  idempotencyKey?: string;
 }
 
 export interface CommitRecord extends CommitLogEntry {

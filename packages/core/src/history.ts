@@ -124,7 +124,13 @@ export function logEntry(
   changes: ChangeSet,
   after: Tree,
   origin: CommitOrigin,
+  idempotencyKey?: string,
 ): CommitLogEntry {
   const all = describeChanges(before, changes, after);
-  return { origin, changes: all.slice(0, MAX_LOGGED_CHANGES), changeCount: all.length };
+  return {
+    origin,
+    changes: all.slice(0, MAX_LOGGED_CHANGES),
+    changeCount: all.length,
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+  };
 }

@@ -33,13 +33,21 @@ export type IdempotencyState =
   /** The key was used for a different request. */
   | { state: "mismatch" }
   /** The first request finished: replay its response. */
-  | { state: "done"; response: StoredResponse };
+  | { state: "done"; response: StoredResponse }
+  /**
+   * The first request committed (marked in its commit's own transaction) but its server
+   * stopped before storing the response: it must not run again, and its answer is lost.
+   */
+  | { state: "applied"; sandboxId: string; version: number };
 
 export interface IdempotencyStore {
   claimIdempotencyKey(tenantId: string, claim: IdempotencyClaim): Promise<IdempotencyState>;
   /** Stores the response of a claimed request. */
   completeIdempotencyKey(tenantId: string, key: string, response: StoredResponse): Promise<void>;
-  /** Forgets a claim whose request applied nothing (e.g. a retryable failure), so a retry runs it. */
+  /**
+   * Forgets a claim whose request applied nothing (e.g. a retryable failure), so a retry runs
+   * it. A claim whose request did commit is kept: a retry is answered `applied` at once.
+   */
   releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
   /**
    * Keeps a pending claim alive (its lease starts again). A store that can do

@@ -91,6 +91,8 @@ export interface Scope {
   quota?: Quota;
   /** Who is asking and through which operation, recorded in the commit log (unknown when absent). */
   origin?: Partial<CommitOrigin>;
+  /** The request's `Idempotency-Key`: its commits mark the key applied in their own transaction. */
+  idempotencyKey?: string;
 }
 
 function originOf(scope: Scope): CommitOrigin {
@@ -201,7 +203,7 @@ export class SandboxService {
     checkQuota(journal, scope.quota);
     const changes = journal.toChangeSet();
     const created = empty.apply(changes, 1);
-    changes.log = logEntry(empty, changes, created, originOf(scope));
+    changes.log = logEntry(empty, changes, created, originOf(scope), scope.idempotencyKey);
     const record = await this.backend.createSandbox(
       {
         id: newSandboxId(),
@@ -489,7 +491,7 @@ export class SandboxService {
     const sandbox = changes.sandbox;
     if (sandbox) checkRecordText({ ...sandbox, shellEnv: sandbox.shell?.env });
     const next = base.version + 1;
-    const log = logEntry(base, changes, after, originOf(scope));
+    const log = logEntry(base, changes, after, originOf(scope), scope.idempotencyKey);
     changes.log = log;
     const key = cacheKey(scope, id);
     try {

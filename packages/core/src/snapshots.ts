@@ -125,7 +125,12 @@ export async function forkSandbox(
       options: input.options ?? DEFAULT_SANDBOX_OPTIONS,
     },
     from,
-    { origin: { ...UNKNOWN_ORIGIN, ...scope.origin }, changes: [], changeCount: 0 },
+    {
+      origin: { ...UNKNOWN_ORIGIN, ...scope.origin },
+      changes: [],
+      changeCount: 0,
+      ...(scope.idempotencyKey === undefined ? {} : { idempotencyKey: scope.idempotencyKey }),
+    },
   );
 }
 

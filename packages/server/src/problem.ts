@@ -29,6 +29,8 @@ export class ProblemError extends Error {
       retryable?: boolean;
       path?: string;
       hunk?: number;
+      sandboxId?: string;
+      version?: number;
       headers?: Record<string, string>;
     } = {},
   ) {
@@ -148,6 +150,8 @@ export function problemBody(error: ProblemError, instance: string, requestId: st
   };
   if (error.extra.path !== undefined) body.path = error.extra.path;
   if (error.extra.hunk !== undefined) body.hunk = error.extra.hunk;
+  if (error.extra.sandboxId !== undefined) body.sandboxId = error.extra.sandboxId;
+  if (error.extra.version !== undefined) body.version = error.extra.version;
   return body;
 }
 

@@ -75,4 +75,41 @@ describe("Idempotency-Key", () => {
     const taken = await exec("orphan");
     expect(taken.status).toBe(200);
   });
+
+  it("never runs again a request that committed before its server died: the retry says so", async () => {
+    const memory = createMemoryBackend();
+    // The server "dies" between its commit and storing the response: the answer is never kept
+    // and the claim is no longer renewed.
+    const dying: Backend = {
+      ...memory,
+      completeIdempotencyKey: () => Promise.reject(new Error("killed")),
+      renewIdempotencyKey: () => Promise.resolve(),
+    };
+    const options = { apiKey: null, idempotency: { leaseMs: 300 } };
+    const first = createApp({ ...options, backend: dying });
+    const second = createApp({ ...options, backend: memory });
+    const sandbox = (await (
+      await first.request("/v1/sandboxes", { method: "POST", headers: json, body: "{}" })
+    ).json()) as { id: string; version: number };
+    const append = (app: typeof first) =>
+      app.request(`/v1/sandboxes/${sandbox.id}/exec`, {
+        method: "POST",
+        headers: { ...json, "idempotency-key": "append-once" },
+        body: JSON.stringify({ script: "echo x >> /f" }),
+      });
+    expect((await append(first)).status).toBe(200);
+
+    expect(await (await append(second)).json()).toMatchObject({ code: "idempotency_in_progress" });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const retried = await append(second);
+    expect(retried.status).toBe(409);
+    expect(await retried.json()).toMatchObject({
+      code: "idempotency_response_lost",
+      retryable: false,
+      sandboxId: sandbox.id,
+      version: sandbox.version + 1,
+    });
+    const file = await second.request(`/v1/sandboxes/${sandbox.id}/files?path=/f`);
+    expect(await file.text()).toBe("x\n");
+  });
 });

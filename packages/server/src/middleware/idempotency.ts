@@ -103,6 +103,16 @@ export function idempotency(options: Partial<IdempotencyOptions> = {}): Middlewa
         "this Idempotency-Key was used for a different request",
       );
     }
+    if (state.state === "applied") {
+      throw new ProblemError(
+        409,
+        "idempotency_response_lost",
+        `the request with this Idempotency-Key was applied (sandbox ${state.sandboxId}, version ${state.version}), but the server that ran it stopped before storing its response; it is not run again`,
+        { sandboxId: state.sandboxId, version: state.version },
+      );
+    }
+    // The request's commits mark the key applied in their own transaction.
+    c.set("scope", { ...c.var.scope, idempotencyKey: key });
     let uploaded: (() => BodyDigest) | undefined;
     if (streamed && c.req.raw.body) {
       const digesting = digestingBody(c.req.raw.body);

@@ -1117,6 +1117,7 @@ class Problem(Model):
         "conflict",
         "idempotency_key_mismatch",
         "idempotency_in_progress",
+        "idempotency_response_lost",
         "archive_invalid",
         "archive_unsafe_entry",
         "archive_unsupported_entry",
@@ -1161,7 +1162,9 @@ class Problem(Model):
       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
       `idempotency_key_mismatch` an `Idempotency-Key` was reused for a different
       request; `idempotency_in_progress` the first request with this key is still
-      running (retryable);
+      running (retryable); `idempotency_response_lost` the first request with this key
+      committed (see `sandboxId` and `version`) but its server stopped before storing its
+      response: it is not run again, and its answer is gone (read the sandbox instead);
       `archive_invalid` the body is not a readable tar or tar.gz;
       `archive_unsafe_entry` an entry's name or link would land outside the
       destination; `archive_unsupported_entry` a device or FIFO entry;
@@ -1184,6 +1187,14 @@ class Problem(Model):
     hunk: Optional[int] = Field(None, ge=1)
     """
     For `patch_conflict`, the 1-based hunk (of that file) that did not apply.
+    """
+    sandbox_id: Optional[str] = Field(None, alias="sandboxId")
+    """
+    For `idempotency_response_lost`, the sandbox the first request committed to.
+    """
+    version: Optional[int] = Field(None, ge=1)
+    """
+    For `idempotency_response_lost`, the version the first request committed.
     """
     request_id: Optional[str] = Field(None, alias="requestId")
     """
