@@ -2,9 +2,11 @@
 /**
  * The script worker pool, measured: CPU-bound exec throughput with 2 workers
  * against 1, what the hand-off to a worker adds per exec, and `echo hi` over
- * HTTP with and without the pool. The memory backend keeps storage out of it.
+ * HTTP with and without the pool. The memory backend keeps storage out of it; the last
+ * section (a tenant beside another's 40 heavy scripts) runs on Postgres
+ * (CAIRN_BENCH_DATABASE_URL, default the local server; `--no-postgres` skips it).
  *
- *   pnpm --filter @cairn/bench bench:pool [-- --quick]
+ *   pnpm --filter @cairn/bench bench:pool [-- --quick] [--no-postgres]
  */
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
@@ -12,11 +14,15 @@ import { Worker } from "node:worker_threads";
 import { createMemoryBackend } from "@cairn/backend-memory";
 import { execScript, SandboxService, type ScriptRunner, WorkerPool } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
+import { neighbourUnderLoad, printNeighbourLoad } from "./neighbour-load-bench.js";
 import { formatMs, summarize } from "./stats.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { quick: { type: "boolean", default: false } },
+  options: {
+    quick: { type: "boolean", default: false },
+    "no-postgres": { type: "boolean", default: false },
+  },
 });
 const quick = values.quick === true;
 const scope = { tenantId: "bench" };
@@ -175,7 +181,14 @@ async function main(): Promise<void> {
   const httpPooled = await withPool(2, (pool) => httpEcho(pool, n));
   console.log("3 `echo hi` over HTTP (in-process server, one at a time):");
   console.log(`  ${line("scripts on the HTTP thread", httpLocal)}`);
-  console.log(`  ${line("scripts in a pool of 2", httpPooled)}`);
+  console.log(`  ${line("scripts in a pool of 2", httpPooled)}\n`);
+
+  if (values["no-postgres"]) return;
+  try {
+    printNeighbourLoad(await neighbourUnderLoad({ heavy: 40, workers: 2 }), 2);
+  } catch (error) {
+    console.log(`4 tenant B beside tenant A's heavy scripts: skipped (${String(error)})`);
+  }
 }
 
 await main();
