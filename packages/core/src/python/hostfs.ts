@@ -52,6 +52,7 @@ export interface EmFS {
   writeFile(path: string, data: Uint8Array | string): void;
   init(input: () => number | null): void;
   createDevice(parent: string, name: string, input: () => number | null): void;
+  quit(): void;
 }
 export interface EmPath {
   join(...parts: string[]): string;

@@ -39,17 +39,41 @@ const OUTPUT_CHUNK = 64 * 1024;
  * Imports the modules just-bash's prelude needs (the slow part of a run, and
  * the same for everyone), then waits for the job and runs its program as
  * __main__. The job's program replaces this file first, so tracebacks quote
- * the right lines.
+ * the right lines. At the end it runs atexit handlers, flushes, and leaves
+ * with os._exit: the interpreter is thrown away, so finalising it would only
+ * delay the answer.
  */
 const BOOTSTRAP = `
-def _cairn_job():
-    for name in ("os", "json", "glob", "io", "shutil", "pathlib", "base64", "types", "traceback", "runpy"):
+def _cairn_main():
+    for name in ("os", "json", "glob", "io", "shutil", "pathlib", "base64", "types", "traceback", "runpy", "atexit"):
         __import__(name)
+    import atexit, os, sys
+    leave, exit_handlers = os._exit, atexit._run_exitfuncs
     with open("/dev/cairn-job", "rb") as job:
         job.read()
     with open(__file__, "rb") as program:
-        return compile(program.read(), __file__, "exec")
-exec((_cairn_job(), globals().pop("_cairn_job"))[0])
+        code = compile(program.read(), __file__, "exec")
+    status = 0
+    try:
+        exec(code, globals())
+    except SystemExit as e:
+        status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BaseException as e:
+        # As Python itself would print it, without this function's frame.
+        import traceback
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        status = 1
+    try:
+        exit_handlers()
+    except BaseException:
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    leave(status)
+globals().pop("_cairn_main")()
 `;
 
 class Bridge implements HostBackend {
@@ -191,6 +215,12 @@ async function serveOne(): Promise<boolean> {
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     code = typeof status === "number" ? status : Number(process.exitCode ?? 1) || 1;
+  }
+  try {
+    // Output still in Emscripten's line buffers (a last line without "\n"), as at a normal exit.
+    FS.quit();
+  } catch {
+    // Nothing left to flush.
   }
   process.exitCode = 0;
   if (!bridge) {
