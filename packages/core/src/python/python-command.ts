@@ -18,15 +18,34 @@ import { type PythonEngine, pythonEngine } from "./python-engine.js";
 
 type Context = Parameters<Parameters<typeof defineCommand>[1]>[1];
 
+/** just-bash's python3 help, word for word. */
 const HELP = `python3 - Execute Python code via CPython Emscripten
 
 Usage: python3 [OPTIONS] [-c CODE | -m MODULE | FILE] [ARGS...]
+
+Description:
+  Execute Python code using CPython compiled to WebAssembly via Emscripten.
+
+  This command runs Python in an isolated environment with access to
+  the virtual filesystem. Standard library modules are available.
 
 Options:
   -c CODE     Execute CODE as Python script
   -m MODULE   Run library module as a script
   --version   Show Python version
   --help      Show this help
+
+Examples:
+  python3 -c "print(1 + 2)"
+  python3 -c "import sys; print(sys.version)"
+  python3 script.py
+  python3 script.py arg1 arg2
+  echo 'print("hello")' | python3
+
+Notes:
+  CPython runs in WebAssembly, so execution may be slower than native Python.
+  Standard library modules are available (no pip install).
+  Maximum execution time is 30 seconds by default.
 `;
 
 interface Parsed {
@@ -250,7 +269,7 @@ async function run(
 }
 
 async function execute(args: string[], ctx: Context): Promise<ExecResult> {
-  if (args.includes("--help") || args.includes("-h")) {
+  if (args.includes("--help")) {
     return { stdout: HELP, stderr: "", exitCode: 0 };
   }
   const parsed = parseArgs(args);
