@@ -7,16 +7,18 @@
  *
  *   pnpm --filter @cairn/bench bench:python [-- --quick]
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createMemoryBackend } from "@cairn/backend-memory";
-import { execScript, SandboxService, WorkerPool, warmPython } from "@cairn/core";
+import { execScript, SandboxService, WorkerPool } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
 import { Bash, InMemoryFs } from "just-bash";
 import { formatMs, percentile } from "./stats.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  options: { quick: { type: "boolean", default: false } },
+  options: { quick: { type: "boolean", default: false }, part: { type: "string" } },
 });
 const runs = values.quick === true ? 15 : 40;
 /** A pause between paced runs: an agent's scripts rarely come closer than this. */
@@ -70,7 +72,9 @@ async function justBashReference(): Promise<void> {
     const r = await bash.exec(SCRIPT);
     if (r.stdout !== "1\n") throw new Error(`just-bash python3: ${r.stderr}`);
   };
-  console.log(line("just-bash's own python3 (a worker per run)", await series(exec, 5, 0)));
+  console.log(
+    line("just-bash's own python3, for scale (a worker per run)", await series(exec, 5, 0)),
+  );
 }
 
 async function inProcess(): Promise<void> {
@@ -86,7 +90,7 @@ async function inProcess(): Promise<void> {
   const before = rssMb();
   await measure("in process", exec);
   console.log(
-    `  process RSS grew ${(rssMb() - before).toFixed(0)} MB (compiled CPython + one spare interpreter thread)`,
+    `  process RSS grew ${(rssMb() - before).toFixed(0)} MB over these runs (compiled CPython, the spare interpreter threads, V8 heap)`,
   );
   const echo = async () => {
     await execScript(service, scope, box.id, { script: "echo 1" });
@@ -94,8 +98,10 @@ async function inProcess(): Promise<void> {
   console.log(line("in process: `echo 1` for scale", await series(echo, runs, 0)));
 }
 
-async function overHttp(): Promise<void> {
-  const pool = new WorkerPool({ workers: 1 });
+async function overHttp(prewarmed: boolean): Promise<void> {
+  const pool = new WorkerPool({ workers: 1, warmPython: prewarmed });
+  // What `cairn serve --warm-python` gives: the worker prepares python while the server starts.
+  if (prewarmed) await new Promise((resolve) => setTimeout(resolve, 3000));
   const app = createApp({ backend: createMemoryBackend(), apiKey: "bench-key", runner: pool });
   const server = await startServer({ app, port: 0 });
   const headers = { authorization: "Bearer bench-key", "content-type": "application/json" };
@@ -117,20 +123,41 @@ async function overHttp(): Promise<void> {
         throw new Error(`exec: ${res.status} ${JSON.stringify(body)}`);
       }
     };
-    await measure("HTTP + pool", exec);
+    if (prewarmed) {
+      const first = await timed(exec);
+      console.log(`  ${"HTTP + pool, --warm-python: first run".padEnd(44)} ${formatMs(first)}`);
+    } else await measure("HTTP + pool", exec);
   } finally {
     await server.close();
     await pool.close();
   }
 }
 
-console.log(`16 warm python: \`${SCRIPT}\` (memory backend)`);
-await justBashReference();
-await inProcess();
-await overHttp();
-const started = performance.now();
-await warmPython();
-console.log(
-  `  warmPython() with the interpreter already warm: ${formatMs(performance.now() - started)}`,
-);
-process.exit(0);
+/** Each part runs in a process of its own, so every "first run" is the process's first. */
+const PARTS: Record<string, () => Promise<void>> = {
+  "in-process": inProcess,
+  "in-process, CAIRN_PYTHON_WARM=2": inProcess,
+  http: () => overHttp(false),
+  "http-prewarmed": () => overHttp(true),
+  "just-bash": justBashReference,
+};
+
+if (values.part === undefined) {
+  console.log(`16 warm python: \`${SCRIPT}\` (memory backend)`);
+  for (const part of Object.keys(PARTS)) {
+    const args = [fileURLToPath(import.meta.url), "--part", part];
+    if (values.quick === true) args.push("--quick");
+    const warm = part.match(/CAIRN_PYTHON_WARM=(\d+)/)?.[1];
+    const env = { ...process.env, ...(warm ? { CAIRN_PYTHON_WARM: warm } : {}) };
+    if (warm)
+      console.log(
+        `  -- with CAIRN_PYTHON_WARM=${warm} (two interpreters kept ready, taking turns)`,
+      );
+    execFileSync(process.execPath, args, { stdio: "inherit", env });
+  }
+} else {
+  const part = PARTS[values.part];
+  if (!part) throw new Error(`unknown part ${values.part}`);
+  await part();
+  process.exit(0);
+}
