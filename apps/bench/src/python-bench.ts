@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createMemoryBackend } from "@cairn/backend-memory";
-import { execScript, SandboxService, WorkerPool } from "@cairn/core";
+import { execScript, SandboxService, WorkerPool, warmPython } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
 import { Bash, InMemoryFs } from "just-bash";
 import { formatMs, percentile } from "./stats.js";
@@ -133,6 +133,17 @@ async function overHttp(prewarmed: boolean): Promise<void> {
   }
 }
 
+/** What a ready interpreter costs: RSS before and after warmPython() in an idle process. */
+async function memory(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const before = rssMb();
+  await warmPython();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  console.log(
+    `  ${"memory: RSS for compiled CPython + 1 ready interpreter".padEnd(44)} +${(rssMb() - before).toFixed(0)} MB`,
+  );
+}
+
 /** Each part runs in a process of its own, so every "first run" is the process's first. */
 const PARTS: Record<string, () => Promise<void>> = {
   "in-process": inProcess,
@@ -140,6 +151,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   http: () => overHttp(false),
   "http-prewarmed": () => overHttp(true),
   "just-bash": justBashReference,
+  memory,
 };
 
 if (values.part === undefined) {
