@@ -213,6 +213,7 @@ async function run(
   };
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let stopWatching = () => {};
   const outcome = await new Promise<{ code: number } | { cut: string } | { failed: string }>(
     (settle) => {
       timer = setTimeout(
@@ -220,6 +221,7 @@ async function run(
         timeoutMs,
       );
       onAbort = () => settle({ cut: "Execution aborted" });
+      stopWatching = slot.onGone((error) => settle({ failed: error.message }));
       ctx.signal?.addEventListener("abort", onAbort, { once: true });
       if (ctx.signal?.aborted) onAbort();
       port1.on("message", (message: BridgeOp | BridgeEnd) => {
@@ -248,6 +250,7 @@ async function run(
     },
   );
   clearTimeout(timer);
+  stopWatching();
   if (onAbort) ctx.signal?.removeEventListener("abort", onAbort);
   port1.close();
   if ("cut" in outcome) {

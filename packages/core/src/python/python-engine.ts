@@ -51,6 +51,7 @@ const WORKER_URL = import.meta.url.endsWith(".ts")
 /** A python worker thread and the interpreter it is preparing or holding. */
 export class PythonSlot {
   private readyWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
+  private goneListeners: Array<(error: Error) => void> = [];
   private state: "starting" | "ready" | "busy" | "gone" = "starting";
   private brokenError?: Error;
 
@@ -92,6 +93,14 @@ export class PythonSlot {
     this.state = "starting";
   }
 
+  /** Calls `listener` if the thread ends or breaks (say, mid-run); returns a function that stops it. */
+  onGone(listener: (error: Error) => void): () => void {
+    this.goneListeners.push(listener);
+    return () => {
+      this.goneListeners = this.goneListeners.filter((l) => l !== listener);
+    };
+  }
+
   /** Ends the thread (a run that overran its time, or a slot not kept). */
   kill(): void {
     this.fail(new Error("the python worker was stopped"));
@@ -104,6 +113,7 @@ export class PythonSlot {
     this.brokenError = error;
     this.jobs.close();
     for (const w of this.readyWaiters.splice(0)) w.reject(error);
+    for (const listener of this.goneListeners.splice(0)) listener(error);
   }
 }
 
