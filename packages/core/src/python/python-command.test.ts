@@ -21,6 +21,9 @@ const SCRIPTS = [
   "python3 -m json.tool /data/j.json",
   "python3 -x",
   `python3 -c 'import json; print(json.dumps({"a": [1, 2]}))' | cat`,
+  // No network: a socket cannot reach the host's (port 9 on loopback, discard).
+  `python3 -c 'import socket; socket.create_connection(("127.0.0.1", 9), timeout=1)'`,
+  `python3 -c 'import os; print(os.system("echo hi"))'`,
 ];
 
 async function seeded(): Promise<InMemoryFs> {

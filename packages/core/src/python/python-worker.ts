@@ -28,7 +28,44 @@ interface EmModule {
   callMain(args: string[]): unknown;
 }
 type CreateModule = (options: Record<string, unknown>) => Promise<EmModule>;
-const createPythonModule = createRequire(import.meta.url)(data.loaderPath) as CreateModule;
+const require = createRequire(import.meta.url);
+
+/**
+ * Modules the Emscripten runtime could reach for on python's behalf (`ws` for
+ * sockets, which needs `net`), refused in this thread as just-bash's python
+ * worker refuses them: python gets an error, never the host's network or processes.
+ */
+const BLOCKED = new Set(
+  [
+    "child_process",
+    "cluster",
+    "dgram",
+    "dns",
+    "net",
+    "tls",
+    "http",
+    "https",
+    "http2",
+    "vm",
+    "v8",
+    "inspector",
+    "inspector/promises",
+    "trace_events",
+    "perf_hooks",
+    "worker_threads",
+  ].flatMap((name) => [name, `node:${name}`]),
+);
+BLOCKED.add("ws");
+const loader = require("node:module") as unknown as {
+  _load(request: string, ...rest: unknown[]): unknown;
+};
+const load = loader._load;
+loader._load = function guardedLoad(this: unknown, request: string, ...rest: unknown[]) {
+  if (BLOCKED.has(request)) throw new Error(`require('${request}') is blocked in python workers`);
+  return load.call(this, request, ...rest);
+};
+
+const createPythonModule = require(data.loaderPath) as CreateModule;
 
 /** Where the program goes; the bootstrap runs it from here once the job is in. */
 const SCRIPT_PATH = "/tmp/_jb_script.py";
