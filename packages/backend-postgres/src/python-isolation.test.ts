@@ -67,7 +67,8 @@ const CLEAN = {
 };
 
 function suite(name: string, newBackend: () => Backend) {
-  const pool = new WorkerPool({ workers: 1 });
+  // warmPython: the worker prepares its interpreter at start, as `cairn serve --warm-python` does.
+  const pool = new WorkerPool({ workers: 1, warmPython: true });
   afterAll(() => pool.close());
   const runners = [
     ["in process", undefined],
