@@ -15,6 +15,8 @@ export interface ScriptConfig {
   maxQueued: number;
   /** On SIGTERM, how long in-flight requests may go on before they are aborted. */
   drainMs: number;
+  /** Each script thread prepares its warm python interpreter at start. */
+  warmPython: boolean;
 }
 
 /** parseArgs options for the script and shutdown flags. */
@@ -24,6 +26,7 @@ export const SCRIPT_OPTIONS = {
   "script-jobs-per-worker": { type: "string" },
   "script-queue": { type: "string" },
   "drain-timeout-ms": { type: "string" },
+  "warm-python": { type: "boolean" },
 } as const;
 
 export const SCRIPT_HELP = `  --script-workers <n>    Worker threads that run scripts (env CAIRN_SCRIPT_WORKERS,
@@ -36,7 +39,10 @@ export const SCRIPT_HELP = `  --script-workers <n>    Worker threads that run sc
   --script-queue <n>      Scripts that may wait for a worker; beyond, 503 unavailable
                           (env CAIRN_SCRIPT_QUEUE, default 1024)
   --drain-timeout-ms <n>  On SIGTERM, how long work in flight may finish before it is aborted
-                          (env CAIRN_DRAIN_TIMEOUT_MS, default 30000)`;
+                          (env CAIRN_DRAIN_TIMEOUT_MS, default 30000)
+  --warm-python           Prepare a python interpreter in each script thread at start, so even
+                          the first python3 run is warm (env CAIRN_WARM_PYTHON=1; default: at
+                          the first python3 run)`;
 
 const FIELDS = [
   ["script-workers", "CAIRN_SCRIPT_WORKERS", "workers", () => availableParallelism(), 0],
@@ -52,6 +58,8 @@ export function resolveScriptConfig(
   env: NodeJS.ProcessEnv,
 ): ScriptConfig | { error: string } {
   const config = {} as ScriptConfig;
+  config.warmPython =
+    values["warm-python"] === true || ["1", "true"].includes(env.CAIRN_WARM_PYTHON ?? "");
   for (const [flag, name, field, fallback, min] of FIELDS) {
     const given = values[flag];
     const raw = typeof given === "string" ? given : env[name];

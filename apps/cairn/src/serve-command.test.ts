@@ -139,7 +139,20 @@ describe("resolveServeConfig", () => {
         CAIRN_SCRIPT_WORKERS: "9",
       }),
     ).toMatchObject({
-      scripts: { workers: 3, heapMb: 128, jobsPerWorker: 4, maxQueued: 1024, drainMs: 500 },
+      scripts: {
+        workers: 3,
+        heapMb: 128,
+        jobsPerWorker: 4,
+        maxQueued: 1024,
+        drainMs: 500,
+        warmPython: false,
+      },
+    });
+    expect(resolveServeConfig(["--api-key", KEY, "--warm-python"], {})).toMatchObject({
+      scripts: { warmPython: true },
+    });
+    expect(resolveServeConfig(["--api-key", KEY], { CAIRN_WARM_PYTHON: "1" })).toMatchObject({
+      scripts: { warmPython: true },
     });
     expect(resolveServeConfig(["--api-key", KEY, "--script-heap-mb", "8"], {})).toEqual({
       error: "--script-heap-mb must be a whole number of at least 16, not '8'",

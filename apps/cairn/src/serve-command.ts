@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
-import { SandboxService, WorkerPool } from "@cairn/core";
+import { warmPython as prepareWarmPython, SandboxService, WorkerPool } from "@cairn/core";
 import { createMcpHttpHandler } from "@cairn/mcp";
 import {
   type AuditSink,
@@ -348,9 +348,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     treeCacheBytes: config.cacheBytes / 2,
     contentCacheBytes: config.cacheBytes / 2,
   });
-  const { workers, heapMb, jobsPerWorker, maxQueued, drainMs } = config.scripts;
+  const { workers, heapMb, jobsPerWorker, maxQueued, drainMs, warmPython } = config.scripts;
   const pool =
-    workers > 0 ? new WorkerPool({ workers, heapMb, jobsPerWorker, maxQueued }) : undefined;
+    workers > 0
+      ? new WorkerPool({ workers, heapMb, jobsPerWorker, maxQueued, warmPython })
+      : undefined;
+  if (warmPython && !pool) {
+    prepareWarmPython().catch((error: unknown) =>
+      console.error("cairn: python warm-up failed", error),
+    );
+  }
   const drain = new Drain();
   const app = createApp({
     backend: storage.backend,

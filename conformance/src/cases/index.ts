@@ -15,6 +15,7 @@ import execScriptIdentity from "./exec/exec-script-identity.js";
 import execScriptLimits from "./exec/exec-script-limits.js";
 import execScriptMachine from "./exec/exec-script-machine.js";
 import execScriptOutput from "./exec/exec-script-output.js";
+import execScriptPython from "./exec/exec-script-python.js";
 import execScriptReadOnly from "./exec/exec-script-read-only.js";
 import execScriptShell from "./exec/exec-script-shell.js";
 import execScriptStream from "./exec/exec-script-stream.js";
@@ -113,6 +114,7 @@ const collected: ConformanceCase[] = [
   ...execScriptStream,
   ...execScriptIdentity,
   ...execScriptMachine,
+  ...execScriptPython,
   ...execBatch,
   ...listCommits,
   ...getCommit,

@@ -3,7 +3,8 @@
  * them in an empty npm project beside the lowest and the latest just-bash the
  * peer range allows, and run the core README's in-memory example (a loop far
  * longer than one 5 ms time slice, so the filesystem yields to the event loop
- * under the application's own just-bash).
+ * under the application's own just-bash); and Cairn's warm python3 on that
+ * just-bash's CPython.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +31,16 @@ const justBash = JSON.parse(readFileSync("node_modules/just-bash/package.json", 
 console.log("RESULT " + JSON.stringify({ result, version, created: sandbox.version, justBash }));
 `;
 }
+
+const PYTHON_CHECK = `import { Bash, InMemoryFs } from "just-bash";
+import { pythonCommands } from "@cairn/core";
+const script = "python3 -c 'print(6 * 7)'";
+const ours = await new Bash({ fs: new InMemoryFs(), customCommands: pythonCommands() }).exec(script);
+const theirs = await new Bash({ fs: new InMemoryFs(), python: true }).exec(script);
+const pick = (r) => [r.stdout, r.stderr, r.exitCode];
+console.log(JSON.stringify({ ours: pick(ours), same: JSON.stringify(pick(ours)) === JSON.stringify(pick(theirs)) }));
+process.exit(0);
+`;
 
 /** The lowest version the range names, and the latest one the registry has in it. */
 function versionsToTest(): string[] {
@@ -95,6 +106,11 @@ describe(`the packed packages beside just-bash ${range}`, () => {
       expect([got.result.exitCode, got.result.stdout]).toEqual([0, "2000\n"]);
       expect(got.version).toBe(got.created + 1);
       expect(elapsed).toBeGreaterThan(5);
+
+      // Cairn's warm python3 finds this just-bash's CPython and answers as its own python3.
+      writeFileSync(join(project, "python.mjs"), PYTHON_CHECK);
+      const { stdout: python } = await run("node", ["python.mjs"], { cwd: project });
+      expect(JSON.parse(python)).toEqual({ ours: ["42\n", "", 0], same: true });
     },
     300_000,
   );

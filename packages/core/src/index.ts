@@ -119,6 +119,8 @@ export {
 } from "./policy.js";
 export { PoolBusyError, PoolUnavailableError, ScriptMemoryError } from "./pool/pool-errors.js";
 export { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./pool/worker-pool.js";
+export { pythonCommands } from "./python/python-command.js";
+export { warmPython } from "./python/python-engine.js";
 export { checkQuota, type Quota } from "./quota.js";
 export {
   type CommitEvent,

@@ -7,6 +7,7 @@ import { Bash, defineCommand, getCommandNames } from "just-bash";
 import type { Runtime, ShellState } from "../backend.js";
 import { CairnBashFs, type WriteLimits } from "../bash-fs.js";
 import { encodeText, latin1Bytes } from "../encoding.js";
+import { pythonCommands } from "../python/python-command.js";
 import type { Quota } from "../quota.js";
 import type { Vfs } from "../vfs.js";
 import {
@@ -100,9 +101,14 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     fs,
     cwd: step.cwd,
     env: step.env,
-    python: settings.runtimes.includes("python3"),
+    // Cairn's own python3/python (warm interpreters) stand in for just-bash's.
+    python: false,
     javascript: settings.runtimes.includes("js-exec"),
-    customCommands: [reportState, runtimeOffCommand(runtimeSupport())],
+    customCommands: [
+      reportState,
+      runtimeOffCommand(runtimeSupport()),
+      ...(settings.runtimes.includes("python3") ? pythonCommands() : []),
+    ],
     executionLimits: {
       maxExecutionTimeMs: settings.timeoutMs,
       maxPythonTimeoutMs: settings.timeoutMs,

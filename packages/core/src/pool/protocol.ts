@@ -49,4 +49,6 @@ export interface WorkerConfig {
   treeCacheBytes: number;
   /** Budget for file contents the worker keeps between jobs. */
   contentCacheBytes: number;
+  /** Prepare the worker's warm python interpreter when it starts. */
+  warmPython?: boolean;
 }

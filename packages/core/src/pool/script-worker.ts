@@ -11,6 +11,7 @@ import { Journal } from "../journal.js";
 import { ByteBudgetLru } from "../lru.js";
 import { denyMatcher, normalizePolicy } from "../policy.js";
 import { withPrefetch } from "../prefetch.js";
+import { warmPython } from "../python/python-engine.js";
 import { Tree } from "../tree.js";
 import { type ContentLoader, Vfs } from "../vfs.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
@@ -35,6 +36,9 @@ const sent = new Map<number, { key: string; base: Tree; changes: ChangeSet }>();
 let nextRequest = 0;
 
 const send = (message: FromWorker) => port.postMessage(message);
+if (config.warmPython) {
+  warmPython().catch((error: unknown) => console.error("[cairn] python warm-up failed", error));
+}
 
 port.on("message", (message: ToWorker) => {
   const job = running.get(message.id);

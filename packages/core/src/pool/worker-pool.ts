@@ -34,6 +34,8 @@ export interface WorkerPoolOptions {
   /** Budgets of each worker's tree and content caches (default 64 MiB and 32 MiB). */
   treeCacheBytes?: number;
   contentCacheBytes?: number;
+  /** Each worker prepares its warm python interpreter at start, not at its first python3 run. */
+  warmPython?: boolean;
 }
 
 export interface WorkerPoolStats {
@@ -106,6 +108,7 @@ export class WorkerPool implements ScriptRunner {
     this.config = {
       treeCacheBytes: options.treeCacheBytes ?? 64 << 20,
       contentCacheBytes: options.contentCacheBytes ?? 32 << 20,
+      warmPython: options.warmPython === true,
     };
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
