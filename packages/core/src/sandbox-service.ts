@@ -32,7 +32,7 @@ import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { withPrefetch } from "./prefetch.js";
 import { checkQuota, checkUsage, type Quota } from "./quota.js";
 import { Tree } from "./tree.js";
-import { type ContentLoader, DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
+import { type ContentLoader, DEFAULT_DIR_MODE, type StoredTextCandidates, Vfs } from "./vfs.js";
 
 export interface SandboxServiceOptions {
   backend: Backend;
@@ -295,6 +295,13 @@ export class SandboxService {
     };
   }
 
+  /** The backend's text index for this scope's blobs, when it has one (a grep in a script asks it). */
+  textCandidates(scope: Scope): StoredTextCandidates | undefined {
+    const backend = this.backend;
+    if (!backend.grepCandidates) return undefined;
+    return (hashes, query) => backend.grepCandidates!(scope.tenantId, hashes, query);
+  }
+
   /** One backend read; concurrent requests for the same blobs wait for it instead of repeating it. */
   private fetchBlobs(scope: Scope, hashes: string[]): Promise<Map<string, Uint8Array>> {
     const request = this.backend.readBlobs(scope.tenantId, hashes).then((loaded) => {
@@ -320,6 +327,7 @@ export class SandboxService {
       readOnly: policy.readOnly,
       deny: denyMatcher(policy),
       redact: view.redact && policy.redactSecrets ? redactBytes : undefined,
+      candidates: this.textCandidates(scope),
     });
   }
 

@@ -3,7 +3,13 @@
  * errno errors, and every operation the API and just-bash need. Written once,
  * shared by every backend.
  */
-import { type FileMeta, type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
+import {
+  type FileMeta,
+  type GrepQuery,
+  type InodeKind,
+  type InodeRecord,
+  ROOT_INO,
+} from "./backend.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
 import {
@@ -36,6 +42,17 @@ export type ContentLoader = (
   hashes: readonly string[],
   prefetch?: () => readonly PrefetchCandidate[],
 ) => Promise<Map<string, Uint8Array>>;
+
+/**
+ * Of stored content hashes, those whose text may contain a line matching
+ * `query` (a superset, e.g. from a trigram index); undefined when it cannot tell.
+ */
+export type StoredTextCandidates = (
+  hashes: readonly string[],
+  query: GrepQuery,
+) => Promise<ReadonlySet<string> | undefined>;
+
+const EMPTY = new Uint8Array(0);
 
 export interface Stat {
   ino: number;
@@ -85,6 +102,8 @@ export interface VfsOptions {
   deny?: (path: string) => boolean;
   /** Applied to what readFile returns (redaction for API reads; never for scripts). */
   redact?: (bytes: Uint8Array) => Uint8Array;
+  /** Storage's text index, which lets a grep in a script skip files that cannot match. */
+  candidates?: StoredTextCandidates;
 }
 
 export class Vfs {
@@ -92,6 +111,12 @@ export class Vfs {
   private readonly readOnly: boolean;
   private readonly deny: ((path: string) => boolean) | undefined;
   private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
+  readonly candidates: StoredTextCandidates | undefined;
+  /**
+   * Stored blobs that cannot match the grep running now: read as empty, and
+   * never fetched (see exec/indexed-grep.ts, the only one that sets it).
+   */
+  skipped: ReadonlySet<string> | undefined;
 
   constructor(
     readonly journal: Journal,
@@ -102,6 +127,7 @@ export class Vfs {
     this.readOnly = options.readOnly ?? false;
     this.deny = options.deny;
     this.redact = options.redact;
+    this.candidates = options.candidates;
   }
 
   /** Whether the policy denies this path (as given, or where its symlinks lead). */
@@ -275,6 +301,7 @@ export class Vfs {
     for (const ino of this.journal.children(dirIno).values()) {
       const inode = this.journal.inode(ino);
       if (inode?.kind === "file" && inode.blob !== null && inode.size > 0) {
+        if (this.skipped?.has(inode.blob)) continue;
         found.push({ hash: inode.blob, size: inode.size });
       }
     }
@@ -290,6 +317,7 @@ export class Vfs {
     if (hash === null || inode.size === 0) return new Uint8Array(0);
     const own = this.journal.pendingBlob(hash);
     if (own) return own;
+    if (this.skipped?.has(hash)) return EMPTY;
     const loaded = await this.load([hash], prefetch);
     const bytes = loaded.get(hash);
     if (!bytes) throw new Error(`blob ${hash} is missing from storage`);

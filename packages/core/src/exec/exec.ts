@@ -11,7 +11,7 @@ import { machineEnv } from "../machine.js";
 import { normalizePath } from "../paths.js";
 import type { Quota } from "../quota.js";
 import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
-import type { ContentLoader, Vfs } from "../vfs.js";
+import type { ContentLoader, StoredTextCandidates, Vfs } from "../vfs.js";
 import { DEFAULT_MAX_OUTPUT_BYTES, type OutputListener } from "./output.js";
 import { type RunOutcome, type RunSettings, runStep } from "./run.js";
 
@@ -174,6 +174,8 @@ export interface RunRequest {
   snapshot: () => Promise<Snapshot>;
   /** Content by hash (the service's cached, batched loader). */
   load: ContentLoader;
+  /** The backend's text index, for a grep in the script (absent: it reads every file). */
+  candidates?: StoredTextCandidates;
   /** What is left of the call's time. */
   timeoutMs: number;
   /** Aborts when the call times out or the caller goes away. */
@@ -280,6 +282,7 @@ function program<T>(
         sandboxId,
         snapshot: take,
         load: service.loadContent(scope),
+        candidates: service.textCandidates(scope),
         timeoutMs: deadline.timeoutMs,
         signal: deadline.signal,
         onOutput,

@@ -15,6 +15,7 @@ import {
   STDERR_SINK,
   STDOUT_SINK,
 } from "./flush-transform.js";
+import { indexedGrepCommands } from "./indexed-grep.js";
 import { OutputCapture, type OutputListener } from "./output.js";
 import {
   RUNTIME_COMMANDS,
@@ -102,7 +103,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     env: step.env,
     python: settings.runtimes.includes("python3"),
     javascript: settings.runtimes.includes("js-exec"),
-    customCommands: [reportState, runtimeOffCommand(runtimeSupport())],
+    customCommands: [reportState, runtimeOffCommand(runtimeSupport()), ...indexedGrepCommands(vfs)],
     executionLimits: {
       maxExecutionTimeMs: settings.timeoutMs,
       maxPythonTimeoutMs: settings.timeoutMs,
