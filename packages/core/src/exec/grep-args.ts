@@ -36,7 +36,10 @@ const HARMLESS = new Set([
  * or undefined. `args` are the command's own (egrep/fgrep's implied option
  * is added here).
  */
-export function indexableGrep(command: GrepCommand, args: readonly string[]): GrepQuery | undefined {
+export function indexableGrep(
+  command: GrepCommand,
+  args: readonly string[],
+): GrepQuery | undefined {
   const all = [...GREP_COMMANDS[command], ...args];
   let ignoreCase = false;
   let recursive = false;
