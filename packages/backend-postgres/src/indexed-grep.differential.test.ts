@@ -133,7 +133,15 @@ function commandLine(r: () => number): string {
   const command = pick(r, ["grep", "grep", "grep", "egrep", "fgrep"]);
   const flags = pick(r, FLAGS);
   const extra = pick(r, EXTRAS);
-  const operands = pick(r, ["/w", "/w", "/w /w/deep", "/w/a.txt /w", "/w /missing", ". /w/link"]);
+  const operands = pick(r, [
+    "/w",
+    "/w",
+    "/w /w/deep",
+    "/w/a.txt /w",
+    "/w /missing",
+    ". /w/src",
+    "/",
+  ]);
   const pat = extra === "-e" ? `-e '${pattern}'` : `${extra} '${pattern}'`;
   return `${command} -r${flags} ${pat} ${operands}; echo "exit $?"`;
 }
@@ -169,7 +177,8 @@ describe("grep -r in a script, narrowed by the text index", () => {
   const pool = new WorkerPool({ workers: 1 });
   afterAll(() => pool.close());
 
-  async function setUp(seed: number) {
+  /** `guarded`: a symlink and a denied directory, where only content is skipped, never listings. */
+  async function setUp(seed: number, guarded: boolean) {
     const backend = createPostgresBackend({ sql: db().sql, maxIndexedTextBytes: 1024 });
     const reads: string[] = [];
     // The reference: the same storage without an index, so every grep reads every file.
@@ -194,7 +203,7 @@ describe("grep -r in a script, narrowed by the text index", () => {
         policy: {
           readOnly: false,
           denySecrets: false,
-          denyGlobs: ["w/secret/**"],
+          denyGlobs: guarded ? ["w/secret/**"] : [],
           redactSecrets: false,
         },
       },
@@ -208,9 +217,7 @@ describe("grep -r in a script, narrowed by the text index", () => {
       await tx`DELETE FROM blob_text WHERE tenant_id = ${scope.tenantId} AND hash = ANY(${hashes})`;
       await tx`UPDATE blobs SET text_state = 'p' WHERE tenant_id = ${scope.tenantId} AND hash = ANY(${hashes})`;
     });
-    await execScript(indexed, scope, box.id, {
-      script: "ln -s /w/src /w/link; mkdir -p /missing2",
-    });
+    if (guarded) await execScript(indexed, scope, box.id, { script: "ln -s /w/src /w/link" });
     return { indexed, scanned, scope, id: box.id, reads, r };
   }
 
@@ -225,10 +232,16 @@ describe("grep -r in a script, narrowed by the text index", () => {
     return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
   }
 
-  for (const seed of [1, 2, 3]) {
-    it(`answers as the full scan, in process and in a worker (seed ${seed})`, async () => {
-      const { indexed, scanned, scope, id, r } = await setUp(seed);
-      for (let i = 0; i < 60; i++) {
+  for (const [seed, guarded] of [
+    [1, false],
+    [2, false],
+    [3, true],
+    [4, true],
+  ] as const) {
+    const what = guarded ? "with a symlink and a denied directory" : "plain tree";
+    it(`answers as the full scan, in process and in a worker (seed ${seed}, ${what})`, async () => {
+      const { indexed, scanned, scope, id, r } = await setUp(seed, guarded);
+      for (let i = 0; i < 80; i++) {
         // Sometimes the script first writes a file the index cannot know.
         const prefix = r() < 0.2 ? "echo 'new RARE_cafe foo' > /w/src/new.txt; " : "";
         const script = prefix + commandLine(r);
@@ -242,7 +255,7 @@ describe("grep -r in a script, narrowed by the text index", () => {
   }
 
   it("reads only the candidates for a rare literal and a rare regex", async () => {
-    const { indexed, scanned, scope, id, reads } = await setUp(7);
+    const { indexed, scanned, scope, id, reads } = await setUp(7, false);
     for (const script of ["grep -rl RARE /w", "grep -rlE 'RARE_[0-9a-f]{4}' /w"]) {
       reads.length = 0;
       // A fresh service: nothing cached, so every file the grep reads is a storage read.

@@ -27,12 +27,13 @@ import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru, type CacheStats } from "./lru.js";
 import { MACHINE_DIRECTORIES, MACHINE_HOME } from "./machine.js";
+import type { StoredTextCandidates } from "./narrowing.js";
 import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { withPrefetch } from "./prefetch.js";
 import { checkQuota, checkUsage, type Quota } from "./quota.js";
 import { Tree } from "./tree.js";
-import { type ContentLoader, DEFAULT_DIR_MODE, type StoredTextCandidates, Vfs } from "./vfs.js";
+import { type ContentLoader, DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
 
 export interface SandboxServiceOptions {
   backend: Backend;

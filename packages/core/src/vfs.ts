@@ -3,15 +3,10 @@
  * errno errors, and every operation the API and just-bash need. Written once,
  * shared by every backend.
  */
-import {
-  type FileMeta,
-  type GrepQuery,
-  type InodeKind,
-  type InodeRecord,
-  ROOT_INO,
-} from "./backend.js";
+import { type FileMeta, type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
+import type { ReadNarrowing, StoredTextCandidates } from "./narrowing.js";
 import {
   checkName,
   compareNames,
@@ -42,15 +37,6 @@ export type ContentLoader = (
   hashes: readonly string[],
   prefetch?: () => readonly PrefetchCandidate[],
 ) => Promise<Map<string, Uint8Array>>;
-
-/**
- * Of stored content hashes, those whose text may contain a line matching
- * `query` (a superset, e.g. from a trigram index); undefined when it cannot tell.
- */
-export type StoredTextCandidates = (
-  hashes: readonly string[],
-  query: GrepQuery,
-) => Promise<ReadonlySet<string> | undefined>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -109,14 +95,10 @@ export interface VfsOptions {
 export class Vfs {
   private readonly now: () => number;
   private readonly readOnly: boolean;
-  private readonly deny: ((path: string) => boolean) | undefined;
+  readonly deny: ((path: string) => boolean) | undefined;
   private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
   readonly candidates: StoredTextCandidates | undefined;
-  /**
-   * Stored blobs that cannot match the grep running now: read as empty, and
-   * never fetched (see exec/indexed-grep.ts, the only one that sets it).
-   */
-  skipped: ReadonlySet<string> | undefined;
+  narrowing: ReadNarrowing | undefined;
 
   constructor(
     readonly journal: Journal,
@@ -271,7 +253,9 @@ export class Vfs {
     const dir = this.resolve(path, true, "scandir");
     if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", "scandir", path);
     const entries: DirEntry[] = [];
+    const hidden = this.narrowing?.hidden;
     for (const [name, ino] of this.journal.children(dir.ino)) {
+      if (hidden?.has(ino)) continue;
       const inode = this.journal.inode(ino)!;
       entries.push({
         name,
@@ -301,7 +285,7 @@ export class Vfs {
     for (const ino of this.journal.children(dirIno).values()) {
       const inode = this.journal.inode(ino);
       if (inode?.kind === "file" && inode.blob !== null && inode.size > 0) {
-        if (this.skipped?.has(inode.blob)) continue;
+        if (this.narrowing?.skipped.has(inode.blob)) continue;
         found.push({ hash: inode.blob, size: inode.size });
       }
     }
@@ -317,7 +301,7 @@ export class Vfs {
     if (hash === null || inode.size === 0) return new Uint8Array(0);
     const own = this.journal.pendingBlob(hash);
     if (own) return own;
-    if (this.skipped?.has(hash)) return EMPTY;
+    if (this.narrowing?.skipped.has(hash)) return EMPTY;
     const loaded = await this.load([hash], prefetch);
     const bytes = loaded.get(hash);
     if (!bytes) throw new Error(`blob ${hash} is missing from storage`);

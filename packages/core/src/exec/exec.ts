@@ -8,10 +8,11 @@ import type { ChangeSet, Runtime, SandboxRecord, SandboxUpdate, ShellState } fro
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
 import { VersionConflictError } from "../errors.js";
 import { machineEnv } from "../machine.js";
+import type { StoredTextCandidates } from "../narrowing.js";
 import { normalizePath } from "../paths.js";
 import type { Quota } from "../quota.js";
 import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
-import type { ContentLoader, StoredTextCandidates, Vfs } from "../vfs.js";
+import type { ContentLoader, Vfs } from "../vfs.js";
 import { DEFAULT_MAX_OUTPUT_BYTES, type OutputListener } from "./output.js";
 import { type RunOutcome, type RunSettings, runStep } from "./run.js";
 

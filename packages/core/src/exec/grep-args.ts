@@ -31,6 +31,12 @@ const HARMLESS = new Set([
   "--silent",
 ]);
 
+export interface IndexableGrep {
+  query: GrepQuery;
+  /** How many paths it searches. */
+  operands: number;
+}
+
 /**
  * The query of a recursive grep whose files without a match print nothing,
  * or undefined. `args` are the command's own (egrep/fgrep's implied option
@@ -39,7 +45,7 @@ const HARMLESS = new Set([
 export function indexableGrep(
   command: GrepCommand,
   args: readonly string[],
-): GrepQuery | undefined {
+): IndexableGrep | undefined {
   const all = [...GREP_COMMANDS[command], ...args];
   let ignoreCase = false;
   let recursive = false;
@@ -82,13 +88,14 @@ export function indexableGrep(
   }
   pattern ??= operands.shift();
   if (!recursive || operands.length === 0 || !pattern || pattern.includes("\n")) return undefined;
-  if (fixed) return { pattern, fixedString: true, ignoreCase };
+  const found = (query: GrepQuery) => ({ query, operands: operands.length });
+  if (fixed) return found({ pattern, fixedString: true, ignoreCase });
   if (!extended && perl) return undefined;
   const expanded = expandPosixClasses(pattern);
   const regex = extended ? expanded : basicToExtended(expanded);
   // A `\` before these is an operator to GNU grep and unclear to just-bash's engine.
   if (/\\[<>`']/.test(regex)) return undefined;
-  return { pattern: regex, fixedString: false, ignoreCase };
+  return found({ pattern: regex, fixedString: false, ignoreCase });
 }
 
 const POSIX_CLASSES = new Map([

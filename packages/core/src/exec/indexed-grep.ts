@@ -4,10 +4,13 @@
  * others read as empty for the length of that one command. An empty file
  * prints nothing for the greps `indexableGrep` accepts, so the output, its
  * order, the errors (denied paths, directories) and the exit code are the
- * full scan's, without fetching or scanning what cannot match.
+ * full scan's, without fetching or scanning what cannot match. Where that is
+ * provably the same, directories holding only such files are not even listed.
  */
 import { type Command, defineCommand } from "just-bash";
-import type { GrepQuery } from "../backend.js";
+import { type GrepQuery, ROOT_INO } from "../backend.js";
+import type { Journal } from "../journal.js";
+import type { ReadNarrowing } from "../narrowing.js";
 import type { Vfs } from "../vfs.js";
 import { GREP_COMMANDS, type GrepCommand, indexableGrep } from "./grep-args.js";
 
@@ -18,16 +21,23 @@ export function indexedGrepCommands(vfs: Vfs): Command[] {
     defineCommand(name, async (args, ctx) => {
       const original = ctx.origCommand;
       if (!original) throw new Error(`${name}: the bundled command is missing`);
-      const query = indexableGrep(name, args);
-      if (!query || vfs.skipped) return original(args);
-      const skipped = await unmatchable(vfs, query);
+      const grep = indexableGrep(name, args);
+      if (!grep || vfs.narrowing) return original(args);
+      const skipped = await unmatchable(vfs, grep.query);
       if (!skipped) return original(args);
+      const narrowing: ReadNarrowing = { skipped };
+      // The walk's limits count entries: leaving some out must not spare a walk that would fail.
+      const { maxGlobOperations, maxArrayElements } = ctx.limits;
+      const budget = Math.min(maxGlobOperations, maxArrayElements) / (2 * grep.operands);
+      if (!vfs.deny && treeInodes(vfs.journal) < budget - 1000) {
+        narrowing.hidden = silentEntries(vfs.journal, skipped);
+      }
       // Commands run one at a time (pipelines and `&` included), so only this grep reads meanwhile.
-      vfs.skipped = skipped;
+      vfs.narrowing = narrowing;
       try {
         return await original(args);
       } finally {
-        vfs.skipped = undefined;
+        vfs.narrowing = undefined;
       }
     }),
   );
@@ -57,4 +67,44 @@ async function unmatchable(vfs: Vfs, query: GrepQuery): Promise<Set<string> | un
   if (!candidates) return undefined;
   for (const hash of candidates) stored.delete(hash);
   return stored;
+}
+
+/** At most how many inodes the journal's tree holds. */
+function treeInodes(journal: Journal): number {
+  return journal.base.usage.files + journal.changedInodes;
+}
+
+/**
+ * Files that read as empty, and directories with nothing else below them: a
+ * walk that skips them prints the same. Undefined when the tree holds a
+ * symlink, since a walk may then reach a directory more than once.
+ */
+function silentEntries(journal: Journal, skipped: ReadonlySet<string>): Set<number> | undefined {
+  const hidden = new Set<number>();
+  let symlink = false;
+  // Whether anything below `ino` may print (post-order; depth is bounded by MAX_PATH_DEPTH).
+  const visit = (ino: number): boolean => {
+    let kept = false;
+    for (const child of journal.children(ino).values()) {
+      const inode = journal.inode(child);
+      if (!inode) continue;
+      let keep: boolean;
+      if (inode.kind === "directory") keep = visit(child);
+      else if (inode.kind === "symlink") {
+        symlink = true;
+        keep = true;
+      } else {
+        const blob = inode.blob;
+        keep =
+          inode.size > 0 &&
+          blob !== null &&
+          (!skipped.has(blob) || journal.pendingBlob(blob) !== undefined);
+      }
+      if (keep) kept = true;
+      else hidden.add(child);
+    }
+    return kept;
+  };
+  visit(ROOT_INO);
+  return symlink ? undefined : hidden;
 }

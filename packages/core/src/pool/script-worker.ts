@@ -9,10 +9,11 @@ import { FsError, VersionConflictError } from "../errors.js";
 import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
 import { Journal } from "../journal.js";
 import { ByteBudgetLru } from "../lru.js";
+import type { StoredTextCandidates } from "../narrowing.js";
 import { denyMatcher, normalizePolicy } from "../policy.js";
 import { withPrefetch } from "../prefetch.js";
 import { Tree } from "../tree.js";
-import { type ContentLoader, type StoredTextCandidates, Vfs } from "../vfs.js";
+import { type ContentLoader, Vfs } from "../vfs.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
 
 const port = parentPort;
