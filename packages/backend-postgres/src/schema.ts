@@ -398,4 +398,13 @@ GRANT USAGE ON SEQUENCE snapshots_seq_seq TO ${APP_ROLE};
 ${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).join("\n")}
 `,
   },
+  {
+    id: 14,
+    name: "per-tenant limits",
+    sql: `
+-- Limits an admin set for one tenant instead of the server's (rate per key, quota per
+-- sandbox); only the ones set, as {"rateLimitPerSecond": 50, ...}.
+ALTER TABLE tenants ADD COLUMN limits jsonb NOT NULL DEFAULT '{}';
+`,
+  },
 ];

@@ -102,6 +102,7 @@ export {
   type StoredApiKey,
   secretMatches,
   TENANT_ID_PATTERN,
+  type TenantLimits,
   type TenantRecord,
 } from "./keys.js";
 export { ByteBudgetLru, type CacheStats } from "./lru.js";
