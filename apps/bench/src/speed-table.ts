@@ -76,10 +76,17 @@ function inMemoryExec(fs: InMemoryFs, script: string) {
 class Http {
   constructor(readonly baseUrl: string) {}
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const send = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed while the bench measured something else
+    // fails once with ECONNRESET before the request is sent: send it again.
+    const res = await send().catch((error: { cause?: { code?: string } }) => {
+      if (error.cause?.code !== "ECONNRESET") throw error;
+      return send();
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
