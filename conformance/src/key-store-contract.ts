@@ -38,6 +38,23 @@ export function describeKeyStoreContract(options: {
       expect(ours(await keys.listTenants({ limit: 2, after: "ks-a" }))).toEqual(["ks-b", "ks-c"]);
     });
 
+    it("keeps a tenant's own limits: set at creation, replaced, cleared, listed", async () => {
+      const made = await keys.createTenant({
+        id: "ks-limits",
+        name: null,
+        limits: { rateLimitPerSecond: 50 },
+      });
+      expect(made?.limits).toEqual({ rateLimitPerSecond: 50 });
+      expect((await keys.createTenant({ id: "ks-nolimits", name: null }))?.limits).toEqual({});
+      const limits = { rateLimitBurst: 9, sandboxMaxBytes: 1 << 40, sandboxMaxFiles: 3 };
+      expect((await keys.setTenantLimits("ks-limits", limits))?.limits).toEqual(limits);
+      expect((await keys.getTenant("ks-limits"))?.limits).toEqual(limits);
+      const listed = await keys.listTenants({ limit: 1, after: "ks-keys" });
+      expect(listed.map((t) => [t.id, t.limits])).toEqual([["ks-limits", limits]]);
+      expect((await keys.setTenantLimits("ks-limits", {}))?.limits).toEqual({});
+      expect(await keys.setTenantLimits("ks-none", {})).toBeUndefined();
+    });
+
     it("stores a key's hash, never the key; finds it by id; filters lists", async () => {
       await keys.createTenant({ id: "ks-keys", name: null });
       const issued = await issueApiKey(keys, {

@@ -893,7 +893,14 @@ export interface paths {
         delete: operations["deleteTenant"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set a tenant's limits (admin)
+         * @description Replaces the tenant's own limits (`{}` clears them): each one set here applies to every
+         *     key of the tenant instead of the server's value, within the key cache's time (1 s by default,
+         *     per server process). `GET /v1/limits` with a key of the tenant answers the values that
+         *     apply to it.
+         */
+        patch: operations["updateTenant"];
         trace?: never;
     };
     "/v1/tenants/{tenantId}/keys": {
@@ -1059,10 +1066,29 @@ export interface components {
             name: string | null;
             /** Format: date-time */
             createdAt: string;
+            limits: components["schemas"]["TenantLimits"];
+        };
+        /**
+         * @description A tenant's own limits; each one absent is the server's (see `GET /v1/limits`). The rate
+         *     is per key of the tenant and per server process, as the server's own.
+         */
+        TenantLimits: {
+            /** @description Requests a second per key; 0 turns the rate limit off for the tenant. */
+            rateLimitPerSecond?: number;
+            /** @description Requests a key may send at once before the rate applies. */
+            rateLimitBurst?: number;
+            /** @description Content bytes per sandbox (`507 EDQUOT` beyond). */
+            sandboxMaxBytes?: number;
+            /** @description Files, directories and symlinks per sandbox (`507 EDQUOT` beyond). */
+            sandboxMaxFiles?: number;
         };
         CreateTenantRequest: {
             id?: components["schemas"]["TenantIdValue"];
             name?: string;
+            limits?: components["schemas"]["TenantLimits"];
+        };
+        UpdateTenantRequest: {
+            limits: components["schemas"]["TenantLimits"];
         };
         TenantPage: {
             items: components["schemas"]["Tenant"][];
@@ -3483,6 +3509,38 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description The tenant, with its limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -17,6 +17,7 @@ export interface OperationSample {
 const requestParts: Record<string, RequestOptions> = {
   createSandbox: { body: {} },
   createTenant: { body: {} },
+  updateTenant: { body: { limits: {} } },
   createTenantKey: { body: {} },
   writeFile: { query: { path: "/conformance.txt" }, body: new TextEncoder().encode("x") },
   readFile: { query: { path: "/conformance.txt" } },

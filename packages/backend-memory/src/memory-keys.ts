@@ -27,18 +27,24 @@ export function createMemoryKeyStore(
   const tenants = new Map<string, TenantRecord>();
   const keys = new Map<string, StoredApiKey>();
   return {
-    async createTenant({ id, name }) {
+    async createTenant({ id, name, limits }) {
       if (tenants.has(id)) return undefined;
-      const tenant = { id, name, createdAt: new Date(now()) };
+      const tenant = { id, name, createdAt: new Date(now()), limits: { ...limits } };
       tenants.set(id, tenant);
-      return { ...tenant };
+      return { ...tenant, limits: { ...tenant.limits } };
     },
     async getTenant(id) {
       const tenant = tenants.get(id);
-      return tenant && { ...tenant };
+      return tenant && { ...tenant, limits: { ...tenant.limits } };
+    },
+    async setTenantLimits(id, limits) {
+      const tenant = tenants.get(id);
+      if (!tenant) return undefined;
+      tenant.limits = { ...limits };
+      return { ...tenant, limits: { ...limits } };
     },
     async listTenants(p) {
-      return page(tenants.values(), p).map((t) => ({ ...t }));
+      return page(tenants.values(), p).map((t) => ({ ...t, limits: { ...t.limits } }));
     },
     async deleteTenant(id) {
       if (!tenants.has(id)) return "not_found";

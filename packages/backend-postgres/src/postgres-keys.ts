@@ -9,6 +9,7 @@ import {
   type KeyStore,
   StorageUnavailableError,
   type StoredApiKey,
+  type TenantLimits,
   type TenantRecord,
 } from "@cairn/core";
 import type { Sql } from "postgres";
@@ -18,6 +19,7 @@ interface TenantRow {
   id: string;
   name: string | null;
   created_at: Date;
+  limits: TenantLimits;
 }
 
 interface KeyRow {
@@ -40,6 +42,7 @@ const toTenant = (row: TenantRow): TenantRecord => ({
   id: row.id,
   name: row.name,
   createdAt: row.created_at,
+  limits: row.limits,
 });
 
 function toStoredKey(row: KeyRow): StoredApiKey {
@@ -73,27 +76,43 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The limits as stored: only those set. */
+function limitsJson(limits: TenantLimits | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(limits ?? {})) {
+    if (typeof value === "number") out[name] = value;
+  }
+  return out;
+}
+
 export function postgresKeyStore(sql: Sql): KeyStore {
   return {
-    createTenant: ({ id, name }) =>
+    createTenant: ({ id, name, limits }) =>
       guard(async () => {
         const [row] = await sql<TenantRow[]>`
-          INSERT INTO tenants (id, name) VALUES (${id}, ${name})
+          INSERT INTO tenants (id, name, limits) VALUES (${id}, ${name}, ${sql.json(limitsJson(limits))})
           ON CONFLICT (id) DO NOTHING
-          RETURNING id, name, created_at`;
+          RETURNING id, name, created_at, limits`;
         return row && toTenant(row);
       }),
     getTenant: (id) =>
       guard(async () => {
         const [row] = await sql<
           TenantRow[]
-        >`SELECT id, name, created_at FROM tenants WHERE id = ${id}`;
+        >`SELECT id, name, created_at, limits FROM tenants WHERE id = ${id}`;
+        return row && toTenant(row);
+      }),
+    setTenantLimits: (id, limits) =>
+      guard(async () => {
+        const [row] = await sql<TenantRow[]>`
+          UPDATE tenants SET limits = ${sql.json(limitsJson(limits))} WHERE id = ${id}
+          RETURNING id, name, created_at, limits`;
         return row && toTenant(row);
       }),
     listTenants: ({ limit, after }) =>
       guard(async () => {
         const rows = await sql<TenantRow[]>`
-          SELECT id, name, created_at FROM tenants
+          SELECT id, name, created_at, limits FROM tenants
           WHERE ${after === undefined} OR id > ${after ?? ""}
           ORDER BY id LIMIT ${limit}`;
         return rows.map(toTenant);

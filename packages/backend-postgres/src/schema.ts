@@ -399,6 +399,15 @@ ${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).joi
 `,
   },
   {
+    id: 14,
+    name: "per-tenant limits",
+    sql: `
+-- Limits an admin set for one tenant instead of the server's (rate per key, quota per
+-- sandbox); only the ones set, as {"rateLimitPerSecond": 50, ...}.
+ALTER TABLE tenants ADD COLUMN limits jsonb NOT NULL DEFAULT '{}';
+`,
+  },
+  {
     id: 15,
     name: "idempotency keys applied in the commit",
     sql: `

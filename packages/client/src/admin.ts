@@ -8,6 +8,7 @@ export type TenantData = Schemas["Tenant"];
 export type ApiKeyData = Schemas["ApiKey"];
 export type CreatedApiKey = Schemas["CreatedApiKey"];
 export type CreateKeyRequest = Schemas["CreateKeyRequest"];
+export type TenantLimits = Schemas["TenantLimits"];
 
 export interface AdminListOptions extends RequestOptions {
   /** Page size (1–1000, default 100). */
@@ -32,11 +33,32 @@ export class Tenants {
    * @example const tenant = await cairn.tenants.create({ id: "acme", name: "Acme Inc." });
    */
   async create(
-    options: { id?: string; name?: string } & MutatingRequestOptions = {},
+    options: { id?: string; name?: string; limits?: TenantLimits } & MutatingRequestOptions = {},
   ): Promise<TenantData> {
-    const { id, name, ...request } = options;
+    const { id, name, limits, ...request } = options;
     const { data } = await this.#transport.request(request, (api, init) =>
-      api.POST("/v1/tenants", { ...init, body: { id, name } }),
+      api.POST("/v1/tenants", { ...init, body: { id, name, limits } }),
+    );
+    return data;
+  }
+
+  /**
+   * Replaces the tenant's own limits (`{}` clears them): each one set applies to every key of
+   * the tenant instead of the server's value.
+   *
+   * @example await cairn.tenants.setLimits("acme", { rateLimitPerSecond: 5000, sandboxMaxFiles: 500_000 });
+   */
+  async setLimits(
+    tenantId: string,
+    limits: TenantLimits,
+    options: MutatingRequestOptions = {},
+  ): Promise<TenantData> {
+    const { data } = await this.#transport.request(options, (api, init) =>
+      api.PATCH("/v1/tenants/{tenantId}", {
+        ...init,
+        params: { path: { tenantId } },
+        body: { limits },
+      }),
     );
     return data;
   }

@@ -6,6 +6,7 @@ export {
   type CreateKeyRequest,
   Keys,
   type TenantData,
+  type TenantLimits,
   Tenants,
 } from "./admin.js";
 export { Cairn, type CairnOptions } from "./cairn.js";

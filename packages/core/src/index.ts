@@ -102,10 +102,12 @@ export {
   type StoredApiKey,
   secretMatches,
   TENANT_ID_PATTERN,
+  type TenantLimits,
   type TenantRecord,
 } from "./keys.js";
 export { ByteBudgetLru, type CacheStats } from "./lru.js";
 export { MACHINE_DIRECTORIES, MACHINE_HOME, machineEnv } from "./machine.js";
+export type { ReadNarrowing, StoredTextCandidates } from "./narrowing.js";
 export * from "./paths.js";
 export {
   DEFAULT_SANDBOX_POLICY,

@@ -16,6 +16,18 @@ export interface TenantRecord {
   id: string;
   name: string | null;
   createdAt: Date;
+  /** The tenant's own limits; each one absent is the server's. */
+  limits: TenantLimits;
+}
+
+/** Limits an admin sets for one tenant instead of the server's (see `PATCH /v1/tenants/{id}`). */
+export interface TenantLimits {
+  /** Requests a second per key (0: off). */
+  rateLimitPerSecond?: number;
+  rateLimitBurst?: number;
+  /** Per sandbox. */
+  sandboxMaxBytes?: number;
+  sandboxMaxFiles?: number;
 }
 
 /** A key as listed: never its secret. */
@@ -63,8 +75,14 @@ export type DeleteTenantResult = "deleted" | "not_found" | "not_empty";
  */
 export interface KeyStore {
   /** undefined when a tenant with this id exists already. */
-  createTenant(tenant: { id: string; name: string | null }): Promise<TenantRecord | undefined>;
+  createTenant(tenant: {
+    id: string;
+    name: string | null;
+    limits?: TenantLimits;
+  }): Promise<TenantRecord | undefined>;
   getTenant(id: string): Promise<TenantRecord | undefined>;
+  /** Replaces the tenant's limits; undefined when there is no such tenant. */
+  setTenantLimits(id: string, limits: TenantLimits): Promise<TenantRecord | undefined>;
   listTenants(page: ListPage): Promise<TenantRecord[]>;
   /** Deletes the tenant and all its keys, unless it still has sandboxes. */
   deleteTenant(id: string): Promise<DeleteTenantResult>;

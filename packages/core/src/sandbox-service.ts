@@ -27,6 +27,7 @@ import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { ByteBudgetLru, type CacheStats } from "./lru.js";
 import { MACHINE_DIRECTORIES, MACHINE_HOME } from "./machine.js";
+import type { StoredTextCandidates } from "./narrowing.js";
 import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { withPrefetch } from "./prefetch.js";
@@ -297,6 +298,13 @@ export class SandboxService {
     };
   }
 
+  /** The backend's text index for this scope's blobs, when it has one (a grep in a script asks it). */
+  textCandidates(scope: Scope): StoredTextCandidates | undefined {
+    const backend = this.backend;
+    if (!backend.grepCandidates) return undefined;
+    return (hashes, query) => backend.grepCandidates!(scope.tenantId, hashes, query);
+  }
+
   /** One backend read; concurrent requests for the same blobs wait for it instead of repeating it. */
   private fetchBlobs(scope: Scope, hashes: string[]): Promise<Map<string, Uint8Array>> {
     const request = this.backend.readBlobs(scope.tenantId, hashes).then((loaded) => {
@@ -322,6 +330,7 @@ export class SandboxService {
       readOnly: policy.readOnly,
       deny: denyMatcher(policy),
       redact: view.redact && policy.redactSecrets ? redactBytes : undefined,
+      candidates: this.textCandidates(scope),
     });
   }
 

@@ -6,6 +6,7 @@
 import { type FileMeta, type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
+import type { ReadNarrowing, StoredTextCandidates } from "./narrowing.js";
 import {
   checkName,
   compareNames,
@@ -36,6 +37,8 @@ export type ContentLoader = (
   hashes: readonly string[],
   prefetch?: () => readonly PrefetchCandidate[],
 ) => Promise<Map<string, Uint8Array>>;
+
+const EMPTY = new Uint8Array(0);
 
 export interface Stat {
   ino: number;
@@ -85,13 +88,17 @@ export interface VfsOptions {
   deny?: (path: string) => boolean;
   /** Applied to what readFile returns (redaction for API reads; never for scripts). */
   redact?: (bytes: Uint8Array) => Uint8Array;
+  /** Storage's text index, which lets a grep in a script skip files that cannot match. */
+  candidates?: StoredTextCandidates;
 }
 
 export class Vfs {
   private readonly now: () => number;
   private readonly readOnly: boolean;
-  private readonly deny: ((path: string) => boolean) | undefined;
+  readonly deny: ((path: string) => boolean) | undefined;
   private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
+  readonly candidates: StoredTextCandidates | undefined;
+  narrowing: ReadNarrowing | undefined;
 
   constructor(
     readonly journal: Journal,
@@ -102,6 +109,7 @@ export class Vfs {
     this.readOnly = options.readOnly ?? false;
     this.deny = options.deny;
     this.redact = options.redact;
+    this.candidates = options.candidates;
   }
 
   /** Whether the policy denies this path (as given, or where its symlinks lead). */
@@ -245,7 +253,9 @@ export class Vfs {
     const dir = this.resolve(path, true, "scandir");
     if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", "scandir", path);
     const entries: DirEntry[] = [];
+    const hidden = this.narrowing?.hidden;
     for (const [name, ino] of this.journal.children(dir.ino)) {
+      if (hidden?.has(ino)) continue;
       const inode = this.journal.inode(ino)!;
       entries.push({
         name,
@@ -275,6 +285,7 @@ export class Vfs {
     for (const ino of this.journal.children(dirIno).values()) {
       const inode = this.journal.inode(ino);
       if (inode?.kind === "file" && inode.blob !== null && inode.size > 0) {
+        if (this.narrowing?.skipped.has(inode.blob)) continue;
         found.push({ hash: inode.blob, size: inode.size });
       }
     }
@@ -290,6 +301,7 @@ export class Vfs {
     if (hash === null || inode.size === 0) return new Uint8Array(0);
     const own = this.journal.pendingBlob(hash);
     if (own) return own;
+    if (this.narrowing?.skipped.has(hash)) return EMPTY;
     const loaded = await this.load([hash], prefetch);
     const bytes = loaded.get(hash);
     if (!bytes) throw new Error(`blob ${hash} is missing from storage`);

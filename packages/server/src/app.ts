@@ -14,7 +14,11 @@ import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
 import { corsFor } from "./middleware/cors.js";
 import { type IdempotencyOptions, idempotency } from "./middleware/idempotency.js";
-import { type AuthOptions, createAuthenticator } from "./middleware/keys.js";
+import {
+  type AuthOptions,
+  createAuthenticator,
+  DEFAULT_KEY_CACHE_TTL_MS,
+} from "./middleware/keys.js";
 import { requestMetrics } from "./middleware/metrics.js";
 import { commitOrigin } from "./middleware/origin.js";
 import {
@@ -28,6 +32,7 @@ import {
 import { requestId } from "./middleware/request-id.js";
 import { requestLog } from "./middleware/request-log.js";
 import { isStreamedUpload } from "./middleware/streamed-upload.js";
+import { tenantLimits } from "./middleware/tenant-limits.js";
 import { operationMatcher } from "./operations.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
 import { archiveRoutes } from "./routes/archive.js";
@@ -189,7 +194,14 @@ export function createApp(options: AppOptions): CairnApp {
     jwt: options.auth?.jwt,
     keyCacheTtlMs: options.auth?.keyCacheTtlMs,
   });
-  const auth = authenticator.middleware;
+  const ownLimits = tenantLimits(keyStore, {
+    ttlMs: options.auth?.keyCacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS,
+  });
+  const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
+    await authenticator.middleware(c, async () => {
+      await ownLimits.middleware(c, next);
+    });
+  };
   const access = sandboxAccess();
   if (limits.authFailuresPerSecond > 0) {
     const failures = authFailureLimit(
@@ -206,23 +218,22 @@ export function createApp(options: AppOptions): CairnApp {
   const admin = requireAdmin();
   app.use("/v1/tenants/*", auth, admin); // also matches /v1/tenants itself
   app.use("/v1/keys/*", auth, admin);
-  // Every sandbox of a tenant gets the server's quota; the commit enforces it.
-  const quota = { maxBytes: limits.sandboxMaxBytes, maxFiles: limits.sandboxMaxFiles };
+  // Every sandbox of a tenant gets the tenant's quota (else the server's); the commit enforces it.
   app.use("/v1/sandboxes/*", async (c, next) => {
-    c.set("scope", { ...c.var.scope, quota });
+    const { sandboxMaxBytes: maxBytes, sandboxMaxFiles: maxFiles } = c.var.limits;
+    c.set("scope", { ...c.var.scope, quota: { maxBytes, maxFiles } });
     await next();
   });
   app.use("/v1/sandboxes/*", commitOrigin(spec));
   // Per key: a request rate, then a bound on what is in flight; then one on scripts overall.
   const guards: MiddlewareHandler<AppEnv>[] = [];
-  if (limits.rateLimitPerSecond > 0) {
-    guards.push(
-      rateLimit(
-        new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst),
-        reject("rate_limited"),
-      ),
-    );
-  }
+  // Always in place: a tenant may have a rate of its own when the server has none.
+  guards.push(
+    rateLimit(
+      new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst),
+      reject("rate_limited"),
+    ),
+  );
   guards.push(
     gated(
       new Gate(limits.maxInFlightPerKey),
@@ -258,7 +269,7 @@ export function createApp(options: AppOptions): CairnApp {
   const keyed = idempotency(options.idempotency);
   app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
-  app.route("/", tenantRoutes(keyStore, authenticator.forget));
+  app.route("/", tenantRoutes(keyStore, authenticator.forget, ownLimits.forget));
   app.route("/", fileRoutes());
   app.route("/", fsRoutes());
   app.route("/", searchRoutes());

@@ -317,4 +317,108 @@ export default defineCases("auth", "tenants", {
       );
     },
   ],
+  "tenant-limits-set-and-shown": [
+    "updateTenant replaces a tenant's limits ({} clears them); the tenant, and GET /v1/limits with its key, show them; bad values are 400, an unknown tenant 404.",
+    async (ctx) => {
+      const admin = adminKey(ctx);
+      const made = await ctx.request("POST", "/v1/tenants", {
+        auth: admin,
+        body: { limits: { sandboxMaxFiles: 5000 } },
+      });
+      expectStatus(made, 201);
+      const tenantId = made.json<Schemas["Tenant"]>().id;
+      ctx.defer(async () => {
+        expectStatus(await ctx.request("DELETE", `/v1/tenants/${tenantId}`, { auth: admin }), 204);
+      });
+      assert.deepEqual(made.json<Schemas["Tenant"]>().limits, { sandboxMaxFiles: 5000 });
+      const { key } = await newKey(ctx, admin, tenantId);
+      const server = (await ctx.request("GET", "/v1/limits", { auth: admin })).json<
+        Schemas["Limits"]
+      >();
+      const limits = { rateLimitPerSecond: 7777, rateLimitBurst: 8888, sandboxMaxBytes: 123456 };
+      const set = await ctx.request("PATCH", `/v1/tenants/${tenantId}`, {
+        auth: admin,
+        body: { limits },
+      });
+      expectStatus(set, 200);
+      assert.deepEqual(set.json<Schemas["Tenant"]>().limits, limits);
+      const got = await ctx.request("GET", `/v1/tenants/${tenantId}`, { auth: admin });
+      assert.deepEqual(got.json<Schemas["Tenant"]>().limits, limits);
+      const seen = await ctx.request("GET", "/v1/limits", { auth: key });
+      expectStatus(seen, 200);
+      assert.deepEqual(
+        { ...seen.json<Schemas["Limits"]>() },
+        { ...server, ...limits },
+        "the tenant's key sees its own limits, the server's for the rest",
+      );
+      const cleared = await ctx.request("PATCH", `/v1/tenants/${tenantId}`, {
+        auth: admin,
+        body: { limits: {} },
+      });
+      assert.deepEqual(cleared.json<Schemas["Tenant"]>().limits, {});
+      assert.deepEqual(
+        (await ctx.request("GET", "/v1/limits", { auth: key })).json<Schemas["Limits"]>(),
+        server,
+      );
+      for (const body of [
+        { limits: { rateLimitPerSecond: -1 } },
+        { limits: { sandboxMaxFiles: 0 } },
+        { limits: { unknown: 1 } },
+        {},
+      ]) {
+        const bad = await ctx.request("PATCH", `/v1/tenants/${tenantId}`, { auth: admin, body });
+        expectProblem(bad, 400, "invalid_request");
+      }
+      const missing = await ctx.request("PATCH", "/v1/tenants/conf-no-such-tenant", {
+        auth: admin,
+        body: { limits: {} },
+      });
+      expectProblem(missing, 404, "tenant_not_found");
+    },
+  ],
+  "tenant-rate-limit": [
+    "A tenant's own rate applies to its keys: past its burst, 429 rate_limited with Retry-After, while another tenant's key goes on.",
+    async (ctx) => {
+      const admin = adminKey(ctx);
+      const limited = await tenantWithKey(ctx, admin);
+      const other = await tenantWithKey(ctx, admin);
+      const set = await ctx.request("PATCH", `/v1/tenants/${limited.tenantId}`, {
+        auth: admin,
+        body: { limits: { rateLimitPerSecond: 1, rateLimitBurst: 2 } },
+      });
+      expectStatus(set, 200);
+      let refused: Awaited<ReturnType<typeof ctx.request>> | undefined;
+      // Two at once, then one a second: ten requests in a row cannot all pass.
+      for (let i = 0; i < 10 && !refused; i++) {
+        const res = await ctx.request("GET", "/v1/sandboxes", { auth: limited.key });
+        if (res.status === 429) refused = res;
+        else expectStatus(res, 200);
+      }
+      assert.ok(refused, "the tenant's key was never refused");
+      expectProblem(refused, 429, "rate_limited");
+      assert.ok(refused.header("retry-after"), "a 429 says when to retry");
+      expectStatus(await ctx.request("GET", "/v1/sandboxes", { auth: other.key }), 200);
+    },
+  ],
+  "tenant-quota": [
+    "A tenant's own sandboxMaxBytes applies to its sandboxes: a write past it is 507 EDQUOT, one within it lands.",
+    async (ctx) => {
+      const admin = adminKey(ctx);
+      const { tenantId, key } = await tenantWithKey(ctx, admin);
+      const set = await ctx.request("PATCH", `/v1/tenants/${tenantId}`, {
+        auth: admin,
+        body: { limits: { sandboxMaxBytes: 100 } },
+      });
+      expectStatus(set, 200);
+      const sandbox = await sandboxAs(ctx, key);
+      const put = (path: string, bytes: number) =>
+        ctx.request("PUT", `/v1/sandboxes/${sandbox.id}/files`, {
+          auth: key,
+          query: { path },
+          body: new Uint8Array(bytes),
+        });
+      expectStatus(await put("/small.bin", 60), 200, 201);
+      expectProblem(await put("/big.bin", 60), 507, "EDQUOT");
+    },
+  ],
 });

@@ -8,6 +8,7 @@ import type { ChangeSet, Runtime, SandboxRecord, SandboxUpdate, ShellState } fro
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
 import { VersionConflictError } from "../errors.js";
 import { machineEnv } from "../machine.js";
+import type { StoredTextCandidates } from "../narrowing.js";
 import { normalizePath } from "../paths.js";
 import type { Quota } from "../quota.js";
 import type { SandboxService, Scope, Snapshot } from "../sandbox-service.js";
@@ -174,6 +175,8 @@ export interface RunRequest {
   snapshot: () => Promise<Snapshot>;
   /** Content by hash (the service's cached, batched loader). */
   load: ContentLoader;
+  /** The backend's text index, for a grep in the script (absent: it reads every file). */
+  candidates?: StoredTextCandidates;
   /** What is left of the call's time. */
   timeoutMs: number;
   /** Aborts when the call times out or the caller goes away. */
@@ -280,6 +283,7 @@ function program<T>(
         sandboxId,
         snapshot: take,
         load: service.loadContent(scope),
+        candidates: service.textCandidates(scope),
         timeoutMs: deadline.timeoutMs,
         signal: deadline.signal,
         onOutput,

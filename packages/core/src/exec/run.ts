@@ -16,6 +16,7 @@ import {
   STDERR_SINK,
   STDOUT_SINK,
 } from "./flush-transform.js";
+import { indexedGrepCommands } from "./indexed-grep.js";
 import { OutputCapture, type OutputListener } from "./output.js";
 import {
   RUNTIME_COMMANDS,
@@ -107,6 +108,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     customCommands: [
       reportState,
       runtimeOffCommand(runtimeSupport()),
+      ...indexedGrepCommands(vfs),
       ...(settings.runtimes.includes("python3") ? pythonCommands() : []),
     ],
     executionLimits: {

@@ -1,5 +1,5 @@
 /** The messages between the worker pool (main thread) and a script worker. */
-import type { ChangeSet, SandboxRecord, TreeData } from "../backend.js";
+import type { ChangeSet, GrepQuery, SandboxRecord, TreeData } from "../backend.js";
 import type { ExecBatchOutcome, ExecJob, ExecOutcome } from "../exec/exec.js";
 import type { OutputStream } from "../exec/output.js";
 import type { Quota } from "../quota.js";
@@ -18,9 +18,13 @@ export type ToWorker =
       tree?: TreeData;
       quota?: Quota;
       timeoutMs: number;
+      /** Whether the main thread can ask storage's text index (see `candidates`). */
+      textIndex: boolean;
     }
   | { type: "tree"; id: number; tree: TreeData }
   | { type: "blobs"; id: number; request: number; blobs?: Map<string, Uint8Array>; failed?: true }
+  /** Answers `candidates` `request`: the hashes that may match, or none when it could not narrow. */
+  | { type: "candidates"; id: number; request: number; hashes?: ReadonlySet<string> }
   | { type: "abort"; id: number }
   /** Job `id`'s changes were committed as `version`: the worker may keep the tree they make. */
   | { type: "committed"; id: number; version: number };
@@ -29,6 +33,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: "need-tree"; id: number }
   | { type: "load"; id: number; request: number; hashes: string[] }
+  /** Which of the stored `hashes` may match `query` (a grep in the script). */
+  | { type: "candidates"; id: number; request: number; hashes: string[]; query: GrepQuery }
   | { type: "output"; id: number; stream: OutputStream; bytes: Uint8Array }
   | { type: "done"; id: number; result: ExecOutcome | ExecBatchOutcome; changes?: ChangeSet }
   | { type: "failed"; id: number; error: SerializedError };

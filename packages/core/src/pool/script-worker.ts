@@ -9,6 +9,7 @@ import { FsError, VersionConflictError } from "../errors.js";
 import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
 import { Journal } from "../journal.js";
 import { ByteBudgetLru } from "../lru.js";
+import type { StoredTextCandidates } from "../narrowing.js";
 import { denyMatcher, normalizePolicy } from "../policy.js";
 import { withPrefetch } from "../prefetch.js";
 import { warmPython } from "../python/python-engine.js";
@@ -29,6 +30,8 @@ interface Running {
   abort: AbortController;
   treeWaiter?: (tree: TreeData) => void;
   loads: Map<number, { resolve(blobs: Map<string, Uint8Array>): void; reject(e: Error): void }>;
+  /** Text index questions sent to the main thread, by request number. */
+  asks: Map<number, (hashes: ReadonlySet<string> | undefined) => void>;
 }
 const running = new Map<number, Running>();
 /** Change sets sent back, until the main thread says whether they were committed (a few at most). */
@@ -56,6 +59,12 @@ port.on("message", (message: ToWorker) => {
       else load?.reject(new Error("storage failed"));
       return;
     }
+    case "candidates": {
+      const answer = job?.asks.get(message.request);
+      job?.asks.delete(message.request);
+      answer?.(message.hashes);
+      return;
+    }
     case "abort":
       job?.abort.abort();
       return;
@@ -71,15 +80,20 @@ port.on("message", (message: ToWorker) => {
 
 async function run(message: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const { id, job, tenantId, treeKey, record } = message;
-  const state: Running = { abort: new AbortController(), loads: new Map() };
+  const state: Running = { abort: new AbortController(), loads: new Map(), asks: new Map() };
   running.set(id, state);
   const deadline = startDeadline({ timeoutMs: message.timeoutMs, signal: state.abort.signal });
   try {
     const tree = await treeFor(id, state, treeKey, record.version, message.tree);
     const load = loader(id, state, tenantId);
+    const candidates = message.textIndex ? textIndex(id, state) : undefined;
     const policy = normalizePolicy(record.options.policy);
     const open = () =>
-      new Vfs(new Journal(tree), load, { readOnly: policy.readOnly, deny: denyMatcher(policy) });
+      new Vfs(new Journal(tree), load, {
+        readOnly: policy.readOnly,
+        deny: denyMatcher(policy),
+        candidates,
+      });
     const streamed = job.kind === "script" && job.streamed;
     const { result, pending } = await runJob(
       job as ExecJob,
@@ -150,6 +164,16 @@ function loader(id: number, state: Running, tenantId: string): ContentLoader {
     }
     return found;
   };
+}
+
+/** The main thread's text index, one request per grep. */
+function textIndex(id: number, state: Running): StoredTextCandidates {
+  return (hashes, query) =>
+    new Promise((resolve) => {
+      const request = nextRequest++;
+      state.asks.set(request, resolve);
+      send({ type: "candidates", id, request, hashes: [...hashes], query });
+    });
 }
 
 function serialize(error: unknown): SerializedError {

@@ -243,6 +243,7 @@ export class WorkerPool implements ScriptRunner {
       tree: known ? undefined : tree.toData(),
       quota: request.scope.quota,
       timeoutMs: request.timeoutMs,
+      textIndex: request.candidates !== undefined,
     });
   }
 
@@ -307,6 +308,15 @@ export class WorkerPool implements ScriptRunner {
           },
         );
         return;
+      case "candidates": {
+        const answer = (hashes?: ReadonlySet<string>) =>
+          this.post(slot, { type: "candidates", id: task.id, request: message.request, hashes });
+        const asked = task.request.candidates?.(message.hashes, message.query);
+        // Unanswered or failed, the grep reads every file: the index only ever saves work.
+        if (!asked) answer();
+        else asked.then(answer, () => answer());
+        return;
+      }
       case "output":
         task.spoke = true;
         task.request.onOutput?.(message.stream, message.bytes);

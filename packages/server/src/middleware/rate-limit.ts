@@ -41,14 +41,14 @@ export class RateLimiter {
     return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / this.perSecond) * 1000);
   }
 
-  /** Takes a token; returns 0 when granted, else the milliseconds until one is free. */
-  take(caller: string): number {
+  /**
+   * Takes a token; returns 0 when granted, else the milliseconds until one is free. `perSecond`
+   * and `burst` are the caller's own when it has some (a tenant's limits), else the limiter's.
+   */
+  take(caller: string, perSecond = this.perSecond, burst = this.burst): number {
     const now = this.now();
-    const bucket = this.#buckets.get(caller) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(
-      this.burst,
-      bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond,
-    );
+    const bucket = this.#buckets.get(caller) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
     bucket.at = now;
     this.#buckets.delete(caller); // re-inserted last: the map's order is least recent first
     this.#buckets.set(caller, bucket);
@@ -59,7 +59,7 @@ export class RateLimiter {
       bucket.tokens -= 1;
       return 0;
     }
-    return Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
+    return Math.ceil(((1 - bucket.tokens) / perSecond) * 1000);
   }
 }
 
@@ -89,19 +89,25 @@ export class Gate {
   }
 }
 
-/** 429 `rate_limited` once a caller is over its rate. */
+/**
+ * 429 `rate_limited` once a caller is over its rate: the request's `limits` (its tenant's, else
+ * the server's; a rate of 0 is no limit).
+ */
 export function rateLimit(
   limiter: RateLimiter,
   onReject: () => void = () => {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const waitMs = limiter.take(callerOf(c));
+    const perSecond = c.var.limits?.rateLimitPerSecond ?? limiter.perSecond;
+    const burst = c.var.limits?.rateLimitBurst ?? limiter.burst;
+    if (perSecond <= 0) return next();
+    const waitMs = limiter.take(callerOf(c), perSecond, burst);
     if (waitMs > 0) {
       onReject();
       throw new ProblemError(
         429,
         "rate_limited",
-        `over ${limiter.perSecond} requests a second (burst ${limiter.burst}) for this key; retry in ${waitMs} ms`,
+        `over ${perSecond} requests a second (burst ${burst}) for this key; retry in ${waitMs} ms. The server's default is 1,000 a second per key; an admin sets a tenant's own with PATCH /v1/tenants/{tenantId} (docs/limits.md)`,
         { retryable: true, headers: { "Retry-After": String(Math.ceil(waitMs / 1000)) } },
       );
     }

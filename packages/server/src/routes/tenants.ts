@@ -22,6 +22,7 @@ export const tenantJson = (t: TenantRecord): Schemas["Tenant"] => ({
   id: t.id,
   name: t.name,
   createdAt: t.createdAt.toISOString(),
+  limits: { ...t.limits },
 });
 
 export const keyJson = (k: ApiKeyRecord): Schemas["ApiKey"] => ({
@@ -64,8 +65,13 @@ function tenantParam(c: Context<AppEnv>): string {
 /**
  * @param store where tenants and keys live, or undefined when this server has none.
  * @param forget called after a revocation or tenant deletion, to drop cached keys.
+ * @param forgetLimits called after a tenant's limits change, to drop them from the cache.
  */
-export function tenantRoutes(store: KeyStore | undefined, forget: (keyId?: string) => void) {
+export function tenantRoutes(
+  store: KeyStore | undefined,
+  forget: (keyId?: string) => void,
+  forgetLimits: (tenantId?: string) => void = () => {},
+) {
   const keys = (): KeyStore => {
     if (!store) throw new ProblemError(403, "forbidden", "this server keeps no tenants or keys");
     return store;
@@ -76,6 +82,7 @@ export function tenantRoutes(store: KeyStore | undefined, forget: (keyId?: strin
       const tenant = await keys().createTenant({
         id: input.id ?? newTenantId(),
         name: input.name ?? null,
+        limits: input.limits ?? {},
       });
       if (!tenant)
         throw new ProblemError(409, "tenant_exists", `tenant ${input.id} exists already`);
@@ -93,6 +100,14 @@ export function tenantRoutes(store: KeyStore | undefined, forget: (keyId?: strin
       if (!tenant) throw tenantNotFound(id);
       return c.json<Schemas["Tenant"]>(tenantJson(tenant));
     })
+    .patch("/v1/tenants/:tenantId", async (c) => {
+      const id = tenantParam(c);
+      const input = c.var.validator.check("UpdateTenantRequest", await readJson(c));
+      const tenant = await keys().setTenantLimits(id, input.limits);
+      if (!tenant) throw tenantNotFound(id);
+      forgetLimits(id);
+      return c.json<Schemas["Tenant"]>(tenantJson(tenant));
+    })
     .delete("/v1/tenants/:tenantId", async (c) => {
       const id = tenantParam(c);
       const result = await keys().deleteTenant(id);
@@ -104,6 +119,7 @@ export function tenantRoutes(store: KeyStore | undefined, forget: (keyId?: strin
           `tenant ${id} still owns sandboxes; delete them first`,
         );
       forget();
+      forgetLimits(id);
       return c.body(null, 204);
     })
     .post("/v1/tenants/:tenantId/keys", async (c) => {

@@ -1,0 +1,342 @@
+#!/usr/bin/env node
+/**
+ * The speed table of issue 17 in one run: a 10,000-file / 50 MB tree on the
+ * machine's PostgreSQL, each case for Cairn over HTTP (a server with its
+ * default worker pool, one thread per core) and in process, beside just-bash's
+ * own InMemoryFs running the same scripts, with the goal.
+ *
+ *   pnpm --filter @cairn/bench bench:table [-- --files 10000 --runs 7 --quick]
+ */
+import { fork } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { connect, createPostgresBackend, migrate } from "@cairn/backend-postgres";
+import {
+  type ContentCandidates,
+  execScript,
+  type GrepResult,
+  grep,
+  SandboxService,
+  type Scope,
+  WorkerPool,
+} from "@cairn/core";
+import { createApp, type RunningServer, startServer } from "@cairn/server";
+import { Bash, InMemoryFs } from "just-bash";
+import { generateCorpus } from "./corpus.js";
+import { createBenchDatabase, serverFacts } from "./database.js";
+import { formatMs, median } from "./stats.js";
+
+const { values: args } = parseArgs({
+  options: {
+    files: { type: "string" },
+    runs: { type: "string" },
+    quick: { type: "boolean", default: false },
+  },
+  allowPositionals: true,
+});
+const quick = args.quick ?? false;
+const FILES = Number(args.files ?? (quick ? 2000 : 10_000));
+const RUNS = Number(args.runs ?? (quick ? 3 : 7));
+const ECHOES = quick ? 100 : 500;
+const API_KEY = "bench-table-key-0123456789abcdef";
+/** The tenant a static API key acts as, so HTTP and in-process calls see the same sandboxes. */
+const SCOPE: Scope = { tenantId: "default" };
+const LIMITS = { maxExecutionTimeMs: 30_000, maxCommandCount: 10_000_000, maxLoopIterations: 1e8 };
+
+interface TableRow {
+  name: string;
+  memory: string;
+  http: string;
+  inProcess: string;
+  goal: string;
+}
+
+const rows: TableRow[] = [];
+const notes: string[] = [];
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+/** Median of `RUNS` timed runs after one untimed (warming) run. */
+async function warmMedian(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push((await timed(fn)).ms);
+  return median(samples);
+}
+
+function inMemoryExec(fs: InMemoryFs, script: string) {
+  return new Bash({ fs, cwd: "/", executionLimits: LIMITS }).exec(script, { cwd: "/" });
+}
+
+class Http {
+  constructor(readonly baseUrl: string) {}
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const send = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed while the bench measured something else
+    // fails once with ECONNRESET before the request is sent: send it again.
+    const res = await send().catch((error: { cause?: { code?: string } }) => {
+      if (error.cause?.code !== "ECONNRESET") throw error;
+      return send();
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  exec(id: string, script: string) {
+    return this.call<{ stdout: string; exitCode: number }>("POST", `/v1/sandboxes/${id}/exec`, {
+      script,
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  const db = await createBenchDatabase();
+  const sql = connect(db.url, { max: 10 });
+  const servers: RunningServer[] = [];
+  const pools: WorkerPool[] = [];
+  try {
+    await migrate(sql);
+    const load = () =>
+      loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ");
+    console.log(`${await serverFacts(sql)}; ${availableParallelism()} cores; load ${load()}`);
+    const pg = createPostgresBackend({ sql });
+    const service = new SandboxService({ backend: pg });
+    const corpus = generateCorpus({ files: FILES });
+    const mb = (corpus.totalBytes / 1e6).toFixed(1);
+    console.log(
+      `corpus: ${corpus.files.length} files, ${mb} MB, RARE in ${corpus.rarePaths.length}`,
+    );
+    const seed = corpus.files.map((f) => ({ path: f.path, bytes: f.bytes }));
+    const initial: Record<string, Uint8Array> = {};
+    for (const f of corpus.files) initial[f.path] = f.bytes;
+
+    /** A server as `cairn serve` runs one: its own service (cold caches) and worker pool. */
+    const serve = async () => {
+      const pool = new WorkerPool({ workers: availableParallelism() });
+      pools.push(pool);
+      const app = createApp({
+        backend: pg,
+        service: new SandboxService({ backend: pg }),
+        apiKey: API_KEY,
+        runner: pool,
+      });
+      const server = await startServer({ app, port: 0 });
+      servers.push(server);
+      return new Http(server.url);
+    };
+    const http = await serve();
+
+    // ---- load 10k files --------------------------------------------------
+    const memLoad = await timed(async () => new InMemoryFs(initial));
+    const created = await timed(() => service.create(SCOPE, { files: seed }));
+    const bigId = created.value.id;
+    const indexing = await timed(() => pg.idle());
+    notes.push(`text index after the in-process load: ${formatMs(indexing.ms)} in the background`);
+    const decoder = new TextDecoder();
+    const jsonFiles = corpus.files.map((f) => ({ path: f.path, content: decoder.decode(f.bytes) }));
+    const viaHttp = await timed(() =>
+      http.call<{ id: string }>("POST", "/v1/sandboxes", { files: jsonFiles }),
+    );
+    await pg.idle();
+    await http.call("DELETE", `/v1/sandboxes/${viaHttp.value.id}`);
+    const rate = (ms: number) => `${Math.round(FILES / (ms / 1000)).toLocaleString("en")} files/s`;
+    rows.push({
+      name: `load ${FILES.toLocaleString("en")} files (${mb} MB)`,
+      memory: rate(memLoad.ms),
+      http: `${rate(viaHttp.ms)} (JSON create)`,
+      inProcess: rate(created.ms),
+      goal: "≥ 10k files/s",
+    });
+
+    // ---- cold open + ls ---------------------------------------------------
+    const coldMemory: number[] = [];
+    const coldHttp: number[] = [];
+    const coldLocal: number[] = [];
+    const warmUp = (await service.create(SCOPE)).id;
+    for (let i = 0; i < RUNS; i++) {
+      coldMemory.push((await timed(async () => inMemoryExec(new InMemoryFs(initial), "ls /w"))).ms);
+      const fresh = await serve();
+      await fresh.exec(warmUp, "true"); // the restarted server's workers are up
+      coldHttp.push((await timed(() => fresh.exec(bigId, "ls /w"))).ms);
+      const local = new SandboxService({ backend: pg });
+      coldLocal.push((await timed(() => execScript(local, SCOPE, bigId, { script: "ls /w" }))).ms);
+      await servers.pop()?.close();
+      await pools.pop()?.close();
+    }
+    rows.push({
+      name: `cold open of the ${FILES.toLocaleString("en")}-file sandbox + \`ls\` (first touch after a restart)`,
+      memory: `${formatMs(median(coldMemory))} (build + ls)`,
+      http: formatMs(median(coldHttp)),
+      inProcess: formatMs(median(coldLocal)),
+      goal: "≤ 10 ms at any tree size",
+    });
+
+    // ---- scripts on the big tree, warm -------------------------------------
+    const memFs = new InMemoryFs(initial);
+    // The same storage without its text index: what a grep in a script cost before it asked.
+    const { grepCandidates: _, ...unindexed } = pg;
+    const fullScan = new SandboxService({ backend: unindexed });
+    const scriptRow = async (script: string, goal: string) => {
+      const expected = (await inMemoryExec(memFs, script)).stdout;
+      const viaHttp = (await http.exec(bigId, script)).stdout;
+      const local = decoder.decode((await execScript(service, SCOPE, bigId, { script })).stdout);
+      if (viaHttp !== expected || local !== expected) {
+        notes.push(
+          `OUTPUTS DIFFER for ${script}: ${JSON.stringify([expected, viaHttp, local].map((s) => s.slice(0, 120)))}`,
+        );
+      }
+      if (script.startsWith("grep")) {
+        const before = await warmMedian(() => execScript(fullScan, SCOPE, bigId, { script }));
+        notes.push(`\`${script}\` in process reading every file (no index): ${formatMs(before)}`);
+      }
+      rows.push({
+        name: `\`${script}\` inside a script`,
+        memory: formatMs(await warmMedian(() => inMemoryExec(memFs, script))),
+        http: formatMs(await warmMedian(() => http.exec(bigId, script))),
+        inProcess: formatMs(await warmMedian(() => execScript(service, SCOPE, bigId, { script }))),
+        goal,
+      });
+    };
+    await scriptRow("grep -rl RARE /w", "≤ 50 ms");
+    await scriptRow("grep -rlE 'RARE_[0-9a-f]{4}' /w", "≤ 80 ms");
+
+    // ---- API grep ------------------------------------------------------------
+    const candidates: ContentCandidates = (files, query) =>
+      pg.grepCandidates!(
+        SCOPE.tenantId,
+        files.map((f) => f.hash),
+        query,
+      );
+    const apiGrep = async (pattern: string, fixedString: boolean) => {
+      const query = new URLSearchParams({
+        pattern,
+        path: "/w",
+        ...(fixedString ? { fixedString: "true" } : {}),
+      });
+      const remote = () => http.call<GrepResult>("GET", `/v1/sandboxes/${bigId}/fs/grep?${query}`);
+      const local = () =>
+        service.read(SCOPE, bigId, (vfs) =>
+          grep(vfs, { pattern, fixedString, path: "/w" }, candidates),
+        );
+      const found = new Set((await remote()).matches.map((m) => m.path));
+      const right =
+        found.size === corpus.rarePaths.length && corpus.rarePaths.every((p) => found.has(p));
+      if (!right) notes.push(`API grep ${pattern}: WRONG ANSWER (${found.size} files)`);
+      return { http: await warmMedian(remote), local: await warmMedian(local), right };
+    };
+    const literal = await apiGrep("RARE", true);
+    const regex = await apiGrep("RARE_[0-9a-f]{4}", false);
+    rows.push({
+      name: "API grep (`GET .../fs/grep`), rare literal / regex",
+      memory: "–",
+      http: `${formatMs(literal.http)} / ${formatMs(regex.http)}`,
+      inProcess: `${formatMs(literal.local)} / ${formatMs(regex.local)}`,
+      goal: `≤ 11 ms, correct (${literal.right && regex.right ? "correct" : "WRONG"})`,
+    });
+
+    // ---- 1,000 writes in one script -------------------------------------------
+    const loop = "for i in $(seq 1000); do echo $i > f$i; done";
+    const writes = { memory: [] as number[], http: [] as number[], local: [] as number[] };
+    for (let i = 0; i <= RUNS; i++) {
+      const m = await timed(() => inMemoryExec(new InMemoryFs(), loop));
+      const { id: remoteId } = await http.call<{ id: string }>("POST", "/v1/sandboxes", {});
+      const h = await timed(() => http.exec(remoteId, loop));
+      const { id: localId } = await service.create(SCOPE);
+      const l = await timed(() => execScript(service, SCOPE, localId, { script: loop }));
+      if (i === 0) continue; // warm-up
+      writes.memory.push(m.ms);
+      writes.http.push(h.ms);
+      writes.local.push(l.ms);
+    }
+    const memWrites = median(writes.memory);
+    rows.push({
+      name: "1,000 writes in one script (`for i in $(seq 1000); do echo $i > f$i; done`)",
+      memory: formatMs(memWrites),
+      http: formatMs(median(writes.http)),
+      inProcess: formatMs(median(writes.local)),
+      goal: `≤ 1.3× in-memory (${formatMs(memWrites * 1.3)})`,
+    });
+
+    await scriptRow("find /w -name '*.md' | wc -l", "≤ the peer (105 ms)");
+
+    // ---- warm echo hi ------------------------------------------------------------
+    const small = new InMemoryFs();
+    const echoMemory: number[] = [];
+    const echoLocal: number[] = [];
+    const { id: echoId } = await service.create(SCOPE);
+    for (let i = 0; i < ECHOES + 50; i++) {
+      const m = await timed(() => inMemoryExec(small, "echo hi"));
+      const l = await timed(() => execScript(service, SCOPE, echoId, { script: "echo hi" }));
+      if (i < 50) continue;
+      echoMemory.push(m.ms);
+      echoLocal.push(l.ms);
+    }
+    const remote = await echoFromAnotherProcess(http.baseUrl, echoId);
+    rows.push({
+      name: "warm `echo hi` (HTTP: client in another process)",
+      memory: formatMs(median(echoMemory)),
+      http: formatMs(median(remote)),
+      inProcess: formatMs(median(echoLocal)),
+      goal: "≤ 3 ms over HTTP",
+    });
+
+    console.log("");
+    console.log(render());
+    console.log("");
+    for (const n of notes) console.log(`- ${n}`);
+    console.log(`- load average at the end: ${load()}`);
+  } finally {
+    for (const server of servers) await server.close().catch(() => {});
+    for (const pool of pools) await pool.close().catch(() => {});
+    await sql.end({ timeout: 5 }).catch(() => {});
+    await db.drop();
+  }
+}
+
+/** `echo hi` over HTTP from a child process, so client and server do not share a thread. */
+function echoFromAnotherProcess(baseUrl: string, id: string): Promise<number[]> {
+  const child = fork(fileURLToPath(new URL("./echo-client.js", import.meta.url)), [
+    baseUrl,
+    API_KEY,
+    id,
+    String(ECHOES),
+  ]);
+  return new Promise((resolve, reject) => {
+    child.once("message", (message: { samples: number[] }) => resolve(message.samples));
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`echo client exited with ${code}`));
+    });
+  });
+}
+
+function render(): string {
+  const header = [
+    "case",
+    "just-bash 3.4.2 InMemoryFs",
+    "Cairn over HTTP",
+    "Cairn in process",
+    "goal",
+  ];
+  const cells = rows.map((r) =>
+    [r.name, r.memory, r.http, r.inProcess, r.goal].map((c) => c.replaceAll("|", "\\|")),
+  );
+  const line = (c: readonly string[]) => `| ${c.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...cells.map(line)].join("\n");
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
