@@ -48,6 +48,7 @@ import deleteSandbox from "./sandboxes/delete-sandbox.js";
 import getSandbox from "./sandboxes/get-sandbox.js";
 import getSandboxUsage from "./sandboxes/get-sandbox-usage.js";
 import listSandboxes from "./sandboxes/list-sandboxes.js";
+import sandboxExpiry from "./sandboxes/sandbox-expiry.js";
 import sandboxPolicy from "./sandboxes/sandbox-policy.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
 import updateSandbox from "./sandboxes/update-sandbox.js";
@@ -77,6 +78,7 @@ const collected: ConformanceCase[] = [
   ...getSandboxUsage,
   ...updateSandbox,
   ...sandboxPolicy,
+  ...sandboxExpiry,
   ...listSandboxes,
   ...deleteSandbox,
   ...unknownSandbox,
