@@ -28,6 +28,32 @@ describe("collectGarbage", () => {
     expect(left.map((r) => r.key)).toEqual(["new"]);
   });
 
+  it("deletes expired sandboxes (by time or idleness) with their rows, and then their content", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const content = "only in the expired sandbox";
+    const timed = await service.create(scope, {
+      files: [{ path: "/gone.txt", bytes: enc(content) }],
+      expiry: { expiresAt: new Date(Date.now() + 3_600_000), idleTimeout: null },
+    });
+    const idle = await service.create(scope, { expiry: { expiresAt: null, idleTimeout: 3600 } });
+    const live = await service.create(scope, { expiry: { expiresAt: null, idleTimeout: 3600 } });
+    await database()
+      .sql`UPDATE sandboxes SET expires_at = now() - interval '1 s' WHERE id = ${timed.id}`;
+    await database()
+      .sql`UPDATE sandboxes SET idle_expires_at = now() - interval '1 s' WHERE id = ${idle.id}`;
+    const report = await collectGarbage(database().sql, { graceSeconds: 0 });
+    expect(report.deletedSandboxes).toBe(2);
+    const left = await database().sql`
+      SELECT id FROM sandboxes WHERE id IN (${timed.id}, ${idle.id}, ${live.id})`;
+    expect(left.map((r) => r.id)).toEqual([live.id]);
+    const inodes = await database().sql`SELECT 1 FROM inodes WHERE sandbox_id = ${timed.id}`;
+    expect(inodes.length).toBe(0);
+    // The content only the expired sandbox referenced was collected in the same run.
+    const blobs = await database().sql`SELECT 1 FROM blobs WHERE content = ${Buffer.from(content)}`;
+    expect(blobs.length).toBe(0);
+  });
+
   it("trims the commit log to its retention: by age, and past the newest N per sandbox", async () => {
     const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });

@@ -3,6 +3,7 @@ import type { Sandbox } from "@cairn/spec";
 import { defineCases } from "../../case.js";
 import { assert, expectProblem, expectStatus } from "../../harness/assert.js";
 import { snapshot } from "../history/snapshots.js";
+import { watch } from "../history/watch-support.js";
 import { createSandboxRaw, sleep } from "../support.js";
 import { textFiles } from "../text-support.js";
 
@@ -37,7 +38,10 @@ export default defineCases("sandboxes", "sandbox-expiry", {
       const before = Date.now();
       const sb = await ctx.sandbox({ ttl: HOUR, idleTimeout: 600 });
       const after = Date.now();
-      assert.ok(secondsAfter(sb.created.expiresAt, HOUR, before, after), String(sb.created.expiresAt));
+      assert.ok(
+        secondsAfter(sb.created.expiresAt, HOUR, before, after),
+        String(sb.created.expiresAt),
+      );
       assert.equal(sb.created.idleTimeout, 600);
       assert.ok(secondsAfter(sb.created.idleExpiresAt, 600, before, after));
       const got = await sb.get();
@@ -157,6 +161,17 @@ export default defineCases("sandboxes", "sandbox-expiry", {
         404,
         "sandbox_not_found",
       );
+    },
+  ],
+  "watchers-of-an-expired-sandbox-get-deleted": [
+    "A watcher of a sandbox that expires gets a deleted event and its stream ends.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({ ttl: 1 });
+      const watcher = await watch(ctx, sb.id);
+      // Expires after a second; the stream looks at least once a second.
+      const event = await watcher.next(10_000);
+      assert.equal(event.event, "deleted");
+      assert.equal(await watcher.ended(2000), true);
     },
   ],
   "idle-sandbox-is-404": [
