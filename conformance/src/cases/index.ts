@@ -35,6 +35,7 @@ import diffSandbox from "./history/diff-sandbox.js";
 import forkAndRestore from "./history/fork-and-restore.js";
 import getCommit from "./history/get-commit.js";
 import listCommits from "./history/list-commits.js";
+import restoreVersion from "./history/restore-version.js";
 import snapshots from "./history/snapshots.js";
 import watchSandbox from "./history/watch-sandbox.js";
 import pathsCreateSandbox from "./paths/create-sandbox.js";
@@ -120,6 +121,7 @@ const collected: ConformanceCase[] = [
   ...getCommit,
   ...snapshots,
   ...forkAndRestore,
+  ...restoreVersion,
   ...diffSandbox,
   ...watchSandbox,
 ];
