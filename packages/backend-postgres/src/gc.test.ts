@@ -1,5 +1,12 @@
 /** `collectGarbage` frees unreferenced content and loses nothing while writers keep committing. */
-import { createSnapshot, forkSandbox, SandboxService } from "@cairn/core";
+import {
+  createSnapshot,
+  forkSandbox,
+  restoreVersion,
+  SandboxService,
+  treeAtVersion,
+  VersionUnavailableError,
+} from "@cairn/core";
 import { describe, expect, it } from "vitest";
 import { collectGarbage } from "./gc.js";
 import { createPostgresBackend } from "./postgres-backend.js";
@@ -8,6 +15,8 @@ import { useTestDatabase } from "./test-database.js";
 const scope = { tenantId: "t" };
 const enc = (s: string) => new TextEncoder().encode(s);
 const database = useTestDatabase();
+/** No grace and no commit log kept: content no file (or snapshot) references is garbage at once. */
+const NOTHING_LOGGED = { graceSeconds: 0, commitRetention: { maxAgeMs: 0 } };
 
 describe("collectGarbage", () => {
   it("deletes idempotency records past their window and keeps recent ones", async () => {
@@ -52,6 +61,28 @@ describe("collectGarbage", () => {
     // The content only the expired sandbox referenced was collected in the same run.
     const blobs = await database().sql`SELECT 1 FROM blobs WHERE content = ${Buffer.from(content)}`;
     expect(blobs.length).toBe(0);
+  });
+
+  it("keeps content a logged commit's undo brings back, until that commit leaves the log", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const sb = await service.create(scope, { files: [{ path: "/a", bytes: enc("old text") }] });
+    await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/a", enc("new text")));
+    const oldBlob = async () =>
+      (await database().sql`SELECT 1 FROM blobs WHERE content = ${Buffer.from("old text")}`).length;
+    await collectGarbage(database().sql, { graceSeconds: 0 });
+    expect(await oldBlob()).toBe(1);
+    expect(await treeAtVersion(service, scope, sb.id, 1)).toMatchObject({ version: 1 });
+    await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/b", enc("b")));
+    // Only the newest commit stays in the log: version 1 is out of reach, its content collected.
+    await collectGarbage(database().sql, { graceSeconds: 0, commitRetention: { maxCommits: 1 } });
+    expect(await oldBlob()).toBe(0);
+    await expect(restoreVersion(service, scope, sb.id, 1)).rejects.toBeInstanceOf(
+      VersionUnavailableError,
+    );
+    await restoreVersion(service, scope, sb.id, 2);
+    const { value } = await service.read(scope, sb.id, (vfs) => vfs.exists("/b"));
+    expect(value).toBe(false);
   });
 
   it("trims the commit log to its retention: by age, and past the newest N per sandbox", async () => {
@@ -114,7 +145,7 @@ describe("collectGarbage", () => {
     await service.mutate(scope, sb.id, (vfs) => vfs.rm("/scratch"));
     // Background text indexing holds its blob rows briefly, and gc skips locked rows.
     await backend.idle();
-    const report = await collectGarbage(database().sql, { graceSeconds: 0 });
+    const report = await collectGarbage(database().sql, NOTHING_LOGGED);
     expect(report.deletedBlobs).toBeGreaterThanOrEqual(1);
     const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/keep"));
@@ -168,7 +199,7 @@ describe("collectGarbage", () => {
     let deleted = 0;
     const gcLoop = (async () => {
       while (writing) {
-        deleted += (await collectGarbage(database().sql, { graceSeconds: 0 })).deletedBlobs;
+        deleted += (await collectGarbage(database().sql, NOTHING_LOGGED)).deletedBlobs;
         gcRuns++;
       }
     })();
@@ -189,7 +220,7 @@ describe("collectGarbage", () => {
     );
     writing = false;
     await gcLoop;
-    deleted += (await collectGarbage(database().sql, { graceSeconds: 0 })).deletedBlobs;
+    deleted += (await collectGarbage(database().sql, NOTHING_LOGGED)).deletedBlobs;
     expect(gcRuns).toBeGreaterThan(1);
     expect(deleted).toBeGreaterThan(0);
 

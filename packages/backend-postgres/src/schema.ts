@@ -414,6 +414,10 @@ CREATE INDEX sandboxes_idle_expiring ON sandboxes (idle_expires_at) WHERE idle_e
 -- Each commit's undo: the tree rows it replaced (null for commits logged before this column,
 -- or too large to keep). Past versions still in the log are rebuilt from it (restore, diff).
 ALTER TABLE commits ADD COLUMN undo jsonb;
+-- The content hashes an undo brings back: gc keeps those blobs while the commit is in the log.
+CREATE INDEX commits_undo_blobs ON commits
+  USING gin ((jsonb_path_query_array(undo, '$.upsertInodes[*].blob')) jsonb_path_ops)
+  WHERE undo IS NOT NULL;
 `,
   },
 ];

@@ -4,16 +4,16 @@ import { tryDecodeUtf8 } from "./encoding.js";
 import { SnapshotNotFoundError } from "./errors.js";
 import { describeChanges, type PathChange } from "./history.js";
 import { Journal } from "./journal.js";
-import { treeAtVersion } from "./past-trees.js";
+import { treeAtVersion, VersionUnavailableError } from "./past-trees.js";
 import type { SandboxService, Scope } from "./sandbox-service.js";
 import { getSnapshot } from "./snapshots.js";
 import { unifiedDiff } from "./text/unified-diff.js";
 import { Tree } from "./tree.js";
 
+export { VersionUnavailableError };
+
 /** One side of a diff: a snapshot of the sandbox, or a version (current, snapshotted or in the log). */
 export type DiffEnd = { snapshotId: string } | { version: number };
-
-export { VersionUnavailableError } from "./past-trees.js";
 
 export interface FileDiff {
   path: string;
@@ -104,6 +104,17 @@ export async function diffSandbox(
     [before, after].filter((i) => i && i.size <= MAX_DIFF_FILE_BYTES).map((i) => i!.blob!),
   );
   const content = await service.loadContent(scope)([...new Set(hashes)]);
+  // A past version whose content gc already took cannot be compared (the current tree's is kept).
+  for (const { before, after } of pairs) {
+    for (const [inode, side] of [
+      [before, a],
+      [after, b],
+    ] as const) {
+      if (inode && inode.size <= MAX_DIFF_FILE_BYTES && !content.has(inode.blob!)) {
+        throw new VersionUnavailableError(side.tree.version);
+      }
+    }
+  }
   const files = pairs.map(({ change, before, after }): FileDiff => {
     if ((before?.size ?? 0) > MAX_DIFF_FILE_BYTES || (after?.size ?? 0) > MAX_DIFF_FILE_BYTES) {
       return { path: change.path, skipped: "too_large" };
