@@ -84,7 +84,12 @@ export interface paths {
         put?: never;
         /**
          * Create a sandbox
-         * @description Creates an empty sandbox, optionally seeded with files (written in the same commit as the sandbox itself), or with `from` a fork of a snapshot or of another sandbox (its tree is copied as metadata; content is shared). `404 snapshot_not_found` / `sandbox_not_found` when the source is gone.
+         * @description Creates an empty sandbox, optionally seeded with files (written in the same commit as
+         *     the sandbox itself), or with `from` a fork of a snapshot or of another sandbox (its tree
+         *     is copied as metadata; content is shared). `404 snapshot_not_found` / `sandbox_not_found`
+         *     when the source is gone. With `ttl` or `expiresAt` (and/or `idleTimeout`) it expires:
+         *     from then on it answers `404 sandbox_not_found`, and the expiry sweeper (or `cairn gc`)
+         *     deletes it with its snapshots and commit log.
          */
         post: operations["createSandbox"];
         delete?: never;
@@ -113,7 +118,7 @@ export interface paths {
         head?: never;
         /**
          * Change a sandbox's settings
-         * @description Changes the name, env, shell persistence or runtimes, in one commit
+         * @description Changes the name, env, shell persistence, runtimes or expiry, in one commit
          *     fenced by the sandbox version like any write (send `If-Match: "<version>"`
          *     to require a version). `resetShell` forgets the saved shell state; a new
          *     `env` is also set in a saved shell (which keeps its own exports).
@@ -772,10 +777,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Put the sandbox's files back as a snapshot has them
-         * @description Makes the sandbox's tree equal to the snapshot's, in one commit (a new
-         *     version: take a snapshot first to be able to undo it by restoring that).
-         *     Settings (env, policy, shell) are not changed. Send `If-Match:
+         * Put the sandbox's files back as a snapshot or a past version has them
+         * @description Makes the sandbox's tree equal to the snapshot's, or to the tree it had
+         *     at `version` (any version the commit log still reaches back to), in one
+         *     commit: a new version, which can be undone by restoring the version
+         *     before it. Settings (env, policy, shell) are not changed.
+         *     `404 version_unavailable` for a version the log no longer reaches. Send `If-Match:
          *     "<version>"` to restore only from that version (412 otherwise).
          */
         post: operations["restoreSandbox"];
@@ -798,8 +805,8 @@ export interface paths {
         /**
          * Compare two states of the sandbox
          * @description The paths that differ between `from` and `to` (each a snapshot id, or a
-         *     version: the current one, or one a snapshot of this sandbox holds;
-         *     `to` defaults to now), listed as the commit log lists changes, and a
+         *     version: the current one, one a snapshot of this sandbox holds, or one
+         *     the commit log still reaches back to; `to` defaults to now), listed as the commit log lists changes, and a
          *     unified diff of every text file whose content differs (binary files,
          *     files over 1 MiB and files with more than 5,000 changed lines are
          *     listed with `skipped` instead). The diffs apply with `fs/patch`.
@@ -1030,15 +1037,15 @@ export interface components {
          *       expired API key (or an invalid token);
          *       `forbidden` the key may not do this (an admin route without the admin scope, a
          *       mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
-         *       a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
-         *       sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
+         *       a sandbox route with an admin key); `sandbox_not_found` (also an expired sandbox,
+         *       another tenant's sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
          *       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
          *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
          *       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
-         *       `version_unavailable` no tree is kept for that version (diff compares the current
-         *       version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
+         *       `version_unavailable` no tree can be had for that version (not the current one, no
+         *       snapshot holds it, and the commit log no longer reaches back to it); `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
          *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -1162,6 +1169,20 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the sandbox expires (set with `ttl` or `expiresAt`); null when it does not.
+             */
+            expiresAt: string | null;
+            /** @description Seconds without activity after which the sandbox expires; null for none. */
+            idleTimeout: number | null;
+            /**
+             * Format: date-time
+             * @description When the sandbox expires unless there is activity before (with `idleTimeout`). Every
+             *     commit counts, and so does each request that reads its files or runs a script
+             *     (recorded at most once per minute, or per half the idle timeout if shorter, per replica).
+             */
+            idleExpiresAt: string | null;
         };
         SandboxUsage: {
             /** @description The sandbox version counted. */
@@ -1242,6 +1263,13 @@ export interface components {
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
             policy?: components["schemas"]["SandboxPolicyInput"];
+            ttl?: components["schemas"]["Ttl"];
+            /**
+             * Format: date-time
+             * @description When the sandbox expires (in the future; not together with `ttl`).
+             */
+            expiresAt?: string;
+            idleTimeout?: components["schemas"]["IdleTimeout"];
             from?: components["schemas"]["ForkSource"];
             /** @description Seed files (not together with `from`). */
             files?: components["schemas"]["SeedFile"][];
@@ -1254,7 +1282,23 @@ export interface components {
             policy?: components["schemas"]["SandboxPolicyInput"];
             /** @description Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`. */
             resetShell?: boolean;
+            ttl?: components["schemas"]["Ttl"];
+            /**
+             * Format: date-time
+             * @description A new expiry (in the future; not together with `ttl`), or null for none.
+             */
+            expiresAt?: string | null;
+            /** @description A new idle timeout (counted from now), or null for none. */
+            idleTimeout?: components["schemas"]["IdleTimeout"] | null;
         };
+        /**
+         * @description Seconds from now until the sandbox expires. An expired sandbox answers
+         *     `404 sandbox_not_found` at once and is deleted (with its snapshots and commit
+         *     log) by the expiry sweeper or `cairn gc`.
+         */
+        Ttl: number;
+        /** @description Seconds without activity after which the sandbox expires (see `idleExpiresAt`). */
+        IdleTimeout: number;
         SandboxPage: {
             items: components["schemas"]["Sandbox"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -1362,9 +1406,12 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description Either a snapshot or a version. */
         RestoreRequest: {
             /** @description A snapshot of this sandbox. */
-            snapshotId: string;
+            snapshotId?: string;
+            /** @description A past version still in the commit log (see retention in docs/history.md). */
+            version?: number;
         };
         RestoreResult: {
             /** @description The version the restore committed (unchanged when the files already matched). */

@@ -22,6 +22,7 @@ import {
   SnapshotNotFoundError,
   type SnapshotRecord,
   type TreeData,
+  type TreeUndo,
   VersionConflictError,
 } from "@cairn/core";
 import { createMemoryIdempotencyStore } from "./memory-idempotency.js";
@@ -43,6 +44,22 @@ function updateRecord(record: SandboxRecord, update: SandboxUpdate): void {
   if (update.env !== undefined) record.env = { ...update.env };
   if (update.options !== undefined) record.options = copyOptions(update.options);
   if (update.shell !== undefined) record.shell = copyShell(update.shell);
+  if (update.expiresAt !== undefined) record.expiresAt = update.expiresAt;
+  if (update.idleTimeout !== undefined) record.idleTimeout = update.idleTimeout;
+}
+
+/** Activity: a sandbox with an idle timeout expires that long after now. */
+function touch(record: SandboxRecord, at: number): void {
+  record.idleExpiresAt =
+    record.idleTimeout === null ? null : new Date(at + record.idleTimeout * 1000);
+}
+
+/** Whether a sandbox has expired (by time or idleness) as of `at`. */
+function expired(record: SandboxRecord, at: number): boolean {
+  return (
+    (record.expiresAt !== null && record.expiresAt.getTime() <= at) ||
+    (record.idleExpiresAt !== null && record.idleExpiresAt.getTime() <= at)
+  );
 }
 
 interface StoredSandbox {
@@ -54,6 +71,8 @@ interface StoredSandbox {
   dentries: Map<string, DentryRecord>;
   /** The commit log, oldest first, trimmed to the retention on every commit. */
   commits: CommitRecord[];
+  /** Each logged commit's undo (the rows it replaced), trimmed with the log. */
+  undo: Map<number, TreeUndo | null>;
 }
 
 const copyCommit = (c: CommitRecord): CommitRecord => structuredClone(c);
@@ -83,9 +102,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     for (const wake of watchers.get(`${tenantId}/${id}`) ?? []) queueMicrotask(wake);
   };
   let seq = 0;
+  // A snapshot lives as long as its sandbox: an expired sandbox's are gone with it.
   const findSnapshot = (tenantId: string, id: string) => {
     const s = snapshots.get(id);
-    return s && s.record.tenantId === tenantId ? s : undefined;
+    return s && s.record.tenantId === tenantId && find(tenantId, s.record.sandboxId)
+      ? s
+      : undefined;
   };
   const treeOf = (
     version: number,
@@ -101,9 +123,18 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
   });
 
   const idempotency = createMemoryIdempotencyStore(now);
-  const find = (tenantId: string, id: string) => {
+  /** A live sandbox of the tenant: an expired one is gone before the sweeper deletes it. */
+  function find(tenantId: string, id: string): StoredSandbox | undefined {
     const s = sandboxes.get(id);
-    return s && s.record.tenantId === tenantId ? s : undefined;
+    return s && s.record.tenantId === tenantId && !expired(s.record, now()) ? s : undefined;
+  }
+  const remove = (tenantId: string, id: string) => {
+    sandboxes.delete(id);
+    notify(tenantId, id);
+    // Snapshots go with their sandbox; forks made from them do not.
+    for (const [snapshotId, snapshot] of snapshots) {
+      if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
+    }
   };
   const snapshot = (s: StoredSandbox): SandboxRecord => ({
     ...s.record,
@@ -125,17 +156,23 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     if (changes.sandbox) updateRecord(s.record, changes.sandbox);
     s.record.version += 1;
     s.record.updatedAt = new Date(now());
+    touch(s.record, now());
     if (changes.log) {
       const { idempotencyKey, ...entry } = changes.log;
       s.commits.push(copyCommit({ ...entry, version: s.record.version, at: new Date(now()) }));
       if (idempotencyKey !== undefined) {
         idempotency.markApplied(tenantId, idempotencyKey, s.record.id, s.record.version);
       }
+      if (changes.undo !== undefined) {
+        s.undo.set(s.record.version, changes.undo && structuredClone(changes.undo));
+      }
     }
     const oldest = now() - retention.maxAgeMs;
     let drop = Math.max(0, s.commits.length - retention.maxCommits);
     while (drop < s.commits.length && s.commits[drop]!.at.getTime() < oldest) drop++;
-    if (drop > 0) s.commits.splice(0, drop);
+    if (drop > 0) {
+      for (const gone of s.commits.splice(0, drop)) s.undo.delete(gone.version);
+    }
   };
 
   const backend: Backend = {
@@ -145,20 +182,25 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     ),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const at = new Date(now());
+      const { expiry: _expiry, ...fields } = sandbox;
       const stored: StoredSandbox = {
         record: {
-          ...sandbox,
+          ...fields,
           env: { ...sandbox.env },
           options: copyOptions(sandbox.options),
           shell: null,
           version: 0,
           createdAt: at,
           updatedAt: at,
+          expiresAt: sandbox.expiry?.expiresAt ?? null,
+          idleTimeout: sandbox.expiry?.idleTimeout ?? null,
+          idleExpiresAt: null,
         },
         seq: ++seq,
         inodes: new Map(),
         dentries: new Map(),
         commits: [],
+        undo: new Map(),
       };
       apply(stored, initial);
       sandboxes.set(sandbox.id, stored);
@@ -175,6 +217,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       if (Number.isNaN(after)) throw new InvalidArgumentError("malformed cursor");
       const mine = [...sandboxes.values()]
         .filter((s) => s.record.tenantId === tenantId && s.seq < after)
+        .filter((s) => !expired(s.record, now()))
         .sort((a, b) => b.seq - a.seq);
       const items = mine.slice(0, page.limit);
       const last = items.at(-1);
@@ -186,13 +229,24 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
 
     async deleteSandbox(tenantId, id) {
       if (!find(tenantId, id)) return false;
-      sandboxes.delete(id);
-      notify(tenantId, id);
-      // Snapshots go with their sandbox; forks made from them do not.
-      for (const [snapshotId, snapshot] of snapshots) {
-        if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
-      }
+      remove(tenantId, id);
       return true;
+    },
+
+    async touchSandbox(tenantId, id) {
+      const s = find(tenantId, id);
+      if (s) touch(s.record, now());
+    },
+
+    async sweepExpired(sweep = {}) {
+      const at = now();
+      const swept = [];
+      for (const s of sandboxes.values()) {
+        if (swept.length >= (sweep.limit ?? 100)) break;
+        if (expired(s.record, at)) swept.push({ tenantId: s.record.tenantId, id: s.record.id });
+      }
+      for (const { tenantId, id } of swept) remove(tenantId, id);
+      return swept;
     },
 
     async createSnapshot(tenantId, sandboxId, input) {
@@ -304,6 +358,15 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       const older = s.commits.filter((c) => c.version < before).reverse();
       const items = older.slice(0, page.limit).map(copyCommit);
       return { items, next: older.length > page.limit ? (items.at(-1)?.version ?? null) : null };
+    },
+
+    async loadUndo(tenantId, id, afterVersion) {
+      const s = find(tenantId, id);
+      if (!s) return undefined;
+      return [...s.undo]
+        .filter(([version]) => version > afterVersion)
+        .sort(([a], [b]) => b - a)
+        .map(([version, undo]) => ({ version, undo: undo && structuredClone(undo) }));
     },
 
     async getCommit(tenantId, id, version) {

@@ -74,6 +74,26 @@ export interface ChangeSet {
   sandbox?: SandboxUpdate;
   /** What the commit changed and who made it, stored in the sandbox's commit log with it. */
   log?: CommitLogEntry;
+  /**
+   * The tree rows this commit replaces, stored with its log entry: applied to the tree it makes,
+   * they give back the tree before it. Null when too large to keep (that version and older ones
+   * cannot be rebuilt).
+   */
+  undo?: TreeUndo | null;
+}
+
+/** A change set that turns a commit's tree back into its base's (tree rows only, no content). */
+export interface TreeUndo {
+  upsertInodes: InodeRecord[];
+  deleteInodes: number[];
+  upsertDentries: DentryRecord[];
+  deleteDentries: Array<{ parent: number; name: string }>;
+}
+
+/** A logged commit's undo, as {@link Backend.loadUndo} returns it (null: not kept). */
+export interface VersionUndo {
+  version: number;
+  undo: TreeUndo | null;
 }
 
 /** Commands just-bash can add on request; off unless a sandbox opts in. */
@@ -107,6 +127,21 @@ export interface SandboxUpdate {
   options?: SandboxOptions;
   /** null forgets the saved state. */
   shell?: ShellState | null;
+  /** null: never expires. */
+  expiresAt?: Date | null;
+  /** Seconds; null: no idle timeout. Setting it counts as activity. */
+  idleTimeout?: number | null;
+}
+
+/**
+ * When a sandbox expires. An expired sandbox is gone for every call at once (as if deleted),
+ * and its rows are deleted by {@link Backend.sweepExpired}. Never live again once expired.
+ */
+export interface SandboxExpiry {
+  /** null: never (by time). */
+  expiresAt: Date | null;
+  /** Seconds without activity (a commit, or {@link Backend.touchSandbox}) until it expires. */
+  idleTimeout: number | null;
 }
 
 export interface SandboxRecord {
@@ -120,6 +155,10 @@ export interface SandboxRecord {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  expiresAt: Date | null;
+  idleTimeout: number | null;
+  /** With an idle timeout: the last recorded activity plus the timeout. */
+  idleExpiresAt: Date | null;
 }
 
 export interface NewSandbox {
@@ -128,6 +167,14 @@ export interface NewSandbox {
   name: string | null;
   env: Record<string, string>;
   options: SandboxOptions;
+  /** Absent: never expires. */
+  expiry?: SandboxExpiry;
+}
+
+/** A sandbox the expiry sweeper deleted. */
+export interface SweptSandbox {
+  tenantId: string;
+  id: string;
 }
 
 export interface SandboxPage {
@@ -223,8 +270,24 @@ export interface Backend extends IdempotencyStore {
     id: string,
     page: { limit: number; before?: number },
   ): Promise<CommitPage | undefined>;
+  /**
+   * Optional: the undo of every logged commit after `afterVersion`, newest first; undefined when
+   * the sandbox does not exist. A version missing from the list left the log (or predates it).
+   */
+  loadUndo?(tenantId: string, id: string, afterVersion: number): Promise<VersionUndo[] | undefined>;
   /** One logged commit; undefined when the sandbox or the version is not (or no longer) in the log. */
   getCommit(tenantId: string, id: string, version: number): Promise<CommitRecord | undefined>;
+  /**
+   * Optional: records activity on a live sandbox with an idle timeout (its idle expiry moves to
+   * now plus the timeout); does nothing otherwise. Commits record activity by themselves.
+   */
+  touchSandbox?(tenantId: string, id: string): Promise<void>;
+  /**
+   * Optional: deletes up to `limit` expired sandboxes of every tenant (with their snapshots and
+   * commit logs), and says which. Safe to run in many processes at once: each expired sandbox
+   * is deleted by exactly one of them. Not tenant-scoped.
+   */
+  sweepExpired?(options?: { limit?: number }): Promise<SweptSandbox[]>;
   /**
    * Optional: calls `onChange` soon after each commit to the sandbox, or its deletion, made
    * through any process sharing this storage (it may also call it spuriously). Returns the

@@ -72,8 +72,10 @@ export {
   describeChanges,
   logEntry,
   MAX_LOGGED_CHANGES,
+  MAX_UNDO_ROWS,
   type PathChange,
   UNKNOWN_ORIGIN,
+  undoOf,
 } from "./history.js";
 export type {
   IdempotencyClaim,
@@ -108,6 +110,7 @@ export {
 export { ByteBudgetLru, type CacheStats } from "./lru.js";
 export { MACHINE_DIRECTORIES, MACHINE_HOME, machineEnv } from "./machine.js";
 export type { ReadNarrowing, StoredTextCandidates } from "./narrowing.js";
+export { restoreVersion, treeAtVersion } from "./past-trees.js";
 export * from "./paths.js";
 export {
   DEFAULT_SANDBOX_POLICY,

@@ -3,12 +3,14 @@
  * mutations over any Backend, with per-process caches keyed by version.
  */
 import { randomBytes } from "node:crypto";
+import { ActivityRecorder } from "./activity.js";
 import {
   type Backend,
   type ChangeSet,
   DEFAULT_SANDBOX_OPTIONS,
   type InodeRecord,
   ROOT_INO,
+  type SandboxExpiry,
   type SandboxOptions,
   type SandboxPage,
   type SandboxRecord,
@@ -22,6 +24,7 @@ import {
   logEntry,
   type PathChange,
   UNKNOWN_ORIGIN,
+  undoOf,
 } from "./history.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -43,6 +46,11 @@ export interface SandboxServiceOptions {
   contentCacheBytes?: number;
   /** Commits retried after losing a race, before giving up with a retryable conflict (default 8). */
   maxCommitAttempts?: number;
+  /**
+   * Reads and execs record activity on a sandbox with an idle timeout at most this often per
+   * sandbox (default one minute), and at most every half timeout: commits record their own.
+   */
+  activityIntervalMs?: number;
   now?: () => number;
 }
 
@@ -57,6 +65,8 @@ export interface CreateSandboxInput {
   env?: Record<string, string>;
   options?: SandboxOptions;
   files?: SeedFile[];
+  /** Absent: never expires. */
+  expiry?: SandboxExpiry;
 }
 
 export interface MutationOutcome<T> {
@@ -139,6 +149,8 @@ function definedFields(update: SandboxUpdate | undefined): Partial<SandboxRecord
   if (update.env !== undefined) fields.env = update.env;
   if (update.options !== undefined) fields.options = update.options;
   if (update.shell !== undefined) fields.shell = update.shell;
+  if (update.expiresAt !== undefined) fields.expiresAt = update.expiresAt;
+  if (update.idleTimeout !== undefined) fields.idleTimeout = update.idleTimeout;
   return fields;
 }
 
@@ -168,6 +180,7 @@ export class SandboxService {
   private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
   private readonly maxCommitAttempts: number;
   private readonly commitListeners = new Set<(event: CommitEvent) => void>();
+  private readonly activity: ActivityRecorder;
   private treeHits = 0;
   private treeMisses = 0;
   readonly now: () => number;
@@ -178,6 +191,11 @@ export class SandboxService {
     this.contents = new ByteBudgetLru(options.contentCacheBytes ?? 256 << 20, (b) => b.length + 64);
     this.maxCommitAttempts = options.maxCommitAttempts ?? 8;
     this.now = options.now ?? Date.now;
+    this.activity = new ActivityRecorder(
+      this.backend,
+      options.activityIntervalMs ?? 60_000,
+      this.now,
+    );
   }
 
   // ---- lifecycle --------------------------------------------------------
@@ -212,6 +230,7 @@ export class SandboxService {
         name: input.name ?? null,
         env: input.env ?? {},
         options: { ...(input.options ?? DEFAULT_SANDBOX_OPTIONS), home: MACHINE_HOME },
+        ...(input.expiry ? { expiry: input.expiry } : {}),
       },
       changes,
     );
@@ -408,6 +427,7 @@ export class SandboxService {
       else tree = await this.tree(scope, id);
     }
     this.records.set(key, record);
+    this.activity.note(record);
     return { record, tree };
   }
 
@@ -421,10 +441,14 @@ export class SandboxService {
     const key = cacheKey(scope, id);
     const tree = await this.tree(scope, id);
     const known = this.records.get(key);
-    if (known && known.version >= tree.version) return { record: known, tree };
+    if (known && known.version >= tree.version) {
+      this.activity.note(known);
+      return { record: known, tree };
+    }
     // Read after the tree, so never older than it: a policy change is seen by the next request.
     const record = await this.get(scope, id);
     if (record.version === tree.version) this.records.set(key, record);
+    this.activity.note(record);
     return { record, tree };
   }
 
@@ -502,6 +526,7 @@ export class SandboxService {
     const next = base.version + 1;
     const log = logEntry(base, changes, after, originOf(scope), scope.idempotencyKey);
     changes.log = log;
+    changes.undo = undoOf(base, changes);
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);

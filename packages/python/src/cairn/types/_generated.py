@@ -71,16 +71,41 @@ class Readiness(Model):
     storage: Storage
 
 
-class Tenant(Model):
+class TenantLimits(Model):
+    """
+    A tenant's own limits; each one absent is the server's (see `GET /v1/limits`). The rate
+    is per key of the tenant and per server process, as the server's own.
+
+    """
+
     model_config = ConfigDict(
+        extra="forbid",
         populate_by_name=True,
     )
-    id: str = Field(..., pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    rate_limit_per_second: Optional[int] = Field(
+        None, alias="rateLimitPerSecond", ge=0, le=1000000
+    )
     """
-    Letters, digits, `.`, `_` and `-`, at most 64 characters.
+    Requests a second per key; 0 turns the rate limit off for the tenant.
     """
-    name: Optional[str] = None
-    created_at: AwareDatetime = Field(..., alias="createdAt")
+    rate_limit_burst: Optional[int] = Field(
+        None, alias="rateLimitBurst", ge=1, le=10000000
+    )
+    """
+    Requests a key may send at once before the rate applies.
+    """
+    sandbox_max_bytes: Optional[int] = Field(
+        None, alias="sandboxMaxBytes", ge=0, le=1099511627776
+    )
+    """
+    Content bytes per sandbox (`507 EDQUOT` beyond).
+    """
+    sandbox_max_files: Optional[int] = Field(
+        None, alias="sandboxMaxFiles", ge=1, le=100000000
+    )
+    """
+    Files, directories and symlinks per sandbox (`507 EDQUOT` beyond).
+    """
 
 
 class CreateTenantRequest(Model):
@@ -93,17 +118,15 @@ class CreateTenantRequest(Model):
     Letters, digits, `.`, `_` and `-`, at most 64 characters.
     """
     name: Optional[str] = Field(None, max_length=200)
+    limits: Optional[TenantLimits] = None
 
 
-class TenantPage(Model):
+class UpdateTenantRequest(Model):
     model_config = ConfigDict(
+        extra="forbid",
         populate_by_name=True,
     )
-    items: list[Tenant]
-    next_cursor: Optional[str] = Field(..., alias="nextCursor")
-    """
-    Pass as `cursor` to get the next page; null on the last page.
-    """
+    limits: TenantLimits
 
 
 class ApiKey(Model):
@@ -1199,6 +1222,30 @@ class Problem(Model):
     request_id: Optional[str] = Field(None, alias="requestId")
     """
     The request's id, also sent as `x-request-id`.
+    """
+
+
+class Tenant(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    id: str = Field(..., pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    """
+    Letters, digits, `.`, `_` and `-`, at most 64 characters.
+    """
+    name: Optional[str] = None
+    created_at: AwareDatetime = Field(..., alias="createdAt")
+    limits: TenantLimits
+
+
+class TenantPage(Model):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    items: list[Tenant]
+    next_cursor: Optional[str] = Field(..., alias="nextCursor")
+    """
+    Pass as `cursor` to get the next page; null on the last page.
     """
 
 
