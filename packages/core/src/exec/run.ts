@@ -9,6 +9,7 @@ import { CairnBashFs, type WriteLimits } from "../bash-fs.js";
 import { encodeText, latin1Bytes } from "../encoding.js";
 import type { Quota } from "../quota.js";
 import type { Vfs } from "../vfs.js";
+import { CAIRN_COMMANDS, cairnCommands } from "./cairn-commands.js";
 import {
   flushTransform,
   SHELL_STATE_COMMAND,
@@ -73,6 +74,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
       SHELL_STATE_COMMAND,
       RUNTIME_OFF_COMMAND,
       ...getCommandNames(),
+      ...CAIRN_COMMANDS,
       ...settings.runtimes.flatMap((runtime) => RUNTIME_COMMANDS[runtime]),
     ],
     readOnly: settings.readOnly,
@@ -102,7 +104,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     env: step.env,
     python: settings.runtimes.includes("python3"),
     javascript: settings.runtimes.includes("js-exec"),
-    customCommands: [reportState, runtimeOffCommand(runtimeSupport())],
+    customCommands: [reportState, runtimeOffCommand(runtimeSupport()), ...cairnCommands(fs)],
     executionLimits: {
       maxExecutionTimeMs: settings.timeoutMs,
       maxPythonTimeoutMs: settings.timeoutMs,
