@@ -16,6 +16,7 @@ import execScriptLimits from "./exec/exec-script-limits.js";
 import execScriptMachine from "./exec/exec-script-machine.js";
 import execScriptOutput from "./exec/exec-script-output.js";
 import execScriptReadOnly from "./exec/exec-script-read-only.js";
+import execScriptSearch from "./exec/exec-script-search.js";
 import execScriptShell from "./exec/exec-script-shell.js";
 import execScriptStream from "./exec/exec-script-stream.js";
 import copyFile from "./files/copy-file.js";
@@ -113,6 +114,7 @@ const collected: ConformanceCase[] = [
   ...execScriptStream,
   ...execScriptIdentity,
   ...execScriptMachine,
+  ...execScriptSearch,
   ...execBatch,
   ...listCommits,
   ...getCommit,
