@@ -11,6 +11,14 @@ describeConformance({
   createBackend: () => createMemoryBackend(),
 });
 
+// Cairn's own commands run in the script, so they must work on the server's thread too.
+describeConformance({
+  name: "memory backend, scripts on the server's thread",
+  createBackend: () => createMemoryBackend(),
+  scriptWorkers: 0,
+  only: ["exec/exec-script/search-*", "exec/exec-script/tag-*", "exec/exec-script/commands-*"],
+});
+
 describeBackendContract({
   name: "memory backend",
   createBackend: () => createMemoryBackend(),

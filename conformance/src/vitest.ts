@@ -25,6 +25,8 @@ export interface DescribeConformanceOptions {
   only?: CasePattern | CasePattern[];
   /** Per-case time limit in ms (default 20 s). */
   timeoutMs?: number;
+  /** Script worker threads (default 2, as `cairn serve`; 0 runs scripts on the server's thread). */
+  scriptWorkers?: number;
 }
 
 /**
@@ -46,7 +48,10 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     let server: ReferenceServer | undefined;
     const validator = new SpecValidator();
     beforeAll(async () => {
-      server = await startReferenceServer({ createBackend: options.createBackend });
+      server = await startReferenceServer({
+        createBackend: options.createBackend,
+        scriptWorkers: options.scriptWorkers,
+      });
     });
     afterAll(async () => {
       await server?.close();
