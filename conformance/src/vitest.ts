@@ -2,6 +2,7 @@
 export { describeBackendContract } from "./backend-contract.js";
 export { describeKeyStoreContract } from "./key-store-contract.js";
 
+import type { Embedder } from "@cairn/core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { features } from "./case.js";
 import { allCases } from "./cases/index.js";
@@ -27,6 +28,8 @@ export interface DescribeConformanceOptions {
   timeoutMs?: number;
   /** Script worker threads (default 2, as `cairn serve`; 0 runs scripts on the server's thread). */
   scriptWorkers?: number;
+  /** Turns semantic search on with this embedder (the semantic and hybrid search cases need it). */
+  embedder?: Embedder;
 }
 
 /**
@@ -51,6 +54,7 @@ export function describeConformance(options: DescribeConformanceOptions): void {
       server = await startReferenceServer({
         createBackend: options.createBackend,
         scriptWorkers: options.scriptWorkers,
+        embedder: options.embedder,
       });
     });
     afterAll(async () => {

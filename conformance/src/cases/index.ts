@@ -55,6 +55,7 @@ import updateSandbox from "./sandboxes/update-sandbox.js";
 import globFiles from "./search/glob-files.js";
 import grepFiles from "./search/grep-files.js";
 import searchFiles from "./search/search-files.js";
+import searchSemantic from "./search/search-semantic.js";
 import fuzz from "./system/fuzz.js";
 import getHealth from "./system/get-health.js";
 import getReady from "./system/get-ready.js";
@@ -99,6 +100,7 @@ const collected: ConformanceCase[] = [
   ...globFiles,
   ...grepFiles,
   ...searchFiles,
+  ...searchSemantic,
   ...pathsWriteFile,
   ...pathsStatFile,
   ...pathsListDirectory,

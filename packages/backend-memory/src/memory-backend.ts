@@ -24,6 +24,7 @@ import {
   type TreeData,
   VersionConflictError,
 } from "@cairn/core";
+import { createMemoryEmbeddingStore } from "./memory-embeddings.js";
 import { createMemoryIdempotencyStore } from "./memory-idempotency.js";
 import { createMemoryKeyStore } from "./memory-keys.js";
 
@@ -137,6 +138,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
 
   const backend: Backend = {
     ...createMemoryIdempotencyStore(now),
+    embeddings: createMemoryEmbeddingStore(blobs),
     keys: createMemoryKeyStore(now, (tenantId) =>
       [...sandboxes.values()].some((s) => s.record.tenantId === tenantId),
     ),

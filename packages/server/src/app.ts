@@ -45,6 +45,7 @@ import { snapshotRoutes } from "./routes/snapshots.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
 import { usageRoutes } from "./routes/usage.js";
+import type { SemanticSearch } from "./semantic.js";
 import { RequestValidator } from "./validation.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -115,6 +116,11 @@ export interface AppOptions {
    * answers, so API routes (and any added later) always win.
    */
   console?: ConsoleSite;
+  /**
+   * Semantic search (`startSemanticSearch` with an embedder): `GET .../fs/search?mode=semantic`
+   * and `hybrid`. Its backlog is woken after every write request. Off when absent.
+   */
+  semantic?: SemanticSearch;
 }
 
 /** The app, and a way to take it out of rotation before it stops. */
@@ -169,12 +175,22 @@ export function createApp(options: AppOptions): CairnApp {
   app.use(async (c, next) => {
     c.set("service", service);
     c.set("runner", options.runner);
+    if (options.semantic) c.set("semantic", options.semantic);
     c.set("drain", options.drain);
     c.set("validator", validator);
     c.set("limits", limits);
     c.set("onInternalError", onInternalError);
     if (metrics) c.set("metrics", metrics);
     await next();
+    // A write may have added content: the embedding backlog looks now rather than at its next poll.
+    if (
+      options.semantic &&
+      c.req.method !== "GET" &&
+      c.req.method !== "HEAD" &&
+      c.res.status < 400
+    ) {
+      options.semantic.indexer?.wake();
+    }
   });
   app.route("/", healthRoutes(SERVER_VERSION, options.backend, lifecycle));
   const reference = options.apiReferenceHtml;

@@ -10,6 +10,7 @@
  * tags, summary or name rank higher.
  */
 import type { FileMeta, GrepQuery } from "../backend.js";
+import type { Similarities } from "../embed/embedder.js";
 import { InvalidArgumentError } from "../errors.js";
 import { normalizePath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
@@ -31,6 +32,9 @@ export const DEFAULT_SEARCH_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Lines shown per hit, and how much of each. */
 const SNIPPET_LINES = 3;
 const SNIPPET_BYTES = 200;
+
+/** In hybrid mode, the share of the blend that is BM25 (normalised by the answer's best). */
+export const HYBRID_TEXT_WEIGHT = 0.5;
 
 const K1 = 1.2;
 const B = 0.75;
@@ -68,7 +72,21 @@ export interface SearchHit {
   lines: SearchLine[];
 }
 
+export type SearchMode = "text" | "semantic" | "hybrid";
+
+/** What semantic and hybrid ranking need: the similarity of the query to each blob's vector. */
+export interface SemanticRanking {
+  mode: "semantic" | "hybrid";
+  similarities(hashes: string[]): Promise<Similarities>;
+}
+
 export interface SearchResult {
+  /** The ranking that ran: text (BM25), semantic (similarity of embeddings) or hybrid (a blend). */
+  mode: SearchMode;
+  /** Files in scope whose content has no embedding yet (ranked as if unrelated); 0 in text mode. */
+  missingEmbeddings: number;
+  /** Why the answer is not what was asked (e.g. a fallback to text ranking), or null. */
+  note: string | null;
   /** The words searched for, as matched (lowercased; plural `s` dropped). */
   terms: string[];
   /** Best first; equal scores by path. */
@@ -117,6 +135,7 @@ export async function search(
   vfs: Vfs,
   options: SearchOptions,
   candidates?: ContentCandidates,
+  semantic?: SemanticRanking,
 ): Promise<SearchResult> {
   if (typeof options.query !== "string" || options.query.length > MAX_SEARCH_QUERY_LENGTH) {
     throw new InvalidArgumentError(
@@ -185,7 +204,10 @@ export async function search(
     }
   }
 
-  return rank(files, terms, limit, tooLarge);
+  if (!semantic) return rank(files, terms, limit, tooLarge);
+  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
+  const similar = await semantic.similarities(hashes);
+  return rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
 }
 
 /**
@@ -276,6 +298,7 @@ function rank(
   terms: readonly string[],
   limit: number,
   tooLarge: number,
+  semantic?: Similarities & { mode: "semantic" | "hybrid" },
 ): SearchResult {
   // Lengths and counts come from the tree (sizes), not from what was read, so an
   // index that rules out files changes nothing in the scores.
@@ -292,7 +315,7 @@ function rank(
   const hits: SearchHit[] = [];
   for (const file of files) {
     const found = terms.filter((t) => has(file, t));
-    if (found.length === 0 && terms.length > 0) continue;
+    if (found.length === 0 && terms.length > 0 && !semantic) continue;
     const [inTags, inSummary, inPath] = file.fields as [Set<string>, Set<string>, Set<string>];
     let score = 0;
     for (const t of found) {
@@ -307,7 +330,7 @@ function rank(
     }
     hits.push({
       path: file.path,
-      score: Math.round(score * 1e4) / 1e4,
+      score,
       tags: file.meta?.tags ?? [],
       summary: file.meta?.summary ?? null,
       terms: found,
@@ -316,8 +339,13 @@ function rank(
         .map(({ line, text }) => ({ line, text })),
     });
   }
+  if (semantic) blend(hits, files, semantic);
+  for (const hit of hits) hit.score = Math.round(hit.score * 1e4) / 1e4;
   hits.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
+    mode: semantic?.mode ?? "text",
+    missingEmbeddings: semantic?.missing ?? 0,
+    note: null,
     terms: [...terms],
     hits: hits.slice(0, limit),
     totalHits: hits.length,
@@ -325,4 +353,31 @@ function rank(
     skipped: { tooLarge },
     truncated: hits.length > limit ? { reason: "results", limit } : null,
   };
+}
+
+/**
+ * Rescores `hits` (every file in scope, text score or 0) for semantic or hybrid
+ * mode, in place, dropping files that score nothing. Semantic: the cosine
+ * similarity. Hybrid: HYBRID_TEXT_WEIGHT × BM25 / the best BM25 + the rest ×
+ * the similarity (below 0 counts as 0).
+ */
+function blend(
+  hits: SearchHit[],
+  files: readonly Candidate[],
+  semantic: Similarities & { mode: "semantic" | "hybrid" },
+): void {
+  const blobOf = new Map(files.map((f) => [f.path, f.stat.blob]));
+  const best = Math.max(0, ...hits.map((h) => h.score));
+  const kept: SearchHit[] = [];
+  for (const hit of hits) {
+    const blob = blobOf.get(hit.path);
+    const similarity = Math.max(0, (blob ? semantic.scores.get(blob) : undefined) ?? 0);
+    const text = best > 0 ? hit.score / best : 0;
+    hit.score =
+      semantic.mode === "semantic"
+        ? similarity
+        : HYBRID_TEXT_WEIGHT * text + (1 - HYBRID_TEXT_WEIGHT) * similarity;
+    if (hit.score > 0) kept.push(hit);
+  }
+  hits.splice(0, hits.length, ...kept);
 }
