@@ -90,6 +90,8 @@ export class EmbeddingIndexer {
   /** Embeds one batch; the number of blobs done (0: nothing pending). */
   async step(): Promise<number> {
     const { store, embedder } = this.options;
+    // Storage that cannot hold vectors (Postgres without pgvector) has no backlog.
+    if ((await store.unavailable()) !== undefined) return 0;
     const rows = await store.pending(embedder.model, this.batch);
     if (rows.length === 0) return 0;
     const texts = rows.map((r) => textOf(r.bytes));
