@@ -18,11 +18,20 @@ import {
   metricsApp,
   type RunningServer,
   SERVER_VERSION,
+  startSemanticSearch,
   startServer,
   stdoutAuditSink,
 } from "@cairn/server";
 import { destination, pino } from "pino";
 import { markServing } from "./data-dir-lock.js";
+import {
+  describeEmbeddings,
+  EMBEDDING_HELP,
+  EMBEDDING_OPTIONS,
+  type EmbeddingConfig,
+  embedderFor,
+  resolveEmbeddingConfig,
+} from "./embedding-flags.js";
 import { LIMIT_OPTIONS, limitHelp, resolveLimits } from "./limit-flags.js";
 import {
   resolveScriptConfig,
@@ -73,6 +82,7 @@ Options:
   --metrics-host <addr>   Address for the metrics port (env CAIRN_METRICS_HOST, default 127.0.0.1)
   --metrics-token <t>     Scrapes must send 'Authorization: Bearer <t>' (env CAIRN_METRICS_TOKEN)
 ${SCRIPT_HELP}
+${EMBEDDING_HELP}
   -h, --help              Show this help
 
 Limits (whole numbers: bytes, milliseconds or counts; docs/limits.md explains each):
@@ -99,6 +109,7 @@ export interface ServeConfig {
   /** The console build to serve, "bundled" for apps/console's, or null for none. */
   console: string | null;
   scripts: ScriptConfig;
+  embeddings: EmbeddingConfig;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -136,6 +147,7 @@ export function resolveServeConfig(
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
       ...SCRIPT_OPTIONS,
+      ...EMBEDDING_OPTIONS,
     },
     strict: true,
   });
@@ -175,6 +187,8 @@ export function resolveServeConfig(
     return { error: "use only one of --console-dir and --no-console" };
   const scripts = resolveScriptConfig(values, env);
   if ("error" in scripts) return scripts;
+  const embeddings = resolveEmbeddingConfig(values, env);
+  if ("error" in embeddings) return embeddings;
   const base = {
     logLevel,
     metrics,
@@ -189,6 +203,7 @@ export function resolveServeConfig(
     storedKeys: !values["insecure-no-auth"],
     jwt,
     scripts,
+    embeddings,
   };
 
   const chosen = [
@@ -352,6 +367,14 @@ export async function serveCommand(args: string[]): Promise<number> {
   const pool =
     workers > 0 ? new WorkerPool({ workers, heapMb, jobsPerWorker, maxQueued }) : undefined;
   const drain = new Drain();
+  const embedder = embedderFor(config.embeddings);
+  const semantic = embedder
+    ? startSemanticSearch({
+        backend: storage.backend,
+        embedder,
+        onError: (error) => logger.warn({ err: error }, "embedding backlog: provider failed"),
+      })
+    : undefined;
   const app = createApp({
     backend: storage.backend,
     service,
@@ -370,6 +393,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     apiReferenceHtml: apiReferenceHtml(),
     corsOrigins: config.corsOrigins,
     console: site.site,
+    semantic,
   });
   const server = await startServer({ app, port: config.port, host: config.host });
   let scrape: RunningServer | undefined;
@@ -393,6 +417,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       : []),
     `cairn: storage: ${storage.description}`,
     `cairn: scripts: ${pool ? `${workers} worker threads, ${heapMb} MiB heap each` : "on the HTTP thread (--script-workers 0)"}`,
+    `cairn: semantic search: ${describeEmbeddings(config.embeddings)}`,
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
     `cairn: API reference: ${server.url}/docs`,
     `cairn: metrics: ${scrape ? `${scrape.url}/metrics${config.metrics?.token ? " (bearer token)" : ""}` : "off (--metrics-port)"}`,
@@ -437,6 +462,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     await scrape?.close();
     await server.close();
     await pool?.close();
+    await semantic?.close();
     unmark();
     await audit?.close();
     await storage.close();
