@@ -191,6 +191,9 @@ export async function search(
   };
   for (const { path, stat } of searchableFiles(vfs, root, filter)) consider(path, stat);
 
+  if (semantic?.mode === "semantic") {
+    return rankBySimilarity(vfs, files, terms, limit, tooLarge, semantic);
+  }
   if (terms.length > 0) {
     const query = searchCandidateQuery(terms);
     if (candidates && query) {
@@ -205,6 +208,7 @@ export async function search(
   }
 
   if (!semantic) return rank(files, terms, limit, tooLarge);
+  // Hybrid: BM25 over every file in scope, then the blend.
   const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
   const similar = await semantic.similarities(hashes);
   return rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
@@ -356,10 +360,9 @@ function rank(
 }
 
 /**
- * Rescores `hits` (every file in scope, text score or 0) for semantic or hybrid
- * mode, in place, dropping files that score nothing. Semantic: the cosine
- * similarity. Hybrid: HYBRID_TEXT_WEIGHT × BM25 / the best BM25 + the rest ×
- * the similarity (below 0 counts as 0).
+ * Rescores `hits` (every file in scope, text score or 0) for hybrid mode, in
+ * place, dropping files that score nothing: HYBRID_TEXT_WEIGHT × BM25 / the
+ * best BM25 + the rest × the similarity (below 0 counts as 0).
  */
 function blend(
   hits: SearchHit[],
@@ -373,11 +376,60 @@ function blend(
     const blob = blobOf.get(hit.path);
     const similarity = Math.max(0, (blob ? semantic.scores.get(blob) : undefined) ?? 0);
     const text = best > 0 ? hit.score / best : 0;
-    hit.score =
-      semantic.mode === "semantic"
-        ? similarity
-        : HYBRID_TEXT_WEIGHT * text + (1 - HYBRID_TEXT_WEIGHT) * similarity;
+    hit.score = HYBRID_TEXT_WEIGHT * text + (1 - HYBRID_TEXT_WEIGHT) * similarity;
     if (hit.score > 0) kept.push(hit);
   }
   hits.splice(0, hits.length, ...kept);
+}
+
+/**
+ * Semantic mode: files ranked by similarity alone, so only the hits shown are
+ * read (for their words and best lines), not every file in scope.
+ */
+async function rankBySimilarity(
+  vfs: Vfs,
+  files: Candidate[],
+  terms: readonly string[],
+  limit: number,
+  tooLarge: number,
+  semantic: SemanticRanking,
+): Promise<SearchResult> {
+  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
+  const similar = await semantic.similarities(hashes);
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  const scored = files
+    .map((file) => ({ file, score: round(similar.scores.get(file.stat.blob ?? "") ?? 0) }))
+    .filter((s) => s.score > 0)
+    .sort(
+      (a, b) =>
+        b.score - a.score || (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0),
+    );
+  const top = scored.slice(0, limit);
+  const shown = top.map((s) => s.file);
+  const wanted = new Set(terms);
+  for (let start = 0; start < shown.length; ) {
+    const { contents, end } = await readBatch(vfs, shown, start, (f) => f.read);
+    for (const [k, bytes] of contents) scan(shown[k]!, bytes, wanted);
+    start = end;
+  }
+  return {
+    mode: "semantic",
+    missingEmbeddings: similar.missing,
+    note: null,
+    terms: [...terms],
+    hits: top.map(({ file, score }) => ({
+      path: file.path,
+      score,
+      tags: file.meta?.tags ?? [],
+      summary: file.meta?.summary ?? null,
+      terms: terms.filter((t) => file.tf.has(t) || file.fields.some((field) => field.has(t))),
+      lines: [...file.lines]
+        .sort((a, b) => a.line - b.line)
+        .map(({ line, text }) => ({ line, text })),
+    })),
+    totalHits: scored.length,
+    filesSearched: files.length,
+    skipped: { tooLarge },
+    truncated: scored.length > limit ? { reason: "results", limit } : null,
+  };
 }
