@@ -8,6 +8,8 @@ export interface Embedder {
   /** Names the model and its settings: vectors of different models are never compared. */
   readonly model: string;
   readonly dimensions: number;
+  /** Texts per `embed` call the background backlog should send (default 32). */
+  readonly batchSize?: number;
   /** One vector per text, in order. Rejects when the provider fails (the caller retries later). */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }

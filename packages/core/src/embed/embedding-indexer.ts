@@ -10,7 +10,7 @@ import type { Embedder, EmbeddingStore } from "./embedder.js";
 export interface EmbeddingIndexerOptions {
   store: EmbeddingStore;
   embedder: Embedder;
-  /** Blobs per provider call (default 32). */
+  /** Blobs per provider call (default: the embedder's `batchSize`, else 32). */
   batch?: number;
   /** Idle poll, for commits made by other processes (default 2 s). */
   pollMs?: number;
@@ -49,7 +49,7 @@ export class EmbeddingIndexer {
   private backingOff = false;
 
   constructor(private readonly options: EmbeddingIndexerOptions) {
-    this.batch = options.batch ?? 32;
+    this.batch = options.batch ?? options.embedder.batchSize ?? 32;
     this.pollMs = options.pollMs ?? 2_000;
     this.retryMs = options.retryMs ?? 1_000;
   }

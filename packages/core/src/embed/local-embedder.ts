@@ -48,6 +48,8 @@ export function createLocalEmbedder(dimensions = LOCAL_EMBEDDER_DIMENSIONS): Emb
   return {
     model: `cairn-local-hash-v1-${dimensions}`,
     dimensions,
+    // No provider to spare: bigger batches only save backlog queries.
+    batchSize: 256,
     embed: async (texts) => texts.map((t) => localEmbedding(t, dimensions)),
   };
 }

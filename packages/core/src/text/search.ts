@@ -181,19 +181,24 @@ export async function search(
       meta,
       read: stat.size > 0 && stat.size <= maxFileBytes && stat.blob !== null,
       tf: new Map(),
-      fields: [
-        fieldTerms(meta?.tags.join(" ") ?? ""),
-        fieldTerms(meta?.summary ?? ""),
-        fieldTerms(path),
-      ],
+      fields: [],
       lines: [],
     });
+  };
+  const fieldsOf = (file: Candidate) => {
+    file.fields = [
+      fieldTerms(file.meta?.tags.join(" ") ?? ""),
+      fieldTerms(file.meta?.summary ?? ""),
+      fieldTerms(file.path),
+    ];
   };
   for (const { path, stat } of searchableFiles(vfs, root, filter)) consider(path, stat);
 
   if (semantic?.mode === "semantic") {
-    return rankBySimilarity(vfs, files, terms, limit, tooLarge, semantic);
+    // Ranked by similarity alone: only the hits shown need their words.
+    return rankBySimilarity(vfs, files, terms, limit, tooLarge, semantic, fieldsOf);
   }
+  for (const file of files) fieldsOf(file);
   if (terms.length > 0) {
     const query = searchCandidateQuery(terms);
     if (candidates && query) {
@@ -393,6 +398,7 @@ async function rankBySimilarity(
   limit: number,
   tooLarge: number,
   semantic: SemanticRanking,
+  fieldsOf: (file: Candidate) => void,
 ): Promise<SearchResult> {
   const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
   const similar = await semantic.similarities(hashes);
@@ -406,6 +412,7 @@ async function rankBySimilarity(
     );
   const top = scored.slice(0, limit);
   const shown = top.map((s) => s.file);
+  for (const file of shown) fieldsOf(file);
   const wanted = new Set(terms);
   for (let start = 0; start < shown.length; ) {
     const { contents, end } = await readBatch(vfs, shown, start, (f) => f.read);
