@@ -19,6 +19,8 @@ export interface PendingEmbedding {
   tenantId: string;
   hash: string;
   bytes: Uint8Array;
+  /** `bytes` is only the beginning of the blob (it may end inside a UTF-8 character). */
+  truncated?: boolean;
 }
 
 /** What the vectors of a set of blobs say about one query vector. */

@@ -5,7 +5,7 @@
  * retried after a growing pause, and every failure is counted.
  */
 import { tryDecodeUtf8 } from "../encoding.js";
-import type { Embedder, EmbeddingStore } from "./embedder.js";
+import type { Embedder, EmbeddingStore, PendingEmbedding } from "./embedder.js";
 
 export interface EmbeddingIndexerOptions {
   store: EmbeddingStore;
@@ -28,10 +28,17 @@ export interface EmbeddingIndexerStats {
   lastError: string | null;
 }
 
-/** Blobs holding NUL, or not UTF-8, are not text and get no vector. */
-function textOf(bytes: Uint8Array): string | undefined {
+/**
+ * Blobs holding NUL, or not UTF-8, are not text and get no vector. The
+ * beginning of a longer blob may end inside a character: up to 3 bytes are cut.
+ */
+function textOf({ bytes, truncated }: PendingEmbedding): string | undefined {
   if (bytes.includes(0)) return undefined;
-  return tryDecodeUtf8(bytes);
+  for (let cut = 0; cut <= (truncated ? 3 : 0) && cut < bytes.length; cut++) {
+    const text = tryDecodeUtf8(bytes.subarray(0, bytes.length - cut));
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 export class EmbeddingIndexer {
@@ -94,7 +101,7 @@ export class EmbeddingIndexer {
     if ((await store.unavailable()) !== undefined) return 0;
     const rows = await store.pending(embedder.model, this.batch);
     if (rows.length === 0) return 0;
-    const texts = rows.map((r) => textOf(r.bytes));
+    const texts = rows.map(textOf);
     const inputs = texts.filter((t): t is string => t !== undefined);
     const vectors = await embedder.embed(inputs);
     let k = 0;
