@@ -10,6 +10,7 @@ import { Lifecycle } from "./lifecycle.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import type { AppLogger } from "./logger.js";
 import type { CairnMetrics, Rejection } from "./metrics/metrics.js";
+import { observeSemantic } from "./metrics/semantic-metrics.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
 import { corsFor } from "./middleware/cors.js";
@@ -163,6 +164,7 @@ export function createApp(options: AppOptions): CairnApp {
   if (metrics) {
     metrics.observeService(service);
     metrics.observeBackend(options.backend);
+    if (options.semantic) observeSemantic(metrics, options.semantic);
     lifecycle.onDrain(() => metrics.draining.set(1));
   }
 

@@ -9,6 +9,7 @@ import { createMemoryBackend } from "@cairn/backend-memory";
 import { createHttpEmbedder, localEmbedding } from "@cairn/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
+import { createMetrics } from "./metrics/metrics.js";
 import { type SemanticSearch, startSemanticSearch } from "./semantic.js";
 
 interface Provider {
@@ -66,7 +67,8 @@ async function setup(failing: boolean) {
     retryMs: 20,
   });
   cleanups.push(() => semantic.close());
-  const app = createApp({ backend, apiKey: "k", semantic });
+  const metrics = createMetrics({ processMetrics: false });
+  const app = createApp({ backend, apiKey: "k", semantic, metrics });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await app.request(path, {
       method,
@@ -82,7 +84,7 @@ async function setup(failing: boolean) {
     ],
   });
   expect(created.status).toBe(201);
-  return { provider, semantic, call, id: created.json.id as string };
+  return { provider, semantic, call, metrics, id: created.json.id as string };
 }
 
 describe("semantic search with an HTTP embeddings provider", () => {
@@ -105,7 +107,7 @@ describe("semantic search with an HTTP embeddings provider", () => {
   });
 
   it("a failing provider fails no write: failures are counted and retried; search falls back with a note", async () => {
-    const { provider, semantic, call, id } = await setup(true);
+    const { provider, semantic, call, metrics, id } = await setup(true);
     const write = await call("POST", `/v1/sandboxes/${id}/exec`, {
       script: "echo 'retry later' > /more.txt",
     });
@@ -122,6 +124,9 @@ describe("semantic search with an HTTP embeddings provider", () => {
     expect(res.json).toEqual({ ...text.json, note: res.json.note });
     expect((res.json.hits as unknown[]).length).toBe(2);
     expect(semantic.stats().queryFailures).toBe(1);
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toMatch(/^cairn_embedding_failures [1-9]\d*$/m);
+    expect(scraped).toMatch(/^cairn_embedding_query_failures 1$/m);
 
     // The provider recovers: the backlog catches up on its own, and semantic search works.
     provider.failing = false;
