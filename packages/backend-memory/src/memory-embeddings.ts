@@ -10,7 +10,10 @@ export function createMemoryEmbeddingStore(blobs: ReadonlyMap<string, Uint8Array
   const vectors = new Map<string, Map<string, Float32Array | null>>();
   const of = (model: string) => {
     let map = vectors.get(model);
-    if (!map) vectors.set(model, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      vectors.set(model, map);
+    }
     return map;
   };
   return {
