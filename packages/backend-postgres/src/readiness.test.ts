@@ -23,9 +23,11 @@ describe("storageReadiness", () => {
     await db.sql`DELETE FROM cairn_migrations WHERE id = ${newest}`;
     try {
       const behind = await storageReadiness(db.sql);
-      expect(behind.migrations).toEqual({ applied: newest - 1, expected: newest });
+      // The one before in the list: ids may have gaps while branches land.
+      const previous = MIGRATIONS.at(-2)?.id ?? 0;
+      expect(behind.migrations).toEqual({ applied: previous, expected: newest });
       expect(behind.problems).toEqual([
-        `database schema is at migration ${newest - 1}, this server needs ${newest}`,
+        `database schema is at migration ${previous}, this server needs ${newest}`,
       ]);
     } finally {
       const last = MIGRATIONS.at(-1);
