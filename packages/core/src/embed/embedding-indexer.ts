@@ -12,7 +12,7 @@ export interface EmbeddingIndexerOptions {
   embedder: Embedder;
   /** Blobs per provider call (default: the embedder's `batchSize`, else 32). */
   batch?: number;
-  /** Idle poll, for commits made by other processes (default 2 s). */
+  /** Idle poll, for commits made by other processes (default 30 s: on Postgres each look scans the blobs). */
   pollMs?: number;
   /** First pause after a failure, doubled up to 60 s (default 1 s). */
   retryMs?: number;
@@ -57,7 +57,7 @@ export class EmbeddingIndexer {
 
   constructor(private readonly options: EmbeddingIndexerOptions) {
     this.batch = options.batch ?? options.embedder.batchSize ?? 32;
-    this.pollMs = options.pollMs ?? 2_000;
+    this.pollMs = options.pollMs ?? 30_000;
     this.retryMs = options.retryMs ?? 1_000;
   }
 
