@@ -77,6 +77,13 @@ describe("search", () => {
     expect((await run(vfs, "search --path /missing x")).stderr).toMatch(/ENOENT/);
     expect((await run(vfs, "search --path /missing x")).exitCode).toBe(2);
     expect((await run(vfs, "search --limit 500 x")).exitCode).toBe(2);
+    const semantic = await run(vfs, "search --semantic retry");
+    expect([semantic.exitCode, semantic.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /^search: semantic and hybrid ranking are not available inside scripts yet/,
+      ),
+    ]);
   });
 
   it("relative --path is under the current directory; --glob and --tag narrow", async () => {

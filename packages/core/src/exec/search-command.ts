@@ -37,11 +37,16 @@ export function searchCommand(fs: CairnBashFs): Command {
   return defineCommand("search", async (args, ctx) => {
     try {
       const parsed = parseArgs(args, {
-        flags: ["json", "help"],
+        flags: ["json", "help", "semantic", "hybrid"],
         valued: ["tag", "path", "glob", "limit"],
         aliases: { h: "help" },
       });
       if (parsed.flags.has("help")) return done(HELP);
+      if (parsed.flags.has("semantic") || parsed.flags.has("hybrid")) {
+        throw new UsageError(
+          "semantic and hybrid ranking are not available inside scripts yet; use GET .../fs/search?mode=semantic",
+        );
+      }
       const limitArg = lastValue(parsed, "limit");
       if (limitArg !== undefined && !/^\d+$/.test(limitArg)) {
         throw new UsageError(`--limit must be a whole number, not ${JSON.stringify(limitArg)}`);
