@@ -1,7 +1,7 @@
 /** Starts the reference server in-process over a backend, for running the suite against it. */
 import { randomBytes } from "node:crypto";
-import { type Backend, issueApiKey, WorkerPool } from "@cairn/core";
-import { createApp, startServer } from "@cairn/server";
+import { type Backend, type Embedder, issueApiKey, WorkerPool } from "@cairn/core";
+import { createApp, startSemanticSearch, startServer } from "@cairn/server";
 
 export type BackendFactory = () => Backend | Promise<Backend>;
 
@@ -14,6 +14,8 @@ export interface ReferenceServerOptions {
   apiKey?: string;
   /** Script worker threads, as `cairn serve` runs them (default 2; 0 runs scripts on the server's thread). */
   scriptWorkers?: number;
+  /** Turns semantic search on with this embedder (off by default, as in `cairn serve`). */
+  embedder?: Embedder;
 }
 
 export interface ReferenceServer {
@@ -45,7 +47,10 @@ export async function startReferenceServer(
   // Quotas small enough that the quota cases can reach them cheaply; the rest as shipped.
   const workers = options.scriptWorkers ?? 2;
   const runner = workers > 0 ? new WorkerPool({ workers }) : undefined;
-  const app = createApp({ backend, apiKey, limits: REFERENCE_LIMITS, auth, runner });
+  const semantic = options.embedder
+    ? startSemanticSearch({ backend, embedder: options.embedder })
+    : undefined;
+  const app = createApp({ backend, apiKey, limits: REFERENCE_LIMITS, auth, runner, semantic });
   const admin = keys && (await issueApiKey(keys, { tenantId: null, scopes: ["admin"] }));
   const server = await startServer({ app, port: 0, host: "127.0.0.1" });
   return {
@@ -54,6 +59,7 @@ export async function startReferenceServer(
     adminApiKey: admin?.key,
     close: async () => {
       await server.close();
+      await semantic?.close();
       await runner?.close();
       await backend.close?.();
     },

@@ -2,6 +2,7 @@
 export { describeBackendContract } from "./backend-contract.js";
 export { describeKeyStoreContract } from "./key-store-contract.js";
 
+import type { Embedder } from "@cairn/core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { features } from "./case.js";
 import { allCases } from "./cases/index.js";
@@ -25,6 +26,10 @@ export interface DescribeConformanceOptions {
   only?: CasePattern | CasePattern[];
   /** Per-case time limit in ms (default 20 s). */
   timeoutMs?: number;
+  /** Script worker threads (default 2, as `cairn serve`; 0 runs scripts on the server's thread). */
+  scriptWorkers?: number;
+  /** Turns semantic search on with this embedder (the semantic and hybrid search cases need it). */
+  embedder?: Embedder;
 }
 
 /**
@@ -46,7 +51,11 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     let server: ReferenceServer | undefined;
     const validator = new SpecValidator();
     beforeAll(async () => {
-      server = await startReferenceServer({ createBackend: options.createBackend });
+      server = await startReferenceServer({
+        createBackend: options.createBackend,
+        scriptWorkers: options.scriptWorkers,
+        embedder: options.embedder,
+      });
     });
     afterAll(async () => {
       await server?.close();

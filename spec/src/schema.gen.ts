@@ -479,6 +479,18 @@ export interface paths {
          *     tagged files are listed by path. Every backend ranks alike: the
          *     Postgres backend only uses its trigram index to skip files that hold
          *     none of the words. For exact lines or regular expressions, use grep.
+         *
+         *     `mode=semantic` ranks by meaning instead: the cosine similarity of an
+         *     embedding of `q` to an embedding of each file's content (computed in
+         *     the background after the commit that wrote it, once per content);
+         *     `mode=hybrid` blends both: 0.5 × the file's BM25 score divided by the
+         *     best BM25 score of the answer + 0.5 × the similarity. Both need an
+         *     embeddings provider configured on the server (off by default) and
+         *     storage for vectors (pgvector on Postgres); without them the answer
+         *     is 400 `semantic_search_unavailable`. Files whose content has no
+         *     embedding yet are counted in `missingEmbeddings`. When the provider
+         *     fails to embed `q`, the answer falls back to text ranking (`mode`
+         *     says `text`) and `note` says why.
          */
         get: operations["searchFiles"];
         put?: never;
@@ -1059,13 +1071,15 @@ export interface components {
          *       destination; `archive_unsupported_entry` a device or FIFO entry;
          *       `archive_too_large` the archive or its unpacked bytes are over the limit;
          *       `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
+         *       `semantic_search_unavailable` semantic or hybrid search was asked for but the
+         *       server has no embeddings provider, or its storage cannot hold vectors;
          *       `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
          *       script ran out of time (nothing applied); `memory_limit` the script used more
          *       memory than a script worker has (nothing applied); `rate_limited`; `unavailable`;
          *       `internal_error`.
          * @enum {string}
          */
-        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "version_unavailable" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "idempotency_response_lost" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
+        ErrorCode: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | "ENAMETOOLONG" | "EACCES" | "EFBIG" | "EROFS" | "ENOSPC" | "EDQUOT" | "invalid_request" | "unauthorized" | "forbidden" | "sandbox_not_found" | "tenant_not_found" | "tenant_exists" | "tenant_not_empty" | "key_not_found" | "route_not_found" | "method_not_allowed" | "precondition_failed" | "not_modified" | "commit_not_found" | "snapshot_not_found" | "version_unavailable" | "range_not_satisfiable" | "payload_too_large" | "unsupported_media_type" | "conflict" | "idempotency_key_mismatch" | "idempotency_in_progress" | "idempotency_response_lost" | "archive_invalid" | "archive_unsafe_entry" | "archive_unsupported_entry" | "archive_too_large" | "archive_too_many_entries" | "archive_entry_too_large" | "edit_no_match" | "edit_ambiguous" | "patch_invalid" | "patch_conflict" | "semantic_search_unavailable" | "timeout" | "memory_limit" | "rate_limited" | "unavailable" | "internal_error";
         /** @description Letters, digits, `.`, `_` and `-`, at most 64 characters. */
         TenantIdValue: string;
         Tenant: {
@@ -1684,7 +1698,18 @@ export interface components {
             /** @description Up to 3 lines with the most query words, in line order, each cut at 200 bytes. */
             lines: components["schemas"]["GrepLine"][];
         };
+        /**
+         * @default text
+         * @enum {string}
+         */
+        SearchMode: "text" | "semantic" | "hybrid";
         SearchResult: {
+            /** @description The ranking that ran (`text` when semantic ranking fell back; `note` says why). */
+            mode: components["schemas"]["SearchMode"];
+            /** @description Files in scope whose content has no embedding yet (0 in text mode). */
+            missingEmbeddings: number;
+            /** @description Why the answer is not what was asked for (a fallback to text ranking), or null. */
+            note: string | null;
             /** @description The words searched for, as compared (lowercased, plural `s` dropped). */
             terms: string[];
             hits: components["schemas"]["SearchHit"][];
@@ -2789,6 +2814,8 @@ export interface operations {
                 limit?: number;
                 /** @description Larger files are ranked on their path, tags and summary only, and counted. */
                 maxFileBytes?: number;
+                /** @description How to rank (see the description); `semantic` and `hybrid` need an embeddings provider on the server. */
+                mode?: components["schemas"]["SearchMode"];
             };
             header?: never;
             path: {

@@ -59,6 +59,7 @@ import {
   type ParentMessage,
   RSS_API_KEY,
 } from "./rss-protocol.js";
+import { semanticBench } from "./semantic-bench.js";
 import { type SseEvent, SseParser } from "./sse.js";
 import { formatMiB, formatMs, median, summarize } from "./stats.js";
 
@@ -70,7 +71,7 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --iterations N     create+exec iterations (default 200; --quick 50)
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
-  --only LIST        sections to run, e.g. 1,3,9 (1..14; 3-5, 10 and 13 need 6's sandbox, which is always built)
+  --only LIST        sections to run, e.g. 1,3,9 (1..15; 3-5, 10 and 13 need 6's sandbox, which is always built)
   --forks N          forks of one template in section 14, timed, with the storage they add
                      (default 1000; --quick 10)
   --help
@@ -1416,6 +1417,18 @@ async function main(): Promise<void> {
             notes: ctx.notes,
           }),
       ],
+      [
+        "15",
+        "semantic search",
+        () =>
+          semanticBench({
+            sql,
+            files: config.files,
+            runs: quick ? 5 : 20,
+            rows: ctx.rows,
+            notes: ctx.notes,
+          }),
+      ],
     ];
     const needsBig = ["3", "4", "5", "10", "13"].some(wanted);
     for (const [id, label, run] of sections) {
@@ -1427,7 +1440,7 @@ async function main(): Promise<void> {
     }
 
     const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "13", "11", "12"];
-    order.push("14a", "14b", "14c", "14d", "14e", "14f", "14g");
+    order.push("14a", "14b", "14c", "14d", "14e", "14f", "14g", "15", "15a", "15b", "15c");
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

@@ -173,4 +173,40 @@ describe("resolveServeConfig", () => {
       error: "--script-heap-mb must be a whole number of at least 16, not '8'",
     });
   });
+
+  it("takes the embeddings provider from flags or the environment, off by default", () => {
+    expect(resolveServeConfig(["--api-key", KEY], {})).toMatchObject({
+      embeddings: { provider: "off" },
+    });
+    expect(resolveServeConfig(["--api-key", KEY, "--embeddings", "local"], {})).toMatchObject({
+      embeddings: { provider: "local" },
+    });
+    expect(
+      resolveServeConfig(["--api-key", KEY, "--embeddings-model", "m"], {
+        CAIRN_EMBEDDINGS: "http",
+        CAIRN_EMBEDDINGS_URL: "https://emb.test/v1",
+        CAIRN_EMBEDDINGS_API_KEY: "sk-1",
+      }),
+    ).toMatchObject({
+      embeddings: { provider: "http", url: "https://emb.test/v1", model: "m", apiKey: "sk-1" },
+    });
+    const errors: Array<[string[], string]> = [
+      [["--embeddings", "openai"], "--embeddings must be off, local or http, not 'openai'"],
+      [
+        ["--embeddings", "http", "--embeddings-model", "m"],
+        "--embeddings http needs --embeddings-url, an http(s) URL",
+      ],
+      [
+        ["--embeddings", "http", "--embeddings-url", "http://e.test"],
+        "--embeddings http needs --embeddings-model",
+      ],
+      [
+        ["--embeddings-url", "http://e.test"],
+        "--embeddings-url and --embeddings-model need --embeddings http",
+      ],
+    ];
+    for (const [args, error] of errors) {
+      expect(resolveServeConfig(["--api-key", KEY, ...args], {})).toEqual({ error });
+    }
+  });
 });

@@ -19,11 +19,20 @@ import {
   type RunningServer,
   SERVER_VERSION,
   startExpirySweeper,
+  startSemanticSearch,
   startServer,
   stdoutAuditSink,
 } from "@cairn/server";
 import { destination, pino } from "pino";
 import { markServing } from "./data-dir-lock.js";
+import {
+  describeEmbeddings,
+  EMBEDDING_HELP,
+  EMBEDDING_OPTIONS,
+  type EmbeddingConfig,
+  embedderFor,
+  resolveEmbeddingConfig,
+} from "./embedding-flags.js";
 import { LIMIT_OPTIONS, limitHelp, resolveLimits } from "./limit-flags.js";
 import {
   resolveScriptConfig,
@@ -76,6 +85,7 @@ Options:
   --metrics-host <addr>   Address for the metrics port (env CAIRN_METRICS_HOST, default 127.0.0.1)
   --metrics-token <t>     Scrapes must send 'Authorization: Bearer <t>' (env CAIRN_METRICS_TOKEN)
 ${SCRIPT_HELP}
+${EMBEDDING_HELP}
   -h, --help              Show this help
 
 Limits (whole numbers: bytes, milliseconds or counts; docs/limits.md explains each):
@@ -104,6 +114,7 @@ export interface ServeConfig {
   scripts: ScriptConfig;
   /** Between expiry sweeps; 0: no sweeper. */
   sweepIntervalMs: number;
+  embeddings: EmbeddingConfig;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -142,6 +153,7 @@ export function resolveServeConfig(
       help: { type: "boolean", short: "h" },
       ...LIMIT_OPTIONS,
       ...SCRIPT_OPTIONS,
+      ...EMBEDDING_OPTIONS,
     },
     strict: true,
   });
@@ -183,6 +195,8 @@ export function resolveServeConfig(
     return { error: "use only one of --console-dir and --no-console" };
   const scripts = resolveScriptConfig(values, env);
   if ("error" in scripts) return scripts;
+  const embeddings = resolveEmbeddingConfig(values, env);
+  if ("error" in embeddings) return embeddings;
   const base = {
     logLevel,
     metrics,
@@ -198,6 +212,7 @@ export function resolveServeConfig(
     jwt,
     scripts,
     sweepIntervalMs: Number(sweepText) * 1000,
+    embeddings,
   };
 
   const chosen = [
@@ -368,6 +383,14 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
   const drain = new Drain();
+  const embedder = embedderFor(config.embeddings);
+  const semantic = embedder
+    ? startSemanticSearch({
+        backend: storage.backend,
+        embedder,
+        onError: (error) => logger.warn({ err: error }, "embedding backlog: provider failed"),
+      })
+    : undefined;
   const app = createApp({
     backend: storage.backend,
     service,
@@ -386,6 +409,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     apiReferenceHtml: apiReferenceHtml(),
     corsOrigins: config.corsOrigins,
     console: site.site,
+    semantic,
   });
   const server = await startServer({ app, port: config.port, host: config.host });
   // Every replica sweeps; the backend lets each expired sandbox go to exactly one of them.
@@ -419,6 +443,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       : []),
     `cairn: storage: ${storage.description}`,
     `cairn: scripts: ${pool ? `${workers} worker threads, ${heapMb} MiB heap each` : "on the HTTP thread (--script-workers 0)"}`,
+    `cairn: semantic search: ${describeEmbeddings(config.embeddings)}`,
     `cairn: MCP (streamable HTTP): ${server.url}/mcp`,
     `cairn: API reference: ${server.url}/docs`,
     `cairn: metrics: ${scrape ? `${scrape.url}/metrics${config.metrics?.token ? " (bearer token)" : ""}` : "off (--metrics-port)"}`,
@@ -465,6 +490,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     await server.close();
     await sweeper?.stop();
     await pool?.close();
+    await semantic?.close();
     unmark();
     await audit?.close();
     await storage.close();

@@ -17,6 +17,7 @@ import execScriptMachine from "./exec/exec-script-machine.js";
 import execScriptOutput from "./exec/exec-script-output.js";
 import execScriptPython from "./exec/exec-script-python.js";
 import execScriptReadOnly from "./exec/exec-script-read-only.js";
+import execScriptSearch from "./exec/exec-script-search.js";
 import execScriptShell from "./exec/exec-script-shell.js";
 import execScriptStream from "./exec/exec-script-stream.js";
 import copyFile from "./files/copy-file.js";
@@ -57,6 +58,7 @@ import updateSandbox from "./sandboxes/update-sandbox.js";
 import globFiles from "./search/glob-files.js";
 import grepFiles from "./search/grep-files.js";
 import searchFiles from "./search/search-files.js";
+import searchSemantic from "./search/search-semantic.js";
 import fuzz from "./system/fuzz.js";
 import getHealth from "./system/get-health.js";
 import getReady from "./system/get-ready.js";
@@ -102,6 +104,7 @@ const collected: ConformanceCase[] = [
   ...globFiles,
   ...grepFiles,
   ...searchFiles,
+  ...searchSemantic,
   ...pathsWriteFile,
   ...pathsStatFile,
   ...pathsListDirectory,
@@ -118,6 +121,7 @@ const collected: ConformanceCase[] = [
   ...execScriptIdentity,
   ...execScriptMachine,
   ...execScriptPython,
+  ...execScriptSearch,
   ...execBatch,
   ...listCommits,
   ...getCommit,

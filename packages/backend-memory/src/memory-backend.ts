@@ -25,6 +25,7 @@ import {
   type TreeUndo,
   VersionConflictError,
 } from "@cairn/core";
+import { createMemoryEmbeddingStore } from "./memory-embeddings.js";
 import { createMemoryIdempotencyStore } from "./memory-idempotency.js";
 import { createMemoryKeyStore } from "./memory-keys.js";
 
@@ -177,6 +178,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
 
   const backend: Backend = {
     ...idempotency.store,
+    embeddings: createMemoryEmbeddingStore(blobs),
     keys: createMemoryKeyStore(now, (tenantId) =>
       [...sandboxes.values()].some((s) => s.record.tenantId === tenantId),
     ),

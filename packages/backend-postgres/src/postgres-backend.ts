@@ -22,6 +22,7 @@ import type { Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
 import { COMMITS_CHANNEL, sweepExpiredSandboxes } from "./expiry.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
+import { postgresEmbeddingStore } from "./postgres-embeddings.js";
 import { logCommit, postgresHistory } from "./postgres-history.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { postgresKeyStore } from "./postgres-keys.js";
@@ -254,6 +255,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   return {
     ...postgresIdempotencyStore(inTenant),
     ...postgresHistory(inTenant),
+    embeddings: postgresEmbeddingStore(sql, inTenant),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const progress = { bodyDone: false };
       try {

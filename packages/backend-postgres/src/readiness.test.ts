@@ -23,7 +23,7 @@ describe("storageReadiness", () => {
     await db.sql`DELETE FROM cairn_migrations WHERE id = ${newest}`;
     try {
       const behind = await storageReadiness(db.sql);
-      // The one before the newest (ids may have gaps: each branch takes its own).
+      // The one before in the list: ids may have gaps while branches land.
       const previous = MIGRATIONS.at(-2)?.id ?? 0;
       expect(behind.migrations).toEqual({ applied: previous, expected: newest });
       expect(behind.problems).toEqual([

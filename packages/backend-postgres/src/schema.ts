@@ -453,6 +453,37 @@ CREATE TRIGGER snapshot_rows_gone AFTER DELETE ON snapshots
 `,
   },
   {
+    id: 13,
+    name: "blob embeddings",
+    sql: `
+-- Vectors of content blobs for semantic search, one per blob and model, filled after commits
+-- by the server's embedding backlog (NULL: the blob is not text). Needs pgvector: without it
+-- this block creates nothing and says so, and semantic search answers
+-- semantic_search_unavailable. Deleted with the blob.
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS vector;
+  CREATE TABLE blob_embeddings (
+    tenant_id text   NOT NULL,
+    hash      text   NOT NULL,
+    model     text   NOT NULL,
+    embedding vector,
+    PRIMARY KEY (tenant_id, model, hash),
+    FOREIGN KEY (tenant_id, hash) REFERENCES blobs ON DELETE CASCADE
+  );
+  GRANT SELECT, INSERT, UPDATE, DELETE ON blob_embeddings TO ${APP_ROLE};
+  ALTER TABLE blob_embeddings ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE blob_embeddings FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON blob_embeddings TO ${APP_ROLE}
+    USING (tenant_id = current_setting('cairn.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('cairn.tenant_id', true));
+  EXECUTE format('CREATE POLICY maintenance ON blob_embeddings TO %I USING (true) WITH CHECK (true)', current_user);
+EXCEPTION WHEN others THEN
+  RAISE NOTICE 'pgvector unavailable (%); semantic search is off on this database', SQLERRM;
+END $$;
+`,
+  },
+  {
     id: 14,
     name: "per-tenant limits",
     sql: `

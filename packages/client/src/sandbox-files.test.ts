@@ -621,6 +621,9 @@ describe("sandbox.fs search and text tools", () => {
 
   it("search sends q, repeated tags and the options as query parameters", async () => {
     const found: SearchResult = {
+      mode: "text",
+      missingEmbeddings: 0,
+      note: null,
       terms: ["retry"],
       hits: [
         {
@@ -651,6 +654,7 @@ describe("sandbox.fs search and text tools", () => {
       glob: "*.ts",
       limit: 5,
       maxFileBytes: 1024,
+      mode: "hybrid",
     });
     expect([...urls[0]!]).toEqual([["q", "retry"]]);
     expect([...urls[1]!]).toEqual([
@@ -661,6 +665,7 @@ describe("sandbox.fs search and text tools", () => {
       ["glob", "*.ts"],
       ["limit", "5"],
       ["maxFileBytes", "1024"],
+      ["mode", "hybrid"],
     ]);
   });
 

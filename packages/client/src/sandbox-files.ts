@@ -16,6 +16,7 @@ import type {
   PatchResult,
   ReadLinesResult,
   RequestOptions,
+  SearchMode,
   SearchResult,
   WriteResult,
 } from "./types.js";
@@ -109,6 +110,12 @@ export interface SearchOptions extends RequestOptions {
   limit?: number;
   /** Larger files are ranked on path, tags and summary only, and counted (default 10 MiB). */
   maxFileBytes?: number;
+  /**
+   * `text` (default, BM25), `semantic` (similarity of embeddings) or `hybrid` (a blend); the
+   * last two need a server with an embeddings provider (else `semantic_search_unavailable`).
+   * The answer's `mode` says which ran, `missingEmbeddings` how many files had none yet.
+   */
+  mode?: SearchMode;
 }
 
 export interface SetMetaOptions extends MutatingRequestOptions {
@@ -451,20 +458,21 @@ export class SandboxFiles {
    * word counts, rarer words and more occurrences count more, and a word in the file's tags,
    * summary or path counts most. Identifiers match by their parts (`config` finds `parseConfig`)
    * and a plural `s` is ignored. Each hit shows up to 3 lines with the most words. With `tags`,
-   * only files carrying all of them; `query` may then be empty.
+   * only files carrying all of them; `query` may then be empty. `mode: "semantic"` ranks by
+   * meaning instead, `"hybrid"` by a blend of both (on a server with an embeddings provider).
    *
    * @example
    * const { hits } = await sandbox.fs.search("retry backoff", { path: "/src" });
    * for (const { path, score, lines } of hits) console.log(path, score, lines[0]?.text);
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const { tags, path, glob, limit, maxFileBytes, ...request } = options;
+    const { tags, path, glob, limit, maxFileBytes, mode, ...request } = options;
     const { data } = await this.#transport.request(request, (api, init) =>
       api.GET("/v1/sandboxes/{sandboxId}/fs/search", {
         ...init,
         params: {
           path: this.#sandbox,
-          query: { q: query, tag: tags, path, glob, limit, maxFileBytes },
+          query: { q: query, tag: tags, path, glob, limit, maxFileBytes, mode },
         },
       }),
     );

@@ -72,6 +72,8 @@ export type GrepLine = Schemas["GrepLine"];
 export type GrepMatch = Schemas["GrepMatch"];
 /** What `sandbox.fs.grep()` resolves to. */
 export type GrepResult = Schemas["GrepResult"];
+/** How `sandbox.fs.search()` ranks: `text`, `semantic` or `hybrid`. */
+export type SearchMode = Schemas["SearchMode"];
 /** What `sandbox.fs.search()` resolves to: the hits, best first. */
 export type SearchResult = Schemas["SearchResult"];
 /** One ranked file, with the query's words it holds and its best lines. */

@@ -1,3 +1,4 @@
+import type { EmbeddingStore } from "./embed/embedder.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { KeyStore } from "./keys.js";
 
@@ -309,6 +310,8 @@ export interface Backend extends IdempotencyStore {
    * Not tenant-scoped: keys are looked up before the tenant is known.
    */
   readonly keys?: KeyStore;
+  /** Optional: vectors of content blobs, for semantic search (`GET .../fs/search?mode=semantic`). */
+  readonly embeddings?: EmbeddingStore;
   /**
    * Optional: whether storage can serve now (`GET /v1/ready`). Resolves with what is wrong, if
    * anything (e.g. migrations not applied); rejects when storage cannot be reached.

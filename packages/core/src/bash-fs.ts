@@ -14,9 +14,10 @@ import type {
   RmOptions,
 } from "just-bash";
 import { DefenseInDepthBox, unsafeBytesFromLatin1 } from "just-bash";
+import type { FileMeta } from "./backend.js";
 import { CommandDirs, type CommandEntry } from "./command-dirs.js";
 import { decodeBytes, encodeText, latin1String, type TextEncodingName } from "./encoding.js";
-import { FsError } from "./errors.js";
+import { FsError, InvalidArgumentError } from "./errors.js";
 import { resolvePath } from "./paths.js";
 import { checkQuota, type Quota } from "./quota.js";
 import type { SandboxService, Scope } from "./sandbox-service.js";
@@ -466,6 +467,30 @@ export class CairnBashFs implements IFileSystem {
     const p = this.path(path);
     this.refuseCommandDir("utime", p);
     await this.write("utime", p, () => this.vfs.utimes(p, mtime.getTime()));
+  }
+
+  /**
+   * Sets a file's tags and summary (Cairn's `tag` and `summary` commands): a
+   * write like any other, so read-only mode, the policy, the journal limits
+   * and the quota apply, and it commits with the script.
+   */
+  async setMeta(path: string, meta: FileMeta | null): Promise<Stat> {
+    const p = this.path(path);
+    this.refuseCommandDir("setmeta", p);
+    return this.write("setmeta", p, () => this.vfs.setMeta(p, meta));
+  }
+
+  /**
+   * Runs a read over the sandbox's files (Cairn's `search` command) as storage
+   * I/O; a bad argument is the command's error, not a storage failure.
+   */
+  query<T>(fn: (vfs: Vfs) => Promise<T>): Promise<T> {
+    return trusted(() => fn(this.vfs)).catch((error: unknown) => {
+      if (!(error instanceof FsError || error instanceof InvalidArgumentError)) {
+        this.storageFailure ??= error;
+      }
+      throw error;
+    });
   }
 }
 

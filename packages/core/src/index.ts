@@ -33,6 +33,30 @@ export {
   type SandboxDiff,
   VersionUnavailableError,
 } from "./diff.js";
+export {
+  dot,
+  type Embedder,
+  type EmbeddingStore,
+  MAX_EMBEDDED_CHARS,
+  normalize,
+  type PendingEmbedding,
+  type Similarities,
+} from "./embed/embedder.js";
+export {
+  EmbeddingIndexer,
+  type EmbeddingIndexerOptions,
+  type EmbeddingIndexerStats,
+} from "./embed/embedding-indexer.js";
+export {
+  createHttpEmbedder,
+  EmbeddingProviderError,
+  type HttpEmbedderOptions,
+} from "./embed/http-embedder.js";
+export {
+  createLocalEmbedder,
+  LOCAL_EMBEDDER_DIMENSIONS,
+  localEmbedding,
+} from "./embed/local-embedder.js";
 export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";
 export * from "./errors.js";
 export {
@@ -209,13 +233,16 @@ export {
 export {
   DEFAULT_SEARCH_LIMIT,
   DEFAULT_SEARCH_MAX_FILE_BYTES,
+  HYBRID_TEXT_WEIGHT,
   MAX_SEARCH_LIMIT,
   MAX_SEARCH_QUERY_LENGTH,
   MAX_SEARCH_TERMS,
   type SearchHit,
   type SearchLine,
+  type SearchMode,
   type SearchOptions,
   type SearchResult,
+  type SemanticRanking,
   search,
   searchCandidateQuery,
 } from "./text/search.js";

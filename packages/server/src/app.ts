@@ -10,6 +10,7 @@ import { Lifecycle } from "./lifecycle.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import type { AppLogger } from "./logger.js";
 import type { CairnMetrics, Rejection } from "./metrics/metrics.js";
+import { observeSemantic } from "./metrics/semantic-metrics.js";
 import { requireAdmin, sandboxAccess } from "./middleware/access.js";
 import { type AuditSink, audit } from "./middleware/audit.js";
 import { corsFor } from "./middleware/cors.js";
@@ -50,6 +51,7 @@ import { snapshotRoutes } from "./routes/snapshots.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { textRoutes } from "./routes/text.js";
 import { usageRoutes } from "./routes/usage.js";
+import type { SemanticSearch } from "./semantic.js";
 import { RequestValidator } from "./validation.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -120,6 +122,11 @@ export interface AppOptions {
    * answers, so API routes (and any added later) always win.
    */
   console?: ConsoleSite;
+  /**
+   * Semantic search (`startSemanticSearch` with an embedder): `GET .../fs/search?mode=semantic`
+   * and `hybrid`. Its backlog is woken after every write request. Off when absent.
+   */
+  semantic?: SemanticSearch;
 }
 
 /** The app, and a way to take it out of rotation before it stops. */
@@ -162,6 +169,7 @@ export function createApp(options: AppOptions): CairnApp {
   if (metrics) {
     metrics.observeService(service);
     metrics.observeBackend(options.backend);
+    if (options.semantic) observeSemantic(metrics, options.semantic);
     lifecycle.onDrain(() => metrics.draining.set(1));
   }
 
@@ -174,12 +182,22 @@ export function createApp(options: AppOptions): CairnApp {
   app.use(async (c, next) => {
     c.set("service", service);
     c.set("runner", options.runner);
+    if (options.semantic) c.set("semantic", options.semantic);
     c.set("drain", options.drain);
     c.set("validator", validator);
     c.set("limits", limits);
     c.set("onInternalError", onInternalError);
     if (metrics) c.set("metrics", metrics);
     await next();
+    // A write may have added content: the embedding backlog looks now rather than at its next poll.
+    if (
+      options.semantic &&
+      c.req.method !== "GET" &&
+      c.req.method !== "HEAD" &&
+      c.res.status < 400
+    ) {
+      options.semantic.indexer?.wake();
+    }
   });
   app.route("/", healthRoutes(SERVER_VERSION, options.backend, lifecycle));
   const reference = options.apiReferenceHtml;

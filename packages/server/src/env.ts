@@ -4,6 +4,7 @@ import type { Drain } from "./drain.js";
 import type { Limits } from "./limits.js";
 import type { AppLogger } from "./logger.js";
 import type { CairnMetrics } from "./metrics/metrics.js";
+import type { SemanticSearch } from "./semantic.js";
 import type { RequestValidator } from "./validation.js";
 
 /**
@@ -34,6 +35,8 @@ export interface AppEnv {
     runner?: ScriptRunner;
     validator: RequestValidator;
     limits: Limits;
+    /** Semantic search (an embeddings provider), when the server has it. */
+    semantic?: SemanticSearch;
     /** A streamed upload's body as its route must read it (set when it is being hashed). */
     uploadBody?: ReadableStream<Uint8Array>;
     /** Metrics to record into, when the app has them. */

@@ -39,4 +39,5 @@ export {
   type JwtOptions,
 } from "./middleware/keys.js";
 export { ProblemError } from "./problem.js";
+export { type SemanticSearch, semanticRanking, startSemanticSearch } from "./semantic.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./serve.js";

@@ -10,6 +10,7 @@ import { encodeText, latin1Bytes } from "../encoding.js";
 import { pythonCommands } from "../python/python-command.js";
 import type { Quota } from "../quota.js";
 import type { Vfs } from "../vfs.js";
+import { CAIRN_COMMANDS, cairnCommands } from "./cairn-commands.js";
 import {
   flushTransform,
   SHELL_STATE_COMMAND,
@@ -75,6 +76,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
       SHELL_STATE_COMMAND,
       RUNTIME_OFF_COMMAND,
       ...getCommandNames(),
+      ...CAIRN_COMMANDS,
       ...settings.runtimes.flatMap((runtime) => RUNTIME_COMMANDS[runtime]),
     ],
     readOnly: settings.readOnly,
@@ -108,6 +110,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     customCommands: [
       reportState,
       runtimeOffCommand(runtimeSupport()),
+      ...cairnCommands(fs),
       ...indexedGrepCommands(vfs),
       ...(settings.runtimes.includes("python3") ? pythonCommands() : []),
     ],

@@ -10,6 +10,7 @@
  * tags, summary or name rank higher.
  */
 import type { FileMeta, GrepQuery } from "../backend.js";
+import type { Similarities } from "../embed/embedder.js";
 import { InvalidArgumentError } from "../errors.js";
 import { normalizePath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
@@ -31,6 +32,9 @@ export const DEFAULT_SEARCH_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Lines shown per hit, and how much of each. */
 const SNIPPET_LINES = 3;
 const SNIPPET_BYTES = 200;
+
+/** In hybrid mode, the share of the blend that is BM25 (normalised by the answer's best). */
+export const HYBRID_TEXT_WEIGHT = 0.5;
 
 const K1 = 1.2;
 const B = 0.75;
@@ -68,7 +72,21 @@ export interface SearchHit {
   lines: SearchLine[];
 }
 
+export type SearchMode = "text" | "semantic" | "hybrid";
+
+/** What semantic and hybrid ranking need: the similarity of the query to each blob's vector. */
+export interface SemanticRanking {
+  mode: "semantic" | "hybrid";
+  similarities(hashes: string[]): Promise<Similarities>;
+}
+
 export interface SearchResult {
+  /** The ranking that ran: text (BM25), semantic (similarity of embeddings) or hybrid (a blend). */
+  mode: SearchMode;
+  /** Files in scope whose content has no embedding yet (ranked as if unrelated); 0 in text mode. */
+  missingEmbeddings: number;
+  /** Why the answer is not what was asked (e.g. a fallback to text ranking), or null. */
+  note: string | null;
   /** The words searched for, as matched (lowercased; plural `s` dropped). */
   terms: string[];
   /** Best first; equal scores by path. */
@@ -117,6 +135,7 @@ export async function search(
   vfs: Vfs,
   options: SearchOptions,
   candidates?: ContentCandidates,
+  semantic?: SemanticRanking,
 ): Promise<SearchResult> {
   if (typeof options.query !== "string" || options.query.length > MAX_SEARCH_QUERY_LENGTH) {
     throw new InvalidArgumentError(
@@ -162,16 +181,24 @@ export async function search(
       meta,
       read: stat.size > 0 && stat.size <= maxFileBytes && stat.blob !== null,
       tf: new Map(),
-      fields: [
-        fieldTerms(meta?.tags.join(" ") ?? ""),
-        fieldTerms(meta?.summary ?? ""),
-        fieldTerms(path),
-      ],
+      fields: [],
       lines: [],
     });
   };
+  const fieldsOf = (file: Candidate) => {
+    file.fields = [
+      fieldTerms(file.meta?.tags.join(" ") ?? ""),
+      fieldTerms(file.meta?.summary ?? ""),
+      fieldTerms(file.path),
+    ];
+  };
   for (const { path, stat } of searchableFiles(vfs, root, filter)) consider(path, stat);
 
+  if (semantic?.mode === "semantic") {
+    // Ranked by similarity alone: only the hits shown need their words.
+    return rankBySimilarity(vfs, files, terms, limit, tooLarge, semantic, fieldsOf);
+  }
+  for (const file of files) fieldsOf(file);
   if (terms.length > 0) {
     const query = searchCandidateQuery(terms);
     if (candidates && query) {
@@ -185,7 +212,11 @@ export async function search(
     }
   }
 
-  return rank(files, terms, limit, tooLarge);
+  if (!semantic) return rank(files, terms, limit, tooLarge);
+  // Hybrid: BM25 over every file in scope, then the blend.
+  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
+  const similar = await semantic.similarities(hashes);
+  return rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
 }
 
 /**
@@ -276,6 +307,7 @@ function rank(
   terms: readonly string[],
   limit: number,
   tooLarge: number,
+  semantic?: Similarities & { mode: "semantic" | "hybrid" },
 ): SearchResult {
   // Lengths and counts come from the tree (sizes), not from what was read, so an
   // index that rules out files changes nothing in the scores.
@@ -292,7 +324,7 @@ function rank(
   const hits: SearchHit[] = [];
   for (const file of files) {
     const found = terms.filter((t) => has(file, t));
-    if (found.length === 0 && terms.length > 0) continue;
+    if (found.length === 0 && terms.length > 0 && !semantic) continue;
     const [inTags, inSummary, inPath] = file.fields as [Set<string>, Set<string>, Set<string>];
     let score = 0;
     for (const t of found) {
@@ -307,7 +339,7 @@ function rank(
     }
     hits.push({
       path: file.path,
-      score: Math.round(score * 1e4) / 1e4,
+      score,
       tags: file.meta?.tags ?? [],
       summary: file.meta?.summary ?? null,
       terms: found,
@@ -316,13 +348,95 @@ function rank(
         .map(({ line, text }) => ({ line, text })),
     });
   }
+  if (semantic) blend(hits, files, semantic);
+  for (const hit of hits) hit.score = Math.round(hit.score * 1e4) / 1e4;
   hits.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
+    mode: semantic?.mode ?? "text",
+    missingEmbeddings: semantic?.missing ?? 0,
+    note: null,
     terms: [...terms],
     hits: hits.slice(0, limit),
     totalHits: hits.length,
     filesSearched: files.length,
     skipped: { tooLarge },
     truncated: hits.length > limit ? { reason: "results", limit } : null,
+  };
+}
+
+/**
+ * Rescores `hits` (every file in scope, text score or 0) for hybrid mode, in
+ * place, dropping files that score nothing: HYBRID_TEXT_WEIGHT × BM25 / the
+ * best BM25 + the rest × the similarity (below 0 counts as 0).
+ */
+function blend(
+  hits: SearchHit[],
+  files: readonly Candidate[],
+  semantic: Similarities & { mode: "semantic" | "hybrid" },
+): void {
+  const blobOf = new Map(files.map((f) => [f.path, f.stat.blob]));
+  const best = Math.max(0, ...hits.map((h) => h.score));
+  const kept: SearchHit[] = [];
+  for (const hit of hits) {
+    const blob = blobOf.get(hit.path);
+    const similarity = Math.max(0, (blob ? semantic.scores.get(blob) : undefined) ?? 0);
+    const text = best > 0 ? hit.score / best : 0;
+    hit.score = HYBRID_TEXT_WEIGHT * text + (1 - HYBRID_TEXT_WEIGHT) * similarity;
+    if (hit.score > 0) kept.push(hit);
+  }
+  hits.splice(0, hits.length, ...kept);
+}
+
+/**
+ * Semantic mode: files ranked by similarity alone, so only the hits shown are
+ * read (for their words and best lines), not every file in scope.
+ */
+async function rankBySimilarity(
+  vfs: Vfs,
+  files: Candidate[],
+  terms: readonly string[],
+  limit: number,
+  tooLarge: number,
+  semantic: SemanticRanking,
+  fieldsOf: (file: Candidate) => void,
+): Promise<SearchResult> {
+  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
+  const similar = await semantic.similarities(hashes);
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  const scored = files
+    .map((file) => ({ file, score: round(similar.scores.get(file.stat.blob ?? "") ?? 0) }))
+    .filter((s) => s.score > 0)
+    .sort(
+      (a, b) =>
+        b.score - a.score || (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0),
+    );
+  const top = scored.slice(0, limit);
+  const shown = top.map((s) => s.file);
+  for (const file of shown) fieldsOf(file);
+  const wanted = new Set(terms);
+  for (let start = 0; start < shown.length; ) {
+    const { contents, end } = await readBatch(vfs, shown, start, (f) => f.read);
+    for (const [k, bytes] of contents) scan(shown[k]!, bytes, wanted);
+    start = end;
+  }
+  return {
+    mode: "semantic",
+    missingEmbeddings: similar.missing,
+    note: null,
+    terms: [...terms],
+    hits: top.map(({ file, score }) => ({
+      path: file.path,
+      score,
+      tags: file.meta?.tags ?? [],
+      summary: file.meta?.summary ?? null,
+      terms: terms.filter((t) => file.tf.has(t) || file.fields.some((field) => field.has(t))),
+      lines: [...file.lines]
+        .sort((a, b) => a.line - b.line)
+        .map(({ line, text }) => ({ line, text })),
+    })),
+    totalHits: scored.length,
+    filesSearched: files.length,
+    skipped: { tooLarge },
+    truncated: scored.length > limit ? { reason: "results", limit } : null,
   };
 }

@@ -3,10 +3,18 @@
  * searchFiles (ranked by words); content search asks the backend's index
  * which files to read, when it has one.
  */
-import { type ContentCandidates, type GrepOptions, glob, grep, search } from "@cairn/core";
+import {
+  type ContentCandidates,
+  type GrepOptions,
+  glob,
+  grep,
+  type SearchMode,
+  search,
+} from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { ProblemError } from "../problem.js";
 import {
   boolParam,
   intParam,
@@ -15,6 +23,9 @@ import {
   stringParam,
   stringsParam,
 } from "../query.js";
+import { semanticRanking } from "../semantic.js";
+
+const MODES: readonly SearchMode[] = ["text", "semantic", "hybrid"];
 
 export function searchRoutes() {
   return new Hono<AppEnv>()
@@ -61,11 +72,22 @@ export function searchRoutes() {
         limit: intParam(c, "limit", { min: 1, max: 200, fallback: 20 }),
         maxFileBytes: intParam(c, "maxFileBytes", { min: 1, max: 100 << 20, fallback: 10 << 20 }),
       };
+      const mode = (c.req.query("mode") ?? "text") as SearchMode;
+      if (!MODES.includes(mode)) {
+        throw new ProblemError(400, "invalid_request", "mode must be text, semantic or hybrid");
+      }
       const { service, scope } = c.var;
-      const { value } = await service.read(scope, c.req.param("sandboxId"), (vfs) =>
-        search(vfs, options, backendCandidates(c)),
+      const { ranking, note } = await semanticRanking(
+        c.var.semantic,
+        service.backend,
+        scope.tenantId,
+        mode,
+        options.query,
       );
-      return c.json<Schemas["SearchResult"]>(value);
+      const { value } = await service.read(scope, c.req.param("sandboxId"), (vfs) =>
+        search(vfs, options, backendCandidates(c), ranking),
+      );
+      return c.json<Schemas["SearchResult"]>({ ...value, note });
     });
 }
 

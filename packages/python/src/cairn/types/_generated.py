@@ -311,25 +311,13 @@ class SeedFile(Model):
     """
 
 
-class UpdateSandboxRequest(Model):
+class IdleTimeout(RootModel[int]):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
-    name: Optional[str] = Field(None, max_length=200, min_length=1)
-    env: Optional[dict[str, str]] = Field(None, max_length=32768)
-    persist_shell: Optional[bool] = Field(None, alias="persistShell")
-    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    root: int = Field(..., ge=1, le=31536000)
     """
-    Optional interpreters enabled for scripts: `python3` (also `python`;
-    CPython in WebAssembly, the first call in a process takes seconds) and
-    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
-
-    """
-    policy: Optional[SandboxPolicyInput] = None
-    reset_shell: Optional[bool] = Field(None, alias="resetShell")
-    """
-    Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`.
+    Seconds without activity after which the sandbox expires (see `idleExpiresAt`).
     """
 
 
@@ -490,13 +478,23 @@ class SnapshotPage(Model):
 
 
 class RestoreRequest(Model):
+    """
+    Either a snapshot or a version.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
     )
-    snapshot_id: str = Field(..., alias="snapshotId", pattern="^snp_[A-Za-z0-9]{1,64}$")
+    snapshot_id: Optional[str] = Field(
+        None, alias="snapshotId", pattern="^snp_[A-Za-z0-9]{1,64}$"
+    )
     """
     A snapshot of this sandbox.
+    """
+    version: Optional[int] = Field(None, ge=1)
+    """
+    A past version still in the commit log (see retention in docs/history.md).
     """
 
 
@@ -1171,15 +1169,15 @@ class Problem(Model):
       expired API key (or an invalid token);
       `forbidden` the key may not do this (an admin route without the admin scope, a
       mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
-      a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
-      sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
+      a sandbox route with an admin key); `sandbox_not_found` (also an expired sandbox,
+      another tenant's sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
       sandboxes; `key_not_found`; `route_not_found`;
       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
-      `version_unavailable` no tree is kept for that version (diff compares the current
-      version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
+      `version_unavailable` no tree can be had for that version (not the current one, no
+      snapshot holds it, and the commit log no longer reaches back to it); `payload_too_large`; `unsupported_media_type`;
       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -1283,6 +1281,21 @@ class Sandbox(Model):
     """
     created_at: AwareDatetime = Field(..., alias="createdAt")
     updated_at: AwareDatetime = Field(..., alias="updatedAt")
+    expires_at: Optional[AwareDatetime] = Field(..., alias="expiresAt")
+    """
+    When the sandbox expires (set with `ttl` or `expiresAt`); null when it does not.
+    """
+    idle_timeout: Optional[int] = Field(..., alias="idleTimeout", ge=1)
+    """
+    Seconds without activity after which the sandbox expires; null for none.
+    """
+    idle_expires_at: Optional[AwareDatetime] = Field(..., alias="idleExpiresAt")
+    """
+    When the sandbox expires unless there is activity before (with `idleTimeout`). Every
+    commit counts, and so does each request that reads its files or runs a script
+    (recorded at most once per minute, or per half the idle timeout if shorter, per replica).
+
+    """
 
 
 class CreateSandboxRequest(Model):
@@ -1304,10 +1317,62 @@ class CreateSandboxRequest(Model):
 
     """
     policy: Optional[SandboxPolicyInput] = None
+    ttl: Optional[int] = Field(None, ge=1, le=315360000)
+    """
+    Seconds from now until the sandbox expires. An expired sandbox answers
+    `404 sandbox_not_found` at once and is deleted (with its snapshots and commit
+    log) by the expiry sweeper or `cairn gc`.
+
+    """
+    expires_at: Optional[AwareDatetime] = Field(None, alias="expiresAt")
+    """
+    When the sandbox expires (in the future; not together with `ttl`).
+    """
+    idle_timeout: Optional[int] = Field(None, alias="idleTimeout", ge=1, le=31536000)
+    """
+    Seconds without activity after which the sandbox expires (see `idleExpiresAt`).
+    """
     from_: Optional[ForkSource] = Field(None, alias="from")
     files: Optional[list[SeedFile]] = Field(None, max_length=10000)
     """
     Seed files (not together with `from`).
+    """
+
+
+class UpdateSandboxRequest(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Optional[str] = Field(None, max_length=200, min_length=1)
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
+    persist_shell: Optional[bool] = Field(None, alias="persistShell")
+    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    """
+    Optional interpreters enabled for scripts: `python3` (also `python`;
+    CPython in WebAssembly, the first call in a process takes seconds) and
+    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+
+    """
+    policy: Optional[SandboxPolicyInput] = None
+    reset_shell: Optional[bool] = Field(None, alias="resetShell")
+    """
+    Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`.
+    """
+    ttl: Optional[int] = Field(None, ge=1, le=315360000)
+    """
+    Seconds from now until the sandbox expires. An expired sandbox answers
+    `404 sandbox_not_found` at once and is deleted (with its snapshots and commit
+    log) by the expiry sweeper or `cairn gc`.
+
+    """
+    expires_at: Optional[AwareDatetime] = Field(None, alias="expiresAt")
+    """
+    A new expiry (in the future; not together with `ttl`), or null for none.
+    """
+    idle_timeout: Optional[IdleTimeout] = Field(None, alias="idleTimeout")
+    """
+    A new idle timeout (counted from now), or null for none.
     """
 
 
