@@ -45,6 +45,8 @@ class ApiRequest:
     one_shot: bool = False
     # A longer default timeout for this call (exec: the script's limit plus a grace).
     timeout: Optional[float] = None
+    # Error statuses whose body is an answer, not a failure (readiness: 503 says why).
+    answer_statuses: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class PreparedCall:
     max_retries: int
     timeout: float
     has_idempotency_key: bool
+    answer_statuses: frozenset[int] = frozenset()
 
 
 class ClientConfig:
@@ -125,6 +128,7 @@ class ClientConfig:
             max_retries=max_retries,
             timeout=timeout,
             has_idempotency_key=has_key,
+            answer_statuses=request.answer_statuses,
         )
 
 
@@ -208,6 +212,19 @@ def range_header(start: Optional[int], end: Optional[int]) -> Optional[str]:
     if last is not None and first is not None and last < first:
         raise ValueError(f"Invalid byte range: start {first}, end {last}")
     return f"bytes={first}-{'' if last is None else last}"
+
+
+def snapshot_id(snapshot: object, name: str = "snapshot") -> str:
+    """A snapshot's id from the id itself or from anything with an `id` (a `Snapshot`)."""
+    value = snapshot if isinstance(snapshot, str) else getattr(snapshot, "id", snapshot)
+    return check_str(name, value)
+
+
+def version_ref(name: str, value: object) -> str:
+    """A diff side as the API takes it: a snapshot (id or `Snapshot`) or a version number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(check_int(name, value, minimum=1))
+    return snapshot_id(value, name)
 
 
 def if_version(version: Optional[int]) -> Optional[str]:

@@ -8,7 +8,7 @@ from typing import Mapping, Optional
 import httpx
 
 from .._base_client import ApiRequest, ClientConfig, RequestOptions
-from ..types import Health, Limits
+from ..types import Health, Limits, Readiness
 from .admin import AsyncKeys, AsyncTenants
 from .sandboxes import AsyncSandboxes
 from .transport import AsyncTransport
@@ -69,6 +69,22 @@ class AsyncCairn:
     ) -> Health:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
         return await self._transport.call(Health, ApiRequest("GET", "/v1/health"), options)
+
+    async def ready(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Readiness:
+        """Whether the server can take traffic: storage reachable, migrations current, not
+        draining. Not being ready is an answer (`status == "not_ready"`, from a 503, the reasons
+        in `storage.problems`), not an error, and it is asked once: no retries unless
+        `max_retries` says so (for failures to answer at all)."""
+        request = ApiRequest("GET", "/v1/ready", answer_statuses=frozenset({503}))
+        retries = 0 if max_retries is None else max_retries
+        options = RequestOptions(timeout, retries, None, extra_headers)
+        return await self._transport.call(Readiness, request, options)
 
     async def limits(
         self,

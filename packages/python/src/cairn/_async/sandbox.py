@@ -20,6 +20,7 @@ from .._exceptions import CairnError
 from ..types import ExecBatchResult, ExecResult, SandboxData, SandboxUsage
 from .archive import AsyncSandboxArchive
 from .files import AsyncSandboxFiles
+from .history import AsyncSandboxHistory
 from .streaming import AsyncExecStream
 from .transport import AsyncTransport
 
@@ -88,6 +89,7 @@ class AsyncSandbox:
         self._data = data
         self.fs = AsyncSandboxFiles(transport, sandbox_id)
         self.archive = AsyncSandboxArchive(transport, sandbox_id)
+        self.history = AsyncSandboxHistory(transport, sandbox_id)
 
     def __repr__(self) -> str:
         return f"AsyncSandbox(id={self._id!r})"

@@ -9,7 +9,7 @@ from typing import Mapping, Optional
 import httpx
 
 from .._base_client import ApiRequest, ClientConfig, RequestOptions
-from ..types import Health, Limits
+from ..types import Health, Limits, Readiness
 from .admin import Keys, Tenants
 from .sandboxes import Sandboxes
 from .transport import Transport
@@ -70,6 +70,22 @@ class Cairn:
     ) -> Health:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
         return self._transport.call(Health, ApiRequest("GET", "/v1/health"), options)
+
+    def ready(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Readiness:
+        """Whether the server can take traffic: storage reachable, migrations current, not
+        draining. Not being ready is an answer (`status == "not_ready"`, from a 503, the reasons
+        in `storage.problems`), not an error, and it is asked once: no retries unless
+        `max_retries` says so (for failures to answer at all)."""
+        request = ApiRequest("GET", "/v1/ready", answer_statuses=frozenset({503}))
+        retries = 0 if max_retries is None else max_retries
+        options = RequestOptions(timeout, retries, None, extra_headers)
+        return self._transport.call(Readiness, request, options)
 
     def limits(
         self,

@@ -21,6 +21,7 @@ from .._exceptions import CairnError
 from ..types import ExecBatchResult, ExecResult, SandboxData, SandboxUsage
 from .archive import SandboxArchive
 from .files import SandboxFiles
+from .history import SandboxHistory
 from .streaming import ExecStream
 from .transport import Transport
 
@@ -89,6 +90,7 @@ class Sandbox:
         self._data = data
         self.fs = SandboxFiles(transport, sandbox_id)
         self.archive = SandboxArchive(transport, sandbox_id)
+        self.history = SandboxHistory(transport, sandbox_id)
 
     def __repr__(self) -> str:
         return f"Sandbox(id={self._id!r})"

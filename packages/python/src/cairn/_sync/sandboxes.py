@@ -7,12 +7,33 @@ import base64
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from .._base_client import ApiRequest, RequestOptions, check_str, compact
-from ..types import SandboxData, SandboxPage
+from ..types import ForkSource, SandboxData, SandboxPage, Snapshot
 from .pagination import Pager, paginate
 from .sandbox import Sandbox
 from .transport import Transport
 
 SeedFiles = Mapping[str, Union[str, bytes]]
+# What a sandbox can be forked from: a snapshot or a sandbox, by id (`snp_...` / `sbx_...`) or
+# as the object the SDK returned.
+ForkFrom = Union[str, Snapshot, Sandbox, ForkSource]
+
+
+def fork_source(source: Optional[ForkFrom]) -> Optional[dict[str, str]]:
+    """`from_` as the API's `from`: `{"snapshotId": ...}` or `{"sandboxId": ...}`."""
+    if source is None:
+        return None
+    if isinstance(source, ForkSource):
+        return source.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(source, Snapshot):
+        return {"snapshotId": source.id}
+    if isinstance(source, Sandbox):
+        return {"sandboxId": source.id}
+    check_str("from_", source)
+    if source.startswith("snp_"):
+        return {"snapshotId": source}
+    if source.startswith("sbx_"):
+        return {"sandboxId": source}
+    raise ValueError(f"from_ must be a snapshot (snp_...) or sandbox (sbx_...) id, got {source!r}")
 
 
 def seed_files(files: Optional[SeedFiles]) -> Optional[list[dict[str, str]]]:
@@ -49,12 +70,15 @@ class Sandboxes:
         runtimes: Optional[Sequence[str]] = None,
         policy: Optional[Mapping[str, Any]] = None,
         files: Optional[SeedFiles] = None,
+        from_: Optional[ForkFrom] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Sandbox:
-        """Creates a sandbox, optionally seeded with `files` (`{"/path": str | bytes}`)."""
+        """Creates a sandbox, optionally seeded with `files` (`{"/path": str | bytes}`), or with
+        `from_` a fork of a snapshot or of another sandbox (a `Snapshot`, a sandbox, or an id):
+        its files as they are now, sharing content; settings are not copied."""
         body = compact(
             {
                 "name": name,
@@ -63,6 +87,7 @@ class Sandboxes:
                 "runtimes": None if runtimes is None else list(runtimes),
                 "policy": None if policy is None else dict(policy),
                 "files": seed_files(files),
+                "from": fork_source(from_),
             }
         )
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
