@@ -59,6 +59,12 @@ def create_database() -> tuple[str, str]:
     return urlunparse(urlparse(admin_url)._replace(path=f"/{name}")), name
 
 
+def run_sql(database: str, sql: str) -> None:
+    """Runs one statement in a test server's own database."""
+    admin_url = os.environ.get("CAIRN_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
+    _psql(urlunparse(urlparse(admin_url)._replace(path=f"/{database}")), sql)
+
+
 def drop_database(name: str) -> None:
     admin_url = os.environ.get("CAIRN_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     _psql(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
