@@ -22,3 +22,10 @@ def test_the_quick_start_runs(server: Server, monkeypatch: pytest.MonkeyPatch) -
     sync_start, async_start = blocks()[0], blocks()[1]
     exec(compile(sync_start, "README quick start", "exec"), {})
     exec(compile(async_start, "README async quick start", "exec"), {})
+
+
+def test_the_history_example_runs(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAIRN_BASE_URL", server.url)
+    monkeypatch.setenv("CAIRN_API_KEY", server.api_key)
+    (history,) = [block for block in blocks() if "history.snapshot(" in block]
+    exec(compile(history, "README history", "exec"), {})
