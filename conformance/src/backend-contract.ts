@@ -16,6 +16,7 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeExpiryContract } from "./expiry-contract.js";
 import { describeHistoryContract } from "./history-contract.js";
 import type { BackendFactory } from "./reference-server.js";
 import { describeSnapshotContract } from "./snapshot-contract.js";
@@ -90,6 +91,7 @@ export function describeBackendContract(options: {
 
     describeHistoryContract(() => backend);
     describeSnapshotContract(() => backend);
+    describeExpiryContract(() => backend);
 
     it("commit-on-stale-version-conflicts-and-applies-nothing", async () => {
       const sb = await service.create(scope);

@@ -84,7 +84,12 @@ export interface paths {
         put?: never;
         /**
          * Create a sandbox
-         * @description Creates an empty sandbox, optionally seeded with files (written in the same commit as the sandbox itself), or with `from` a fork of a snapshot or of another sandbox (its tree is copied as metadata; content is shared). `404 snapshot_not_found` / `sandbox_not_found` when the source is gone.
+         * @description Creates an empty sandbox, optionally seeded with files (written in the same commit as
+         *     the sandbox itself), or with `from` a fork of a snapshot or of another sandbox (its tree
+         *     is copied as metadata; content is shared). `404 snapshot_not_found` / `sandbox_not_found`
+         *     when the source is gone. With `ttl` or `expiresAt` (and/or `idleTimeout`) it expires:
+         *     from then on it answers `404 sandbox_not_found`, and the expiry sweeper (or `cairn gc`)
+         *     deletes it with its snapshots and commit log.
          */
         post: operations["createSandbox"];
         delete?: never;
@@ -113,7 +118,7 @@ export interface paths {
         head?: never;
         /**
          * Change a sandbox's settings
-         * @description Changes the name, env, shell persistence or runtimes, in one commit
+         * @description Changes the name, env, shell persistence, runtimes or expiry, in one commit
          *     fenced by the sandbox version like any write (send `If-Match: "<version>"`
          *     to require a version). `resetShell` forgets the saved shell state; a new
          *     `env` is also set in a saved shell (which keeps its own exports).
@@ -1019,8 +1024,8 @@ export interface components {
          *       expired API key (or an invalid token);
          *       `forbidden` the key may not do this (an admin route without the admin scope, a
          *       mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
-         *       a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
-         *       sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
+         *       a sandbox route with an admin key); `sandbox_not_found` (also an expired sandbox,
+         *       another tenant's sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
          *       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
          *       sandboxes; `key_not_found`; `route_not_found`;
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
@@ -1130,6 +1135,20 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the sandbox expires (set with `ttl` or `expiresAt`); null when it does not.
+             */
+            expiresAt: string | null;
+            /** @description Seconds without activity after which the sandbox expires; null for none. */
+            idleTimeout: number | null;
+            /**
+             * Format: date-time
+             * @description When the sandbox expires unless there is activity before (with `idleTimeout`). Every
+             *     commit counts, and so does each request that reads its files or runs a script
+             *     (recorded at most once per minute, or per half the idle timeout if shorter, per replica).
+             */
+            idleExpiresAt: string | null;
         };
         SandboxUsage: {
             /** @description The sandbox version counted. */
@@ -1210,6 +1229,13 @@ export interface components {
             persistShell?: boolean;
             runtimes?: components["schemas"]["Runtimes"];
             policy?: components["schemas"]["SandboxPolicyInput"];
+            ttl?: components["schemas"]["Ttl"];
+            /**
+             * Format: date-time
+             * @description When the sandbox expires (in the future; not together with `ttl`).
+             */
+            expiresAt?: string;
+            idleTimeout?: components["schemas"]["IdleTimeout"];
             from?: components["schemas"]["ForkSource"];
             /** @description Seed files (not together with `from`). */
             files?: components["schemas"]["SeedFile"][];
@@ -1222,7 +1248,23 @@ export interface components {
             policy?: components["schemas"]["SandboxPolicyInput"];
             /** @description Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`. */
             resetShell?: boolean;
+            ttl?: components["schemas"]["Ttl"];
+            /**
+             * Format: date-time
+             * @description A new expiry (in the future; not together with `ttl`), or null for none.
+             */
+            expiresAt?: string | null;
+            /** @description A new idle timeout (counted from now), or null for none. */
+            idleTimeout?: components["schemas"]["IdleTimeout"] | null;
         };
+        /**
+         * @description Seconds from now until the sandbox expires. An expired sandbox answers
+         *     `404 sandbox_not_found` at once and is deleted (with its snapshots and commit
+         *     log) by the expiry sweeper or `cairn gc`.
+         */
+        Ttl: number;
+        /** @description Seconds without activity after which the sandbox expires (see `idleExpiresAt`). */
+        IdleTimeout: number;
         SandboxPage: {
             items: components["schemas"]["Sandbox"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */

@@ -63,7 +63,7 @@ export async function gcCommand(args: string[]): Promise<number> {
     await migrate(db.sql);
     const report = await collectGarbage(db.sql, { graceSeconds: Number(graceText) });
     console.log(
-      `cairn: gc removed ${report.deletedBlobs} blobs (${report.deletedBytes} bytes), ${report.deletedIdempotencyKeys} expired idempotency keys and ${report.deletedCommits} commit log entries past retention`,
+      `cairn: gc removed ${report.deletedBlobs} blobs (${report.deletedBytes} bytes), ${report.deletedIdempotencyKeys} expired idempotency keys, ${report.deletedCommits} commit log entries past retention and ${report.deletedSandboxes} expired sandboxes`,
     );
     const indexed = await indexPendingText(db.sql);
     if (indexed > 0) console.log(`cairn: indexed the text of ${indexed} blobs left pending`);

@@ -102,6 +102,21 @@ describe("resolveServeConfig", () => {
     });
   });
 
+  it("takes the expiry sweep interval in seconds (0: off), a minute by default", () => {
+    expect(resolveServeConfig(["--api-key", KEY], {})).toMatchObject({ sweepIntervalMs: 60_000 });
+    expect(
+      resolveServeConfig(["--api-key", KEY, "--sweep-interval", "5"], {
+        CAIRN_SWEEP_INTERVAL: "9",
+      }),
+    ).toMatchObject({ sweepIntervalMs: 5_000 });
+    expect(resolveServeConfig(["--api-key", KEY], { CAIRN_SWEEP_INTERVAL: "0" })).toMatchObject({
+      sweepIntervalMs: 0,
+    });
+    expect(resolveServeConfig(["--api-key", KEY, "--sweep-interval", "1m"], {})).toEqual({
+      error: "invalid sweep interval '1m'",
+    });
+  });
+
   it("rejects unknown flags", () => {
     expect(() => resolveServeConfig(["--nope"], {})).toThrow();
   });

@@ -18,6 +18,7 @@ import {
   metricsApp,
   type RunningServer,
   SERVER_VERSION,
+  startExpirySweeper,
   startServer,
   stdoutAuditSink,
 } from "@cairn/server";
@@ -60,6 +61,8 @@ Options:
   --memory                Keep everything in memory (lost on exit)
   --cache-mb <n>          Per-process cache budget for trees and file contents
                           (env CAIRN_CACHE_MB, default 256)
+  --sweep-interval <s>    Seconds between sweeps deleting expired sandboxes (env
+                          CAIRN_SWEEP_INTERVAL, default 60; 0: never, leave it to 'cairn gc')
   --cors-origin <origins> Browser origins allowed to call the API, comma-separated or repeated
                           (env CAIRN_CORS_ORIGINS; off by default), e.g. https://app.example.com
   --console-dir <dir>     Serve this built web console at / (default: the bundled apps/console build)
@@ -99,6 +102,8 @@ export interface ServeConfig {
   /** The console build to serve, "bundled" for apps/console's, or null for none. */
   console: string | null;
   scripts: ScriptConfig;
+  /** Between expiry sweeps; 0: no sweeper. */
+  sweepIntervalMs: number;
 }
 
 /** Resolves flags and environment into a config, or an error message. */
@@ -125,6 +130,7 @@ export function resolveServeConfig(
       "data-dir": { type: "string" },
       memory: { type: "boolean" },
       "cache-mb": { type: "string" },
+      "sweep-interval": { type: "string" },
       "audit-log": { type: "string" },
       "log-level": { type: "string" },
       "metrics-port": { type: "string" },
@@ -147,6 +153,8 @@ export function resolveServeConfig(
   const cacheText = values["cache-mb"] ?? env.CAIRN_CACHE_MB ?? "256";
   if (!/^\d+$/.test(cacheText) || Number(cacheText) < 1)
     return { error: `invalid cache size '${cacheText}'` };
+  const sweepText = values["sweep-interval"] ?? env.CAIRN_SWEEP_INTERVAL ?? "60";
+  if (!/^\d{1,7}$/.test(sweepText)) return { error: `invalid sweep interval '${sweepText}'` };
   const storage = chooseStorage({
     memory: values.memory,
     databaseUrl: values["database-url"] ?? env.DATABASE_URL,
@@ -189,6 +197,7 @@ export function resolveServeConfig(
     storedKeys: !values["insecure-no-auth"],
     jwt,
     scripts,
+    sweepIntervalMs: Number(sweepText) * 1000,
   };
 
   const chosen = [
@@ -372,6 +381,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     console: site.site,
   });
   const server = await startServer({ app, port: config.port, host: config.host });
+  // Every replica sweeps; the backend lets each expired sandbox go to exactly one of them.
+  const sweeper =
+    config.sweepIntervalMs > 0 && storage.backend.sweepExpired
+      ? startExpirySweeper({
+          backend: storage.backend,
+          intervalMs: config.sweepIntervalMs,
+          onSwept: (swept) => logger.info({ sandboxes: swept }, "expired sandboxes deleted"),
+          onError: (err) => logger.warn({ err }, "expiry sweep failed; retried next interval"),
+        })
+      : undefined;
   let scrape: RunningServer | undefined;
   if (metrics && config.metrics) {
     scrape = await startServer({
@@ -397,6 +416,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     `cairn: API reference: ${server.url}/docs`,
     `cairn: metrics: ${scrape ? `${scrape.url}/metrics${config.metrics?.token ? " (bearer token)" : ""}` : "off (--metrics-port)"}`,
     `cairn: web console: ${site.site ? `${server.url}/` : site.why}`,
+    `cairn: expiry sweeper: ${sweeper ? `every ${config.sweepIntervalMs / 1000} s` : "off (--sweep-interval 0)"}`,
     `cairn: CORS: ${config.corsOrigins.length > 0 ? config.corsOrigins.join(", ") : "off"}`,
     `cairn: audit log: ${config.auditLog === "table" ? "the audit_log table" : config.auditLog === "stdout" ? "JSON lines on stdout" : "off"}`,
   ];
@@ -436,6 +456,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
     await scrape?.close();
     await server.close();
+    await sweeper?.stop();
     await pool?.close();
     unmark();
     await audit?.close();

@@ -43,6 +43,22 @@ function updateRecord(record: SandboxRecord, update: SandboxUpdate): void {
   if (update.env !== undefined) record.env = { ...update.env };
   if (update.options !== undefined) record.options = copyOptions(update.options);
   if (update.shell !== undefined) record.shell = copyShell(update.shell);
+  if (update.expiresAt !== undefined) record.expiresAt = update.expiresAt;
+  if (update.idleTimeout !== undefined) record.idleTimeout = update.idleTimeout;
+}
+
+/** Activity: a sandbox with an idle timeout expires that long after now. */
+function touch(record: SandboxRecord, at: number): void {
+  record.idleExpiresAt =
+    record.idleTimeout === null ? null : new Date(at + record.idleTimeout * 1000);
+}
+
+/** Whether a sandbox has expired (by time or idleness) as of `at`. */
+function expired(record: SandboxRecord, at: number): boolean {
+  return (
+    (record.expiresAt !== null && record.expiresAt.getTime() <= at) ||
+    (record.idleExpiresAt !== null && record.idleExpiresAt.getTime() <= at)
+  );
 }
 
 interface StoredSandbox {
@@ -83,9 +99,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     for (const wake of watchers.get(`${tenantId}/${id}`) ?? []) queueMicrotask(wake);
   };
   let seq = 0;
+  // A snapshot lives as long as its sandbox: an expired sandbox's are gone with it.
   const findSnapshot = (tenantId: string, id: string) => {
     const s = snapshots.get(id);
-    return s && s.record.tenantId === tenantId ? s : undefined;
+    return s && s.record.tenantId === tenantId && find(tenantId, s.record.sandboxId)
+      ? s
+      : undefined;
   };
   const treeOf = (
     version: number,
@@ -100,9 +119,18 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     dentries: [...dentries].map((d) => ({ ...d })),
   });
 
-  const find = (tenantId: string, id: string) => {
+  /** A live sandbox of the tenant: an expired one is gone before the sweeper deletes it. */
+  function find(tenantId: string, id: string): StoredSandbox | undefined {
     const s = sandboxes.get(id);
-    return s && s.record.tenantId === tenantId ? s : undefined;
+    return s && s.record.tenantId === tenantId && !expired(s.record, now()) ? s : undefined;
+  }
+  const remove = (tenantId: string, id: string) => {
+    sandboxes.delete(id);
+    notify(tenantId, id);
+    // Snapshots go with their sandbox; forks made from them do not.
+    for (const [snapshotId, snapshot] of snapshots) {
+      if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
+    }
   };
   const snapshot = (s: StoredSandbox): SandboxRecord => ({
     ...s.record,
@@ -124,6 +152,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     if (changes.sandbox) updateRecord(s.record, changes.sandbox);
     s.record.version += 1;
     s.record.updatedAt = new Date(now());
+    touch(s.record, now());
     if (changes.log) {
       s.commits.push(
         copyCommit({ ...changes.log, version: s.record.version, at: new Date(now()) }),
@@ -142,15 +171,19 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     ),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const at = new Date(now());
+      const { expiry: _expiry, ...fields } = sandbox;
       const stored: StoredSandbox = {
         record: {
-          ...sandbox,
+          ...fields,
           env: { ...sandbox.env },
           options: copyOptions(sandbox.options),
           shell: null,
           version: 0,
           createdAt: at,
           updatedAt: at,
+          expiresAt: sandbox.expiry?.expiresAt ?? null,
+          idleTimeout: sandbox.expiry?.idleTimeout ?? null,
+          idleExpiresAt: null,
         },
         seq: ++seq,
         inodes: new Map(),
@@ -172,6 +205,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       if (Number.isNaN(after)) throw new InvalidArgumentError("malformed cursor");
       const mine = [...sandboxes.values()]
         .filter((s) => s.record.tenantId === tenantId && s.seq < after)
+        .filter((s) => !expired(s.record, now()))
         .sort((a, b) => b.seq - a.seq);
       const items = mine.slice(0, page.limit);
       const last = items.at(-1);
@@ -183,13 +217,24 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
 
     async deleteSandbox(tenantId, id) {
       if (!find(tenantId, id)) return false;
-      sandboxes.delete(id);
-      notify(tenantId, id);
-      // Snapshots go with their sandbox; forks made from them do not.
-      for (const [snapshotId, snapshot] of snapshots) {
-        if (snapshot.record.sandboxId === id) snapshots.delete(snapshotId);
-      }
+      remove(tenantId, id);
       return true;
+    },
+
+    async touchSandbox(tenantId, id) {
+      const s = find(tenantId, id);
+      if (s) touch(s.record, now());
+    },
+
+    async sweepExpired(sweep = {}) {
+      const at = now();
+      const swept = [];
+      for (const s of sandboxes.values()) {
+        if (swept.length >= (sweep.limit ?? 100)) break;
+        if (expired(s.record, at)) swept.push({ tenantId: s.record.tenantId, id: s.record.id });
+      }
+      for (const { tenantId, id } of swept) remove(tenantId, id);
+      return swept;
     },
 
     async createSnapshot(tenantId, sandboxId, input) {

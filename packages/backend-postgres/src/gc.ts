@@ -13,6 +13,7 @@
  */
 import { type CommitRetention, DEFAULT_COMMIT_RETENTION } from "@cairn/core";
 import type { Sql } from "postgres";
+import { sweepExpiredSandboxes } from "./expiry.js";
 
 export interface GcReport {
   deletedBlobs: number;
@@ -21,6 +22,8 @@ export interface GcReport {
   deletedIdempotencyKeys: number;
   /** Commit log entries past the retention (age, or beyond the newest N of their sandbox). */
   deletedCommits: number;
+  /** Expired sandboxes deleted (with their snapshots and logs), as the expiry sweeper does. */
+  deletedSandboxes: number;
 }
 
 const BATCH = 1000;
@@ -40,6 +43,12 @@ export async function collectGarbage(
   } = {},
 ): Promise<GcReport> {
   const retention = { ...DEFAULT_COMMIT_RETENTION, ...options.commitRetention };
+  // First, so the blobs only expired sandboxes referenced are unreferenced below.
+  let deletedSandboxes = 0;
+  for (let swept = BATCH; swept === BATCH; ) {
+    swept = (await sweepExpiredSandboxes(sql, { limit: BATCH })).length;
+    deletedSandboxes += swept;
+  }
   const grace = options.graceSeconds ?? 3600;
   const window = options.idempotencyWindowSeconds ?? 24 * 3600;
   const expired = await sql`
@@ -58,6 +67,7 @@ export async function collectGarbage(
     deletedBytes: 0,
     deletedIdempotencyKeys: expired.count,
     deletedCommits: aged.count + surplus.count,
+    deletedSandboxes,
   };
   for (;;) {
     const batch = await sql.begin(async (tx) => {

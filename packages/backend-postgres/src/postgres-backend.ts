@@ -20,6 +20,7 @@ import {
 } from "@cairn/core";
 import type { Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
+import { COMMITS_CHANNEL, sweepExpiredSandboxes } from "./expiry.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
 import { logCommit, postgresHistory } from "./postgres-history.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
@@ -30,6 +31,7 @@ import {
   type InodeRow,
   jsonb,
   KIND_CODE,
+  LIVE,
   SANDBOX_COLUMNS,
   type SandboxRow,
   toInode,
@@ -92,9 +94,6 @@ export interface PostgresBackend extends Backend {
   /** Resolves when background work (text indexing after commits) has caught up. */
   idle(): Promise<void>;
 }
-
-/** NOTIFY channel for commits and deletions; the payload is `tenantId/sandboxId`. */
-const COMMITS_CHANNEL = "cairn_commits";
 
 export function createPostgresBackend(options: PostgresBackendOptions): PostgresBackend {
   const { sql } = options;
@@ -263,13 +262,17 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
           async (tx) => {
             // `initial.sandbox` applies as part of version 1, like the tree changes.
             const update = initial.sandbox ?? {};
+            const idleTimeout = sandbox.expiry?.idleTimeout ?? null;
             const [row] = await tx<SandboxRow[]>`
-              INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version)
+              INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version,
+                expires_at, idle_timeout, idle_expires_at)
               VALUES (${sandbox.tenantId}, ${sandbox.id},
                 ${update.name === undefined ? sandbox.name : update.name},
                 ${jsonb(tx, update.env ?? sandbox.env)},
                 ${jsonb(tx, update.options ?? sandbox.options)},
-                ${jsonb(tx, update.shell ?? null)}, 1)
+                ${jsonb(tx, update.shell ?? null)}, 1,
+                ${sandbox.expiry?.expiresAt ?? null}::timestamptz, ${idleTimeout}::integer,
+                now() + make_interval(secs => ${idleTimeout}::integer))
               RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
             const [texts] = await Promise.all([
               applyChanges(tx, sandbox.tenantId, sandbox.id, initial),
@@ -291,7 +294,8 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     async getSandbox(tenantId, id) {
       return inTenant(tenantId, async (tx) => {
         const [row] = await tx<SandboxRow[]>`
-          SELECT ${tx.unsafe(SANDBOX_COLUMNS)} FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+          SELECT ${tx.unsafe(SANDBOX_COLUMNS)} FROM sandboxes
+          WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
         return row && toRecord(row);
       });
     },
@@ -304,7 +308,8 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         // Ordered by the bigint column: `seq` alone would name the text alias ("9" > "10").
         const rows = await tx<Array<SandboxRow & { seq: string }>>`
           SELECT ${tx.unsafe(SANDBOX_COLUMNS)}, seq::text AS seq FROM sandboxes
-          WHERE tenant_id = ${tenantId} ${page.after === undefined ? tx`` : tx`AND seq < ${page.after}::bigint`}
+          WHERE tenant_id = ${tenantId} AND ${tx.unsafe(LIVE)}
+            ${page.after === undefined ? tx`` : tx`AND seq < ${page.after}::bigint`}
           ORDER BY sandboxes.seq DESC LIMIT ${page.limit + 1}`;
         const items = rows.slice(0, page.limit);
         return {
@@ -317,7 +322,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     async deleteSandbox(tenantId, id) {
       return inTenant(tenantId, async (tx) => {
         const rows =
-          await tx`DELETE FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} RETURNING 1`;
+          await tx`DELETE FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)} RETURNING 1`;
         if (rows.length > 0) await tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`;
         return rows.length > 0;
       });
@@ -328,7 +333,8 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         tenantId,
         async (tx) => {
           const [row] = await tx<Array<{ version: number }>>`
-            SELECT version::float8 AS version FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+            SELECT version::float8 AS version FROM sandboxes
+            WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
           if (!row) return undefined;
           if (row.version === knownVersion) return "unchanged";
           const [inodes, dentries] = await Promise.all([
@@ -380,12 +386,16 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
                 name = CASE WHEN ${update.name !== undefined} THEN ${update.name ?? null}::text ELSE name END,
                 env = COALESCE(${jsonb(tx, update.env ?? null)}::jsonb, env),
                 options = COALESCE(${jsonb(tx, update.options ?? null)}::jsonb, options),
-                shell = CASE WHEN ${update.shell !== undefined} THEN ${jsonb(tx, update.shell ?? null)}::jsonb ELSE shell END
-              WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion}
+                shell = CASE WHEN ${update.shell !== undefined} THEN ${jsonb(tx, update.shell ?? null)}::jsonb ELSE shell END,
+                expires_at = CASE WHEN ${update.expiresAt !== undefined} THEN ${update.expiresAt ?? null}::timestamptz ELSE expires_at END,
+                idle_timeout = CASE WHEN ${update.idleTimeout !== undefined} THEN ${update.idleTimeout ?? null}::integer ELSE idle_timeout END,
+                -- Every commit is activity (the timeout as set by this commit, if it sets one).
+                idle_expires_at = now() + make_interval(secs => CASE WHEN ${update.idleTimeout !== undefined} THEN ${update.idleTimeout ?? null}::integer ELSE idle_timeout END)
+              WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion} AND ${tx.unsafe(LIVE)}
               RETURNING version::float8 AS version`;
             if (!row) {
               const [exists] =
-                await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+                await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
               if (!exists) throw new SandboxNotFoundError(id);
               throw new VersionConflictError(id, changes.baseVersion);
             }
@@ -420,6 +430,20 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         throw error;
       }
     },
+
+    async touchSandbox(tenantId, id) {
+      await inTenant(tenantId, async (tx) => {
+        // A row a commit holds is skipped, not waited for: that commit records activity itself.
+        await tx`
+          UPDATE sandboxes SET idle_expires_at = now() + make_interval(secs => idle_timeout)
+          WHERE tenant_id = ${tenantId} AND id = (
+            SELECT id FROM sandboxes
+            WHERE tenant_id = ${tenantId} AND id = ${id} AND idle_timeout IS NOT NULL AND ${tx.unsafe(LIVE)}
+            FOR UPDATE SKIP LOCKED)`;
+      });
+    },
+
+    sweepExpired: (sweep) => sweepExpiredSandboxes(sql, sweep),
 
     watch(tenantId, sandboxId, onChange) {
       const key = `${tenantId}/${sandboxId}`;

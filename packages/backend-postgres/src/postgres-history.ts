@@ -14,6 +14,7 @@ import {
   INODE_COLUMNS,
   type InodeRow,
   jsonb,
+  LIVE,
   SANDBOX_COLUMNS,
   type SandboxRow,
   toInode,
@@ -120,7 +121,7 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
         // is exactly one version and every blob it references stays referenced (see gc).
         const [sb] = await tx<Array<{ version: number }>>`
           SELECT version::float8 AS version FROM sandboxes
-          WHERE tenant_id = ${tenantId} AND id = ${sandboxId} FOR SHARE`;
+          WHERE tenant_id = ${tenantId} AND id = ${sandboxId} AND ${tx.unsafe(LIVE)} FOR SHARE`;
         if (!sb) throw new SandboxNotFoundError(sandboxId);
         if (input.atVersion !== undefined && sb.version !== input.atVersion) {
           throw new VersionConflictError(sandboxId, input.atVersion);
@@ -151,7 +152,7 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
       }
       return inTenant(tenantId, async (tx) => {
         const [exists] =
-          await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${sandboxId}`;
+          await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${sandboxId} AND ${tx.unsafe(LIVE)}`;
         if (!exists) return undefined;
         const rows = await tx<Array<SnapshotRow & { seq: string }>>`
           SELECT ${tx.unsafe(SNAPSHOT_COLUMNS)}, seq::text AS seq FROM snapshots
@@ -213,17 +214,23 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
         // A share lock on the source, as for a snapshot: its rows hold still while copied.
         const [source] =
           "snapshotId" in from
-            ? await tx`SELECT 1 FROM snapshots WHERE tenant_id = ${tenantId} AND id = ${from.snapshotId} FOR SHARE`
-            : await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${from.sandboxId} FOR SHARE`;
+            ? await tx`
+                SELECT 1 FROM snapshots s JOIN sandboxes b ON b.tenant_id = s.tenant_id AND b.id = s.sandbox_id
+                WHERE s.tenant_id = ${tenantId} AND s.id = ${from.snapshotId} AND ${tx.unsafe(LIVE)}
+                FOR SHARE OF s`
+            : await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${from.sandboxId} AND ${tx.unsafe(LIVE)} FOR SHARE`;
         if (!source) {
           throw "snapshotId" in from
             ? new SnapshotNotFoundError(from.snapshotId)
             : new SandboxNotFoundError(from.sandboxId);
         }
         const [row] = await tx<SandboxRow[]>`
-          INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version)
+          INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version,
+            expires_at, idle_timeout, idle_expires_at)
           VALUES (${tenantId}, ${sandbox.id}, ${sandbox.name}, ${jsonb(tx, sandbox.env)},
-            ${jsonb(tx, sandbox.options)}, NULL, 1)
+            ${jsonb(tx, sandbox.options)}, NULL, 1,
+            ${sandbox.expiry?.expiresAt ?? null}::timestamptz, ${sandbox.expiry?.idleTimeout ?? null}::integer,
+            now() + make_interval(secs => ${sandbox.expiry?.idleTimeout ?? null}::integer))
           RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
         const copies =
           "snapshotId" in from
@@ -257,7 +264,7 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
         tenantId,
         async (tx) => {
           const [exists] =
-            await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id}`;
+            await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
           if (!exists) return undefined;
           const rows = await tx<CommitRow[]>`
             SELECT ${tx.unsafe(COMMIT_COLUMNS)} FROM commits
@@ -275,7 +282,8 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
       return inTenant(tenantId, async (tx) => {
         const [row] = await tx<CommitRow[]>`
           SELECT ${tx.unsafe(COMMIT_COLUMNS)} FROM commits
-          WHERE tenant_id = ${tenantId} AND sandbox_id = ${id} AND version = ${version}`;
+          WHERE tenant_id = ${tenantId} AND sandbox_id = ${id} AND version = ${version}
+            AND EXISTS (SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)})`;
         return row && toCommit(row);
       });
     },

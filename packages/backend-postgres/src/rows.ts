@@ -24,6 +24,9 @@ export interface SandboxRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  expires_at: Date | null;
+  idle_timeout: number | null;
+  idle_expires_at: Date | null;
 }
 
 export function toRecord(row: SandboxRow): SandboxRecord {
@@ -41,6 +44,9 @@ export function toRecord(row: SandboxRow): SandboxRecord {
     version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    idleTimeout: row.idle_timeout,
+    idleExpiresAt: row.idle_expires_at,
   };
 }
 
@@ -77,4 +83,12 @@ export function toInode(r: InodeRow): InodeRecord {
 }
 
 export const SANDBOX_COLUMNS =
-  "id, tenant_id, name, env, options, shell, version::float8 AS version, created_at, updated_at";
+  "id, tenant_id, name, env, options, shell, version::float8 AS version, created_at, updated_at, expires_at, idle_timeout, idle_expires_at";
+
+/**
+ * The condition every lookup of a sandbox row adds: an expired sandbox (by time or idleness)
+ * is gone at once, before the sweeper deletes its rows. Nothing makes it live again: every
+ * statement that changes a sandbox row carries this condition too.
+ */
+export const LIVE =
+  "(expires_at IS NULL OR expires_at > now()) AND (idle_expires_at IS NULL OR idle_expires_at > now())";

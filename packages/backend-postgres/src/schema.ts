@@ -398,4 +398,19 @@ GRANT USAGE ON SEQUENCE snapshots_seq_seq TO ${APP_ROLE};
 ${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).join("\n")}
 `,
   },
+  {
+    id: 12,
+    name: "sandbox expiry",
+    sql: `
+-- When a sandbox expires: at a time, and/or after idle_timeout seconds without activity
+-- (idle_expires_at = the last activity plus the timeout). Lookups treat an expired sandbox as
+-- gone; the sweeper deletes it, finding it through these partial indexes.
+ALTER TABLE sandboxes
+  ADD COLUMN expires_at timestamptz,
+  ADD COLUMN idle_timeout integer CHECK (idle_timeout > 0),
+  ADD COLUMN idle_expires_at timestamptz;
+CREATE INDEX sandboxes_expiring ON sandboxes (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX sandboxes_idle_expiring ON sandboxes (idle_expires_at) WHERE idle_expires_at IS NOT NULL;
+`,
+  },
 ];

@@ -107,6 +107,21 @@ export interface SandboxUpdate {
   options?: SandboxOptions;
   /** null forgets the saved state. */
   shell?: ShellState | null;
+  /** null: never expires. */
+  expiresAt?: Date | null;
+  /** Seconds; null: no idle timeout. Setting it counts as activity. */
+  idleTimeout?: number | null;
+}
+
+/**
+ * When a sandbox expires. An expired sandbox is gone for every call at once (as if deleted),
+ * and its rows are deleted by {@link Backend.sweepExpired}. Never live again once expired.
+ */
+export interface SandboxExpiry {
+  /** null: never (by time). */
+  expiresAt: Date | null;
+  /** Seconds without activity (a commit, or {@link Backend.touchSandbox}) until it expires. */
+  idleTimeout: number | null;
 }
 
 export interface SandboxRecord {
@@ -120,6 +135,10 @@ export interface SandboxRecord {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  expiresAt: Date | null;
+  idleTimeout: number | null;
+  /** With an idle timeout: the last recorded activity plus the timeout. */
+  idleExpiresAt: Date | null;
 }
 
 export interface NewSandbox {
@@ -128,6 +147,14 @@ export interface NewSandbox {
   name: string | null;
   env: Record<string, string>;
   options: SandboxOptions;
+  /** Absent: never expires. */
+  expiry?: SandboxExpiry;
+}
+
+/** A sandbox the expiry sweeper deleted. */
+export interface SweptSandbox {
+  tenantId: string;
+  id: string;
 }
 
 export interface SandboxPage {
@@ -225,6 +252,17 @@ export interface Backend extends IdempotencyStore {
   ): Promise<CommitPage | undefined>;
   /** One logged commit; undefined when the sandbox or the version is not (or no longer) in the log. */
   getCommit(tenantId: string, id: string, version: number): Promise<CommitRecord | undefined>;
+  /**
+   * Optional: records activity on a live sandbox with an idle timeout (its idle expiry moves to
+   * now plus the timeout); does nothing otherwise. Commits record activity by themselves.
+   */
+  touchSandbox?(tenantId: string, id: string): Promise<void>;
+  /**
+   * Optional: deletes up to `limit` expired sandboxes of every tenant (with their snapshots and
+   * commit logs), and says which. Safe to run in many processes at once: each expired sandbox
+   * is deleted by exactly one of them. Not tenant-scoped.
+   */
+  sweepExpired?(options?: { limit?: number }): Promise<SweptSandbox[]>;
   /**
    * Optional: calls `onChange` soon after each commit to the sandbox, or its deletion, made
    * through any process sharing this storage (it may also call it spuriously). Returns the

@@ -26,6 +26,9 @@ function busyBackend(): Backend {
     version: ++version,
     createdAt: new Date(0),
     updatedAt: new Date(0),
+    expiresAt: null,
+    idleTimeout: null,
+    idleExpiresAt: null,
   });
   const tree = (): TreeData => ({
     version: ++version,

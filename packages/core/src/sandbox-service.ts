@@ -9,6 +9,7 @@ import {
   DEFAULT_SANDBOX_OPTIONS,
   type InodeRecord,
   ROOT_INO,
+  type SandboxExpiry,
   type SandboxOptions,
   type SandboxPage,
   type SandboxRecord,
@@ -42,6 +43,11 @@ export interface SandboxServiceOptions {
   contentCacheBytes?: number;
   /** Commits retried after losing a race, before giving up with a retryable conflict (default 8). */
   maxCommitAttempts?: number;
+  /**
+   * Reads and execs record activity on a sandbox with an idle timeout at most this often per
+   * sandbox (default one minute), and at most every half timeout: commits record their own.
+   */
+  activityIntervalMs?: number;
   now?: () => number;
 }
 
@@ -56,6 +62,8 @@ export interface CreateSandboxInput {
   env?: Record<string, string>;
   options?: SandboxOptions;
   files?: SeedFile[];
+  /** Absent: never expires. */
+  expiry?: SandboxExpiry;
 }
 
 export interface MutationOutcome<T> {
@@ -136,6 +144,8 @@ function definedFields(update: SandboxUpdate | undefined): Partial<SandboxRecord
   if (update.env !== undefined) fields.env = update.env;
   if (update.options !== undefined) fields.options = update.options;
   if (update.shell !== undefined) fields.shell = update.shell;
+  if (update.expiresAt !== undefined) fields.expiresAt = update.expiresAt;
+  if (update.idleTimeout !== undefined) fields.idleTimeout = update.idleTimeout;
   return fields;
 }
 
@@ -165,6 +175,9 @@ export class SandboxService {
   private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
   private readonly maxCommitAttempts: number;
   private readonly commitListeners = new Set<(event: CommitEvent) => void>();
+  /** When this process last recorded activity on each sandbox (with an idle timeout). */
+  private readonly activity = new ByteBudgetLru<string, number>(4 << 20, () => 128);
+  private readonly activityIntervalMs: number;
   private treeHits = 0;
   private treeMisses = 0;
   readonly now: () => number;
@@ -174,6 +187,7 @@ export class SandboxService {
     this.trees = new ByteBudgetLru(options.treeCacheBytes ?? 256 << 20, (t) => t.approxBytes());
     this.contents = new ByteBudgetLru(options.contentCacheBytes ?? 256 << 20, (b) => b.length + 64);
     this.maxCommitAttempts = options.maxCommitAttempts ?? 8;
+    this.activityIntervalMs = options.activityIntervalMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -209,6 +223,7 @@ export class SandboxService {
         name: input.name ?? null,
         env: input.env ?? {},
         options: { ...(input.options ?? DEFAULT_SANDBOX_OPTIONS), home: MACHINE_HOME },
+        ...(input.expiry ? { expiry: input.expiry } : {}),
       },
       changes,
     );
@@ -397,6 +412,7 @@ export class SandboxService {
       else tree = await this.tree(scope, id);
     }
     this.records.set(key, record);
+    this.noteActivity(scope, record);
     return { record, tree };
   }
 
@@ -410,11 +426,32 @@ export class SandboxService {
     const key = cacheKey(scope, id);
     const tree = await this.tree(scope, id);
     const known = this.records.get(key);
-    if (known && known.version >= tree.version) return { record: known, tree };
+    if (known && known.version >= tree.version) {
+      this.noteActivity(scope, known);
+      return { record: known, tree };
+    }
     // Read after the tree, so never older than it: a policy change is seen by the next request.
     const record = await this.get(scope, id);
     if (record.version === tree.version) this.records.set(key, record);
+    this.noteActivity(scope, record);
     return { record, tree };
+  }
+
+  /**
+   * A read or exec of a sandbox with an idle timeout is activity. It is recorded in the
+   * background (no request waits for it), at most once per interval per sandbox in this
+   * process, so a busy sandbox costs one small write a minute, not one per read.
+   */
+  private noteActivity(scope: Scope, record: SandboxRecord): void {
+    if (record.idleTimeout === null || !this.backend.touchSandbox) return;
+    const key = cacheKey(scope, record.id);
+    const now = this.now();
+    const every = Math.min(this.activityIntervalMs, (record.idleTimeout * 1000) / 2);
+    const last = this.activity.get(key);
+    if (last !== undefined && now - last < every) return;
+    this.activity.set(key, now);
+    // A failed touch only makes the idle expiry earlier than it could be; the next read retries.
+    this.backend.touchSandbox(scope.tenantId, record.id).catch(() => this.activity.delete(key));
   }
 
   /**

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import {
   DEFAULT_SANDBOX_OPTIONS,
   type ForkSource,
+  type SandboxExpiry,
   type SandboxOptions,
   type SandboxRecord,
   type SnapshotPage,
@@ -98,6 +99,8 @@ export interface ForkInput {
   name?: string | null;
   env?: Record<string, string>;
   options?: SandboxOptions;
+  /** Absent: never expires (a fork never takes its source's expiry). */
+  expiry?: SandboxExpiry;
 }
 
 /**
@@ -123,6 +126,7 @@ export async function forkSandbox(
       name: input.name ?? null,
       env: input.env ?? {},
       options: input.options ?? DEFAULT_SANDBOX_OPTIONS,
+      ...(input.expiry ? { expiry: input.expiry } : {}),
     },
     from,
     { origin: { ...UNKNOWN_ORIGIN, ...scope.origin }, changes: [], changeCount: 0 },

@@ -11,6 +11,11 @@ export {
 export { CONSOLE_CSP, type ConsoleSite, loadConsoleSite } from "./console-site.js";
 export { Drain } from "./drain.js";
 export type { AppEnv, Principal } from "./env.js";
+export {
+  type ExpirySweeper,
+  type ExpirySweeperOptions,
+  startExpirySweeper,
+} from "./expiry-sweeper.js";
 export { Lifecycle } from "./lifecycle.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
 export type { AppLogger } from "./logger.js";

@@ -16,6 +16,9 @@ export function sandboxJson(record: SandboxRecord): Schemas["Sandbox"] {
     shell: record.shell,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    idleTimeout: record.idleTimeout,
+    idleExpiresAt: record.idleExpiresAt?.toISOString() ?? null,
   };
 }
 

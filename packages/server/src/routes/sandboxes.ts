@@ -6,6 +6,7 @@ import {
   normalizePolicy,
   type Runtime,
   runtimeSupport,
+  type SandboxExpiry,
   type SandboxPolicy,
   type SandboxUpdate,
 } from "@cairn/core";
@@ -27,6 +28,7 @@ export function sandboxRoutes() {
         runtimes: supportedRuntimes(input.runtimes ?? []),
         policy: checkedPolicy(normalizePolicy(input.policy)),
       };
+      const expiry = expiryOf(input, c.var.service.now());
       if (input.from) {
         if (input.files !== undefined) {
           throw new ProblemError(400, "invalid_request", "give either `from` or `files`, not both");
@@ -38,6 +40,7 @@ export function sandboxRoutes() {
           name: input.name ?? null,
           env: input.env ?? {},
           options,
+          expiry,
         });
         c.header("Location", `/v1/sandboxes/${record.id}`);
         return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
@@ -55,6 +58,7 @@ export function sandboxRoutes() {
         env: input.env ?? {},
         options,
         files,
+        expiry,
       });
       c.header("Location", `/v1/sandboxes/${record.id}`);
       return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
@@ -87,6 +91,7 @@ export function sandboxRoutes() {
         );
       }
       const ifVersion = versionPrecondition(c.req.header("if-match"));
+      const expiresAt = newExpiresAt(input, c.var.service.now());
       const record = await c.var.service.update(
         c.var.scope,
         c.req.param("sandboxId"),
@@ -119,6 +124,8 @@ export function sandboxRoutes() {
               }),
             };
           }
+          if (expiresAt !== undefined) update.expiresAt = expiresAt;
+          if (input.idleTimeout !== undefined) update.idleTimeout = input.idleTimeout;
           if (input.resetShell || input.persistShell === false) update.shell = null;
           else if (input.env !== undefined && current.shell) {
             // A saved shell keeps its own exports; the patched variables are set in it too.
@@ -133,6 +140,39 @@ export function sandboxRoutes() {
       await c.var.service.delete(c.var.scope, c.req.param("sandboxId"));
       return c.body(null, 204);
     });
+}
+
+/**
+ * The expiry a request asks for: `ttl` seconds from `now`, or `expiresAt` (in the future), not
+ * both; undefined when it names neither (PATCH: kept), null for `expiresAt: null` (none).
+ */
+function newExpiresAt(
+  input: { ttl?: number; expiresAt?: string | null },
+  now: number,
+): Date | null | undefined {
+  if (input.ttl !== undefined && input.expiresAt !== undefined) {
+    throw new ProblemError(400, "invalid_request", "give either `ttl` or `expiresAt`, not both");
+  }
+  if (input.ttl !== undefined) return new Date(now + input.ttl * 1000);
+  if (input.expiresAt === undefined || input.expiresAt === null) return input.expiresAt;
+  const at = new Date(input.expiresAt);
+  if (Number.isNaN(at.getTime())) {
+    throw new ProblemError(400, "invalid_request", "`expiresAt` is not a date-time");
+  }
+  if (at.getTime() <= now) {
+    throw new ProblemError(400, "invalid_request", "`expiresAt` must be in the future");
+  }
+  return at;
+}
+
+/** A new sandbox's expiry (undefined when it never expires). */
+function expiryOf(
+  input: { ttl?: number; expiresAt?: string; idleTimeout?: number },
+  now: number,
+): SandboxExpiry | undefined {
+  const expiresAt = newExpiresAt(input, now) ?? null;
+  const idleTimeout = input.idleTimeout ?? null;
+  return expiresAt === null && idleTimeout === null ? undefined : { expiresAt, idleTimeout };
 }
 
 /** The policy, once its globs are known to compile (a bad one is 400 invalid_request). */
