@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ._async.sandbox import AsyncSandbox
     from ._async.streaming import AsyncExecStream
     from ._async.watch import AsyncCommitWatch
+    from ._base_client import NOT_GIVEN, NotGiven
     from ._events import ExecExitEvent, ExecOutputEvent, ExecStreamEvent, ExecStreamResult
     from ._sync.client import Cairn
     from ._sync.history import SandboxHistory
@@ -59,6 +60,8 @@ _LAZY = {
     "ExecStreamEvent": "._events",
     "ExecStreamResult": "._events",
     "Cairn": "._sync.client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
     "Page": "._sync.pagination",
     "Pager": "._sync.pagination",
     "Sandbox": "._sync.sandbox",
@@ -107,6 +110,8 @@ __all__ = [
     "ExecStreamResult",
     "IdempotencyKeyMismatchError",
     "InternalServerError",
+    "NOT_GIVEN",
+    "NotGiven",
     "NotFoundError",
     "Page",
     "Pager",

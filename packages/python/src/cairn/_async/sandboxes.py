@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from .._base_client import ApiRequest, RequestOptions, check_str, compact
+from .._base_client import (
+    NOT_GIVEN,
+    ApiRequest,
+    NotGiven,
+    RequestOptions,
+    check_str,
+    compact,
+    expiry_body,
+)
 from ..types import ForkSource, SandboxData, SandboxPage, Snapshot
 from .pagination import AsyncPager, paginate
 from .sandbox import AsyncSandbox
@@ -70,6 +79,9 @@ class AsyncSandboxes:
         policy: Optional[Mapping[str, Any]] = None,
         files: Optional[SeedFiles] = None,
         from_: Optional[ForkFrom] = None,
+        ttl: Optional[int] = None,
+        expires_at: Optional[Union[datetime, str]] = None,
+        idle_timeout: Optional[int] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
@@ -77,7 +89,10 @@ class AsyncSandboxes:
     ) -> AsyncSandbox:
         """Creates a sandbox, optionally seeded with `files` (`{"/path": str | bytes}`), or with
         `from_` a fork of a snapshot or of another sandbox (a `Snapshot`, a sandbox, or an id):
-        its files as they are now, sharing content; settings are not copied."""
+        its files as they are now, sharing content; settings are not copied. It expires (then
+        answers `NotFoundError` and is deleted) `ttl` seconds from now or at `expires_at` (a
+        timezone-aware datetime or an ISO 8601 string), and/or after `idle_timeout` seconds
+        without activity."""
         body = compact(
             {
                 "name": name,
@@ -88,6 +103,13 @@ class AsyncSandboxes:
                 "files": seed_files(files),
                 "from": fork_source(from_),
             }
+        )
+        body.update(
+            expiry_body(
+                ttl=ttl,
+                expires_at=NOT_GIVEN if expires_at is None else expires_at,
+                idle_timeout=NOT_GIVEN if idle_timeout is None else idle_timeout,
+            )
         )
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
@@ -138,13 +160,17 @@ class AsyncSandboxes:
         runtimes: Optional[Sequence[str]] = None,
         policy: Optional[Mapping[str, Any]] = None,
         reset_shell: Optional[bool] = None,
+        ttl: Optional[int] = None,
+        expires_at: Union[datetime, str, None, NotGiven] = NOT_GIVEN,
+        idle_timeout: Union[int, None, NotGiven] = NOT_GIVEN,
         if_version: Optional[int] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncSandbox:
-        """Changes a sandbox's settings (only if still at `if_version`, when given)."""
+        """Changes a sandbox's settings (only if still at `if_version`, when given); the expiry
+        arguments are as in `AsyncSandbox.update()`."""
         return await self.attach(sandbox_id).update(
             name=name,
             env=env,
@@ -152,6 +178,9 @@ class AsyncSandboxes:
             runtimes=runtimes,
             policy=policy,
             reset_shell=reset_shell,
+            ttl=ttl,
+            expires_at=expires_at,
+            idle_timeout=idle_timeout,
             if_version=if_version,
             timeout=timeout,
             max_retries=max_retries,

@@ -288,25 +288,13 @@ class SeedFile(Model):
     """
 
 
-class UpdateSandboxRequest(Model):
+class IdleTimeout(RootModel[int]):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
-    name: Optional[str] = Field(None, max_length=200, min_length=1)
-    env: Optional[dict[str, str]] = Field(None, max_length=32768)
-    persist_shell: Optional[bool] = Field(None, alias="persistShell")
-    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    root: int = Field(..., ge=1, le=31536000)
     """
-    Optional interpreters enabled for scripts: `python3` (also `python`;
-    CPython in WebAssembly, the first call in a process takes seconds) and
-    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
-
-    """
-    policy: Optional[SandboxPolicyInput] = None
-    reset_shell: Optional[bool] = Field(None, alias="resetShell")
-    """
-    Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`.
+    Seconds without activity after which the sandbox expires (see `idleExpiresAt`).
     """
 
 
@@ -1147,8 +1135,8 @@ class Problem(Model):
       expired API key (or an invalid token);
       `forbidden` the key may not do this (an admin route without the admin scope, a
       mutation with a read-only key, creating a sandbox with a key limited to sandboxes,
-      a sandbox route with an admin key); `sandbox_not_found` (also another tenant's
-      sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
+      a sandbox route with an admin key); `sandbox_not_found` (also an expired sandbox,
+      another tenant's sandbox, or one outside the key's `sandboxIds`: never 403); `tenant_not_found`;
       `tenant_exists` the tenant id is taken; `tenant_not_empty` the tenant still owns
       sandboxes; `key_not_found`; `route_not_found`;
       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
@@ -1225,6 +1213,21 @@ class Sandbox(Model):
     """
     created_at: AwareDatetime = Field(..., alias="createdAt")
     updated_at: AwareDatetime = Field(..., alias="updatedAt")
+    expires_at: Optional[AwareDatetime] = Field(..., alias="expiresAt")
+    """
+    When the sandbox expires (set with `ttl` or `expiresAt`); null when it does not.
+    """
+    idle_timeout: Optional[int] = Field(..., alias="idleTimeout", ge=1)
+    """
+    Seconds without activity after which the sandbox expires; null for none.
+    """
+    idle_expires_at: Optional[AwareDatetime] = Field(..., alias="idleExpiresAt")
+    """
+    When the sandbox expires unless there is activity before (with `idleTimeout`). Every
+    commit counts, and so does each request that reads its files or runs a script
+    (recorded at most once per minute, or per half the idle timeout if shorter, per replica).
+
+    """
 
 
 class CreateSandboxRequest(Model):
@@ -1246,10 +1249,62 @@ class CreateSandboxRequest(Model):
 
     """
     policy: Optional[SandboxPolicyInput] = None
+    ttl: Optional[int] = Field(None, ge=1, le=315360000)
+    """
+    Seconds from now until the sandbox expires. An expired sandbox answers
+    `404 sandbox_not_found` at once and is deleted (with its snapshots and commit
+    log) by the expiry sweeper or `cairn gc`.
+
+    """
+    expires_at: Optional[AwareDatetime] = Field(None, alias="expiresAt")
+    """
+    When the sandbox expires (in the future; not together with `ttl`).
+    """
+    idle_timeout: Optional[int] = Field(None, alias="idleTimeout", ge=1, le=31536000)
+    """
+    Seconds without activity after which the sandbox expires (see `idleExpiresAt`).
+    """
     from_: Optional[ForkSource] = Field(None, alias="from")
     files: Optional[list[SeedFile]] = Field(None, max_length=10000)
     """
     Seed files (not together with `from`).
+    """
+
+
+class UpdateSandboxRequest(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Optional[str] = Field(None, max_length=200, min_length=1)
+    env: Optional[dict[str, str]] = Field(None, max_length=32768)
+    persist_shell: Optional[bool] = Field(None, alias="persistShell")
+    runtimes: Optional[list[Literal["python3", "js-exec"]]] = Field(None, max_length=2)
+    """
+    Optional interpreters enabled for scripts: `python3` (also `python`;
+    CPython in WebAssembly, the first call in a process takes seconds) and
+    `js-exec` (QuickJS; needs a server on Node >= 22). Off by default.
+
+    """
+    policy: Optional[SandboxPolicyInput] = None
+    reset_shell: Optional[bool] = Field(None, alias="resetShell")
+    """
+    Forget the saved shell state; the next exec starts in the sandbox's home (`/` for a sandbox created before homes existed) with `env`.
+    """
+    ttl: Optional[int] = Field(None, ge=1, le=315360000)
+    """
+    Seconds from now until the sandbox expires. An expired sandbox answers
+    `404 sandbox_not_found` at once and is deleted (with its snapshots and commit
+    log) by the expiry sweeper or `cairn gc`.
+
+    """
+    expires_at: Optional[AwareDatetime] = Field(None, alias="expiresAt")
+    """
+    A new expiry (in the future; not together with `ttl`), or null for none.
+    """
+    idle_timeout: Optional[IdleTimeout] = Field(None, alias="idleTimeout")
+    """
+    A new idle timeout (counted from now), or null for none.
     """
 
 
