@@ -13,8 +13,9 @@ import pytest
 from cairn import AsyncCairn, Cairn, CommitWatch
 from cairn.types import Commit
 
+from .conftest import BACKENDS
 from .proxy import CuttingProxy
-from .servers import Server
+from .servers import Server, drop_database, start_server
 
 # A watch that gets nothing is closed after this long, so a missed commit fails the test
 # (iteration ends early) instead of hanging it; it is no bound on speed.
@@ -132,3 +133,31 @@ async def test_async_watch_from_now_resumes_after_a_cut(server: Server) -> None:
     versions = [c.version for c in seen]
     assert versions == [sandbox.version + 1, sandbox.version + 2, sandbox.version + 3]
     assert [c.changes[0].path for c in seen] == ["/1.txt", "/2.txt", "/3.txt"]
+
+
+def test_a_watch_outlives_a_server_restart() -> None:
+    """The server is stopped and started again (a deploy) on the same Postgres database: the
+    watch keeps trying while it is away, then resumes after its last version."""
+    if "postgres" not in BACKENDS:
+        pytest.skip("needs the Postgres backend (CAIRN_PY_BACKENDS): memory loses the sandbox")
+    server = start_server("postgres")
+    assert server.database is not None
+    try:
+        with Cairn(base_url=server.url, api_key=server.api_key, max_retries=0) as client:
+            sandbox = client.sandboxes.create()
+            watch = sandbox.history.watch(after=sandbox.version, reconnect_delay=0.1)
+            timer = watchdog(watch)
+            with watch:
+                commits = iter(watch)
+                sandbox.fs.write("/before.txt", "1")
+                seen = take(commits, 1)
+                server.restart()
+                sandbox.fs.write("/after.txt", "2")
+                seen += take(commits, 1)
+            timer.cancel()
+        assert [c.changes[0].path for c in seen] == ["/before.txt", "/after.txt"]
+        assert [c.version for c in seen] == [sandbox.version + 1, sandbox.version + 2]
+        assert watch.connections == 2
+    finally:
+        server.stop()
+        drop_database(server.database)

@@ -195,8 +195,10 @@ class SandboxHistory:
         `Last-Event-ID`, so none is missed or repeated. Starts after version `after` (its later
         commits are replayed from the log), by default after the current version; `path` keeps
         only commits that changed that path or anything under it. Iteration ends when the sandbox
-        is deleted; close the watch (or leave its `with` block) to stop earlier. `timeout` also
-        bounds a silence on the stream (the server sends keep-alives) before it is reopened."""
+        is deleted; close the watch (or leave its `with` block) to stop earlier. While the server
+        cannot be reached (or answers with a retryable error, as when it restarts) it keeps
+        trying; other errors are raised. `timeout` also bounds a silence on the stream (the
+        server sends keep-alives) before it is reopened."""
         return CommitWatch(
             self._transport,
             self._id,

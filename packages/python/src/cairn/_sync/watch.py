@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 import httpx
 
 from .._base_client import ApiRequest, RequestOptions, sandbox_path
-from .._exceptions import APIConnectionError, CairnError, NotFoundError
+from .._exceptions import APIConnectionError, APIError, CairnError, NotFoundError
 from .._sse import SSEDecoder
 from ..types import Commit, SandboxData
 from .transport import Transport
@@ -83,7 +83,11 @@ class CommitWatch:
                 response = self._open(self._last)
             except NotFoundError:
                 return  # the sandbox is gone
-            except APIConnectionError:
+            except (APIConnectionError, APIError) as error:
+                # The server is away (restarting, draining): keep trying, as an EventSource
+                # does; anything that will not pass by itself is raised.
+                if isinstance(error, APIError) and not error.retryable:
+                    raise
                 time.sleep(self._delay)
                 continue
             self._response = response
