@@ -211,7 +211,7 @@ class AsyncSandboxHistory:
         return sandbox_path(self._id, f"/snapshots/{quote(snapshot_id(snapshot), safe='')}")
 
 
-def _delay(seconds: float) -> float:
+def _delay(seconds: object) -> float:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise ValueError(f"reconnect_delay must be a number of seconds >= 0, got {seconds!r}")
     return float(seconds)
