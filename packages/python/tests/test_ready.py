@@ -98,3 +98,15 @@ def test_no_answer_or_another_failure_is_still_an_error() -> None:
     with client, pytest.raises(sdk.InternalServerError):
         client.ready()
     assert len(sent) == 1
+
+
+def test_a_503_that_is_no_readiness_answer_is_an_error() -> None:
+    # A proxy's 503 page in front of the server, not its readiness body (a client unit test).
+    def gateway(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, text="<html>Service Unavailable</html>")
+
+    http = httpx.Client(transport=httpx.MockTransport(gateway))
+    client = Cairn(base_url="http://cairn.test", api_key="k", http_client=http)
+    with client, pytest.raises(sdk.APIError) as failed:
+        client.ready()
+    assert failed.value.status == 503 and "Service Unavailable" in str(failed.value.detail)

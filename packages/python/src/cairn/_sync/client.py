@@ -7,8 +7,10 @@ from types import TracebackType
 from typing import Mapping, Optional
 
 import httpx
+from pydantic import ValidationError
 
 from .._base_client import ApiRequest, ClientConfig, RequestOptions
+from .._exceptions import error_from_response, parse_body
 from ..types import Health, Limits, Readiness
 from .admin import Keys, Tenants
 from .sandboxes import Sandboxes
@@ -85,7 +87,15 @@ class Cairn:
         request = ApiRequest("GET", "/v1/ready", answer_statuses=frozenset({503}))
         retries = 0 if max_retries is None else max_retries
         options = RequestOptions(timeout, retries, None, extra_headers)
-        return self._transport.call(Readiness, request, options)
+        response = self._transport.request(request, options)
+        try:
+            return Readiness.model_validate_json(response.content)
+        except ValidationError:
+            if response.status_code != 503:
+                raise
+            # Not Cairn's answer (a proxy's 503 page): the error any other call would raise.
+            kind = response.headers.get("content-type", "")
+            raise error_from_response(response, parse_body(response.content, kind)) from None
 
     def limits(
         self,
