@@ -1,5 +1,5 @@
 """Test support: a TCP proxy in front of the server whose open connections can be cut at any
-moment, as a load balancer or a flaky network would, to test reconnecting streams."""
+moment, or go silent, as a load balancer or a flaky network would, to test reconnecting streams."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class CuttingProxy:
         self.connections = 0
         self.cuts = 0
         self._open: list[socket.socket] = []
+        self._silenced: set[socket.socket] = set()
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -44,6 +45,11 @@ class CuttingProxy:
         for sock in sockets:
             _shut(sock)
 
+    def silence(self) -> None:
+        """Open connections stay open but carry nothing more either way (a black hole)."""
+        with self._lock:
+            self._silenced.update(self._open)
+
     def close(self) -> None:
         self._listener.close()
         self.cut()
@@ -62,19 +68,19 @@ class CuttingProxy:
             with self._lock:
                 self._open += [client, upstream]
                 self.connections += 1
-            threading.Thread(target=_pump, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
 
-
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        while data := source.recv(65536):
-            sink.sendall(data)
-    except OSError:
-        pass
-    finally:
-        _shut(source)
-        _shut(sink)
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                if source not in self._silenced:
+                    sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            _shut(source)
+            _shut(sink)
 
 
 def _shut(sock: socket.socket) -> None:

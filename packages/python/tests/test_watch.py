@@ -161,3 +161,27 @@ def test_a_watch_outlives_a_server_restart() -> None:
     finally:
         server.stop()
         drop_database(server.database)
+
+
+def test_a_silent_connection_is_reopened_after_the_timeout(cairn: Cairn, server: Server) -> None:
+    """The connection stays open but nothing comes through (no keep-alives either): after
+    `timeout` seconds of silence the watch reopens it and replays what it missed."""
+    sandbox = cairn.sandboxes.create()
+    with (
+        CuttingProxy(server.url) as proxy,
+        Cairn(base_url=proxy.url, api_key=server.api_key) as through,
+    ):
+        watch = through.sandboxes.attach(sandbox.id).history.watch(
+            after=sandbox.version, reconnect_delay=0.05, timeout=2
+        )
+        timer = watchdog(watch)
+        with watch:
+            commits = iter(watch)
+            sandbox.fs.write("/1.txt", "1")
+            seen = take(commits, 1)
+            proxy.silence()
+            sandbox.fs.write("/2.txt", "2")  # sent into the silent connection: lost there
+            seen += take(commits, 1)
+        timer.cancel()
+    assert [c.changes[0].path for c in seen] == ["/1.txt", "/2.txt"]
+    assert watch.connections == 2
