@@ -777,10 +777,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Put the sandbox's files back as a snapshot has them
-         * @description Makes the sandbox's tree equal to the snapshot's, in one commit (a new
-         *     version: take a snapshot first to be able to undo it by restoring that).
-         *     Settings (env, policy, shell) are not changed. Send `If-Match:
+         * Put the sandbox's files back as a snapshot or a past version has them
+         * @description Makes the sandbox's tree equal to the snapshot's, or to the tree it had
+         *     at `version` (any version the commit log still reaches back to), in one
+         *     commit: a new version, which can be undone by restoring the version
+         *     before it. Settings (env, policy, shell) are not changed.
+         *     `404 version_unavailable` for a version the log no longer reaches. Send `If-Match:
          *     "<version>"` to restore only from that version (412 otherwise).
          */
         post: operations["restoreSandbox"];
@@ -803,8 +805,8 @@ export interface paths {
         /**
          * Compare two states of the sandbox
          * @description The paths that differ between `from` and `to` (each a snapshot id, or a
-         *     version: the current one, or one a snapshot of this sandbox holds;
-         *     `to` defaults to now), listed as the commit log lists changes, and a
+         *     version: the current one, one a snapshot of this sandbox holds, or one
+         *     the commit log still reaches back to; `to` defaults to now), listed as the commit log lists changes, and a
          *     unified diff of every text file whose content differs (binary files,
          *     files over 1 MiB and files with more than 5,000 changed lines are
          *     listed with `skipped` instead). The diffs apply with `fs/patch`.
@@ -1031,8 +1033,8 @@ export interface components {
          *       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
          *       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
          *       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
-         *       `version_unavailable` no tree is kept for that version (diff compares the current
-         *       version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
+         *       `version_unavailable` no tree can be had for that version (not the current one, no
+         *       snapshot holds it, and the commit log no longer reaches back to it); `payload_too_large`; `unsupported_media_type`;
          *       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
          *       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
          *       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
@@ -1372,9 +1374,12 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description Either a snapshot or a version. */
         RestoreRequest: {
             /** @description A snapshot of this sandbox. */
-            snapshotId: string;
+            snapshotId?: string;
+            /** @description A past version still in the commit log (see retention in docs/history.md). */
+            version?: number;
         };
         RestoreResult: {
             /** @description The version the restore committed (unchanged when the files already matched). */

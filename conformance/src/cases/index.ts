@@ -35,6 +35,7 @@ import diffSandbox from "./history/diff-sandbox.js";
 import forkAndRestore from "./history/fork-and-restore.js";
 import getCommit from "./history/get-commit.js";
 import listCommits from "./history/list-commits.js";
+import restoreVersion from "./history/restore-version.js";
 import snapshots from "./history/snapshots.js";
 import watchSandbox from "./history/watch-sandbox.js";
 import pathsCreateSandbox from "./paths/create-sandbox.js";
@@ -48,6 +49,7 @@ import deleteSandbox from "./sandboxes/delete-sandbox.js";
 import getSandbox from "./sandboxes/get-sandbox.js";
 import getSandboxUsage from "./sandboxes/get-sandbox-usage.js";
 import listSandboxes from "./sandboxes/list-sandboxes.js";
+import sandboxExpiry from "./sandboxes/sandbox-expiry.js";
 import sandboxPolicy from "./sandboxes/sandbox-policy.js";
 import unknownSandbox from "./sandboxes/unknown-sandbox.js";
 import updateSandbox from "./sandboxes/update-sandbox.js";
@@ -77,6 +79,7 @@ const collected: ConformanceCase[] = [
   ...getSandboxUsage,
   ...updateSandbox,
   ...sandboxPolicy,
+  ...sandboxExpiry,
   ...listSandboxes,
   ...deleteSandbox,
   ...unknownSandbox,
@@ -118,6 +121,7 @@ const collected: ConformanceCase[] = [
   ...getCommit,
   ...snapshots,
   ...forkAndRestore,
+  ...restoreVersion,
   ...diffSandbox,
   ...watchSandbox,
 ];

@@ -22,6 +22,7 @@ import {
   SnapshotNotFoundError,
   type SnapshotRecord,
   type TreeData,
+  type TreeUndo,
   VersionConflictError,
 } from "@cairn/core";
 import { createMemoryIdempotencyStore } from "./memory-idempotency.js";
@@ -70,6 +71,8 @@ interface StoredSandbox {
   dentries: Map<string, DentryRecord>;
   /** The commit log, oldest first, trimmed to the retention on every commit. */
   commits: CommitRecord[];
+  /** Each logged commit's undo (the rows it replaced), trimmed with the log. */
+  undo: Map<number, TreeUndo | null>;
 }
 
 const copyCommit = (c: CommitRecord): CommitRecord => structuredClone(c);
@@ -157,11 +160,16 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       s.commits.push(
         copyCommit({ ...changes.log, version: s.record.version, at: new Date(now()) }),
       );
+      if (changes.undo !== undefined) {
+        s.undo.set(s.record.version, changes.undo && structuredClone(changes.undo));
+      }
     }
     const oldest = now() - retention.maxAgeMs;
     let drop = Math.max(0, s.commits.length - retention.maxCommits);
     while (drop < s.commits.length && s.commits[drop]!.at.getTime() < oldest) drop++;
-    if (drop > 0) s.commits.splice(0, drop);
+    if (drop > 0) {
+      for (const gone of s.commits.splice(0, drop)) s.undo.delete(gone.version);
+    }
   };
 
   const backend: Backend = {
@@ -189,6 +197,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         inodes: new Map(),
         dentries: new Map(),
         commits: [],
+        undo: new Map(),
       };
       apply(stored, initial);
       sandboxes.set(sandbox.id, stored);
@@ -346,6 +355,15 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
       const older = s.commits.filter((c) => c.version < before).reverse();
       const items = older.slice(0, page.limit).map(copyCommit);
       return { items, next: older.length > page.limit ? (items.at(-1)?.version ?? null) : null };
+    },
+
+    async loadUndo(tenantId, id, afterVersion) {
+      const s = find(tenantId, id);
+      if (!s) return undefined;
+      return [...s.undo]
+        .filter(([version]) => version > afterVersion)
+        .sort(([a], [b]) => b - a)
+        .map(([version, undo]) => ({ version, undo: undo && structuredClone(undo) }));
     },
 
     async getCommit(tenantId, id, version) {

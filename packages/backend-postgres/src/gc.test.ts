@@ -1,5 +1,12 @@
 /** `collectGarbage` frees unreferenced content and loses nothing while writers keep committing. */
-import { createSnapshot, forkSandbox, SandboxService } from "@cairn/core";
+import {
+  createSnapshot,
+  forkSandbox,
+  restoreVersion,
+  SandboxService,
+  treeAtVersion,
+  VersionUnavailableError,
+} from "@cairn/core";
 import { describe, expect, it } from "vitest";
 import { collectGarbage } from "./gc.js";
 import { createPostgresBackend } from "./postgres-backend.js";
@@ -8,6 +15,8 @@ import { useTestDatabase } from "./test-database.js";
 const scope = { tenantId: "t" };
 const enc = (s: string) => new TextEncoder().encode(s);
 const database = useTestDatabase();
+/** No grace and no commit log kept: content no file (or snapshot) references is garbage at once. */
+const NOTHING_LOGGED = { graceSeconds: 0, commitRetention: { maxAgeMs: 0 } };
 
 describe("collectGarbage", () => {
   it("deletes idempotency records past their window and keeps recent ones", async () => {
@@ -26,6 +35,54 @@ describe("collectGarbage", () => {
     expect(report.deletedIdempotencyKeys).toBe(1);
     const left = await database().sql`SELECT key FROM idempotency_keys ORDER BY key`;
     expect(left.map((r) => r.key)).toEqual(["new"]);
+  });
+
+  it("deletes expired sandboxes (by time or idleness) with their rows, and then their content", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const content = "only in the expired sandbox";
+    const timed = await service.create(scope, {
+      files: [{ path: "/gone.txt", bytes: enc(content) }],
+      expiry: { expiresAt: new Date(Date.now() + 3_600_000), idleTimeout: null },
+    });
+    const idle = await service.create(scope, { expiry: { expiresAt: null, idleTimeout: 3600 } });
+    const live = await service.create(scope, { expiry: { expiresAt: null, idleTimeout: 3600 } });
+    await database()
+      .sql`UPDATE sandboxes SET expires_at = now() - interval '1 s' WHERE id = ${timed.id}`;
+    await database()
+      .sql`UPDATE sandboxes SET idle_expires_at = now() - interval '1 s' WHERE id = ${idle.id}`;
+    const report = await collectGarbage(database().sql, { graceSeconds: 0 });
+    expect(report.deletedSandboxes).toBe(2);
+    const left = await database().sql`
+      SELECT id FROM sandboxes WHERE id IN (${timed.id}, ${idle.id}, ${live.id})`;
+    expect(left.map((r) => r.id)).toEqual([live.id]);
+    const inodes = await database().sql`SELECT 1 FROM inodes WHERE sandbox_id = ${timed.id}`;
+    expect(inodes.length).toBe(0);
+    // The content only the expired sandbox referenced was collected in the same run.
+    const blobs = await database().sql`SELECT 1 FROM blobs WHERE content = ${Buffer.from(content)}`;
+    expect(blobs.length).toBe(0);
+  });
+
+  it("keeps content a logged commit's undo brings back, until that commit leaves the log", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const sb = await service.create(scope, { files: [{ path: "/a", bytes: enc("old text") }] });
+    await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/a", enc("new text")));
+    const oldBlob = async () =>
+      (await database().sql`SELECT 1 FROM blobs WHERE content = ${Buffer.from("old text")}`).length;
+    await collectGarbage(database().sql, { graceSeconds: 0 });
+    expect(await oldBlob()).toBe(1);
+    expect(await treeAtVersion(service, scope, sb.id, 1)).toMatchObject({ version: 1 });
+    await service.mutate(scope, sb.id, (vfs) => vfs.writeFile("/b", enc("b")));
+    // Only the newest commit stays in the log: version 1 is out of reach, its content collected.
+    await collectGarbage(database().sql, { graceSeconds: 0, commitRetention: { maxCommits: 1 } });
+    expect(await oldBlob()).toBe(0);
+    await expect(restoreVersion(service, scope, sb.id, 1)).rejects.toBeInstanceOf(
+      VersionUnavailableError,
+    );
+    await restoreVersion(service, scope, sb.id, 2);
+    const { value } = await service.read(scope, sb.id, (vfs) => vfs.exists("/b"));
+    expect(value).toBe(false);
   });
 
   it("trims the commit log to its retention: by age, and past the newest N per sandbox", async () => {
@@ -88,7 +145,7 @@ describe("collectGarbage", () => {
     await service.mutate(scope, sb.id, (vfs) => vfs.rm("/scratch"));
     // Background text indexing holds its blob rows briefly, and gc skips locked rows.
     await backend.idle();
-    const report = await collectGarbage(database().sql, { graceSeconds: 0 });
+    const report = await collectGarbage(database().sql, NOTHING_LOGGED);
     expect(report.deletedBlobs).toBeGreaterThanOrEqual(1);
     const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     const { value } = await fresh.read(scope, sb.id, (vfs) => vfs.readFile("/keep"));
@@ -142,7 +199,7 @@ describe("collectGarbage", () => {
     let deleted = 0;
     const gcLoop = (async () => {
       while (writing) {
-        deleted += (await collectGarbage(database().sql, { graceSeconds: 0 })).deletedBlobs;
+        deleted += (await collectGarbage(database().sql, NOTHING_LOGGED)).deletedBlobs;
         gcRuns++;
       }
     })();
@@ -163,7 +220,7 @@ describe("collectGarbage", () => {
     );
     writing = false;
     await gcLoop;
-    deleted += (await collectGarbage(database().sql, { graceSeconds: 0 })).deletedBlobs;
+    deleted += (await collectGarbage(database().sql, NOTHING_LOGGED)).deletedBlobs;
     expect(gcRuns).toBeGreaterThan(1);
     expect(deleted).toBeGreaterThan(0);
 

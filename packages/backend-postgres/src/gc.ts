@@ -29,6 +29,16 @@ export interface GcReport {
 const BATCH = 1000;
 
 /**
+ * A logged commit whose undo brings the blob back (restore or diff to a version still in the
+ * log reads it), through the GIN index on the undo's hashes; the tenant is checked on the row.
+ */
+const UNDO_REFERENCES = `
+  SELECT 1 FROM commits c
+  WHERE c.undo IS NOT NULL
+    AND jsonb_path_query_array(c.undo, '$.upsertInodes[*].blob') @> jsonb_build_array(b.hash)
+    AND c.tenant_id = b.tenant_id`;
+
+/**
  * Run as the schema owner (the role that ran the migrations): it sees every tenant.
  *
  * @example
@@ -76,6 +86,7 @@ export async function collectGarbage(
         WHERE b.last_used_at < now() - make_interval(secs => ${grace})
           AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
           AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
+          AND NOT EXISTS (${tx.unsafe(UNDO_REFERENCES)})
         LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`;
       if (candidates.length === 0) return { found: 0, deleted: 0, bytes: 0 };
@@ -87,6 +98,7 @@ export async function collectGarbage(
           WHERE b.tenant_id = x.tenant_id AND b.hash = x.hash
             AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
             AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
+            AND NOT EXISTS (${tx.unsafe(UNDO_REFERENCES)})
           RETURNING b.size
         )
         SELECT count(*)::float8 AS n, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;

@@ -401,7 +401,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
             }
             const [texts] = await Promise.all([
               applyChanges(tx, tenantId, id, changes),
-              logCommit(tx, tenantId, id, row.version, changes.log),
+              logCommit(tx, tenantId, id, row.version, changes.log, changes.undo),
               // Delivered to listeners (every replica's watchers) when the commit lands.
               tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`.execute(),
             ]);

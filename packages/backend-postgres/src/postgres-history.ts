@@ -7,6 +7,7 @@ import {
   SandboxNotFoundError,
   SnapshotNotFoundError,
   type SnapshotRecord,
+  type TreeUndo,
   VersionConflictError,
 } from "@cairn/core";
 import type { TransactionSql } from "postgres";
@@ -37,6 +38,7 @@ type HistoryMethods = Pick<
   | "forkSandbox"
   | "listCommits"
   | "getCommit"
+  | "loadUndo"
 >;
 
 interface CommitRow {
@@ -77,13 +79,14 @@ export function logCommit(
   sandboxId: string,
   version: number,
   log: CommitLogEntry | undefined,
+  undo: TreeUndo | null = null,
 ): Promise<unknown> {
   if (!log) return Promise.resolve();
   const o = log.origin;
   return tx`
-    INSERT INTO commits (tenant_id, sandbox_id, version, operation, key_id, subject, request_id, script_hash, changes, change_count)
+    INSERT INTO commits (tenant_id, sandbox_id, version, operation, key_id, subject, request_id, script_hash, changes, change_count, undo)
     VALUES (${tenantId}, ${sandboxId}, ${version}, ${o.operation}, ${o.keyId}, ${o.subject}, ${o.requestId},
-      ${o.scriptHash}, ${jsonb(tx, log.changes)}, ${log.changeCount})`.execute();
+      ${o.scriptHash}, ${jsonb(tx, log.changes)}, ${log.changeCount}, ${jsonb(tx, undo)})`.execute();
 }
 
 interface SnapshotRow {
@@ -273,6 +276,23 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
             ORDER BY version DESC LIMIT ${page.limit + 1}`;
           const items = rows.slice(0, page.limit).map(toCommit);
           return { items, next: rows.length > page.limit ? (items.at(-1)?.version ?? null) : null };
+        },
+        "isolation level repeatable read read only",
+      );
+    },
+
+    async loadUndo(tenantId, id, afterVersion) {
+      return inTenant(
+        tenantId,
+        async (tx) => {
+          const [exists] =
+            await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
+          if (!exists) return undefined;
+          const rows = await tx<Array<{ version: number; undo: TreeUndo | null }>>`
+            SELECT version::float8 AS version, undo FROM commits
+            WHERE tenant_id = ${tenantId} AND sandbox_id = ${id} AND version > ${afterVersion}
+            ORDER BY version DESC`;
+          return rows.map((r) => ({ version: r.version, undo: r.undo }));
         },
         "isolation level repeatable read read only",
       );

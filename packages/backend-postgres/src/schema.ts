@@ -400,7 +400,7 @@ ${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).joi
   },
   {
     id: 12,
-    name: "sandbox expiry",
+    name: "sandbox expiry; commit undo for past versions",
     sql: `
 -- When a sandbox expires: at a time, and/or after idle_timeout seconds without activity
 -- (idle_expires_at = the last activity plus the timeout). Lookups treat an expired sandbox as
@@ -411,6 +411,13 @@ ALTER TABLE sandboxes
   ADD COLUMN idle_expires_at timestamptz;
 CREATE INDEX sandboxes_expiring ON sandboxes (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX sandboxes_idle_expiring ON sandboxes (idle_expires_at) WHERE idle_expires_at IS NOT NULL;
+-- Each commit's undo: the tree rows it replaced (null for commits logged before this column,
+-- or too large to keep). Past versions still in the log are rebuilt from it (restore, diff).
+ALTER TABLE commits ADD COLUMN undo jsonb;
+-- The content hashes an undo brings back: gc keeps those blobs while the commit is in the log.
+CREATE INDEX commits_undo_blobs ON commits
+  USING gin ((jsonb_path_query_array(undo, '$.upsertInodes[*].blob')) jsonb_path_ops)
+  WHERE undo IS NOT NULL;
 `,
   },
 ];

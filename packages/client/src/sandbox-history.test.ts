@@ -61,6 +61,30 @@ describe("sandbox.history", () => {
     await expect(sandbox.history.getSnapshot(before.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("restores a version from the commit log and undoes it; expiry round-trips", async () => {
+    const sandbox = await cairn.sandboxes.create({
+      files: [{ path: "/a.txt", content: "one" }],
+      ttl: 3600,
+      idleTimeout: 600,
+    });
+    expect(sandbox.idleTimeout).toBe(600);
+    expect(Date.parse(sandbox.expiresAt ?? "")).toBeGreaterThan(Date.now());
+    await sandbox.fs.write("/a.txt", "two");
+    const restored = await sandbox.history.restore(1);
+    expect(restored.version).toBe(3);
+    expect(await sandbox.fs.readText("/a.txt")).toBe("one");
+    expect((await sandbox.history.diff({ from: 2, to: 3 })).files[0]?.diff).toContain("-two\n+one");
+    await sandbox.history.restore(2, { ifVersion: 3 });
+    expect(await sandbox.fs.readText("/a.txt")).toBe("two");
+    await expect(sandbox.history.restore(99)).rejects.toBeInstanceOf(NotFoundError);
+    await sandbox.update({ expiresAt: null, idleTimeout: null });
+    expect([sandbox.expiresAt, sandbox.idleTimeout, sandbox.idleExpiresAt]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+  });
+
   it("watches commits, reconnecting with Last-Event-ID, and ends when the sandbox is deleted", async () => {
     // A fetch whose first event stream breaks right after its first commit event.
     let streams = 0;

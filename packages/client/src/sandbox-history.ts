@@ -134,12 +134,14 @@ export class SandboxHistory {
   }
 
   /**
-   * Puts the files back as the snapshot has them, in one new commit (undo it by restoring a
-   * snapshot taken before).
+   * Puts the files back as a snapshot has them (a `snp_...` id), or as they were at a version
+   * the commit log still reaches (a number), in one new commit (undo it by restoring the version
+   * before it).
    *
    * @example const { version, changes } = await sandbox.history.restore(before.id);
+   * @example await sandbox.history.restore(12); // the files as of version 12
    */
-  async restore(snapshotId: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+  async restore(target: string | number, options: RestoreOptions = {}): Promise<RestoreResult> {
     const { ifVersion, ...request } = options;
     const { data } = await this.#transport.request(request, (api, init) =>
       api.POST("/v1/sandboxes/{sandboxId}/restore", {
@@ -148,7 +150,7 @@ export class SandboxHistory {
           path: { sandboxId: this.#sandboxId },
           header: ifVersion === undefined ? undefined : { "If-Match": `"${ifVersion}"` },
         },
-        body: { snapshotId },
+        body: typeof target === "number" ? { version: target } : { snapshotId: target },
       }),
     );
     return data;

@@ -117,6 +117,18 @@ export class Sandbox {
   get updatedAt(): string {
     return this.#data.updatedAt;
   }
+  /** When the sandbox expires (ISO 8601), or null; after that it is gone (404). */
+  get expiresAt(): string | null {
+    return this.#data.expiresAt;
+  }
+  /** Seconds without activity after which the sandbox expires, or null. */
+  get idleTimeout(): number | null {
+    return this.#data.idleTimeout;
+  }
+  /** With an idle timeout: when it expires unless something reads, runs or writes before. */
+  get idleExpiresAt(): string | null {
+    return this.#data.idleExpiresAt;
+  }
 
   /**
    * Runs a bash script against the sandbox. Its file changes are committed in one step when it
@@ -219,8 +231,9 @@ export class Sandbox {
   }
 
   /**
-   * Changes the sandbox's name, env, `persistShell` or `runtimes` (or forgets its saved shell
-   * state with `resetShell`) and updates this object's fields. With `ifVersion` the change is
+   * Changes the sandbox's name, env, `persistShell`, `runtimes` or expiry (`ttl`, `expiresAt`,
+   * `idleTimeout`; null clears) (or forgets its saved shell state with `resetShell`) and
+   * updates this object's fields. With `ifVersion` the change is
    * made only if the sandbox is still at that version.
    *
    * @example

@@ -67,6 +67,33 @@ describe("cairn.sandboxes", () => {
     expect(sandbox).toMatchObject({ persistShell: true, runtimes: ["python3"], shell: null });
   });
 
+  it("create sends expiry and policy in the body, and the sandbox carries its expiry", async () => {
+    let body: unknown;
+    const created = sandboxData("sbx_4", {
+      expiresAt: "2025-01-01T01:00:00.000Z",
+      idleTimeout: 600,
+      idleExpiresAt: "2025-01-01T00:10:00.000Z",
+    });
+    server.use(
+      http.post(url("/v1/sandboxes"), async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(created, { status: 201 });
+      }),
+    );
+    const sandbox = await newClient().sandboxes.create({
+      ttl: 3600,
+      idleTimeout: 600,
+      policy: { readOnly: true },
+      idempotencyKey: "k-1",
+    });
+    expect(body).toEqual({ ttl: 3600, idleTimeout: 600, policy: { readOnly: true } });
+    expect(sandbox).toMatchObject({
+      expiresAt: "2025-01-01T01:00:00.000Z",
+      idleTimeout: 600,
+      idleExpiresAt: "2025-01-01T00:10:00.000Z",
+    });
+  });
+
   it("update patches a sandbox by id with If-Match from ifVersion", async () => {
     let seen: { method: string; ifMatch: string | null; body: unknown } | undefined;
     server.use(

@@ -12,6 +12,24 @@ import type {
 
 export interface CreateSandboxOptions extends CreateSandboxRequest, MutatingRequestOptions {}
 
+/** The request options among a create's options (everything that is not a body field). */
+function requestOptionsOf(options: CreateSandboxOptions): MutatingRequestOptions {
+  const {
+    name: _name,
+    env: _env,
+    persistShell: _persistShell,
+    runtimes: _runtimes,
+    policy: _policy,
+    files: _files,
+    from: _from,
+    ttl: _ttl,
+    expiresAt: _expiresAt,
+    idleTimeout: _idleTimeout,
+    ...request
+  } = options;
+  return request;
+}
+
 export interface ListSandboxesOptions extends RequestOptions {
   /** Page size (1–200, default 50). */
   limit?: number;
@@ -43,15 +61,23 @@ export class Sandboxes {
    * });
    * // A fork: a copy of a snapshot's tree (or `{ sandboxId }`: another sandbox's), content shared.
    * const fork = await cairn.sandboxes.create({ from: { snapshotId: snapshot.id } });
+   * // Gone (404) an hour from now, or after 10 minutes without activity, whichever comes first.
+   * const scratch = await cairn.sandboxes.create({ ttl: 3600, idleTimeout: 600 });
    */
   async create(options: CreateSandboxOptions = {}): Promise<Sandbox> {
-    const { name, env, persistShell, runtimes, files, from, ...request } = options;
+    const { name, env, persistShell, runtimes, policy, files, from, ttl, expiresAt, idleTimeout } =
+      options;
+    const request = requestOptionsOf(options);
     const body = {
       name,
       env,
       persistShell,
       runtimes,
+      policy,
       from,
+      ttl,
+      expiresAt,
+      idleTimeout,
       files: files?.map((file) => ({ ...file, encoding: file.encoding ?? "utf8" })),
     };
     const { data } = await this.#transport.request(request, (api, init) =>

@@ -42,6 +42,9 @@ export function sandboxData(id: string, overrides: Partial<SandboxData> = {}): S
     shell: null,
     createdAt: "2025-01-01T00:00:00.000Z",
     updatedAt: "2025-01-01T00:00:00.000Z",
+    expiresAt: null,
+    idleTimeout: null,
+    idleExpiresAt: null,
     ...overrides,
   };
 }

@@ -74,6 +74,26 @@ export interface ChangeSet {
   sandbox?: SandboxUpdate;
   /** What the commit changed and who made it, stored in the sandbox's commit log with it. */
   log?: CommitLogEntry;
+  /**
+   * The tree rows this commit replaces, stored with its log entry: applied to the tree it makes,
+   * they give back the tree before it. Null when too large to keep (that version and older ones
+   * cannot be rebuilt).
+   */
+  undo?: TreeUndo | null;
+}
+
+/** A change set that turns a commit's tree back into its base's (tree rows only, no content). */
+export interface TreeUndo {
+  upsertInodes: InodeRecord[];
+  deleteInodes: number[];
+  upsertDentries: DentryRecord[];
+  deleteDentries: Array<{ parent: number; name: string }>;
+}
+
+/** A logged commit's undo, as {@link Backend.loadUndo} returns it (null: not kept). */
+export interface VersionUndo {
+  version: number;
+  undo: TreeUndo | null;
 }
 
 /** Commands just-bash can add on request; off unless a sandbox opts in. */
@@ -250,6 +270,11 @@ export interface Backend extends IdempotencyStore {
     id: string,
     page: { limit: number; before?: number },
   ): Promise<CommitPage | undefined>;
+  /**
+   * Optional: the undo of every logged commit after `afterVersion`, newest first; undefined when
+   * the sandbox does not exist. A version missing from the list left the log (or predates it).
+   */
+  loadUndo?(tenantId: string, id: string, afterVersion: number): Promise<VersionUndo[] | undefined>;
   /** One logged commit; undefined when the sandbox or the version is not (or no longer) in the log. */
   getCommit(tenantId: string, id: string, version: number): Promise<CommitRecord | undefined>;
   /**

@@ -4,21 +4,16 @@ import { tryDecodeUtf8 } from "./encoding.js";
 import { SnapshotNotFoundError } from "./errors.js";
 import { describeChanges, type PathChange } from "./history.js";
 import { Journal } from "./journal.js";
+import { treeAtVersion, VersionUnavailableError } from "./past-trees.js";
 import type { SandboxService, Scope } from "./sandbox-service.js";
 import { getSnapshot } from "./snapshots.js";
 import { unifiedDiff } from "./text/unified-diff.js";
 import { Tree } from "./tree.js";
 
-/** One side of a diff: a snapshot of the sandbox, or a version (the current one or a snapshotted one). */
-export type DiffEnd = { snapshotId: string } | { version: number };
+export { VersionUnavailableError };
 
-/** No tree is kept for this version: only the current version and snapshotted ones can be compared. */
-export class VersionUnavailableError extends Error {
-  override readonly name = "VersionUnavailableError";
-  constructor(readonly version: number) {
-    super(`no tree is kept for version ${version}: compare the current version or a snapshot's`);
-  }
-}
+/** One side of a diff: a snapshot of the sandbox, or a version (current, snapshotted or in the log). */
+export type DiffEnd = { snapshotId: string } | { version: number };
 
 export interface FileDiff {
   path: string;
@@ -63,7 +58,8 @@ async function resolve(
     if (match) return resolve(service, scope, sandboxId, { snapshotId: match.id });
     after = page?.next ?? undefined;
   } while (after !== undefined);
-  throw new VersionUnavailableError(end.version);
+  // Else rebuilt from the commit log.
+  return { tree: await treeAtVersion(service, scope, sandboxId, end.version, current) };
 }
 
 /** Walks `path` from the root (no symlinks followed): the inode there, if any. */
@@ -108,6 +104,17 @@ export async function diffSandbox(
     [before, after].filter((i) => i && i.size <= MAX_DIFF_FILE_BYTES).map((i) => i!.blob!),
   );
   const content = await service.loadContent(scope)([...new Set(hashes)]);
+  // A past version whose content gc already took cannot be compared (the current tree's is kept).
+  for (const { before, after } of pairs) {
+    for (const [inode, side] of [
+      [before, a],
+      [after, b],
+    ] as const) {
+      if (inode && inode.size <= MAX_DIFF_FILE_BYTES && !content.has(inode.blob!)) {
+        throw new VersionUnavailableError(side.tree.version);
+      }
+    }
+  }
   const files = pairs.map(({ change, before, after }): FileDiff => {
     if ((before?.size ?? 0) > MAX_DIFF_FILE_BYTES || (after?.size ?? 0) > MAX_DIFF_FILE_BYTES) {
       return { path: change.path, skipped: "too_large" };

@@ -6,6 +6,7 @@ import type {
   CommitOrigin,
   InodeRecord,
   PathChange,
+  TreeUndo,
 } from "./backend.js";
 import type { Tree } from "./tree.js";
 
@@ -127,4 +128,39 @@ export function logEntry(
 ): CommitLogEntry {
   const all = describeChanges(before, changes, after);
   return { origin, changes: all.slice(0, MAX_LOGGED_CHANGES), changeCount: all.length };
+}
+
+/** Rows an undo may hold; a commit replacing more keeps none (older versions are then unavailable). */
+export const MAX_UNDO_ROWS = 200_000;
+
+/** The change set that takes the tree `base` + `changes` back to `base`; null when too large. */
+export function undoOf(base: Tree, changes: ChangeSet): TreeUndo | null {
+  const rows =
+    changes.upsertInodes.length +
+    changes.deleteInodes.length +
+    changes.upsertDentries.length +
+    changes.deleteDentries.length;
+  if (rows > MAX_UNDO_ROWS) return null;
+  const undo: TreeUndo = {
+    upsertInodes: [],
+    deleteInodes: [],
+    upsertDentries: [],
+    deleteDentries: [],
+  };
+  const inos = new Set([...changes.deleteInodes, ...changes.upsertInodes.map((i) => i.ino)]);
+  for (const ino of inos) {
+    const before = base.inode(ino);
+    if (before) undo.upsertInodes.push(before);
+    else undo.deleteInodes.push(ino);
+  }
+  const seen = new Set<string>();
+  for (const { parent, name } of [...changes.deleteDentries, ...changes.upsertDentries]) {
+    const key = `${parent}/${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const ino = base.inode(parent) ? base.children(parent).get(name) : undefined;
+    if (ino === undefined) undo.deleteDentries.push({ parent, name });
+    else undo.upsertDentries.push({ parent, name, ino });
+  }
+  return undo;
 }

@@ -72,8 +72,10 @@ export {
   describeChanges,
   logEntry,
   MAX_LOGGED_CHANGES,
+  MAX_UNDO_ROWS,
   type PathChange,
   UNKNOWN_ORIGIN,
+  undoOf,
 } from "./history.js";
 export type {
   IdempotencyClaim,
@@ -106,6 +108,7 @@ export {
 } from "./keys.js";
 export { ByteBudgetLru, type CacheStats } from "./lru.js";
 export { MACHINE_DIRECTORIES, MACHINE_HOME, machineEnv } from "./machine.js";
+export { restoreVersion, treeAtVersion } from "./past-trees.js";
 export * from "./paths.js";
 export {
   DEFAULT_SANDBOX_POLICY,

@@ -23,6 +23,7 @@ import {
   logEntry,
   type PathChange,
   UNKNOWN_ORIGIN,
+  undoOf,
 } from "./history.js";
 import { Journal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -528,6 +529,7 @@ export class SandboxService {
     const next = base.version + 1;
     const log = logEntry(base, changes, after, originOf(scope));
     changes.log = log;
+    changes.undo = undoOf(base, changes);
     const key = cacheKey(scope, id);
     try {
       const { version } = await this.backend.commit(scope.tenantId, id, changes);

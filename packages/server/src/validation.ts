@@ -11,7 +11,17 @@ export class RequestValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(spec: Record<string, unknown> = loadSpec()) {
-    this.ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: false });
+    this.ajv = new Ajv2020({
+      strict: false,
+      allErrors: false,
+      useDefaults: false,
+      // RFC 3339 date-times (e.g. `expiresAt`): a date, `T`, a time and a zone, and a real instant.
+      formats: {
+        "date-time": (s: string) =>
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(s) &&
+          !Number.isNaN(Date.parse(s)),
+      },
+    });
     this.ajv.addSchema({ ...spec, $id: SPEC_ID });
   }
 

@@ -51,8 +51,8 @@ export default defineCases("history", "diff-sandbox", {
       assert.equal(await fork.exists("/gone.txt"), false);
     },
   ],
-  "versions-the-current-one-or-a-snapshotted-one": [
-    "from/to take versions: the current one and any a snapshot holds; others are 404 version_unavailable.",
+  "versions-current-snapshotted-or-in-the-log": [
+    "from/to take versions: the current one, any a snapshot holds and any the commit log reaches back to; a version past the current one is 404 version_unavailable.",
     async (ctx) => {
       const sb = await ctx.sandbox({ files: textFiles({ "/a.txt": "1\n" }) });
       await snapshot(sb);
@@ -65,8 +65,16 @@ export default defineCases("history", "diff-sandbox", {
       assert.equal(diff.files[0]?.diff, "--- a/a.txt\n+++ b/a.txt\n@@ -1,1 +1,1 @@\n-1\n+3\n");
       const none = await sb.request("GET", "/diff", { query: { from: "3" } });
       assert.deepEqual(none.json<SandboxDiff>().changes, []);
+      // Version 2 no snapshot holds: rebuilt from the log.
+      const fromLog = await sb.request("GET", "/diff", { query: { from: "2" } });
+      expectStatus(fromLog, 200);
+      assert.deepEqual(fromLog.json<SandboxDiff>().from, { version: 2 });
+      assert.equal(
+        fromLog.json<SandboxDiff>().files[0]?.diff,
+        "--- a/a.txt\n+++ b/a.txt\n@@ -1,1 +1,1 @@\n-2\n+3\n",
+      );
       expectProblem(
-        await sb.request("GET", "/diff", { query: { from: "2" } }),
+        await sb.request("GET", "/diff", { query: { from: "9" } }),
         404,
         "version_unavailable",
       );

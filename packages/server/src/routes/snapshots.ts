@@ -7,6 +7,7 @@ import {
   getSnapshot,
   listSnapshots,
   restoreSnapshot,
+  restoreVersion,
   type SnapshotRecord,
   VersionConflictError,
 } from "@cairn/core";
@@ -88,7 +89,7 @@ export function snapshotRoutes() {
       const id = c.req.param("sandboxId");
       const ifVersion = versionPrecondition(c.req.header("if-match"));
       const { service, scope } = c.var;
-      const outcome = await restoreSnapshot(service, scope, id, input.snapshotId, (current) => {
+      const check = (current: number) => {
         if (ifVersion !== undefined && current !== ifVersion) {
           throw new ProblemError(
             412,
@@ -96,7 +97,11 @@ export function snapshotRoutes() {
             `the sandbox is at version ${current}, not ${ifVersion}`,
           );
         }
-      });
+      };
+      const outcome =
+        input.version !== undefined
+          ? await restoreVersion(service, scope, id, input.version, check)
+          : await restoreSnapshot(service, scope, id, input.snapshotId ?? "", check);
       const { changes } = await changesOf(service, scope, id, outcome.version, outcome.changed);
       return c.json<Schemas["RestoreResult"]>({ version: outcome.version, changes: changes ?? [] });
     });
