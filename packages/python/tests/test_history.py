@@ -74,9 +74,9 @@ def test_changes_commit_log_snapshots_restore_diff_and_forks(cairn: Cairn) -> No
     assert a_diff.diff is not None and "-one\n+three\n" in a_diff.diff
     assert history.diff(start, now).changes == diff.changes
     assert history.diff(before.id, str(now)).to.version == now
-    with pytest.raises(sdk.NotFoundError) as unkept:  # only snapshots' versions and the current
-        history.diff(ran.commit.version)
-    assert unkept.value.code == "version_unavailable"
+    # A past version the commit log still reaches, rebuilt from it.
+    past = history.diff(ran.commit.version, ran.commit.version + 1)  # the batch's move
+    assert [(c.path, c.kind) for c in past.changes] == [("/c.txt", "moved")]
 
     # Restore: not from a version it is no longer at; then back to the snapshot's files.
     with pytest.raises(sdk.PreconditionFailedError):
@@ -91,6 +91,19 @@ def test_changes_commit_log_snapshots_restore_diff_and_forks(cairn: Cairn) -> No
     ]
     assert sandbox.fs.read_text("/a.txt") == "one\n"
     assert sandbox.fs.glob("/**/*.txt").paths == ["/a.txt"]
+
+    # Restore to a version in the log: undo the restore by going back to the version before it.
+    undone = history.restore(now, if_version=restored.version)
+    assert undone.version == restored.version + 1
+    assert sandbox.fs.read_text("/a.txt") == "three\n"  # as patched
+    assert sandbox.fs.glob("/**/*.txt").paths == ["/a.txt", "/c.txt", "/t/t.txt"]
+    assert history.commit(undone.version).origin.operation == "restoreSandbox"
+    with pytest.raises(sdk.NotFoundError) as beyond:
+        history.restore(undone.version + 100)
+    assert beyond.value.code == "version_unavailable"
+    with pytest.raises(ValueError):
+        history.restore(0)
+    history.restore(before)  # back to the snapshot's files for what follows
 
     # Forks: of a snapshot (object or id) and of a sandbox (handle or id).
     sandbox.fs.write("/later.txt", "later")
@@ -133,6 +146,9 @@ async def test_async_history(acairn: AsyncCairn) -> None:
     restored = await history.restore(before, if_version=ran.commit.version)
     assert [c.path for c in restored.changes] == ["/a.txt"]
     assert await sandbox.fs.read_text("/a.txt") == "one\n"
+    undone = await history.restore(ran.commit.version, if_version=restored.version)
+    assert [c.path for c in undone.changes] == ["/a.txt"]
+    assert await sandbox.fs.read_text("/a.txt") == "two\n"
     fork = await acairn.sandboxes.create(from_=before)
     assert await fork.fs.read_text("/a.txt") == "one\n"
     assert [s.id async for s in history.snapshots()] == [before.id]

@@ -140,7 +140,7 @@ class AsyncSandboxHistory:
 
     async def restore(
         self,
-        snapshot: SnapshotRef,
+        target: VersionRef,
         *,
         if_version: Optional[int] = None,
         timeout: Optional[float] = None,
@@ -148,13 +148,19 @@ class AsyncSandboxHistory:
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> RestoreResult:
-        """Puts the files back as the snapshot has them, in one new commit (settings are kept),
-        only if the sandbox is still at `if_version` when given. Undo it by restoring a snapshot
-        taken before."""
+        """Puts the files back as a snapshot has them (a `Snapshot` or its id), or as they were
+        at a version the commit log still reaches (an int; `NotFoundError` with code
+        `version_unavailable` once it does not), in one new commit (settings are kept), only if
+        the sandbox is still at `if_version` when given. Undo it by restoring the version before
+        it."""
+        if isinstance(target, int) and not isinstance(target, bool):
+            body: dict[str, object] = {"version": check_int("target", target, minimum=1)}
+        else:
+            body = {"snapshotId": snapshot_id(target, "target")}
         request = ApiRequest(
             "POST",
             sandbox_path(self._id, "/restore"),
-            json={"snapshotId": snapshot_id(snapshot)},
+            json=body,
             headers={"If-Match": version_header(if_version)},
         )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
@@ -169,8 +175,9 @@ class AsyncSandboxHistory:
         max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> SandboxDiff:
-        """What differs between two states, each a snapshot (id or `Snapshot`) or a version
-        (`to` defaults to now): the changed paths and a unified diff of each changed text file."""
+        """What differs between two states, each a snapshot (id or `Snapshot`) or a version (the
+        current one, a snapshot's, or one the commit log still reaches; `to` defaults to now):
+        the changed paths and a unified diff of each changed text file."""
         params = {
             "from": version_ref("from_", from_),
             "to": None if to is None else version_ref("to", to),

@@ -455,13 +455,23 @@ class SnapshotPage(Model):
 
 
 class RestoreRequest(Model):
+    """
+    Either a snapshot or a version.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
     )
-    snapshot_id: str = Field(..., alias="snapshotId", pattern="^snp_[A-Za-z0-9]{1,64}$")
+    snapshot_id: Optional[str] = Field(
+        None, alias="snapshotId", pattern="^snp_[A-Za-z0-9]{1,64}$"
+    )
     """
     A snapshot of this sandbox.
+    """
+    version: Optional[int] = Field(None, ge=1)
+    """
+    A past version still in the commit log (see retention in docs/history.md).
     """
 
 
@@ -1142,8 +1152,8 @@ class Problem(Model):
       `method_not_allowed`; `precondition_failed` an If-Match / If-None-Match did not hold;
       `not_modified`; `range_not_satisfiable`; `commit_not_found` the version is not
       (or no longer) in the commit log; `snapshot_not_found` (also another sandbox's snapshot);
-      `version_unavailable` no tree is kept for that version (diff compares the current
-      version and snapshotted ones); `payload_too_large`; `unsupported_media_type`;
+      `version_unavailable` no tree can be had for that version (not the current one, no
+      snapshot holds it, and the commit log no longer reaches back to it); `payload_too_large`; `unsupported_media_type`;
       `edit_no_match` the text to replace is not in the file; `edit_ambiguous` it is
       there more than once (use `replaceAll`); `patch_invalid` a malformed diff;
       `patch_conflict` a hunk does not apply (see `hunk` and `path`);
