@@ -34,6 +34,9 @@ beforeAll(async () => {
         shell: null,
         createdAt: now,
         updatedAt: now,
+        expiresAt: null,
+        idleTimeout: null,
+        idleExpiresAt: null,
       };
       res.writeHead(201, {
         "content-type": "application/json",

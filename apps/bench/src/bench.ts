@@ -71,7 +71,8 @@ const USAGE = `Usage: pnpm --filter @cairn/bench bench [-- options]
   --rss-sandboxes N  sandboxes touched for the RSS figure (default 1000; --quick 200)
   --quick            a smaller, faster run
   --only LIST        sections to run, e.g. 1,3,9 (1..14; 3-5, 10 and 13 need 6's sandbox, which is always built)
-  --forks N          extra forks for section 14's per-fork storage (default 50; --quick 10)
+  --forks N          forks of one template in section 14, timed, with the storage they add
+                     (default 1000; --quick 10)
   --help
 
 Env: CAIRN_BENCH_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -120,7 +121,7 @@ const config = {
   rssFilesPerSandbox: 100,
   rssFileBytes: 1024,
   smallBudgetBytes: 4 << 20,
-  forks: intArg(args.forks, quick ? 10 : 50),
+  forks: intArg(args.forks, quick ? 10 : 1000),
 };
 const only = args.only ? new Set(args.only.split(",").map((s) => s.trim())) : undefined;
 const wanted = (section: string) => only === undefined || only.has(section);

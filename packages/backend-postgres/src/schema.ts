@@ -400,7 +400,7 @@ ${["snapshots", "snapshot_inodes", "snapshot_dentries"].map(tenantIsolation).joi
   },
   {
     id: 12,
-    name: "sandbox expiry; commit undo for past versions",
+    name: "sandbox expiry; commit undo for past versions; tree rows deleted by trigger",
     sql: `
 -- When a sandbox expires: at a time, and/or after idle_timeout seconds without activity
 -- (idle_expires_at = the last activity plus the timeout). Lookups treat an expired sandbox as
@@ -418,6 +418,38 @@ ALTER TABLE commits ADD COLUMN undo jsonb;
 CREATE INDEX commits_undo_blobs ON commits
   USING gin ((jsonb_path_query_array(undo, '$.upsertInodes[*].blob')) jsonb_path_ops)
   WHERE undo IS NOT NULL;
+
+-- Tree rows are deleted with their sandbox or snapshot by a statement-level trigger instead of a
+-- foreign key: the key's check ran once per inserted row (10,000 checks, about half the time of
+-- a 10k-file snapshot or fork). Rows are only ever written for a sandbox (snapshot) that the same
+-- transaction holds (locked or just created), so nothing can orphan them.
+ALTER TABLE inodes DROP CONSTRAINT inodes_tenant_id_sandbox_id_fkey;
+ALTER TABLE dentries DROP CONSTRAINT dentries_tenant_id_sandbox_id_fkey;
+ALTER TABLE snapshot_inodes DROP CONSTRAINT snapshot_inodes_tenant_id_snapshot_id_fkey;
+ALTER TABLE snapshot_dentries DROP CONSTRAINT snapshot_dentries_tenant_id_snapshot_id_fkey;
+-- One DELETE per sandbox (snapshot) gone, each with its tenant and id as parameters.
+CREATE OR REPLACE FUNCTION cairn_sandbox_rows_gone() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT tenant_id, id FROM gone LOOP
+    DELETE FROM inodes WHERE tenant_id = r.tenant_id AND sandbox_id = r.id;
+    DELETE FROM dentries WHERE tenant_id = r.tenant_id AND sandbox_id = r.id;
+  END LOOP;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER sandbox_rows_gone AFTER DELETE ON sandboxes
+  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION cairn_sandbox_rows_gone();
+CREATE OR REPLACE FUNCTION cairn_snapshot_rows_gone() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT tenant_id, id FROM gone LOOP
+    DELETE FROM snapshot_inodes WHERE tenant_id = r.tenant_id AND snapshot_id = r.id;
+    DELETE FROM snapshot_dentries WHERE tenant_id = r.tenant_id AND snapshot_id = r.id;
+  END LOOP;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER snapshot_rows_gone AFTER DELETE ON snapshots
+  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION cairn_snapshot_rows_gone();
 `,
   },
 ];

@@ -3,6 +3,7 @@
  * mutations over any Backend, with per-process caches keyed by version.
  */
 import { randomBytes } from "node:crypto";
+import { ActivityRecorder } from "./activity.js";
 import {
   type Backend,
   type ChangeSet,
@@ -176,9 +177,7 @@ export class SandboxService {
   private readonly inflight = new Map<string, Promise<Map<string, Uint8Array>>>();
   private readonly maxCommitAttempts: number;
   private readonly commitListeners = new Set<(event: CommitEvent) => void>();
-  /** When this process last recorded activity on each sandbox (with an idle timeout). */
-  private readonly activity = new ByteBudgetLru<string, number>(4 << 20, () => 128);
-  private readonly activityIntervalMs: number;
+  private readonly activity: ActivityRecorder;
   private treeHits = 0;
   private treeMisses = 0;
   readonly now: () => number;
@@ -188,8 +187,12 @@ export class SandboxService {
     this.trees = new ByteBudgetLru(options.treeCacheBytes ?? 256 << 20, (t) => t.approxBytes());
     this.contents = new ByteBudgetLru(options.contentCacheBytes ?? 256 << 20, (b) => b.length + 64);
     this.maxCommitAttempts = options.maxCommitAttempts ?? 8;
-    this.activityIntervalMs = options.activityIntervalMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.activity = new ActivityRecorder(
+      this.backend,
+      options.activityIntervalMs ?? 60_000,
+      this.now,
+    );
   }
 
   // ---- lifecycle --------------------------------------------------------
@@ -413,7 +416,7 @@ export class SandboxService {
       else tree = await this.tree(scope, id);
     }
     this.records.set(key, record);
-    this.noteActivity(scope, record);
+    this.activity.note(record);
     return { record, tree };
   }
 
@@ -428,31 +431,14 @@ export class SandboxService {
     const tree = await this.tree(scope, id);
     const known = this.records.get(key);
     if (known && known.version >= tree.version) {
-      this.noteActivity(scope, known);
+      this.activity.note(known);
       return { record: known, tree };
     }
     // Read after the tree, so never older than it: a policy change is seen by the next request.
     const record = await this.get(scope, id);
     if (record.version === tree.version) this.records.set(key, record);
-    this.noteActivity(scope, record);
+    this.activity.note(record);
     return { record, tree };
-  }
-
-  /**
-   * A read or exec of a sandbox with an idle timeout is activity. It is recorded in the
-   * background (no request waits for it), at most once per interval per sandbox in this
-   * process, so a busy sandbox costs one small write a minute, not one per read.
-   */
-  private noteActivity(scope: Scope, record: SandboxRecord): void {
-    if (record.idleTimeout === null || !this.backend.touchSandbox) return;
-    const key = cacheKey(scope, record.id);
-    const now = this.now();
-    const every = Math.min(this.activityIntervalMs, (record.idleTimeout * 1000) / 2);
-    const last = this.activity.get(key);
-    if (last !== undefined && now - last < every) return;
-    this.activity.set(key, now);
-    // A failed touch only makes the idle expiry earlier than it could be; the next read retries.
-    this.backend.touchSandbox(scope.tenantId, record.id).catch(() => this.activity.delete(key));
   }
 
   /**

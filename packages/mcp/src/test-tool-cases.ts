@@ -67,6 +67,13 @@ export function describeTools(label: string, openBackend: () => Promise<Backend>
       expect(again.text).toContain("nothing changed");
       const missing = await fails(client, "restore", { sandboxId, snapshotId: "snp_nothere" });
       expect(missing).toContain("snapshot_not_found");
+      // Undo the restore: the version before it, from the commit log.
+      const undo = await ok(client, "restore", { sandboxId, version: restored.data.version - 1 });
+      expect(undo.data.changes).toEqual([
+        { path: "/checkpoint.txt", kind: "modified" },
+        { path: "/later.txt", kind: "created" },
+      ]);
+      expect(await fails(client, "restore", { sandboxId })).toContain("snapshotId or version");
     });
 
     it("lists exactly the tools, each with a description and strict input and output schemas", async () => {

@@ -48,14 +48,23 @@ export function historyTools(): ToolDefinition[] {
       {
         title: "Restore sandbox",
         description:
-          "Puts the sandbox's files back exactly as a snapshot has them (files created since are removed, changed ones reverted), in one new version. " +
-          "Settings and the shell state stay. To be able to undo it, snapshot first.",
+          "Puts the sandbox's files back exactly as a snapshot has them, or as they were at an earlier version (files created since are removed, changed ones reverted), in one new version. " +
+          "Settings and the shell state stay. To undo it, restore the version before it.",
         inputSchema: z.strictObject({
           sandboxId,
           snapshotId: z
             .string()
             .regex(/^snp_[A-Za-z0-9]{1,64}$/)
+            .optional()
             .describe("The id the snapshot tool returned, e.g. snp_abc123."),
+          version: z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe(
+              "Instead of snapshotId: an earlier version of the sandbox (from its commit log).",
+            ),
         }),
         outputSchema: z.object({
           version: z.number().int().describe("The sandbox version after the restore."),
@@ -68,17 +77,22 @@ export function historyTools(): ToolDefinition[] {
           openWorldHint: false,
         },
       },
-      async (client, { sandboxId, snapshotId }, { signal }) => {
+      async (client, { sandboxId, snapshotId, version }, { signal }) => {
+        if ((snapshotId === undefined) === (version === undefined)) {
+          throw new Error("give either snapshotId or version");
+        }
+        const target = snapshotId ?? (version as number);
         const sandbox = await openSandbox(client, sandboxId, signal);
-        const restored = await sandbox.history.restore(snapshotId, { signal });
+        const restored = await sandbox.history.restore(target, { signal });
+        const what = snapshotId ?? `version ${version}`;
         const changes = restored.changes.map(({ path, kind, from }) =>
           from === undefined ? { path, kind } : { path, kind, from },
         );
         const lines = changes.map((c) => `  ${c.kind} ${c.from ? `${c.from} -> ` : ""}${c.path}`);
         const text =
           changes.length === 0
-            ? `The files of ${sandboxId} already match ${snapshotId}; nothing changed.`
-            : `Restored ${sandboxId} to ${snapshotId} as version ${restored.version}:\n${lines.join("\n")}`;
+            ? `The files of ${sandboxId} already match ${what}; nothing changed.`
+            : `Restored ${sandboxId} to ${what} as version ${restored.version}:\n${lines.join("\n")}`;
         return result(text, { version: restored.version, changes });
       },
     ),
