@@ -1,22 +1,29 @@
 """Prints the Python SDK's figures against a local `cairn serve --memory`: the added latency per
-call over raw httpx for exec("echo hi"), `import cairn` time, and a 10k-file archive upload rate."""
+call over raw httpx for exec("echo hi"), `import cairn` time, a 10k-file archive upload rate, and
+how soon history.watch() yields a commit after the write that made it."""
 
 from __future__ import annotations
 
 import json
+import queue
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cairn._tar import tar_directory
 from tests.servers import REPO, start_server
+
+if TYPE_CHECKING:
+    from cairn import Cairn
 
 N = 300
 
@@ -98,6 +105,29 @@ console.log(result.files / ((performance.now() - t) / 1000));
     return float(out.stdout)
 
 
+def watch_latency(client: Cairn, n: int = 100) -> list[float]:
+    """Milliseconds from sending each write to its commit coming out of a watch, one write at a
+    time (so none waits behind another)."""
+    sandbox = client.sandboxes.create()
+    arrived: queue.Queue[tuple[int, float]] = queue.Queue()
+    watch = sandbox.history.watch(after=sandbox.version)
+
+    def consume() -> None:
+        for commit in watch:
+            arrived.put((commit.version, time.perf_counter()))
+
+    threading.Thread(target=consume, daemon=True).start()
+    times = []
+    for i in range(n):
+        sent = time.perf_counter()
+        version = sandbox.fs.write(f"/w{i}.txt", "x").version
+        got, at = arrived.get(timeout=30)
+        assert got == version, (got, version)
+        times.append((at - sent) * 1000)
+    watch.close()
+    return times
+
+
 def main() -> None:
     base = _fresh("import httpx; from pydantic import BaseModel")
     bare = _fresh("import cairn")
@@ -135,6 +165,12 @@ def main() -> None:
             print(
                 f'exec("echo hi") p50: raw httpx {raw_p50:.2f} ms, cairn {sdk_p50:.2f} ms, '
                 f"added {sdk_p50 - raw_p50:.2f} ms per call ({N} calls each)"
+            )
+            latencies = watch_latency(client)
+            print(
+                f"history.watch(): a commit out of the watch {statistics.median(latencies):.1f} ms "
+                f"(p50; max {max(latencies):.1f} ms) after its write was sent "
+                f"({len(latencies)} writes, one at a time)"
             )
             with tempfile.TemporaryDirectory() as tmp:
                 root = Path(tmp)

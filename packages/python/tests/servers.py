@@ -29,6 +29,16 @@ class Server:
     process: subprocess.Popen[bytes]
     database: Optional[str] = None
     log: list[str] = field(default_factory=list)
+    command: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def restart(self) -> None:
+        """Stops the server and starts it again on the same port and storage (a deploy)."""
+        self.stop()
+        self.process = subprocess.Popen(
+            self.command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        _wait_until_up(self)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -59,6 +69,12 @@ def create_database() -> tuple[str, str]:
     return urlunparse(urlparse(admin_url)._replace(path=f"/{name}")), name
 
 
+def run_sql(database: str, sql: str) -> None:
+    """Runs one statement in a test server's own database."""
+    admin_url = os.environ.get("CAIRN_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
+    _psql(urlunparse(urlparse(admin_url)._replace(path=f"/{database}")), sql)
+
+
 def drop_database(name: str) -> None:
     admin_url = os.environ.get("CAIRN_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     _psql(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -73,7 +89,6 @@ def start_server(backend: str) -> Server:
     env.pop("CAIRN_API_KEY", None)
     args = ["node", str(CLI), "serve", "--port", str(port), "--api-key", api_key]
     database = None
-    admin_key = None
     if backend == "memory":
         args.append("--memory")
     else:
@@ -82,20 +97,8 @@ def start_server(backend: str) -> Server:
         args += ["--database-url", url]
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     server = Server(backend, f"http://127.0.0.1:{port}", api_key, None, process, database)
-    deadline = time.time() + 60
-    while True:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"cairn serve exited: {output}")
-        try:
-            if httpx.get(f"{server.url}/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.time() > deadline:
-            server.stop()
-            raise RuntimeError("cairn serve did not start within 60 s")
-        time.sleep(0.1)
+    server.command, server.env = args, env
+    _wait_until_up(server)
     if database is not None:
         # The first admin key is made as an operator does: `cairn token create --admin`.
         made = subprocess.run(
@@ -105,6 +108,22 @@ def start_server(backend: str) -> Server:
             text=True,
             check=True,
         )
-        admin_key = next(word for word in made.stdout.split() if word.startswith("cairn_key_"))
-        server.admin_key = admin_key
+        server.admin_key = next(w for w in made.stdout.split() if w.startswith("cairn_key_"))
     return server
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.time() + 60
+    while True:
+        if server.process.poll() is not None:
+            stdout = server.process.stdout
+            raise RuntimeError(f"cairn serve exited: {stdout.read().decode() if stdout else ''}")
+        try:
+            if httpx.get(f"{server.url}/v1/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.time() > deadline:
+            server.stop()
+            raise RuntimeError("cairn serve did not start within 60 s")
+        time.sleep(0.1)

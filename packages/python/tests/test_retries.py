@@ -34,6 +34,9 @@ SANDBOX: dict[str, Any] = {
     "shell": None,
     "createdAt": "2026-01-01T00:00:00Z",
     "updatedAt": "2026-01-01T00:00:00Z",
+    "expiresAt": None,
+    "idleTimeout": None,
+    "idleExpiresAt": None,
 }
 EXEC = {
     "exitCode": 0,

@@ -33,14 +33,19 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async.client import AsyncCairn
+    from ._async.history import AsyncSandboxHistory
     from ._async.pagination import AsyncPage, AsyncPager
     from ._async.sandbox import AsyncSandbox
     from ._async.streaming import AsyncExecStream
+    from ._async.watch import AsyncCommitWatch
+    from ._base_client import NOT_GIVEN, NotGiven
     from ._events import ExecExitEvent, ExecOutputEvent, ExecStreamEvent, ExecStreamResult
     from ._sync.client import Cairn
+    from ._sync.history import SandboxHistory
     from ._sync.pagination import Page, Pager
     from ._sync.sandbox import Sandbox
     from ._sync.streaming import ExecStream
+    from ._sync.watch import CommitWatch
 
 _LAZY = {
     "AsyncCairn": "._async.client",
@@ -48,15 +53,21 @@ _LAZY = {
     "AsyncPager": "._async.pagination",
     "AsyncSandbox": "._async.sandbox",
     "AsyncExecStream": "._async.streaming",
+    "AsyncSandboxHistory": "._async.history",
+    "AsyncCommitWatch": "._async.watch",
     "ExecExitEvent": "._events",
     "ExecOutputEvent": "._events",
     "ExecStreamEvent": "._events",
     "ExecStreamResult": "._events",
     "Cairn": "._sync.client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
     "Page": "._sync.pagination",
     "Pager": "._sync.pagination",
     "Sandbox": "._sync.sandbox",
     "ExecStream": "._sync.streaming",
+    "SandboxHistory": "._sync.history",
+    "CommitWatch": "._sync.watch",
 }
 
 
@@ -79,14 +90,17 @@ __all__ = [
     "APITimeoutError",
     "ArchiveRejectedError",
     "AsyncCairn",
+    "AsyncCommitWatch",
     "AsyncExecStream",
     "AsyncPage",
     "AsyncPager",
     "AsyncSandbox",
+    "AsyncSandboxHistory",
     "AuthenticationError",
     "BadRequestError",
     "Cairn",
     "CairnError",
+    "CommitWatch",
     "ConflictError",
     "EditMatchError",
     "ExecExitEvent",
@@ -96,6 +110,8 @@ __all__ = [
     "ExecStreamResult",
     "IdempotencyKeyMismatchError",
     "InternalServerError",
+    "NOT_GIVEN",
+    "NotGiven",
     "NotFoundError",
     "Page",
     "Pager",
@@ -105,6 +121,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "Sandbox",
+    "SandboxHistory",
     "TimeoutError",
     "__version__",
 ]

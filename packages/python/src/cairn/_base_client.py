@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterable, Iterable, Mapping, Optional, Union
+from datetime import datetime
+from typing import Any, AsyncIterable, Iterable, Literal, Mapping, Optional, Union
 from urllib.parse import quote
 
 from ._retry import DEFAULT_MAX_RETRIES, KEYED_METHODS
@@ -19,6 +20,27 @@ EXEC_GRACE = 10.0
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 Body = Union[bytes, Iterable[bytes], AsyncIterable[bytes], None]
+
+
+class NotGiven:
+    """The default of an argument whose `None` means something (`update(expires_at=None)`
+    removes the expiry), as in the OpenAI SDK: `NOT_GIVEN` leaves the setting as it is."""
+
+    _instance: Optional[NotGiven] = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,8 @@ class ApiRequest:
     one_shot: bool = False
     # A longer default timeout for this call (exec: the script's limit plus a grace).
     timeout: Optional[float] = None
+    # Error statuses whose body is an answer, not a failure (readiness: 503 says why).
+    answer_statuses: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,7 @@ class PreparedCall:
     max_retries: int
     timeout: float
     has_idempotency_key: bool
+    answer_statuses: frozenset[int] = frozenset()
 
 
 class ClientConfig:
@@ -125,6 +150,7 @@ class ClientConfig:
             max_retries=max_retries,
             timeout=timeout,
             has_idempotency_key=has_key,
+            answer_statuses=request.answer_statuses,
         )
 
 
@@ -208,6 +234,43 @@ def range_header(start: Optional[int], end: Optional[int]) -> Optional[str]:
     if last is not None and first is not None and last < first:
         raise ValueError(f"Invalid byte range: start {first}, end {last}")
     return f"bytes={first}-{'' if last is None else last}"
+
+
+def snapshot_id(snapshot: object, name: str = "snapshot") -> str:
+    """A snapshot's id from the id itself or from anything with an `id` (a `Snapshot`)."""
+    value = snapshot if isinstance(snapshot, str) else getattr(snapshot, "id", snapshot)
+    return check_str(name, value)
+
+
+def version_ref(name: str, value: object) -> str:
+    """A diff side as the API takes it: a snapshot (id or `Snapshot`) or a version number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(check_int(name, value, minimum=1))
+    return snapshot_id(value, name)
+
+
+def expiry_body(
+    *,
+    ttl: Optional[int],
+    expires_at: Union[datetime, str, None, NotGiven],
+    idle_timeout: Union[int, None, NotGiven],
+) -> dict[str, Any]:
+    """The expiry fields of a create or update body; NOT_GIVEN leaves a field out, None sends
+    null (on update: no expiry, no idle timeout)."""
+    if ttl is not None and expires_at is not None and not isinstance(expires_at, NotGiven):
+        raise ValueError("give either ttl or expires_at, not both")
+    body: dict[str, Any] = {}
+    if ttl is not None:
+        body["ttl"] = check_int("ttl", ttl, minimum=1)
+    if isinstance(expires_at, datetime):
+        if expires_at.tzinfo is None:
+            raise ValueError("expires_at must be timezone-aware (e.g. datetime.now(timezone.utc))")
+        body["expiresAt"] = expires_at.isoformat()
+    elif not isinstance(expires_at, NotGiven):
+        body["expiresAt"] = None if expires_at is None else check_str("expires_at", expires_at)
+    if not isinstance(idle_timeout, NotGiven):
+        body["idleTimeout"] = check_int("idle_timeout", idle_timeout, minimum=1)
+    return body
 
 
 def if_version(version: Optional[int]) -> Optional[str]:

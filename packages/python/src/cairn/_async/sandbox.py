@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
 import httpx
 
 from .._base_client import (
+    NOT_GIVEN,
     ApiRequest,
+    NotGiven,
     RequestOptions,
     check_int,
     check_str,
     compact,
     exec_timeout,
+    expiry_body,
     if_version,
     sandbox_path,
 )
@@ -20,6 +24,7 @@ from .._exceptions import CairnError
 from ..types import ExecBatchResult, ExecResult, SandboxData, SandboxUsage
 from .archive import AsyncSandboxArchive
 from .files import AsyncSandboxFiles
+from .history import AsyncSandboxHistory
 from .streaming import AsyncExecStream
 from .transport import AsyncTransport
 
@@ -60,6 +65,9 @@ def update_body(
     runtimes: Optional[Sequence[str]],
     policy: Optional[Mapping[str, Any]],
     reset_shell: Optional[bool],
+    ttl: Optional[int],
+    expires_at: Union[datetime, str, None, NotGiven],
+    idle_timeout: Union[int, None, NotGiven],
 ) -> dict[str, Any]:
     body = compact(
         {
@@ -71,6 +79,7 @@ def update_body(
             "resetShell": reset_shell,
         }
     )
+    body.update(expiry_body(ttl=ttl, expires_at=expires_at, idle_timeout=idle_timeout))
     if not body:
         raise ValueError("update() needs at least one field to change")
     return body
@@ -88,6 +97,7 @@ class AsyncSandbox:
         self._data = data
         self.fs = AsyncSandboxFiles(transport, sandbox_id)
         self.archive = AsyncSandboxArchive(transport, sandbox_id)
+        self.history = AsyncSandboxHistory(transport, sandbox_id)
 
     def __repr__(self) -> str:
         return f"AsyncSandbox(id={self._id!r})"
@@ -242,13 +252,18 @@ class AsyncSandbox:
         runtimes: Optional[Sequence[str]] = None,
         policy: Optional[Mapping[str, Any]] = None,
         reset_shell: Optional[bool] = None,
+        ttl: Optional[int] = None,
+        expires_at: Union[datetime, str, None, NotGiven] = NOT_GIVEN,
+        idle_timeout: Union[int, None, NotGiven] = NOT_GIVEN,
         if_version: Optional[int] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncSandbox:
-        """Changes the sandbox's settings (only if still at `if_version`, when given)."""
+        """Changes the sandbox's settings (only if still at `if_version`, when given). Expiry:
+        `ttl` (seconds from now) or `expires_at` sets when it expires, `expires_at=None` removes
+        that; `idle_timeout` (seconds, counted from now) or `None` to remove it."""
         self._data = await update_sandbox(
             self._transport,
             self._id,
@@ -259,6 +274,9 @@ class AsyncSandbox:
                 runtimes=runtimes,
                 policy=policy,
                 reset_shell=reset_shell,
+                ttl=ttl,
+                expires_at=expires_at,
+                idle_timeout=idle_timeout,
             ),
             if_version,
             RequestOptions(timeout, max_retries, idempotency_key, extra_headers),

@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from .._base_client import ApiRequest, RequestOptions, check_str, compact
-from ..types import SandboxData, SandboxPage
+from .._base_client import (
+    NOT_GIVEN,
+    ApiRequest,
+    NotGiven,
+    RequestOptions,
+    check_str,
+    compact,
+    expiry_body,
+)
+from ..types import ForkSource, SandboxData, SandboxPage, Snapshot
 from .pagination import AsyncPager, paginate
 from .sandbox import AsyncSandbox
 from .transport import AsyncTransport
 
 SeedFiles = Mapping[str, Union[str, bytes]]
+# What a sandbox can be forked from: a snapshot or a sandbox, by id (`snp_...` / `sbx_...`) or
+# as the object the SDK returned.
+ForkFrom = Union[str, Snapshot, AsyncSandbox, ForkSource]
+
+
+def fork_source(source: Optional[ForkFrom]) -> Optional[dict[str, str]]:
+    """`from_` as the API's `from`: `{"snapshotId": ...}` or `{"sandboxId": ...}`."""
+    if source is None:
+        return None
+    if isinstance(source, ForkSource):
+        return source.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(source, Snapshot):
+        return {"snapshotId": source.id}
+    if isinstance(source, AsyncSandbox):
+        return {"sandboxId": source.id}
+    check_str("from_", source)
+    if source.startswith("snp_"):
+        return {"snapshotId": source}
+    if source.startswith("sbx_"):
+        return {"sandboxId": source}
+    raise ValueError(f"from_ must be a snapshot (snp_...) or sandbox (sbx_...) id, got {source!r}")
 
 
 def seed_files(files: Optional[SeedFiles]) -> Optional[list[dict[str, str]]]:
@@ -48,12 +78,21 @@ class AsyncSandboxes:
         runtimes: Optional[Sequence[str]] = None,
         policy: Optional[Mapping[str, Any]] = None,
         files: Optional[SeedFiles] = None,
+        from_: Optional[ForkFrom] = None,
+        ttl: Optional[int] = None,
+        expires_at: Optional[Union[datetime, str]] = None,
+        idle_timeout: Optional[int] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncSandbox:
-        """Creates a sandbox, optionally seeded with `files` (`{"/path": str | bytes}`)."""
+        """Creates a sandbox, optionally seeded with `files` (`{"/path": str | bytes}`), or with
+        `from_` a fork of a snapshot or of another sandbox (a `Snapshot`, a sandbox, or an id):
+        its files as they are now, sharing content; settings are not copied. It expires (then
+        answers `NotFoundError` and is deleted) `ttl` seconds from now or at `expires_at` (a
+        timezone-aware datetime or an ISO 8601 string), and/or after `idle_timeout` seconds
+        without activity."""
         body = compact(
             {
                 "name": name,
@@ -62,7 +101,15 @@ class AsyncSandboxes:
                 "runtimes": None if runtimes is None else list(runtimes),
                 "policy": None if policy is None else dict(policy),
                 "files": seed_files(files),
+                "from": fork_source(from_),
             }
+        )
+        body.update(
+            expiry_body(
+                ttl=ttl,
+                expires_at=NOT_GIVEN if expires_at is None else expires_at,
+                idle_timeout=NOT_GIVEN if idle_timeout is None else idle_timeout,
+            )
         )
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
@@ -113,13 +160,17 @@ class AsyncSandboxes:
         runtimes: Optional[Sequence[str]] = None,
         policy: Optional[Mapping[str, Any]] = None,
         reset_shell: Optional[bool] = None,
+        ttl: Optional[int] = None,
+        expires_at: Union[datetime, str, None, NotGiven] = NOT_GIVEN,
+        idle_timeout: Union[int, None, NotGiven] = NOT_GIVEN,
         if_version: Optional[int] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncSandbox:
-        """Changes a sandbox's settings (only if still at `if_version`, when given)."""
+        """Changes a sandbox's settings (only if still at `if_version`, when given); the expiry
+        arguments are as in `AsyncSandbox.update()`."""
         return await self.attach(sandbox_id).update(
             name=name,
             env=env,
@@ -127,6 +178,9 @@ class AsyncSandboxes:
             runtimes=runtimes,
             policy=policy,
             reset_shell=reset_shell,
+            ttl=ttl,
+            expires_at=expires_at,
+            idle_timeout=idle_timeout,
             if_version=if_version,
             timeout=timeout,
             max_retries=max_retries,

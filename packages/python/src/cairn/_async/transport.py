@@ -106,7 +106,7 @@ class AsyncTransport:
             return APITimeoutError(f"No response within {call.timeout} s: {error}"), None, None
         except httpx.TransportError as error:
             return APIConnectionError(f"Could not reach {call.url}: {error!r}"), None, None
-        if response.is_success:
+        if response.is_success or response.status_code in call.answer_statuses:
             return None, response, None
         try:
             await response.aread()

@@ -7,9 +7,11 @@ from types import TracebackType
 from typing import Mapping, Optional
 
 import httpx
+from pydantic import ValidationError
 
 from .._base_client import ApiRequest, ClientConfig, RequestOptions
-from ..types import Health, Limits
+from .._exceptions import error_from_response, parse_body
+from ..types import Health, Limits, Readiness
 from .admin import Keys, Tenants
 from .sandboxes import Sandboxes
 from .transport import Transport
@@ -70,6 +72,30 @@ class Cairn:
     ) -> Health:
         options = RequestOptions(timeout, max_retries, None, extra_headers)
         return self._transport.call(Health, ApiRequest("GET", "/v1/health"), options)
+
+    def ready(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Readiness:
+        """Whether the server can take traffic: storage reachable, migrations current, not
+        draining. Not being ready is an answer (`status == "not_ready"`, from a 503, the reasons
+        in `storage.problems`), not an error, and it is asked once: no retries unless
+        `max_retries` says so (for failures to answer at all)."""
+        request = ApiRequest("GET", "/v1/ready", answer_statuses=frozenset({503}))
+        retries = 0 if max_retries is None else max_retries
+        options = RequestOptions(timeout, retries, None, extra_headers)
+        response = self._transport.request(request, options)
+        try:
+            return Readiness.model_validate_json(response.content)
+        except ValidationError:
+            if response.status_code != 503:
+                raise
+            # Not Cairn's answer (a proxy's 503 page): the error any other call would raise.
+            kind = response.headers.get("content-type", "")
+            raise error_from_response(response, parse_body(response.content, kind)) from None
 
     def limits(
         self,

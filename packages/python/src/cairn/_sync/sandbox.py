@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
 import httpx
 
 from .._base_client import (
+    NOT_GIVEN,
     ApiRequest,
+    NotGiven,
     RequestOptions,
     check_int,
     check_str,
     compact,
     exec_timeout,
+    expiry_body,
     if_version,
     sandbox_path,
 )
@@ -21,6 +25,7 @@ from .._exceptions import CairnError
 from ..types import ExecBatchResult, ExecResult, SandboxData, SandboxUsage
 from .archive import SandboxArchive
 from .files import SandboxFiles
+from .history import SandboxHistory
 from .streaming import ExecStream
 from .transport import Transport
 
@@ -61,6 +66,9 @@ def update_body(
     runtimes: Optional[Sequence[str]],
     policy: Optional[Mapping[str, Any]],
     reset_shell: Optional[bool],
+    ttl: Optional[int],
+    expires_at: Union[datetime, str, None, NotGiven],
+    idle_timeout: Union[int, None, NotGiven],
 ) -> dict[str, Any]:
     body = compact(
         {
@@ -72,6 +80,7 @@ def update_body(
             "resetShell": reset_shell,
         }
     )
+    body.update(expiry_body(ttl=ttl, expires_at=expires_at, idle_timeout=idle_timeout))
     if not body:
         raise ValueError("update() needs at least one field to change")
     return body
@@ -89,6 +98,7 @@ class Sandbox:
         self._data = data
         self.fs = SandboxFiles(transport, sandbox_id)
         self.archive = SandboxArchive(transport, sandbox_id)
+        self.history = SandboxHistory(transport, sandbox_id)
 
     def __repr__(self) -> str:
         return f"Sandbox(id={self._id!r})"
@@ -243,13 +253,18 @@ class Sandbox:
         runtimes: Optional[Sequence[str]] = None,
         policy: Optional[Mapping[str, Any]] = None,
         reset_shell: Optional[bool] = None,
+        ttl: Optional[int] = None,
+        expires_at: Union[datetime, str, None, NotGiven] = NOT_GIVEN,
+        idle_timeout: Union[int, None, NotGiven] = NOT_GIVEN,
         if_version: Optional[int] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Sandbox:
-        """Changes the sandbox's settings (only if still at `if_version`, when given)."""
+        """Changes the sandbox's settings (only if still at `if_version`, when given). Expiry:
+        `ttl` (seconds from now) or `expires_at` sets when it expires, `expires_at=None` removes
+        that; `idle_timeout` (seconds, counted from now) or `None` to remove it."""
         self._data = update_sandbox(
             self._transport,
             self._id,
@@ -260,6 +275,9 @@ class Sandbox:
                 runtimes=runtimes,
                 policy=policy,
                 reset_shell=reset_shell,
+                ttl=ttl,
+                expires_at=expires_at,
+                idle_timeout=idle_timeout,
             ),
             if_version,
             RequestOptions(timeout, max_retries, idempotency_key, extra_headers),
