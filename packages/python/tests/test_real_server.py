@@ -67,6 +67,11 @@ def test_every_sync_method(cairn: Cairn, server: Server, tmp_path: Path) -> None
     fs.set_meta("/g.txt", tags=["greeting"], summary="Says hello.")
     assert fs.get_meta("/g.txt").tags == ["greeting"]
     assert fs.search("hello", tags=["greeting"]).hits[0].path == "/g.txt"
+    assert fs.search("hello", mode="text").mode == "text"
+    # This server has no embeddings provider: semantic ranking is refused, clearly.
+    with pytest.raises(sdk.APIError) as no_semantic:
+        fs.search("hello", mode="semantic")
+    assert no_semantic.value.code == "semantic_search_unavailable"
     fs.delete("/a2", recursive=True)
     with pytest.raises(sdk.NotFoundError) as missing:
         fs.stat("/a2")

@@ -433,11 +433,18 @@ class SandboxFiles:
         glob: Optional[str] = None,
         limit: Optional[int] = None,
         max_file_bytes: Optional[int] = None,
+        mode: Optional[Literal["text", "semantic", "hybrid"]] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> SearchResult:
-        """Files ranked by the words of `query` (BM25 plus tags, summary and path)."""
+        """Files ranked by the words of `query` (BM25 plus tags, summary and path).
+
+        `mode="semantic"` ranks by embedding similarity and `"hybrid"` blends both, when the
+        server has an embeddings provider; the answer's `mode` says which ranking ran.
+        """
+        if mode is not None and mode not in ("text", "semantic", "hybrid"):
+            raise ValueError("mode must be 'text', 'semantic' or 'hybrid'")
         params = {
             "q": check_str("query", query, empty=True),
             "tag": None if tags is None else [check_str("tags[]", t) for t in tags],
@@ -445,6 +452,7 @@ class SandboxFiles:
             "glob": glob,
             "limit": check_int("limit", limit, minimum=1),
             "maxFileBytes": check_int("max_file_bytes", max_file_bytes, minimum=1),
+            "mode": mode,
         }
         request = ApiRequest("GET", self._path("/fs/search"), params=params)
         options = RequestOptions(timeout, max_retries, None, extra_headers)

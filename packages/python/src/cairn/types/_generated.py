@@ -939,6 +939,18 @@ class SearchResult(Model):
     model_config = ConfigDict(
         populate_by_name=True,
     )
+    mode: Literal["text", "semantic", "hybrid"]
+    """
+    The ranking that ran (`text` when semantic ranking fell back; `note` says why).
+    """
+    missing_embeddings: int = Field(..., alias="missingEmbeddings")
+    """
+    Files in scope whose content has no embedding yet (0 in text mode).
+    """
+    note: Optional[str] = None
+    """
+    Why the answer is not what was asked for (a fallback to text ranking), or null.
+    """
     terms: list[str]
     """
     The words searched for, as compared (lowercased, plural `s` dropped).
@@ -1149,6 +1161,7 @@ class Problem(Model):
         "edit_ambiguous",
         "patch_invalid",
         "patch_conflict",
+        "semantic_search_unavailable",
         "timeout",
         "memory_limit",
         "rate_limited",
@@ -1191,6 +1204,8 @@ class Problem(Model):
       destination; `archive_unsupported_entry` a device or FIFO entry;
       `archive_too_large` the archive or its unpacked bytes are over the limit;
       `archive_too_many_entries`; `archive_entry_too_large` one file is over the limit;
+      `semantic_search_unavailable` semantic or hybrid search was asked for but the
+      server has no embeddings provider, or its storage cannot hold vectors;
       `conflict` a concurrent write won (retryable, nothing applied); `timeout` the
       script ran out of time (nothing applied); `memory_limit` the script used more
       memory than a script worker has (nothing applied); `rate_limited`; `unavailable`;
