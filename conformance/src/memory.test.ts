@@ -28,6 +28,15 @@ describeConformance({
   only: ["search/search-files/semantic-*", "search/search-files/hybrid-*"],
 });
 
+// `search --semantic|--hybrid` asks the server's thread from a worker; here it runs on that thread.
+describeConformance({
+  name: "memory backend, semantic search, scripts on the server's thread",
+  createBackend: () => createMemoryBackend(),
+  embedder: createLocalEmbedder(),
+  scriptWorkers: 0,
+  only: ["search/search-files/semantic-in-script-*", "search/search-files/hybrid-in-script-*"],
+});
+
 describeBackendContract({
   name: "memory backend",
   createBackend: () => createMemoryBackend(),

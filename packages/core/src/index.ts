@@ -57,6 +57,7 @@ export {
   LOCAL_EMBEDDER_DIMENSIONS,
   localEmbedding,
 } from "./embed/local-embedder.js";
+export type { ScriptSemantic, ScriptSemanticAnswer } from "./embed/script-semantic.js";
 export { decodeBytes, encodeText, tryDecodeUtf8 } from "./encoding.js";
 export * from "./errors.js";
 export {

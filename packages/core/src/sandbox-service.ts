@@ -16,6 +16,7 @@ import {
   type SandboxRecord,
   type SandboxUpdate,
 } from "./backend.js";
+import type { ScriptSemantic } from "./embed/script-semantic.js";
 import { InvalidArgumentError, SandboxNotFoundError, VersionConflictError } from "./errors.js";
 import {
   type CommitOrigin,
@@ -342,7 +343,12 @@ export class SandboxService {
    * record is given (read-only, denied paths; with `redact`, secrets redacted
    * in what it reads, which only API reads ask for).
    */
-  open(scope: Scope, tree: Tree, record?: SandboxRecord, view: { redact?: boolean } = {}): Vfs {
+  open(
+    scope: Scope,
+    tree: Tree,
+    record?: SandboxRecord,
+    view: { redact?: boolean; semantic?: ScriptSemantic } = {},
+  ): Vfs {
     const policy = normalizePolicy(record?.options.policy);
     return new Vfs(new Journal(tree), this.loadContent(scope), {
       now: this.now,
@@ -350,6 +356,7 @@ export class SandboxService {
       deny: denyMatcher(policy),
       redact: view.redact && policy.redactSecrets ? redactBytes : undefined,
       candidates: this.textCandidates(scope),
+      semantic: view.semantic,
     });
   }
 

@@ -4,6 +4,7 @@
  * shared by every backend.
  */
 import { type FileMeta, type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
+import type { ScriptSemantic } from "./embed/script-semantic.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
 import type { ReadNarrowing, StoredTextCandidates } from "./narrowing.js";
@@ -90,6 +91,8 @@ export interface VfsOptions {
   redact?: (bytes: Uint8Array) => Uint8Array;
   /** Storage's text index, which lets a grep in a script skip files that cannot match. */
   candidates?: StoredTextCandidates;
+  /** Ranking by meaning for `search --semantic|--hybrid` in a script (absent: not available). */
+  semantic?: ScriptSemantic;
 }
 
 export class Vfs {
@@ -98,6 +101,7 @@ export class Vfs {
   readonly deny: ((path: string) => boolean) | undefined;
   private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
   readonly candidates: StoredTextCandidates | undefined;
+  readonly semantic: ScriptSemantic | undefined;
   narrowing: ReadNarrowing | undefined;
 
   constructor(
@@ -110,6 +114,7 @@ export class Vfs {
     this.deny = options.deny;
     this.redact = options.redact;
     this.candidates = options.candidates;
+    this.semantic = options.semantic;
   }
 
   /** Whether the policy denies this path (as given, or where its symlinks lead). */

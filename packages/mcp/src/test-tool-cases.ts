@@ -68,7 +68,10 @@ export function describeTools(label: string, openBackend: () => Promise<Backend>
       const missing = await fails(client, "restore", { sandboxId, snapshotId: "snp_nothere" });
       expect(missing).toContain("snapshot_not_found");
       // Undo the restore: the version before it, from the commit log.
-      const undo = await ok(client, "restore", { sandboxId, version: restored.data.version - 1 });
+      const undo = await ok(client, "restore", {
+        sandboxId,
+        version: Number(restored.data.version) - 1,
+      });
       expect(undo.data.changes).toEqual([
         { path: "/checkpoint.txt", kind: "modified" },
         { path: "/later.txt", kind: "created" },

@@ -124,9 +124,20 @@ describe("semantic search with an HTTP embeddings provider", () => {
     expect(res.json).toEqual({ ...text.json, note: res.json.note });
     expect((res.json.hits as unknown[]).length).toBe(2);
     expect(semantic.stats().queryFailures).toBe(1);
+    // The same fallback inside a script: text ranking, with the note on stderr.
+    const inScript = await call("POST", `/v1/sandboxes/${id}/exec`, {
+      script: "search --json --hybrid retry",
+    });
+    expect(inScript.json.exitCode).toBe(0);
+    expect(JSON.parse(inScript.json.stdout as string)).toEqual(res.json);
+    const plain = await call("POST", `/v1/sandboxes/${id}/exec`, {
+      script: "search --hybrid retry",
+    });
+    expect(plain.json.stderr).toMatch(/^search: the embeddings provider failed.*ranked by text/);
+    expect(semantic.stats().queryFailures).toBe(3);
     const scraped = await metrics.registry.metrics();
     expect(scraped).toMatch(/^cairn_embedding_failures [1-9]\d*$/m);
-    expect(scraped).toMatch(/^cairn_embedding_query_failures 1$/m);
+    expect(scraped).toMatch(/^cairn_embedding_query_failures 3$/m);
 
     // The provider recovers: the backlog catches up on its own, and semantic search works.
     provider.failing = false;

@@ -8,6 +8,7 @@ import {
   type Embedder,
   EmbeddingIndexer,
   type EmbeddingIndexerStats,
+  type ScriptSemantic,
   type SearchMode,
   type SemanticRanking,
   termsOf,
@@ -106,5 +107,27 @@ export async function semanticRanking(
       similarities: (hashes) => store.similarities(tenantId, model, vector, hashes),
     },
     note: null,
+  };
+}
+
+/**
+ * `search --semantic|--hybrid` inside a script of `tenantId`: the same checks, provider and
+ * stored vectors as the API's search, answered as data (a worker thread may be asking).
+ */
+export function scriptSemantic(
+  semantic: SemanticSearch | undefined,
+  backend: Backend,
+  tenantId: string,
+): ScriptSemantic {
+  return async (mode, query, hashes) => {
+    let asked: Awaited<ReturnType<typeof semanticRanking>>;
+    try {
+      asked = await semanticRanking(semantic, backend, tenantId, mode, query);
+    } catch (error) {
+      if (error instanceof ProblemError) return { unavailable: error.message };
+      throw error;
+    }
+    if (!asked.ranking) return { fallback: asked.note ?? "ranked by text" };
+    return { similarities: await asked.ranking.similarities([...hashes]) };
   };
 }

@@ -122,6 +122,71 @@ export default defineCases("search", "search-files", {
       assert.ok(!paths(res).includes("/blob.bin"));
     },
   ],
+  "semantic-in-script-ranks-as-the-api": [
+    "`search --json --semantic` in a script answers what GET /fs/search?mode=semantic does (hits, scores, mode), and the text output lists the same paths.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({ files: FILES });
+      await semanticOrSkip(ctx, sb);
+      const api = await searchEmbedded(sb, { q: "retrying failed requests", mode: "semantic" });
+      const json = await sb.exec("search --json --semantic retrying failed requests");
+      assert.equal(json.exitCode, 0, json.stderr);
+      const inScript = JSON.parse(json.stdout) as SearchResult;
+      assert.deepEqual(
+        [inScript.mode, inScript.note, inScript.missingEmbeddings],
+        ["semantic", null, 0],
+      );
+      assert.deepEqual(
+        inScript.hits.map((h) => [h.path, h.score]),
+        api.hits.map((h) => [h.path, h.score]),
+      );
+      const text = await sb.exec("search --semantic --limit 2 retrying failed requests");
+      assert.deepEqual(
+        text.stdout
+          .split("\n")
+          .filter((l) => l.startsWith("/"))
+          .map((l) => l.split("  ")[0]),
+        paths(api).slice(0, 2),
+      );
+    },
+  ],
+  "hybrid-in-script-ranks-as-the-api": [
+    "`search --json --hybrid` in a script answers what mode=hybrid does, over the script's own uncommitted files too.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({ files: FILES });
+      await semanticOrSkip(ctx, sb);
+      const api = await searchEmbedded(sb, { q: "oven bread", mode: "hybrid" });
+      const json = await sb.exec("search --json --hybrid oven bread");
+      assert.equal(json.exitCode, 0, json.stderr);
+      const inScript = JSON.parse(json.stdout) as SearchResult;
+      assert.equal(inScript.mode, "hybrid");
+      assert.deepEqual(
+        inScript.hits.map((h) => [h.path, h.score]),
+        api.hits.map((h) => [h.path, h.score]),
+      );
+      // A file the script writes has no embedding yet: still found by its words, counted missing.
+      const fresh = await sb.exec(
+        "echo 'bread from the oven' > /kitchen/new.md && search --json --hybrid oven bread",
+      );
+      const withNew = JSON.parse(fresh.stdout) as SearchResult;
+      assert.ok(paths(withNew).includes("/kitchen/new.md"));
+      assert.equal(withNew.missingEmbeddings, 1);
+    },
+  ],
+  "script-search-semantic-without-provider-says-so": [
+    "On a server without semantic search, `search --semantic` in a script exits 2 and says why; `--semantic --hybrid` together is a usage error.",
+    async (ctx) => {
+      const sb = await ctx.sandbox({ files: FILES });
+      const probe = await searchRaw(sb, { q: "probe", mode: "semantic" });
+      const both = await sb.exec("search --semantic --hybrid retry");
+      assert.equal(both.exitCode, 2);
+      assert.match(both.stderr, /cannot be used together/);
+      if (probe.status === 200) ctx.skip("this server has semantic search");
+      const off = await sb.exec("search --semantic retry");
+      assert.equal(off.exitCode, 2);
+      assert.equal(off.stdout, "");
+      assert.match(off.stderr, /^search: .*(semantic|embeddings)/);
+    },
+  ],
   "hybrid-blends-text-and-similarity": [
     "mode=hybrid keeps every file text ranking finds (a tag match included), scores within 0..1, best first.",
     async (ctx) => {

@@ -80,9 +80,7 @@ describe("search", () => {
     const semantic = await run(vfs, "search --semantic retry");
     expect([semantic.exitCode, semantic.stderr]).toEqual([
       2,
-      expect.stringMatching(
-        /^search: semantic and hybrid ranking are not available inside scripts yet/,
-      ),
+      expect.stringMatching(/^search: --semantic is not available: this server has no embeddings/),
     ]);
   });
 

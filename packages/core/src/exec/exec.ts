@@ -6,6 +6,7 @@
  */
 import type { ChangeSet, Runtime, SandboxRecord, SandboxUpdate, ShellState } from "../backend.js";
 import { DEFAULT_WRITE_LIMITS, type WriteLimits } from "../bash-fs.js";
+import type { ScriptSemantic } from "../embed/script-semantic.js";
 import { VersionConflictError } from "../errors.js";
 import { machineEnv } from "../machine.js";
 import type { StoredTextCandidates } from "../narrowing.js";
@@ -37,6 +38,8 @@ interface ExecControls {
   signal?: AbortSignal;
   /** Runs the script elsewhere (a worker pool); in this thread when absent. */
   runner?: ScriptRunner;
+  /** Ranking by meaning for `search --semantic|--hybrid` in the script (absent: not available). */
+  semantic?: ScriptSemantic;
 }
 
 export interface ExecInput extends ExecStepInput, ExecControls {
@@ -113,14 +116,14 @@ export function execScript(
   sandboxId: string,
   input: ExecInput,
 ): Promise<ExecOutcome> {
-  const { signal: _s, runner: _r, onOutput, ...plain } = input;
+  const { signal: _s, runner: _r, semantic, onOutput, ...plain } = input;
   const job: ExecJob = { kind: "script", input: plain, streamed: onOutput !== undefined };
   return transact(
     service,
     scope,
     sandboxId,
     input,
-    program<ExecOutcome>(service, scope, sandboxId, job, input.runner, onOutput),
+    program<ExecOutcome>(service, scope, sandboxId, job, input.runner, semantic, onOutput),
     onOutput !== undefined,
   );
 }
@@ -133,14 +136,14 @@ export async function execBatch(
   input: ExecBatchInput,
 ): Promise<ExecBatchOutcome> {
   const started = performance.now();
-  const { signal: _s, runner: _r, ...plain } = input;
+  const { signal: _s, runner: _r, semantic, ...plain } = input;
   const job: ExecJob = { kind: "batch", input: plain };
   const outcome = await transact(
     service,
     scope,
     sandboxId,
     input,
-    program<ExecBatchOutcome>(service, scope, sandboxId, job, input.runner),
+    program<ExecBatchOutcome>(service, scope, sandboxId, job, input.runner, semantic),
     false,
   );
   return { ...outcome, durationMs: performance.now() - started };
@@ -150,8 +153,12 @@ export async function execBatch(
 
 /** A script or a batch as plain data (what a runner in another thread is sent). */
 export type ExecJob =
-  | { kind: "script"; input: Omit<ExecInput, "signal" | "runner" | "onOutput">; streamed: boolean }
-  | { kind: "batch"; input: Omit<ExecBatchInput, "signal" | "runner"> };
+  | {
+      kind: "script";
+      input: Omit<ExecInput, "signal" | "runner" | "semantic" | "onOutput">;
+      streamed: boolean;
+    }
+  | { kind: "batch"; input: Omit<ExecBatchInput, "signal" | "runner" | "semantic"> };
 
 /** What a job produced: its result, and the changes to commit (absent: none). */
 export interface JobOutcome<T = ExecOutcome | ExecBatchOutcome> {
@@ -177,6 +184,8 @@ export interface RunRequest {
   load: ContentLoader;
   /** The backend's text index, for a grep in the script (absent: it reads every file). */
   candidates?: StoredTextCandidates;
+  /** Ranking by meaning for `search --semantic|--hybrid` (absent: not available). */
+  semantic?: ScriptSemantic;
   /** What is left of the call's time. */
   timeoutMs: number;
   /** Aborts when the call times out or the caller goes away. */
@@ -265,12 +274,13 @@ function program<T>(
   sandboxId: string,
   job: ExecJob,
   runner: ScriptRunner | undefined,
+  semantic: ScriptSemantic | undefined,
   onOutput?: OutputListener,
 ): Program<T> {
   if (!runner) {
     return async (take, deadline) => {
       const snapshot = await take();
-      const open = () => service.open(scope, snapshot.tree, snapshot.record);
+      const open = () => service.open(scope, snapshot.tree, snapshot.record, { semantic });
       const ran = await runJob(job, snapshot, open, scope.quota, deadline, onOutput);
       return { ...(ran as { result: T; pending?: PendingCommit }), snapshot };
     };
@@ -284,6 +294,7 @@ function program<T>(
         snapshot: take,
         load: service.loadContent(scope),
         candidates: service.textCandidates(scope),
+        semantic,
         timeoutMs: deadline.timeoutMs,
         signal: deadline.signal,
         onOutput,

@@ -5,6 +5,7 @@
  */
 import { type Command, defineCommand } from "just-bash";
 import type { CairnBashFs } from "../bash-fs.js";
+import type { ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import { resolvePath } from "../paths.js";
 import { type SearchHit, type SearchResult, search } from "../text/search.js";
 import { done, EXIT, failure, lastValue, parseArgs, UsageError } from "./command-args.js";
@@ -26,6 +27,9 @@ Options:
   --path P     search under P (default /; relative to the current directory)
   --glob G     only files whose path under --path matches the glob G
   --limit N    at most N hits (default 20, at most 200)
+  --semantic   rank by meaning (embeddings), as mode=semantic does; needs a
+               server started with an embeddings provider
+  --hybrid     blend of the text ranking and meaning, as mode=hybrid does
   --json       print the answer as the API's JSON (one line)
   --help       show this help
 
@@ -42,28 +46,57 @@ export function searchCommand(fs: CairnBashFs): Command {
         aliases: { h: "help" },
       });
       if (parsed.flags.has("help")) return done(HELP);
-      if (parsed.flags.has("semantic") || parsed.flags.has("hybrid")) {
-        throw new UsageError(
-          "semantic and hybrid ranking are not available inside scripts yet; use GET .../fs/search?mode=semantic",
-        );
+      const mode = parsed.flags.has("semantic")
+        ? "semantic"
+        : parsed.flags.has("hybrid")
+          ? "hybrid"
+          : undefined;
+      if (parsed.flags.has("semantic") && parsed.flags.has("hybrid")) {
+        throw new UsageError("--semantic and --hybrid cannot be used together");
       }
       const limitArg = lastValue(parsed, "limit");
       if (limitArg !== undefined && !/^\d+$/.test(limitArg)) {
         throw new UsageError(`--limit must be a whole number, not ${JSON.stringify(limitArg)}`);
       }
       const path = lastValue(parsed, "path");
-      const result = await fs.query((vfs) =>
-        search(vfs, {
-          query: parsed.operands.join(" "),
-          tags: parsed.values.get("tag"),
-          path: path === undefined ? undefined : resolvePath(ctx.cwd, path),
-          glob: lastValue(parsed, "glob"),
-          limit: limitArg === undefined ? undefined : Number(limitArg),
-        }),
-      );
+      const options = {
+        query: parsed.operands.join(" "),
+        tags: parsed.values.get("tag"),
+        path: path === undefined ? undefined : resolvePath(ctx.cwd, path),
+        glob: lastValue(parsed, "glob"),
+        limit: limitArg === undefined ? undefined : Number(limitArg),
+      };
+      let note: string | null = null;
+      // Errors inside the query would count as storage failures: the semantic ones come out as data.
+      const ranked = await fs.query(async (vfs): Promise<SearchResult | UsageError> => {
+        if (!mode) return search(vfs, options);
+        const ask = vfs.semantic;
+        if (!ask)
+          return new UsageError(
+            `--${mode} is not available: this server has no embeddings provider`,
+          );
+        let refused: Exclude<ScriptSemanticAnswer, { similarities: unknown }> | undefined;
+        const similarities = async (hashes: readonly string[]) => {
+          const answer = await ask(mode, options.query, hashes);
+          if ("similarities" in answer) return answer.similarities;
+          refused = answer;
+          return { scores: new Map<string, number>(), missing: 0 };
+        };
+        const result = await search(vfs, options, undefined, { mode, similarities });
+        if (refused === undefined) return result;
+        if ("unavailable" in refused) return new UsageError(refused.unavailable);
+        // As the API does: the query could not be embedded, so rank by text and say why.
+        note = refused.fallback;
+        return search(vfs, options);
+      });
+      if (ranked instanceof UsageError) throw ranked;
+      const result = ranked;
       const exitCode = result.hits.length > 0 ? EXIT.ok : EXIT.failed;
-      if (parsed.flags.has("json")) return done(`${JSON.stringify(result)}\n`, "", exitCode);
-      return done(result.hits.map(formatHit).join(""), notes(result), exitCode);
+      if (parsed.flags.has("json")) {
+        return done(`${JSON.stringify({ ...result, note })}\n`, "", exitCode);
+      }
+      const stderr = (note === null ? "" : `search: ${note}\n`) + notes(result);
+      return done(result.hits.map(formatHit).join(""), stderr, exitCode);
     } catch (error) {
       // A missing --path is an error, as grep's missing file is (2), not "no match" (1).
       const answer = failure("search", error);

@@ -1,5 +1,6 @@
 /** The messages between the worker pool (main thread) and a script worker. */
 import type { ChangeSet, GrepQuery, SandboxRecord, TreeData } from "../backend.js";
+import type { ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import type { ExecBatchOutcome, ExecJob, ExecOutcome } from "../exec/exec.js";
 import type { OutputStream } from "../exec/output.js";
 import type { Quota } from "../quota.js";
@@ -20,11 +21,15 @@ export type ToWorker =
       timeoutMs: number;
       /** Whether the main thread can ask storage's text index (see `candidates`). */
       textIndex: boolean;
+      /** Whether the main thread can rank by meaning (see `similarities`). */
+      semantic: boolean;
     }
   | { type: "tree"; id: number; tree: TreeData }
   | { type: "blobs"; id: number; request: number; blobs?: Map<string, Uint8Array>; failed?: true }
   /** Answers `candidates` `request`: the hashes that may match, or none when it could not narrow. */
   | { type: "candidates"; id: number; request: number; hashes?: ReadonlySet<string> }
+  /** Answers `similarities` `request` (absent: asking failed). */
+  | { type: "similarities"; id: number; request: number; answer?: ScriptSemanticAnswer }
   | { type: "abort"; id: number }
   /** Job `id`'s changes were committed as `version`: the worker may keep the tree they make. */
   | { type: "committed"; id: number; version: number };
@@ -35,6 +40,15 @@ export type FromWorker =
   | { type: "load"; id: number; request: number; hashes: string[] }
   /** Which of the stored `hashes` may match `query` (a grep in the script). */
   | { type: "candidates"; id: number; request: number; hashes: string[]; query: GrepQuery }
+  /** How similar the stored `hashes` are to `query` (a `search --semantic|--hybrid` in the script). */
+  | {
+      type: "similarities";
+      id: number;
+      request: number;
+      mode: "semantic" | "hybrid";
+      query: string;
+      hashes: string[];
+    }
   | { type: "output"; id: number; stream: OutputStream; bytes: Uint8Array }
   | { type: "done"; id: number; result: ExecOutcome | ExecBatchOutcome; changes?: ChangeSet }
   | { type: "failed"; id: number; error: SerializedError };

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { ChangeSet, TreeData } from "../backend.js";
+import type { ScriptSemantic, ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import { FsError, VersionConflictError } from "../errors.js";
 import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
 import { Journal } from "../journal.js";
@@ -32,6 +33,8 @@ interface Running {
   loads: Map<number, { resolve(blobs: Map<string, Uint8Array>): void; reject(e: Error): void }>;
   /** Text index questions sent to the main thread, by request number. */
   asks: Map<number, (hashes: ReadonlySet<string> | undefined) => void>;
+  /** Semantic ranking questions sent to the main thread, by request number. */
+  ranks: Map<number, (answer: ScriptSemanticAnswer | undefined) => void>;
 }
 const running = new Map<number, Running>();
 /** Change sets sent back, until the main thread says whether they were committed (a few at most). */
@@ -65,6 +68,12 @@ port.on("message", (message: ToWorker) => {
       answer?.(message.hashes);
       return;
     }
+    case "similarities": {
+      const answer = job?.ranks.get(message.request);
+      job?.ranks.delete(message.request);
+      answer?.(message.answer);
+      return;
+    }
     case "abort":
       job?.abort.abort();
       return;
@@ -80,19 +89,26 @@ port.on("message", (message: ToWorker) => {
 
 async function run(message: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const { id, job, tenantId, treeKey, record } = message;
-  const state: Running = { abort: new AbortController(), loads: new Map(), asks: new Map() };
+  const state: Running = {
+    abort: new AbortController(),
+    loads: new Map(),
+    asks: new Map(),
+    ranks: new Map(),
+  };
   running.set(id, state);
   const deadline = startDeadline({ timeoutMs: message.timeoutMs, signal: state.abort.signal });
   try {
     const tree = await treeFor(id, state, treeKey, record.version, message.tree);
     const load = loader(id, state, tenantId);
     const candidates = message.textIndex ? textIndex(id, state) : undefined;
+    const semantic = message.semantic ? semanticRanking(id, state) : undefined;
     const policy = normalizePolicy(record.options.policy);
     const open = () =>
       new Vfs(new Journal(tree), load, {
         readOnly: policy.readOnly,
         deny: denyMatcher(policy),
         candidates,
+        semantic,
       });
     const streamed = job.kind === "script" && job.streamed;
     const { result, pending } = await runJob(
@@ -173,6 +189,18 @@ function textIndex(id: number, state: Running): StoredTextCandidates {
       const request = nextRequest++;
       state.asks.set(request, resolve);
       send({ type: "candidates", id, request, hashes: [...hashes], query });
+    });
+}
+
+/** The main thread's semantic ranking, one request per `search --semantic|--hybrid`. */
+function semanticRanking(id: number, state: Running): ScriptSemantic {
+  return (mode, query, hashes) =>
+    new Promise((resolve, reject) => {
+      const request = nextRequest++;
+      state.ranks.set(request, (answer) =>
+        answer ? resolve(answer) : reject(new Error("semantic ranking failed")),
+      );
+      send({ type: "similarities", id, request, mode, query, hashes: [...hashes] });
     });
 }
 

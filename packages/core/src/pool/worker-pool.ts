@@ -6,8 +6,10 @@
  * is terminated and replaced; its other jobs run again (they had committed
  * nothing: commits happen here, after a job is done).
  */
+
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import { FsError, type FsErrorCode, VersionConflictError } from "../errors.js";
 import {
   ExecAbortedError,
@@ -244,6 +246,7 @@ export class WorkerPool implements ScriptRunner {
       quota: request.scope.quota,
       timeoutMs: request.timeoutMs,
       textIndex: request.candidates !== undefined,
+      semantic: request.semantic !== undefined,
     });
   }
 
@@ -315,6 +318,15 @@ export class WorkerPool implements ScriptRunner {
         // Unanswered or failed, the grep reads every file: the index only ever saves work.
         if (!asked) answer();
         else asked.then(answer, () => answer());
+        return;
+      }
+      case "similarities": {
+        const { request: asked, mode, query, hashes } = message;
+        const answer = (reply?: ScriptSemanticAnswer) =>
+          this.post(slot, { type: "similarities", id: task.id, request: asked, answer: reply });
+        const ranked = task.request.semantic?.(mode, query, hashes);
+        if (!ranked) answer({ unavailable: "semantic search is not available here" });
+        else ranked.then(answer, () => answer());
         return;
       }
       case "output":

@@ -21,6 +21,7 @@ import type { AppEnv } from "../env.js";
 import type { CairnMetrics, ExecOutcome as CountedOutcome } from "../metrics/metrics.js";
 import { isReadOnly } from "../middleware/access.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
+import { scriptSemantic } from "../semantic.js";
 import { readJson } from "../validation.js";
 import { changesOf } from "./history.js";
 
@@ -111,7 +112,7 @@ function failureOutcome(error: unknown): CountedOutcome {
 function controls(
   c: Context<AppEnv>,
   input: { timeoutMs?: number; maxOutputBytes?: number },
-): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal" | "runner"> {
+): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal" | "runner" | "semantic"> {
   const limits = c.var.limits;
   const timeoutMs = input.timeoutMs ?? limits.execTimeoutMs;
   if (timeoutMs > limits.maxExecTimeoutMs) {
@@ -134,6 +135,8 @@ function controls(
       ? AbortSignal.any([c.req.raw.signal, c.var.drain.signal])
       : c.req.raw.signal,
     runner: c.var.runner,
+    // `search --semantic|--hybrid` in the script ranks as GET .../fs/search does.
+    semantic: scriptSemantic(c.var.semantic, c.var.service.backend, c.var.scope.tenantId),
   };
 }
 
