@@ -60,6 +60,7 @@ describe("cairn serve (process)", () => {
       const summary = stdout.trim().split("\n").at(-1) ?? "";
       expect(summary, stderr).toMatch(/^\d+ passed, 0 failed/);
       expect(code).toBe(0);
-    }, 120_000);
+      // The whole kit over HTTP on embedded PGlite: about a minute alone, more beside other suites.
+    }, 360_000);
   });
 });
