@@ -9,19 +9,7 @@ import { compileGrep, decodeText, SandboxService, search, splitLines } from "@ca
 import { describe, expect, it } from "vitest";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { useTestDatabase } from "./test-database.js";
-
-/** Deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
+import { pick, rng } from "./test-random.js";
 
 const WORDS = [
   "\u00a0",

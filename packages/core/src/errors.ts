@@ -93,7 +93,7 @@ export class SnapshotNotFoundError extends Error {
 
 /** An argument the backend cannot use (e.g. a malformed cursor); nothing was done. */
 export class InvalidArgumentError extends Error {
-  override readonly name = "InvalidArgumentError";
+  override readonly name: string = "InvalidArgumentError";
 }
 
 /**

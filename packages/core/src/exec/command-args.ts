@@ -5,9 +5,13 @@ import { FsError, InvalidArgumentError } from "../errors.js";
 /** Exit codes, as grep has them: 1 is "nothing found" for search, "could not" for the others. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** A command line that does not parse; its message is for stderr, its exit code 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
+/**
+ * A command line that does not parse, or asks for what is not available; its message is for
+ * stderr, its exit code 2. An invalid argument, so `CairnBashFs.query` never takes it for a
+ * storage failure.
+ */
+export class UsageError extends InvalidArgumentError {
+  override readonly name: string = "UsageError";
 }
 
 export interface ParsedArgs {

@@ -5,7 +5,6 @@
  */
 import { type Command, defineCommand } from "just-bash";
 import type { CairnBashFs } from "../bash-fs.js";
-import type { ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import { resolvePath } from "../paths.js";
 import { type SearchHit, type SearchResult, search } from "../text/search.js";
 import { done, EXIT, failure, lastValue, parseArgs, UsageError } from "./command-args.js";
@@ -46,14 +45,14 @@ export function searchCommand(fs: CairnBashFs): Command {
         aliases: { h: "help" },
       });
       if (parsed.flags.has("help")) return done(HELP);
+      if (parsed.flags.has("semantic") && parsed.flags.has("hybrid")) {
+        throw new UsageError("--semantic and --hybrid cannot be used together");
+      }
       const mode = parsed.flags.has("semantic")
         ? "semantic"
         : parsed.flags.has("hybrid")
           ? "hybrid"
           : undefined;
-      if (parsed.flags.has("semantic") && parsed.flags.has("hybrid")) {
-        throw new UsageError("--semantic and --hybrid cannot be used together");
-      }
       const limitArg = lastValue(parsed, "limit");
       if (limitArg !== undefined && !/^\d+$/.test(limitArg)) {
         throw new UsageError(`--limit must be a whole number, not ${JSON.stringify(limitArg)}`);
@@ -67,30 +66,28 @@ export function searchCommand(fs: CairnBashFs): Command {
         limit: limitArg === undefined ? undefined : Number(limitArg),
       };
       let note: string | null = null;
-      // Errors inside the query would count as storage failures: the semantic ones come out as data.
-      const ranked = await fs.query(async (vfs): Promise<SearchResult | UsageError> => {
+      const result = await fs.query(async (vfs) => {
         if (!mode) return search(vfs, options);
         const ask = vfs.semantic;
-        if (!ask)
-          return new UsageError(
+        if (!ask) {
+          throw new UsageError(
             `--${mode} is not available: this server has no embeddings provider`,
           );
-        let refused: Exclude<ScriptSemanticAnswer, { similarities: unknown }> | undefined;
+        }
+        let fallback: string | undefined;
         const similarities = async (hashes: readonly string[]) => {
           const answer = await ask(mode, options.query, hashes);
+          if ("unavailable" in answer) throw new UsageError(answer.unavailable);
           if ("similarities" in answer) return answer.similarities;
-          refused = answer;
+          fallback = answer.fallback;
           return { scores: new Map<string, number>(), missing: 0 };
         };
-        const result = await search(vfs, options, undefined, { mode, similarities });
-        if (refused === undefined) return result;
-        if ("unavailable" in refused) return new UsageError(refused.unavailable);
+        const ranked = await search(vfs, options, undefined, { mode, similarities });
+        if (fallback === undefined) return ranked;
         // As the API does: the query could not be embedded, so rank by text and say why.
-        note = refused.fallback;
+        note = fallback;
         return search(vfs, options);
       });
-      if (ranked instanceof UsageError) throw ranked;
-      const result = ranked;
       const exitCode = result.hits.length > 0 ? EXIT.ok : EXIT.failed;
       if (parsed.flags.has("json")) {
         return done(`${JSON.stringify({ ...result, note })}\n`, "", exitCode);

@@ -325,7 +325,8 @@ export class WorkerPool implements ScriptRunner {
         const answer = (reply?: ScriptSemanticAnswer) =>
           this.post(slot, { type: "similarities", id: task.id, request: asked, answer: reply });
         const ranked = task.request.semantic?.(mode, query, hashes);
-        if (!ranked) answer({ unavailable: "semantic search is not available here" });
+        // Unanswered or failed, the worker's search fails as a storage error would.
+        if (!ranked) answer();
         else ranked.then(answer, () => answer());
         return;
       }
