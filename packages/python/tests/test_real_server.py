@@ -13,6 +13,7 @@ import pytest
 
 import cairn as sdk
 from cairn import AsyncCairn, Cairn, ExecExitEvent
+from cairn.types import TenantLimits
 
 from .servers import Server
 
@@ -238,6 +239,12 @@ def test_admin_tenants_and_keys(server: Server) -> None:
         assert [k.id for k in admin.tenants.list_keys(tenant.id)] == [key.id]
         with Cairn(base_url=server.url, api_key=key.key) as tenant_client:
             tenant_client.sandboxes.create().delete()
+            assert tenant_client.limits().sandbox_max_files != 7
+            limited = admin.tenants.set_limits(tenant.id, {"sandbox_max_files": 7})
+            assert limited.limits.sandbox_max_files == 7
+            assert admin.tenants.get(tenant.id).limits.sandbox_max_files == 7
+            admin.tenants.set_limits(tenant.id, {})
+            assert admin.tenants.get(tenant.id).limits.sandbox_max_files is None
         assert admin.keys.revoke(key.id).revoked_at is not None
         with pytest.raises(sdk.PermissionDeniedError):
             admin.sandboxes.create()
@@ -251,7 +258,8 @@ async def test_async_admin(server: Server) -> None:
     if server.admin_key is None:
         pytest.skip("--memory has no stored keys, so no admin key (runs on Postgres)")
     async with AsyncCairn(base_url=server.url, api_key=server.admin_key) as admin:
-        tenant = await admin.tenants.create()
+        tenant = await admin.tenants.create(limits=TenantLimits(rate_limit_per_second=50))
+        assert tenant.limits.rate_limit_per_second == 50
         assert (await admin.tenants.get(tenant.id)).id == tenant.id
         assert tenant.id in [t.id async for t in admin.tenants.list()]
         key = await admin.tenants.create_key(tenant.id, read_only=True)

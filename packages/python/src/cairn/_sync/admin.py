@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, Union
 from urllib.parse import quote
 
 from .._base_client import ApiRequest, RequestOptions, check_str, compact
-from ..types import ApiKey, ApiKeyPage, CreatedApiKey, Tenant, TenantPage
+from ..types import ApiKey, ApiKeyPage, CreatedApiKey, Tenant, TenantLimits, TenantPage
 from .pagination import Pager, paginate
 from .transport import Transport
 
 
 def _tenant_path(tenant_id: str, suffix: str = "") -> str:
     return f"/v1/tenants/{quote(check_str('tenant_id', tenant_id), safe='')}{suffix}"
+
+
+def _limits_json(limits: Union[TenantLimits, Mapping[str, Any]]) -> dict[str, Any]:
+    """A tenant's limits as the API takes them; a mapping may use snake_case or camelCase names."""
+    model = limits if isinstance(limits, TenantLimits) else TenantLimits.model_validate(limits)
+    return model.model_dump(by_alias=True, exclude_none=True)
 
 
 def _key_path(key_id: str) -> str:
@@ -29,13 +35,36 @@ class Tenants:
         *,
         id: Optional[str] = None,
         name: Optional[str] = None,
+        limits: Optional[Union[TenantLimits, Mapping[str, Any]]] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         idempotency_key: Optional[str] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Tenant:
-        """Creates a tenant, with your id (e.g. your customer's) or a generated `ten_...`."""
-        request = ApiRequest("POST", "/v1/tenants", json=compact({"id": id, "name": name}))
+        """Creates a tenant, with your id (e.g. your customer's) or a generated `ten_...`, and
+        optionally its own `limits` (rate per key, quota per sandbox) instead of the server's."""
+        body = compact(
+            {"id": id, "name": name, "limits": None if limits is None else _limits_json(limits)}
+        )
+        request = ApiRequest("POST", "/v1/tenants", json=body)
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        return self._transport.call(Tenant, request, options)
+
+    def set_limits(
+        self,
+        tenant_id: str,
+        limits: Union[TenantLimits, Mapping[str, Any]],
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Tenant:
+        """Replaces the tenant's own limits (`{}` clears them): each one set applies to every key
+        of the tenant instead of the server's value (`GET /v1/limits` with its key shows them)."""
+        request = ApiRequest(
+            "PATCH", _tenant_path(tenant_id), json={"limits": _limits_json(limits)}
+        )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
         return self._transport.call(Tenant, request, options)
 

@@ -43,6 +43,7 @@ from ._generated import (
     Snapshot,
     SnapshotPage,
     Tenant,
+    TenantLimits,
     TenantPage,
 )
 from ._generated import File as DiffFile
@@ -94,6 +95,7 @@ __all__ = [
     "Snapshot",
     "SnapshotPage",
     "Tenant",
+    "TenantLimits",
     "TenantPage",
     "WriteResult",
 ]
