@@ -9,7 +9,7 @@ import { issueApiKey, WorkerPool } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
 import postgres from "postgres";
 import { createBenchDatabase } from "./database.js";
-import { formatMs, summarize } from "./stats.js";
+import { formatMs, sampleLine, summarize } from "./stats.js";
 
 /** ~100–200 ms of just-bash work, then ten files in one commit. */
 const HEAVY_SCRIPT = [
@@ -115,10 +115,7 @@ export async function neighbourUnderLoad(options: {
 }
 
 export function printNeighbourLoad(result: NeighbourLoad, workers: number): void {
-  const line = (label: string, samples: number[]) => {
-    const s = summarize(samples);
-    return `  ${label.padEnd(36)} p50 ${formatMs(s.p50)}  p99 ${formatMs(s.p99)}  (n=${s.n})`;
-  };
+  const line = (label: string, samples: number[]) => `  ${sampleLine(label, samples, 36)}`;
   console.log(
     `4 tenant B while tenant A runs ${result.heavy} heavy scripts (${workers} workers, Postgres, HTTP; A took ${formatMs(result.heavyMs)}):`,
   );

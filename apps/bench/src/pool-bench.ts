@@ -15,7 +15,7 @@ import { createMemoryBackend } from "@cairn/backend-memory";
 import { execScript, SandboxService, type ScriptRunner, WorkerPool } from "@cairn/core";
 import { createApp, startServer } from "@cairn/server";
 import { neighbourUnderLoad, printNeighbourLoad } from "./neighbour-load-bench.js";
-import { formatMs, summarize } from "./stats.js";
+import { formatMs, sampleLine, summarize } from "./stats.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -139,11 +139,6 @@ async function withPool<T>(
   }
 }
 
-function line(label: string, samples: number[]): string {
-  const s = summarize(samples);
-  return `${label.padEnd(34)} p50 ${formatMs(s.p50)}  p99 ${formatMs(s.p99)}  mean ${formatMs(s.mean)}  (n=${s.n})`;
-}
-
 async function main(): Promise<void> {
   const jobs = quick ? 12 : 32;
   const n = quick ? 100 : 400;
@@ -173,15 +168,15 @@ async function main(): Promise<void> {
   const pooled = await withPool(1, (pool) => sequentialExecs(pool, n));
   const handOff = summarize(pooled).p50 - summarize(local).p50;
   console.log("2 hand-off: `echo hi` through execScript, one at a time:");
-  console.log(`  ${line("on this thread", local)}`);
-  console.log(`  ${line("in a worker (pool of 1)", pooled)}`);
+  console.log(`  ${sampleLine("on this thread", local)}`);
+  console.log(`  ${sampleLine("in a worker (pool of 1)", pooled)}`);
   console.log(`  hand-off adds p50 ${formatMs(handOff)} per exec (goal ≤ 0.5 ms)\n`);
 
   const httpLocal = await httpEcho(undefined, n);
   const httpPooled = await withPool(2, (pool) => httpEcho(pool, n));
   console.log("3 `echo hi` over HTTP (in-process server, one at a time):");
-  console.log(`  ${line("scripts on the HTTP thread", httpLocal)}`);
-  console.log(`  ${line("scripts in a pool of 2", httpPooled)}\n`);
+  console.log(`  ${sampleLine("scripts on the HTTP thread", httpLocal)}`);
+  console.log(`  ${sampleLine("scripts in a pool of 2", httpPooled)}\n`);
 
   if (values["no-postgres"]) return;
   try {

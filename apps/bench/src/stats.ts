@@ -58,3 +58,9 @@ export function formatMs(ms: number): string {
 export function formatMiB(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 }
+
+/** One labelled line of latency figures: p50, p99, mean and how many samples. */
+export function sampleLine(label: string, samples: readonly number[], width = 34): string {
+  const s = summarize(samples);
+  return `${label.padEnd(width)} p50 ${formatMs(s.p50)}  p99 ${formatMs(s.p99)}  mean ${formatMs(s.mean)}  (n=${s.n})`;
+}
