@@ -203,10 +203,13 @@ export class CairnBashFs implements IFileSystem {
    * just-bash never waits on anything but its filesystem, so without this a
    * busy script starves every other request and never sees an abort.
    */
-  private async pace(): Promise<void> {
-    if (Date.now() - this.sliceStart < SLICE_MS) return;
-    await new Promise<void>((resolve) => setImmediateAtLoad(resolve));
-    this.sliceStart = Date.now();
+  private pace(): Promise<void> | undefined {
+    // No promise unless it is time: most calls return at once, and each promise costs (the
+    // async hooks of just-bash's defense-in-depth see every one).
+    if (Date.now() - this.sliceStart < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediateAtLoad(resolve)).then(() => {
+      this.sliceStart = Date.now();
+    });
   }
 
   /** Runs storage I/O as trusted code, remembering a failure that is not a filesystem error. */
@@ -260,7 +263,8 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async readFileBuffer(path: string): Promise<Uint8Array> {
-    await this.pace();
+    const turn = this.pace();
+    if (turn) await turn;
     const p = this.path(path);
     if (this.isDevice(p)) return new Uint8Array(0);
     const command = this.command(p, "open");
@@ -274,7 +278,8 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async writeFile(path: string, content: FileContent, options?: EncodingArg): Promise<void> {
-    await this.pace();
+    const turn = this.pace();
+    if (turn) await turn;
     const p = this.path(path);
     if (p === DEV_NULL) return;
     const bytes = toBytes(content, options);
@@ -286,7 +291,8 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async appendFile(path: string, content: FileContent, options?: EncodingArg): Promise<void> {
-    await this.pace();
+    const turn = this.pace();
+    if (turn) await turn;
     const p = this.path(path);
     if (p === DEV_NULL) return;
     const bytes = toBytes(content, options);
@@ -317,7 +323,9 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async exists(path: string): Promise<boolean> {
-    await this.pace();
+    const turn = this.pace();
+    if (turn) await turn;
+    if (path === this.yieldDevice) return true; // once per loop iteration: no path to resolve
     const p = this.path(path);
     if (this.isDevice(p) || this.virtualUsr(p)) return true;
     if (this.commandDirs?.covers(p)) {
@@ -332,7 +340,8 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async stat(path: string): Promise<FsStat> {
-    await this.pace();
+    const turn = this.pace();
+    if (turn) await turn;
     const p = this.path(path);
     return this.statOf(p, true);
   }
@@ -362,7 +371,8 @@ export class CairnBashFs implements IFileSystem {
   }
 
   async readdir(path: string): Promise<string[]> {
-    await this.pace();
+    const turn = this.pace();
+    if (turn) await turn;
     return (await this.readdirWithFileTypes(path)).map((e) => e.name);
   }
 

@@ -1,13 +1,16 @@
 /**
  * just-bash returns a script's output only when the whole script ends. To
- * stream it, the top-level script is rewritten before it runs: every pipeline
- * of each top-level statement (and of each statement in the body of a
- * top-level loop, `if` or group) gets `>>OUT 2>>ERR` put in front of its own
- * redirections, where OUT and ERR are sink devices of the Cairn filesystem.
- * The interpreter flushes a command's output into them when it ends, with the
- * exact bytes a redirect to a file gets, so streams are binary-safe. The
- * command's own redirections come later and so still win (`cmd > f`, `2>&1`),
- * as in bash; variables, `cd` and exit statuses are untouched.
+ * stream it, the top-level script is rewritten before it runs: it first opens
+ * two descriptors on sink devices of the Cairn filesystem (`exec 98>>OUT
+ * 99>>ERR`), and every pipeline of each top-level statement (and of each
+ * statement in the body of a top-level loop, `if` or group) gets `>&98 2>&99`
+ * put in front of its own redirections. The interpreter flushes a command's
+ * output into them when it ends, with the exact bytes a redirect to a file
+ * gets, so streams are binary-safe. Duplicating a descriptor costs no
+ * filesystem call, where `>>OUT` on each command cost three (exists, stat,
+ * append) for each stream. The command's own redirections come later and so
+ * still win (`cmd > f`, `2>&1`), as in bash; variables, `cd` and exit
+ * statuses are untouched.
  *
  * Each top-level statement also goes into a `{ ...; }` group (it runs in the
  * current shell): at the top level just-bash lets a failed redirection (e.g.
@@ -19,6 +22,9 @@ import { parse, type ScriptNode, type StatementNode, type TransformPlugin } from
 /** Device paths the rewritten script writes to; CairnBashFs routes them to the output capture. */
 export const STDOUT_SINK = "/dev/.cairn-stdout";
 export const STDERR_SINK = "/dev/.cairn-stderr";
+/** The descriptors the rewritten script opens on the sinks: high, so a script's own 3–9 stay free. */
+const STDOUT_FD = 98;
+const STDERR_FD = 99;
 
 /** The name of the command that reports shell state after the last statement. */
 export const SHELL_STATE_COMMAND = "__cairn_shell_state";
@@ -29,6 +35,10 @@ type Body = StatementNode[];
 /** `__cairn_shell_state "$?"`: reports state and exits with the status it was given. */
 const { sourceText: _s, ...SHELL_STATE_STATEMENT } = parse(`${SHELL_STATE_COMMAND} "$?"`)
   .statements[0]!;
+/** `exec 98>>OUT 99>>ERR`, without its source text, which `set -v` would echo. */
+const { sourceText: _o, ...OPEN_SINKS_STATEMENT } = parse(
+  `exec ${STDOUT_FD}>>${STDOUT_SINK} ${STDERR_FD}>>${STDERR_SINK}`,
+).statements[0]!;
 /** Without its source text, which `set -v` would echo (the inner statement echoes its own). */
 const { sourceText: _, ...GROUP_STATEMENT } = parse("{ :; }").statements[0]!;
 const GROUP_PIPELINE = GROUP_STATEMENT.pipelines[0]!;
@@ -54,7 +64,10 @@ export function flushTransform(options: FlushTransformOptions): TransformPlugin 
     transform({ ast }) {
       if (used) return { ast };
       used = true;
-      const statements = ast.statements.map((statement) => grouped(flushStatement(statement)));
+      const statements = [
+        OPEN_SINKS_STATEMENT,
+        ...ast.statements.map((statement) => grouped(flushStatement(statement))),
+      ];
       if (options.reportShellState) statements.push(SHELL_STATE_STATEMENT);
       return { ast: { ...ast, statements } satisfies ScriptNode };
     },
@@ -82,8 +95,8 @@ function flushPipeline(pipeline: PipelineNode): PipelineNode {
   const commands = pipeline.commands.map((command, i) => {
     if (command.type === "FunctionDef") return command;
     const sinks = [];
-    if (i === last) sinks.push(redirect(null, STDOUT_SINK));
-    if (i === last || !pipeline.pipeStderr?.[i]) sinks.push(redirect(2, STDERR_SINK));
+    if (i === last) sinks.push(duplicate(null, STDOUT_FD));
+    if (i === last || !pipeline.pipeStderr?.[i]) sinks.push(duplicate(2, STDERR_FD));
     return { ...command, redirections: [...sinks, ...command.redirections] };
   });
   return { ...pipeline, commands } as PipelineNode;
@@ -141,6 +154,7 @@ function word(value: string) {
   return { type: "Word" as const, parts: [{ type: "Literal" as const, value }] };
 }
 
-function redirect(fd: 2 | null, path: string) {
-  return { type: "Redirection" as const, fd, operator: ">>" as const, target: word(path) };
+/** `>&N` (fd null) or `2>&N`. */
+function duplicate(fd: 2 | null, to: number) {
+  return { type: "Redirection" as const, fd, operator: ">&" as const, target: word(String(to)) };
 }

@@ -236,6 +236,45 @@ describe("busy loops", () => {
   }
 });
 
+describe("aborting", () => {
+  it("costs no AbortController per command: only a command that reads its signal gets one", async () => {
+    // just-bash gives each command a controller it aborts with a new Error when the command
+    // ends; ~25 % of a loop's CPU. The patch in patches/just-bash@*.patch makes it lazy.
+    const Real = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Real {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      const run = await runStep(
+        scratchVfs(),
+        { script: "for i in $(seq 300); do echo $i > /dev/null; true; done", cwd: "/", env: {} },
+        settings(),
+      );
+      expect(run.exitCode).toBe(0);
+    } finally {
+      globalThis.AbortController = Real;
+    }
+    expect(made).toBeLessThan(30);
+  });
+
+  it("still wakes a sleeping command at once", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const run = await runStep(
+      scratchVfs(),
+      { script: "sleep 30; echo never", cwd: "/", env: {} },
+      settings({ signal: controller.signal }),
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(text(run.stdout)).not.toContain("never");
+  });
+});
+
 describe("runtimes", () => {
   it("python3 is not a command unless the sandbox opts in", async () => {
     const { run } = await streamed("python3 -c 'print(1)'");
