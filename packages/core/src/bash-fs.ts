@@ -384,11 +384,11 @@ export class CairnBashFs implements IFileSystem {
     if (command?.kind === "file") throw new FsError("ENOTDIR", "scandir", p);
     if (command) return this.commandDirs!.names().map(fileDirent);
     if (this.virtualUsr(p)) return this.listingExtras(p, []).map(directoryDirent);
-    const stored = this.vfs.readdir(p).map((e) => ({
+    const stored = this.vfs.readdirKinds(p).map((e) => ({
       name: e.name,
-      isFile: e.stat.kind === "file",
-      isDirectory: e.stat.kind === "directory",
-      isSymbolicLink: e.stat.kind === "symlink",
+      isFile: e.kind === "file",
+      isDirectory: e.kind === "directory",
+      isSymbolicLink: e.kind === "symlink",
     }));
     const extras = this.listingExtras(
       p,

@@ -255,19 +255,30 @@ export class Vfs {
 
   /** Entries sorted by name in code point order. */
   readdir(path: string): DirEntry[] {
+    const { dir, entries } = this.listing(path);
+    return entries.map(({ name, ino, inode }) => ({
+      name,
+      stat: this.statOf({ ino, inode, path: joinPath(dir.path, name), ancestors: [] }),
+    }));
+  }
+
+  /** Names and kinds only: what a directory walk needs, without a whole stat per entry. */
+  readdirKinds(path: string): Array<{ name: string; kind: InodeKind }> {
+    return this.listing(path).entries.map(({ name, inode }) => ({ name, kind: inode.kind }));
+  }
+
+  /** A directory's entries in name order (less what a narrowed grep hides). */
+  private listing(path: string) {
     const dir = this.resolve(path, true, "scandir");
     if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", "scandir", path);
-    const entries: DirEntry[] = [];
+    const entries: Array<{ name: string; ino: number; inode: InodeRecord }> = [];
     const hidden = this.narrowing?.hidden;
     for (const [name, ino] of this.journal.children(dir.ino)) {
       if (hidden?.has(ino)) continue;
-      const inode = this.journal.inode(ino)!;
-      entries.push({
-        name,
-        stat: this.statOf({ ino, inode, path: joinPath(dir.path, name), ancestors: [] }),
-      });
+      entries.push({ name, ino, inode: this.journal.inode(ino)! });
     }
-    return entries.sort((a, b) => compareNames(a.name, b.name));
+    entries.sort((a, b) => compareNames(a.name, b.name));
+    return { dir, entries };
   }
 
   async readFile(path: string): Promise<Uint8Array> {

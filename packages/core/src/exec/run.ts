@@ -11,6 +11,7 @@ import { pythonCommands } from "../python/python-command.js";
 import type { Quota } from "../quota.js";
 import type { Vfs } from "../vfs.js";
 import { CAIRN_COMMANDS, cairnCommands } from "./cairn-commands.js";
+import { fastFindCommand } from "./fast-find.js";
 import {
   flushTransform,
   SHELL_STATE_COMMAND,
@@ -112,6 +113,7 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
       runtimeOffCommand(runtimeSupport()),
       ...cairnCommands(fs),
       ...indexedGrepCommands(vfs),
+      fastFindCommand(fs, { denyPolicy: vfs.deny !== undefined }),
       ...(settings.runtimes.includes("python3") ? pythonCommands() : []),
     ],
     executionLimits: {
