@@ -139,6 +139,20 @@ function trusted<T>(fn: () => Promise<T>): Promise<T> {
   return DefenseInDepthBox.runTrustedAsync(fn);
 }
 
+/** CommandDirs by command list: every script of a server has one of a few lists. */
+const commandDirsCache = new Map<string, CommandDirs>();
+
+function commandDirsFor(commands: Iterable<string>): CommandDirs {
+  const key = [...commands].join("\n");
+  let dirs = commandDirsCache.get(key);
+  if (!dirs) {
+    if (commandDirsCache.size >= 64) commandDirsCache.clear();
+    dirs = new CommandDirs(commands);
+    commandDirsCache.set(key, dirs);
+  }
+  return dirs;
+}
+
 /**
  * @example
  * const fs = new CairnBashFs(vfs);
@@ -172,7 +186,7 @@ export class CairnBashFs implements IFileSystem {
     this.sinks = options.sinks ?? new Map();
     this.yieldDevice = options.yieldDevice;
     this.quota = options.quota;
-    this.commandDirs = options.commands ? new CommandDirs(options.commands) : undefined;
+    this.commandDirs = options.commands ? commandDirsFor(options.commands) : undefined;
   }
 
   /** The command-directory entry at `p`, if `p` is under one (ENOENT when nothing is there). */

@@ -52,7 +52,7 @@ export function runtimeOffTransform(off: readonly Runtime[]): TransformPlugin {
   const names = new Set(off.flatMap((runtime) => RUNTIME_COMMANDS[runtime]));
   return {
     name: "cairn-runtime-off",
-    transform: ({ ast }) => ({ ast: names.size === 0 ? ast : rewrite(ast, names) }),
+    transform: ({ ast }) => ({ ast: calls(ast, names) ? rewrite(ast, names) : ast }),
   };
 }
 
@@ -74,6 +74,19 @@ function rewrite<T>(node: T, names: ReadonlySet<string>): T {
     }
   }
   return copy as T;
+}
+
+/** Whether any simple command in the tree is named by one literal in `names` (no copies made). */
+function calls(node: unknown, names: ReadonlySet<string>): boolean {
+  if (names.size === 0 || node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some((n) => calls(n, names));
+  const record = node as Record<string, unknown>;
+  if (record.type === "SimpleCommand") {
+    const name = literalName(record.name);
+    if (name !== undefined && names.has(name)) return true;
+  }
+  for (const key in record) if (calls(record[key], names)) return true;
+  return false;
 }
 
 function literalName(word: unknown): string | undefined {
