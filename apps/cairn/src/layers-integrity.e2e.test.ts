@@ -1,6 +1,6 @@
 /**
  * Copy-on-write trees keep every stored invariant: after snapshots, forks of forks, whiteouts,
- * flattening and deletes, each tree is whole and each layer's count is its holders'.
+ * compaction and deletes, each tree is whole and each layer's count is its holders'.
  */
 import { createPostgresBackend, migrate } from "@cairn/backend-postgres";
 import { createSnapshot, forkSandbox, SandboxService } from "@cairn/core";
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe("integrity of layered trees", () => {
-  it("holds after snapshots, forks of forks, whiteouts, flattening and deletes", async () => {
+  it("holds after snapshots, forks of forks, whiteouts, compaction and deletes", async () => {
     const service = new SandboxService({ backend: createPostgresBackend({ sql }) });
     const sb = await service.create(scope, {
       files: Array.from({ length: 20 }, (_, i) => ({

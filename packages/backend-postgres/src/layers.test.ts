@@ -153,7 +153,7 @@ describe("copy-on-write layers", () => {
     }
   });
 
-  it("stacks stay bounded: snapshots between writes and forks of forks flatten, and every tree stays exact", async () => {
+  it("stacks stay bounded: snapshots between writes and forks of forks are compacted, and every tree stays exact", async () => {
     const scope = { tenantId: "cow-depth" };
     const { service } = newService();
     const sb = await service.create(scope, { files: [{ path: "/base", bytes: enc("base") }] });

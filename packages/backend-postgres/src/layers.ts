@@ -9,8 +9,9 @@ import type { TransactionSql } from "postgres";
 import { INODE_COLUMNS, type InodeRow, toInode } from "./rows.js";
 
 /**
- * Most layers a stack holds. Past it, freezing flattens the frozen layers into one (a copy
- * of their tree rows, never content), so reading a tree merges a bounded number of layers.
+ * Most layers a stack holds. Past it, freezing merges the frozen layers above the bottom one
+ * into one (a copy of the rows changed since the bottom layer, never content), so reading a
+ * tree merges a bounded number of layers at the cost of the changes, not of the whole tree.
  */
 export const MAX_STACK = 8;
 
@@ -109,7 +110,7 @@ export function addLayer(tx: TransactionSql, tenantId: string, id: string) {
  * fork to hold). The caller holds the sandbox's row lock. When its top layer has rows, the
  * sandbox goes on writing to a new, empty top above them; when the top is still empty (nothing
  * written since the last freeze), the layers under it are already frozen. Stacks that would
- * grow past MAX_STACK are flattened first.
+ * grow past MAX_STACK are compacted first (see MAX_STACK).
  */
 export async function freezeSandbox(
   tx: TransactionSql,
@@ -128,12 +129,13 @@ export async function freezeSandbox(
     frozen = [...stack];
   }
   if (frozen.length >= MAX_STACK) {
-    const flat = await flattenStack(tx, tenantId, frozen);
-    // The sandbox holds the flat layer instead of the ones it merges (which other stacks
+    const upper = frozen.slice(0, -1);
+    const merged = await mergeLayers(tx, tenantId, upper);
+    // The sandbox holds the merged layer instead of the ones it merges (which other stacks
     // may still hold).
-    await addLayer(tx, tenantId, flat);
-    await tx`SELECT cairn_release_layers(${tenantId}, ${tx.array(frozen)}::text[])`;
-    frozen = [flat];
+    await addLayer(tx, tenantId, merged);
+    await tx`SELECT cairn_release_layers(${tenantId}, ${tx.array(upper)}::text[])`;
+    frozen = [merged, frozen.at(-1)!];
   }
   const next = [sandboxTop, ...frozen];
   if (next.length !== stack.length || next.some((layer, i) => layer !== stack[i])) {
@@ -151,29 +153,32 @@ async function layerIsEmpty(tx: TransactionSql, tenantId: string, layer: string)
   return !row!.used;
 }
 
-/** Copies a stack's merged tree rows (no whiteouts) into a new layer, and returns its id. */
-async function flattenStack(
+/**
+ * Copies the topmost row of each inode and name of `layers` (whiteouts included: they still
+ * hide rows of the layer below) into a new layer, and returns its id.
+ */
+async function mergeLayers(
   tx: TransactionSql,
   tenantId: string,
   stack: readonly string[],
 ): Promise<string> {
-  const flat = newLayerId();
+  const merged = newLayerId();
   const layers = tx.array([...stack]);
   await Promise.all([
     tx`
       INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-      SELECT ${tenantId}, ${flat}, ino, kind, mode, mtime_ms, size, blob, target, meta FROM (
+      SELECT ${tenantId}, ${merged}, ino, kind, mode, mtime_ms, size, blob, target, meta FROM (
         SELECT DISTINCT ON (ino) * FROM inodes
         WHERE tenant_id = ${tenantId} AND sandbox_id = ANY(${layers}::text[])
         ORDER BY ino, array_position(${layers}::text[], sandbox_id)
-      ) merged WHERE kind <> ${WHITEOUT_KIND}`.execute(),
+      ) merged`.execute(),
     tx`
       INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
-      SELECT ${tenantId}, ${flat}, parent, name, ino FROM (
+      SELECT ${tenantId}, ${merged}, parent, name, ino FROM (
         SELECT DISTINCT ON (parent, name) * FROM dentries
         WHERE tenant_id = ${tenantId} AND sandbox_id = ANY(${layers}::text[])
         ORDER BY parent, name, array_position(${layers}::text[], sandbox_id)
-      ) merged WHERE ino <> ${WHITEOUT_INO}`.execute(),
+      ) merged`.execute(),
   ]);
-  return flat;
+  return merged;
 }
