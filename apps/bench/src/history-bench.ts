@@ -205,7 +205,7 @@ export async function historyBench(o: HistoryBenchOptions): Promise<void> {
     loopWithout.push(wo);
   }
   const loadWithout = performance.now();
-  await plain.create(o.scope, { files: seedFiles(o.files, o.fileBytes) });
+  const flat = await plain.create(o.scope, { files: seedFiles(o.files, o.fileBytes) });
   const plainLoadMs = performance.now() - loadWithout;
   for (const [id, what, w, wo] of [
     ["14e", "1,000-write loop with the commit log", median(loopWith), median(loopWithout)],
@@ -221,6 +221,30 @@ export async function historyBench(o: HistoryBenchOptions): Promise<void> {
       verdict: verdict(w <= wo * 1.1),
     });
   }
+  // What sharing costs reads: a cold load of a fork's tree (its layers merged) against a
+  // sandbox of the same size that was never frozen (one layer).
+  const lastFork = (await post("/v1/sandboxes", { from: { snapshotId } })).id;
+  const [depth] = await o.sql<Array<{ n: number }>>`
+    SELECT cardinality(layers) AS n FROM sandboxes WHERE id = ${lastFork}`;
+  const coldLoad = async (id: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < Math.max(5, o.runs) + 1; i++) {
+      const started = performance.now();
+      await o.backend.loadTree(o.scope.tenantId, id);
+      if (i > 0) times.push(performance.now() - started);
+    }
+    return median(times);
+  };
+  const forkLoad = await coldLoad(lastFork);
+  const flatLoad = await coldLoad(flat.id);
+  o.rows.push({
+    id: "14h",
+    what: `backend.loadTree of a fork (${depth?.n} layers merged)`,
+    cairn: `p50 ${formatMs(forkLoad)}`,
+    reference: `a ${o.files}-file sandbox never frozen (1 layer): p50 ${formatMs(flatLoad)}`,
+    ratio: `${(forkLoad / flatLoad).toFixed(2)}×`,
+    verdict: "info",
+  });
   await watchLatency(o);
   o.notes.push(
     `14 blobs before the snapshots and forks: ${before.rows} rows / ${before.bytes} bytes; after: ${after.rows} / ${after.bytes} (the difference is the ${2 * (o.runs + 1)} small files written between rounds, untimed). The 10k-file loads are single runs (the second one writes content that already exists, so its blob upserts find rows).`,
