@@ -129,6 +129,11 @@ export async function freezeSandbox(
     frozen = [...stack];
   }
   if (frozen.length >= MAX_STACK) {
+    // Every count this compaction changes, locked at once in id order (as the single UPDATE
+    // of a release or hold locks them), so it cannot deadlock with holders released meanwhile.
+    await tx`
+      SELECT 1 FROM layers WHERE tenant_id = ${tenantId} AND id = ANY(${tx.array(frozen)}::text[])
+      ORDER BY id FOR UPDATE`;
     const upper = frozen.slice(0, -1);
     const merged = await mergeLayers(tx, tenantId, upper);
     // The sandbox holds the merged layer instead of the ones it merges (which other stacks
