@@ -1440,7 +1440,7 @@ async function main(): Promise<void> {
     }
 
     const order = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8", "9", "10", "13", "11", "12"];
-    order.push("14a", "14b", "14c", "14d", "14e", "14f", "14g", "15", "15a", "15b", "15c");
+    order.push("14a", "14b", "14c", "14d", "14e", "14f", "14g", "14h", "15", "15a", "15b", "15c");
     ctx.rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     console.log("");
     console.log(renderTable(ctx.rows));

@@ -84,38 +84,65 @@ export interface IntegrityReport {
   unreferencedBlobs: number;
 }
 
+/**
+ * Each sandbox's and snapshot's merged tree (migration 16: a stack of layers, the topmost row
+ * of an inode or name wins, whiteouts delete), as `tree_inodes` and `tree_dentries`.
+ */
+const TREES = `
+  WITH stack AS (
+    SELECT s.tenant_id, s.id AS tree, l.layer, l.depth
+    FROM sandboxes s, unnest(s.layers) WITH ORDINALITY AS l(layer, depth)
+    UNION ALL
+    SELECT p.tenant_id, p.id, l.layer, l.depth
+    FROM snapshots p, unnest(p.layers) WITH ORDINALITY AS l(layer, depth)
+  ), tree_inodes AS (
+    SELECT * FROM (
+      SELECT DISTINCT ON (st.tenant_id, st.tree, i.ino) st.tenant_id, st.tree, i.ino, i.kind
+      FROM stack st JOIN inodes i ON i.tenant_id = st.tenant_id AND i.sandbox_id = st.layer
+      ORDER BY st.tenant_id, st.tree, i.ino, st.depth) m
+    WHERE kind <> 'x'
+  ), tree_dentries AS (
+    SELECT * FROM (
+      SELECT DISTINCT ON (st.tenant_id, st.tree, d.parent, d.name)
+        st.tenant_id, st.tree, d.parent, d.name, d.ino
+      FROM stack st JOIN dentries d ON d.tenant_id = st.tenant_id AND d.sandbox_id = st.layer
+      ORDER BY st.tenant_id, st.tree, d.parent, d.name, st.depth) m
+    WHERE ino <> 0
+  )`;
+
 const INVARIANTS: Record<string, string> = {
-  "dentry points at a missing inode of its sandbox": `
-    SELECT d.sandbox_id, d.parent, d.name, d.ino FROM dentries d
-    WHERE NOT EXISTS (SELECT 1 FROM inodes i
-      WHERE i.tenant_id = d.tenant_id AND i.sandbox_id = d.sandbox_id AND i.ino = d.ino)`,
-  "dentry's parent is not a directory of its sandbox": `
-    SELECT d.sandbox_id, d.parent, d.name FROM dentries d
-    WHERE NOT EXISTS (SELECT 1 FROM inodes i
-      WHERE i.tenant_id = d.tenant_id AND i.sandbox_id = d.sandbox_id AND i.ino = d.parent
-        AND i.kind = 'd')`,
-  "inode (not the root) that no dentry refers to": `
-    SELECT i.sandbox_id, i.ino, i.kind FROM inodes i
-    WHERE i.ino <> 1 AND NOT EXISTS (SELECT 1 FROM dentries d
-      WHERE d.tenant_id = i.tenant_id AND d.sandbox_id = i.sandbox_id AND d.ino = i.ino)`,
+  "dentry points at a missing inode of its tree": `${TREES}
+    SELECT d.tree, d.parent, d.name, d.ino FROM tree_dentries d
+    WHERE NOT EXISTS (SELECT 1 FROM tree_inodes i
+      WHERE i.tenant_id = d.tenant_id AND i.tree = d.tree AND i.ino = d.ino)`,
+  "dentry's parent is not a directory of its tree": `${TREES}
+    SELECT d.tree, d.parent, d.name FROM tree_dentries d
+    WHERE NOT EXISTS (SELECT 1 FROM tree_inodes i
+      WHERE i.tenant_id = d.tenant_id AND i.tree = d.tree AND i.ino = d.parent AND i.kind = 'd')`,
+  "inode (not the root) that no dentry of its tree refers to": `${TREES}
+    SELECT i.tree, i.ino, i.kind FROM tree_inodes i
+    WHERE i.ino <> 1 AND NOT EXISTS (SELECT 1 FROM tree_dentries d
+      WHERE d.tenant_id = i.tenant_id AND d.tree = i.tree AND d.ino = i.ino)`,
+  "sandbox or snapshot without a root directory": `${TREES}
+    SELECT s.tree FROM (SELECT DISTINCT tenant_id, tree FROM stack) s
+    WHERE NOT EXISTS (SELECT 1 FROM tree_inodes i
+      WHERE i.tenant_id = s.tenant_id AND i.tree = s.tree AND i.ino = 1 AND i.kind = 'd')`,
   "inode whose blob is missing": `
     SELECT i.sandbox_id, i.ino, i.blob FROM inodes i
     WHERE i.blob IS NOT NULL AND NOT EXISTS (SELECT 1 FROM blobs b
       WHERE b.tenant_id = i.tenant_id AND b.hash = i.blob)`,
   "file inode without a blob": `
     SELECT i.sandbox_id, i.ino FROM inodes i WHERE i.kind = 'f' AND i.blob IS NULL`,
-  "inode of a sandbox that does not exist": `
+  "tree row of a layer that does not exist": `
     SELECT i.sandbox_id, i.ino FROM inodes i
-    WHERE NOT EXISTS (SELECT 1 FROM sandboxes s
-      WHERE s.tenant_id = i.tenant_id AND s.id = i.sandbox_id)`,
-  "dentry of a sandbox that does not exist": `
-    SELECT d.sandbox_id, d.name FROM dentries d
-    WHERE NOT EXISTS (SELECT 1 FROM sandboxes s
-      WHERE s.tenant_id = d.tenant_id AND s.id = d.sandbox_id)`,
-  "sandbox without a root directory": `
-    SELECT s.id FROM sandboxes s
-    WHERE NOT EXISTS (SELECT 1 FROM inodes i
-      WHERE i.tenant_id = s.tenant_id AND i.sandbox_id = s.id AND i.ino = 1 AND i.kind = 'd')`,
+    WHERE NOT EXISTS (SELECT 1 FROM layers l WHERE l.tenant_id = i.tenant_id AND l.id = i.sandbox_id)
+    UNION ALL
+    SELECT d.sandbox_id, d.ino FROM dentries d
+    WHERE NOT EXISTS (SELECT 1 FROM layers l WHERE l.tenant_id = d.tenant_id AND l.id = d.sandbox_id)`,
+  "layer whose reference count is not its holders'": `${TREES}
+    SELECT l.id, l.refs, count(st.tree) AS holders FROM layers l
+    LEFT JOIN stack st ON st.tenant_id = l.tenant_id AND st.layer = l.id
+    GROUP BY l.tenant_id, l.id, l.refs HAVING count(st.tree) <> l.refs`,
   "blob text without its blob": `
     SELECT t.hash FROM blob_text t
     WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.tenant_id = t.tenant_id AND b.hash = t.hash)`,

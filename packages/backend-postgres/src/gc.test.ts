@@ -137,6 +137,41 @@ describe("collectGarbage", () => {
     }
   });
 
+  it("never deletes a blob only a fork's shared layers reference, while forks, source deletes and gc race", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const forks: Array<{ id: string; file: string; text: string }> = [];
+    let running = true;
+    let passes = 0;
+    const collector = (async () => {
+      for (; running; passes++) await collectGarbage(database().sql, { graceSeconds: 0 });
+    })();
+    for (let round = 0; round < 10; round++) {
+      const file = `/only-in-base-${round}`;
+      const text = `base ${round} ${"y".repeat(round)}`;
+      const source = await service.create(scope, { files: [{ path: file, bytes: enc(text) }] });
+      const snap = await createSnapshot(service, scope, source.id);
+      const fromSnapshot = await forkSandbox(service, scope, { snapshotId: snap.id });
+      const fromSandbox = await forkSandbox(service, scope, { sandboxId: source.id });
+      // Each fork writes over the shared layer; then the source and its snapshot go: only the
+      // forks' shared layer references the content now.
+      await service.mutate(scope, fromSnapshot.id, (vfs) => vfs.writeFile("/own", enc("own")));
+      await service.mutate(scope, fromSandbox.id, (vfs) => vfs.rm("/tmp", { recursive: true }));
+      await service.delete(scope, source.id);
+      forks.push({ id: fromSnapshot.id, file, text }, { id: fromSandbox.id, file, text });
+      await backend.idle();
+    }
+    running = false;
+    await collector;
+    expect(passes).toBeGreaterThan(1);
+    await collectGarbage(database().sql, { graceSeconds: 0 });
+    const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
+    for (const fork of forks) {
+      const { value } = await fresh.read(scope, fork.id, (vfs) => vfs.readFile(fork.file));
+      expect(new TextDecoder().decode(value)).toBe(fork.text);
+    }
+  });
+
   it("deletes blobs nothing references and keeps the rest", async () => {
     const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });

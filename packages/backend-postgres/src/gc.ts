@@ -1,5 +1,5 @@
 /**
- * Garbage collection of blobs no inode (of a sandbox or a snapshot) references, safe while
+ * Garbage collection of blobs no inode (of any layer, whoever holds it) references, safe while
  * writes continue.
  *
  * Each batch runs in one transaction: first lock unreferenced candidates
@@ -7,9 +7,10 @@
  * that commit's upsert and skipped), then delete them in a second statement,
  * which takes a fresh snapshot and so re-checks references against every commit
  * that finished in between. A commit that reaches a locked candidate waits, and
- * after the delete inserts the blob again from the bytes it carries. A snapshot or fork holds
- * a share lock on its source while it copies tree rows, so the inodes it copies cannot lose
- * their references (no commit gets in) until its own rows reference the same blobs.
+ * after the delete inserts the blob again from the bytes it carries. Every tree row of every
+ * layer (a sandbox's own, or one frozen for snapshots and forks, layers.ts) is in `inodes`,
+ * so one reference check covers them all; a snapshot or fork copies no rows, it holds the
+ * layers whose rows already reference the blobs, and those rows go only with their last holder.
  */
 import { type CommitRetention, DEFAULT_COMMIT_RETENTION } from "@cairn/core";
 import type { Sql } from "postgres";
@@ -85,7 +86,6 @@ export async function collectGarbage(
         SELECT tenant_id, hash FROM blobs b
         WHERE b.last_used_at < now() - make_interval(secs => ${grace})
           AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
-          AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
           AND NOT EXISTS (${tx.unsafe(UNDO_REFERENCES)})
         LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`;
@@ -97,8 +97,7 @@ export async function collectGarbage(
                        ${tx.array(candidates.map((c) => c.hash))}::text[]) AS x(tenant_id, hash)
           WHERE b.tenant_id = x.tenant_id AND b.hash = x.hash
             AND NOT EXISTS (SELECT 1 FROM inodes i WHERE i.tenant_id = b.tenant_id AND i.blob = b.hash)
-            AND NOT EXISTS (SELECT 1 FROM snapshot_inodes s WHERE s.tenant_id = b.tenant_id AND s.blob = b.hash)
-            AND NOT EXISTS (${tx.unsafe(UNDO_REFERENCES)})
+              AND NOT EXISTS (${tx.unsafe(UNDO_REFERENCES)})
           RETURNING b.size
         )
         SELECT count(*)::float8 AS n, coalesce(sum(size), 0)::float8 AS bytes FROM gone`;

@@ -10,7 +10,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   // Start from nothing: drop what createTestDatabase migrated.
   await db.sql.unsafe(
-    "DROP TABLE snapshot_dentries, snapshot_inodes, snapshots, commits, audit_log, api_keys, tenants, idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
+    "DROP TABLE layers, snapshots, commits, audit_log, api_keys, tenants, idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
   );
   await db.sql.unsafe("DROP FUNCTION cairn_grep_candidates(text)");
 });

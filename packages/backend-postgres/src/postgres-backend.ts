@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import {
   type Backend,
   type ChangeSet,
-  type DentryRecord,
   InvalidArgumentError,
   type NewSandbox,
   SandboxNotFoundError,
@@ -22,22 +21,13 @@ import type { Sql, TransactionSql } from "postgres";
 import { isConnectionError } from "./connection-errors.js";
 import { COMMITS_CHANNEL, sweepExpiredSandboxes } from "./expiry.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
+import { addLayer, loadStack, WHITEOUT_INO, WHITEOUT_KIND } from "./layers.js";
 import { postgresEmbeddingStore } from "./postgres-embeddings.js";
 import { logCommit, postgresHistory } from "./postgres-history.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { postgresKeyStore } from "./postgres-keys.js";
 import { PoolGauge, storageReadiness } from "./readiness.js";
-import {
-  INODE_COLUMNS,
-  type InodeRow,
-  jsonb,
-  KIND_CODE,
-  LIVE,
-  SANDBOX_COLUMNS,
-  type SandboxRow,
-  toInode,
-  toRecord,
-} from "./rows.js";
+import { jsonb, KIND_CODE, LIVE, SANDBOX_COLUMNS, type SandboxRow, toRecord } from "./rows.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
 
@@ -154,10 +144,15 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     }
   }
 
+  /**
+   * Writes a commit's rows into the sandbox's top layer. Over lower layers (`shared`), a
+   * deletion is a whiteout row, since the row it deletes may live in a layer other trees share.
+   */
   async function applyChanges(
     tx: TransactionSql,
     tenantId: string,
-    sandboxId: string,
+    layer: string,
+    shared: boolean,
     changes: ChangeSet,
   ): Promise<IndexableText[]> {
     const texts: IndexableText[] = [];
@@ -182,15 +177,29 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
           ${tx.array(states)}::"char"[]) AS x(hash, size, content, state)
         ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`);
     }
-    if (changes.deleteDentries.length > 0) {
+    if (changes.deleteDentries.length > 0 && shared) {
+      pending.push(tx`
+        INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
+        SELECT ${tenantId}, ${layer}, x.*, ${WHITEOUT_INO}::bigint FROM unnest(
+          ${tx.array(changes.deleteDentries.map((d) => d.parent))}::bigint[],
+          ${tx.array(changes.deleteDentries.map((d) => d.name))}::text[]) AS x
+        ON CONFLICT (tenant_id, sandbox_id, parent, name) DO UPDATE SET ino = excluded.ino`);
+    } else if (changes.deleteDentries.length > 0) {
       pending.push(tx`
         DELETE FROM dentries d USING unnest(${tx.array(changes.deleteDentries.map((d) => d.parent))}::bigint[],
                                            ${tx.array(changes.deleteDentries.map((d) => d.name))}::text[]) AS x(parent, name)
-        WHERE d.tenant_id = ${tenantId} AND d.sandbox_id = ${sandboxId} AND d.parent = x.parent AND d.name = x.name`);
+        WHERE d.tenant_id = ${tenantId} AND d.sandbox_id = ${layer} AND d.parent = x.parent AND d.name = x.name`);
     }
-    if (changes.deleteInodes.length > 0) {
+    if (changes.deleteInodes.length > 0 && shared) {
       pending.push(tx`
-        DELETE FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}
+        INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size)
+        SELECT ${tenantId}, ${layer}, x.ino, ${WHITEOUT_KIND}, 0, 0, 0
+        FROM unnest(${tx.array(changes.deleteInodes)}::bigint[]) AS x(ino)
+        ON CONFLICT (tenant_id, sandbox_id, ino) DO UPDATE SET
+          kind = excluded.kind, mode = 0, mtime_ms = 0, size = 0, blob = NULL, target = NULL, meta = NULL`);
+    } else if (changes.deleteInodes.length > 0) {
+      pending.push(tx`
+        DELETE FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${layer}
           AND ino = ANY(${tx.array(changes.deleteInodes)}::bigint[])`);
     }
     // Deletes first, then upserts: one statement each, pipelined on the connection.
@@ -200,7 +209,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     if (inodes.length > 0) {
       writes.push(tx`
         INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-        SELECT ${tenantId}, ${sandboxId}, x.ino, x.kind, x.mode, x.mtime_ms, x.size, x.blob, x.target, x.meta::jsonb
+        SELECT ${tenantId}, ${layer}, x.ino, x.kind, x.mode, x.mtime_ms, x.size, x.blob, x.target, x.meta::jsonb
         FROM unnest(
           ${tx.array(inodes.map((i) => i.ino))}::bigint[],
           ${tx.array(inodes.map((i) => KIND_CODE[i.kind]))}::"char"[],
@@ -219,7 +228,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     if (dentries.length > 0) {
       writes.push(tx`
         INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
-        SELECT ${tenantId}, ${sandboxId}, x.* FROM unnest(
+        SELECT ${tenantId}, ${layer}, x.* FROM unnest(
           ${tx.array(dentries.map((d) => d.parent))}::bigint[],
           ${tx.array(dentries.map((d) => d.name))}::text[],
           ${tx.array(dentries.map((d) => d.ino))}::bigint[]) AS x
@@ -267,17 +276,19 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
             const idleTimeout = sandbox.expiry?.idleTimeout ?? null;
             const [row] = await tx<SandboxRow[]>`
               INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version,
-                expires_at, idle_timeout, idle_expires_at)
+                expires_at, idle_timeout, idle_expires_at, layers)
               VALUES (${sandbox.tenantId}, ${sandbox.id},
                 ${update.name === undefined ? sandbox.name : update.name},
                 ${jsonb(tx, update.env ?? sandbox.env)},
                 ${jsonb(tx, update.options ?? sandbox.options)},
                 ${jsonb(tx, update.shell ?? null)}, 1,
                 ${sandbox.expiry?.expiresAt ?? null}::timestamptz, ${idleTimeout}::integer,
-                now() + make_interval(secs => ${idleTimeout}::integer))
+                now() + make_interval(secs => ${idleTimeout}::integer), ARRAY[${sandbox.id}::text])
               RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
+            // Its first layer has its own id.
             const [texts] = await Promise.all([
-              applyChanges(tx, sandbox.tenantId, sandbox.id, initial),
+              applyChanges(tx, sandbox.tenantId, sandbox.id, false, initial),
+              addLayer(tx, sandbox.tenantId, sandbox.id),
               logCommit(tx, sandbox.tenantId, sandbox.id, 1, initial.log),
             ]);
             return { record: toRecord(row!), texts };
@@ -334,26 +345,12 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
       return inTenant(
         tenantId,
         async (tx) => {
-          const [row] = await tx<Array<{ version: number }>>`
-            SELECT version::float8 AS version FROM sandboxes
+          const [row] = await tx<Array<{ version: number; layers: string[] }>>`
+            SELECT version::float8 AS version, layers FROM sandboxes
             WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
           if (!row) return undefined;
           if (row.version === knownVersion) return "unchanged";
-          const [inodes, dentries] = await Promise.all([
-            tx<InodeRow[]>`
-              SELECT ${tx.unsafe(INODE_COLUMNS)}
-              FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}`,
-            tx<Array<{ parent: number; name: string; ino: number }>>`
-              SELECT parent::float8 AS parent, name, ino::float8 AS ino
-              FROM dentries WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}`,
-          ]);
-          return {
-            version: row.version,
-            inodes: inodes.map(toInode),
-            dentries: dentries.map(
-              (d): DentryRecord => ({ parent: d.parent, name: d.name, ino: d.ino }),
-            ),
-          };
+          return { version: row.version, ...(await loadStack(tx, tenantId, row.layers)) };
         },
         "isolation level repeatable read read only",
       );
@@ -383,7 +380,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
             // Sandbox fields change in the same compare-and-set statement, one shape whichever
             // fields are set (so one prepared statement): absent fields keep their value.
             const update = changes.sandbox ?? {};
-            const [row] = await tx<Array<{ version: number }>>`
+            const [row] = await tx<Array<{ version: number; layers: string[] }>>`
               UPDATE sandboxes SET version = version + 1, updated_at = now(), last_commit = ${token},
                 name = CASE WHEN ${update.name !== undefined} THEN ${update.name ?? null}::text ELSE name END,
                 env = COALESCE(${jsonb(tx, update.env ?? null)}::jsonb, env),
@@ -394,7 +391,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
                 -- Every commit is activity (the timeout as set by this commit, if it sets one).
                 idle_expires_at = now() + make_interval(secs => CASE WHEN ${update.idleTimeout !== undefined} THEN ${update.idleTimeout ?? null}::integer ELSE idle_timeout END)
               WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion} AND ${tx.unsafe(LIVE)}
-              RETURNING version::float8 AS version`;
+              RETURNING version::float8 AS version, layers`;
             if (!row) {
               const [exists] =
                 await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
@@ -402,7 +399,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
               throw new VersionConflictError(id, changes.baseVersion);
             }
             const [texts] = await Promise.all([
-              applyChanges(tx, tenantId, id, changes),
+              applyChanges(tx, tenantId, row.layers[0]!, row.layers.length > 1, changes),
               logCommit(tx, tenantId, id, row.version, changes.log, changes.undo),
               // Delivered to listeners (every replica's watchers) when the commit lands.
               tx`SELECT pg_notify(${COMMITS_CHANNEL}, ${`${tenantId}/${id}`})`.execute(),

@@ -1,4 +1,4 @@
-/** The commit log, snapshots and forks in Postgres: tree rows copied in SQL, never content. */
+/** The commit log, snapshots and forks in Postgres: forks and snapshots share layers (layers.ts). */
 import {
   type Backend,
   type CommitLogEntry,
@@ -11,17 +11,9 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import type { TransactionSql } from "postgres";
+import { addLayer, freezeSandbox, holdStack, loadStack, newLayerId, stackUsage } from "./layers.js";
 import { markIdempotencyKeyApplied } from "./postgres-idempotency.js";
-import {
-  INODE_COLUMNS,
-  type InodeRow,
-  jsonb,
-  LIVE,
-  SANDBOX_COLUMNS,
-  type SandboxRow,
-  toInode,
-  toRecord,
-} from "./rows.js";
+import { jsonb, LIVE, SANDBOX_COLUMNS, type SandboxRow, toRecord } from "./rows.js";
 
 type InTenant = <T>(
   tenantId: string,
@@ -127,31 +119,25 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
   return {
     async createSnapshot(tenantId, sandboxId, input) {
       return inTenant(tenantId, async (tx) => {
-        // A share lock on the sandbox: no commit gets in while its rows are copied, so the copy
-        // is exactly one version and every blob it references stays referenced (see gc).
-        const [sb] = await tx<Array<{ version: number }>>`
-          SELECT version::float8 AS version FROM sandboxes
-          WHERE tenant_id = ${tenantId} AND id = ${sandboxId} AND ${tx.unsafe(LIVE)} FOR SHARE`;
+        // The sandbox's row lock: no commit gets in while its layers are frozen, so the
+        // snapshot is exactly one version.
+        const [sb] = await tx<Array<{ version: number; layers: string[] }>>`
+          SELECT version::float8 AS version, layers FROM sandboxes
+          WHERE tenant_id = ${tenantId} AND id = ${sandboxId} AND ${tx.unsafe(LIVE)} FOR UPDATE`;
         if (!sb) throw new SandboxNotFoundError(sandboxId);
         if (input.atVersion !== undefined && sb.version !== input.atVersion) {
           throw new VersionConflictError(sandboxId, input.atVersion);
         }
-        const [row] = await tx<SnapshotRow[]>`
-          INSERT INTO snapshots (tenant_id, id, sandbox_id, name, version, files, bytes)
-          SELECT ${tenantId}, ${input.id}, ${sandboxId}, ${input.name}, ${sb.version},
-            count(*) FILTER (WHERE ino <> 1), coalesce(sum(size) FILTER (WHERE kind = 'f'), 0)
-          FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}
-          RETURNING ${tx.unsafe(SNAPSHOT_COLUMNS)}`;
-        await Promise.all([
-          tx`
-            INSERT INTO snapshot_inodes (tenant_id, snapshot_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-            SELECT ${tenantId}, ${input.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
-            FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}`.execute(),
-          tx`
-            INSERT INTO snapshot_dentries (tenant_id, snapshot_id, parent, name, ino)
-            SELECT ${tenantId}, ${input.id}, parent, name, ino
-            FROM dentries WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}`.execute(),
+        const stack = await freezeSandbox(tx, tenantId, sandboxId, sb.layers);
+        const [usage] = await Promise.all([
+          stackUsage(tx, tenantId, stack),
+          holdStack(tx, tenantId, stack),
         ]);
+        const [row] = await tx<SnapshotRow[]>`
+          INSERT INTO snapshots (tenant_id, id, sandbox_id, name, version, files, bytes, layers)
+          VALUES (${tenantId}, ${input.id}, ${sandboxId}, ${input.name}, ${sb.version},
+            ${usage.files}, ${usage.bytes}, ${tx.array(stack)}::text[])
+          RETURNING ${tx.unsafe(SNAPSHOT_COLUMNS)}`;
         return toSnapshot(row!);
       });
     },
@@ -197,22 +183,10 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
       return inTenant(
         tenantId,
         async (tx) => {
-          const [snapshot] = await tx<Array<{ version: number }>>`
-            SELECT version::float8 AS version FROM snapshots WHERE tenant_id = ${tenantId} AND id = ${snapshotId}`;
+          const [snapshot] = await tx<Array<{ version: number; layers: string[] }>>`
+            SELECT version::float8 AS version, layers FROM snapshots WHERE tenant_id = ${tenantId} AND id = ${snapshotId}`;
           if (!snapshot) return undefined;
-          const [inodes, dentries] = await Promise.all([
-            tx<InodeRow[]>`
-              SELECT ${tx.unsafe(INODE_COLUMNS)} FROM snapshot_inodes
-              WHERE tenant_id = ${tenantId} AND snapshot_id = ${snapshotId}`,
-            tx<Array<{ parent: number; name: string; ino: number }>>`
-              SELECT parent::float8 AS parent, name, ino::float8 AS ino FROM snapshot_dentries
-              WHERE tenant_id = ${tenantId} AND snapshot_id = ${snapshotId}`,
-          ]);
-          return {
-            version: snapshot.version,
-            inodes: inodes.map(toInode),
-            dentries: dentries.map((d) => ({ parent: d.parent, name: d.name, ino: d.ino })),
-          };
+          return { version: snapshot.version, ...(await loadStack(tx, tenantId, snapshot.layers)) };
         },
         "isolation level repeatable read read only",
       );
@@ -221,50 +195,40 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
     async forkSandbox(sandbox, from, log) {
       const { tenantId } = sandbox;
       return inTenant(tenantId, async (tx) => {
-        // A share lock on the source, as for a snapshot: its rows hold still while copied.
-        const [source] =
-          "snapshotId" in from
-            ? await tx`
-                SELECT 1 FROM snapshots s JOIN sandboxes b ON b.tenant_id = s.tenant_id AND b.id = s.sandbox_id
-                WHERE s.tenant_id = ${tenantId} AND s.id = ${from.snapshotId} AND ${tx.unsafe(LIVE)}
-                FOR SHARE OF s`
-            : await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${from.sandboxId} AND ${tx.unsafe(LIVE)} FOR SHARE`;
-        if (!source) {
-          throw "snapshotId" in from
-            ? new SnapshotNotFoundError(from.snapshotId)
-            : new SandboxNotFoundError(from.sandboxId);
+        // The source's row lock (shared for a snapshot, which never changes; exclusive for a
+        // sandbox, whose layers are frozen): the stack shared is exactly one version.
+        let stack: string[];
+        if ("snapshotId" in from) {
+          const [source] = await tx<Array<{ layers: string[] }>>`
+            SELECT s.layers FROM snapshots s JOIN sandboxes b ON b.tenant_id = s.tenant_id AND b.id = s.sandbox_id
+            WHERE s.tenant_id = ${tenantId} AND s.id = ${from.snapshotId} AND ${tx.unsafe(LIVE)}
+            FOR SHARE OF s`;
+          if (!source) throw new SnapshotNotFoundError(from.snapshotId);
+          stack = source.layers;
+        } else {
+          const [source] = await tx<Array<{ layers: string[] }>>`
+            SELECT layers FROM sandboxes
+            WHERE tenant_id = ${tenantId} AND id = ${from.sandboxId} AND ${tx.unsafe(LIVE)} FOR UPDATE`;
+          if (!source) throw new SandboxNotFoundError(from.sandboxId);
+          stack = await freezeSandbox(tx, tenantId, from.sandboxId, source.layers);
         }
-        const [row] = await tx<SandboxRow[]>`
-          INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version,
-            expires_at, idle_timeout, idle_expires_at)
-          VALUES (${tenantId}, ${sandbox.id}, ${sandbox.name}, ${jsonb(tx, sandbox.env)},
-            ${jsonb(tx, sandbox.options)}, NULL, 1,
-            ${sandbox.expiry?.expiresAt ?? null}::timestamptz, ${sandbox.expiry?.idleTimeout ?? null}::integer,
-            now() + make_interval(secs => ${sandbox.expiry?.idleTimeout ?? null}::integer))
-          RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`;
-        const copies =
-          "snapshotId" in from
-            ? [
-                tx`
-                  INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-                  SELECT ${tenantId}, ${sandbox.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
-                  FROM snapshot_inodes WHERE tenant_id = ${tenantId} AND snapshot_id = ${from.snapshotId}`.execute(),
-                tx`
-                  INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
-                  SELECT ${tenantId}, ${sandbox.id}, parent, name, ino
-                  FROM snapshot_dentries WHERE tenant_id = ${tenantId} AND snapshot_id = ${from.snapshotId}`.execute(),
-              ]
-            : [
-                tx`
-                  INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
-                  SELECT ${tenantId}, ${sandbox.id}, ino, kind, mode, mtime_ms, size, blob, target, meta
-                  FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${from.sandboxId}`.execute(),
-                tx`
-                  INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
-                  SELECT ${tenantId}, ${sandbox.id}, parent, name, ino
-                  FROM dentries WHERE tenant_id = ${tenantId} AND sandbox_id = ${from.sandboxId}`.execute(),
-              ];
-        await Promise.all([...copies, logCommit(tx, tenantId, sandbox.id, 1, log)]);
+        // Its own, empty top layer over the shared ones.
+        const top = newLayerId();
+        // Sent in this order, pipelined (execute() sends at once): the sandbox row first.
+        const [[row]] = await Promise.all([
+          tx<SandboxRow[]>`
+            INSERT INTO sandboxes (tenant_id, id, name, env, options, shell, version,
+              expires_at, idle_timeout, idle_expires_at, layers)
+            VALUES (${tenantId}, ${sandbox.id}, ${sandbox.name}, ${jsonb(tx, sandbox.env)},
+              ${jsonb(tx, sandbox.options)}, NULL, 1,
+              ${sandbox.expiry?.expiresAt ?? null}::timestamptz, ${sandbox.expiry?.idleTimeout ?? null}::integer,
+              now() + make_interval(secs => ${sandbox.expiry?.idleTimeout ?? null}::integer),
+              ${tx.array([top, ...stack])}::text[])
+            RETURNING ${tx.unsafe(SANDBOX_COLUMNS)}`.execute(),
+          addLayer(tx, tenantId, top),
+          holdStack(tx, tenantId, stack),
+          logCommit(tx, tenantId, sandbox.id, 1, log),
+        ]);
         return toRecord(row!);
       });
     },

@@ -21,8 +21,7 @@ const TABLES = [
   "idempotency_keys",
   "commits",
   "snapshots",
-  "snapshot_inodes",
-  "snapshot_dentries",
+  "layers",
 ];
 const probeRole = `cairn_probe_${randomBytes(4).toString("hex")}`;
 let db: TestDatabase;
@@ -101,11 +100,12 @@ describe("row-level security", () => {
     const counts = await visible(probe, "tenant-a");
     expect(counts.sandboxes).toBe(1);
     expect(counts.blobs).toBe(1);
-    expect(counts.inodes).toBe(5); // the root, a file, /home, /home/user and /tmp
+    // The root, a file, /home, /home/user and /tmp: once, in the layer the snapshot froze.
+    expect(counts.inodes).toBe(5);
     expect(counts.idempotency_keys).toBe(1);
     expect(counts.commits).toBe(1);
     expect(counts.snapshots).toBe(1);
-    expect(counts.snapshot_inodes).toBe(5); // the same five, frozen
+    expect(counts.layers).toBe(2); // the frozen one, and the sandbox's new (empty) top
   });
 
   it("as the app role, another tenant's context sees nothing in any table", async () => {

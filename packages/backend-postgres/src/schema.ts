@@ -503,4 +503,80 @@ ALTER TABLE idempotency_keys
   ADD COLUMN applied_version    bigint;
 `,
   },
+  {
+    id: 16,
+    name: "copy-on-write trees: snapshots and forks share frozen layers",
+    sql: `
+-- A tree is a stack of layers, top first (sandboxes.layers, snapshots.layers). Tree rows
+-- (inodes, dentries) belong to one layer (their sandbox_id column holds the layer's id; a
+-- sandbox's first layer has the sandbox's id). Only a sandbox's top layer is ever written; a
+-- snapshot freezes the layers under a new, empty top, and a fork starts with an empty top over
+-- its source's frozen layers: both write one row, whatever the tree's size. The topmost row
+-- of an inode or a name wins; a whiteout (inode kind 'x', dentry ino 0) deletes what a lower
+-- layer holds. layers.refs counts the sandboxes and snapshots whose stack holds the layer: at
+-- zero its rows go. Row locks on layers serialize those counts.
+CREATE TABLE layers (
+  tenant_id text   NOT NULL,
+  id        text   NOT NULL,
+  refs      bigint NOT NULL CHECK (refs >= 0),
+  PRIMARY KEY (tenant_id, id)
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON layers TO ${APP_ROLE};
+${tenantIsolation("layers")}
+
+ALTER TABLE sandboxes ADD COLUMN layers text[];
+UPDATE sandboxes SET layers = ARRAY[id];
+ALTER TABLE sandboxes ALTER COLUMN layers SET NOT NULL;
+ALTER TABLE snapshots ADD COLUMN layers text[];
+UPDATE snapshots SET layers = ARRAY[id];
+ALTER TABLE snapshots ALTER COLUMN layers SET NOT NULL;
+INSERT INTO layers (tenant_id, id, refs) SELECT tenant_id, id, 1 FROM sandboxes;
+INSERT INTO layers (tenant_id, id, refs) SELECT tenant_id, id, 1 FROM snapshots;
+
+-- Snapshots made before layers: their copied rows become their own layer.
+INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
+  SELECT tenant_id, snapshot_id, ino, kind, mode, mtime_ms, size, blob, target, meta FROM snapshot_inodes;
+INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
+  SELECT tenant_id, snapshot_id, parent, name, ino FROM snapshot_dentries;
+DROP TRIGGER snapshot_rows_gone ON snapshots;
+DROP FUNCTION cairn_snapshot_rows_gone();
+DROP TABLE snapshot_inodes, snapshot_dentries;
+
+ALTER TABLE inodes DROP CONSTRAINT inodes_kind_check;
+ALTER TABLE inodes ADD CONSTRAINT inodes_kind_check CHECK (kind IN ('f', 'd', 'l', 'x'));
+
+-- One reference less on each layer of a stack; a layer nobody holds any more loses its rows.
+CREATE OR REPLACE FUNCTION cairn_release_layers(tenant text, stack text[]) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE released text[];
+BEGIN
+  WITH held AS (
+    UPDATE layers SET refs = refs - 1
+    WHERE tenant_id = tenant AND id = ANY(stack) RETURNING id, refs
+  )
+  SELECT array_agg(id) FILTER (WHERE refs = 0) INTO released FROM held;
+  IF released IS NOT NULL THEN
+    DELETE FROM layers WHERE tenant_id = tenant AND id = ANY(released);
+    DELETE FROM inodes WHERE tenant_id = tenant AND sandbox_id = ANY(released);
+    DELETE FROM dentries WHERE tenant_id = tenant AND sandbox_id = ANY(released);
+  END IF;
+END $fn$;
+
+-- A sandbox or snapshot gone (deleted, swept, cascaded) releases its stack.
+DROP TRIGGER sandbox_rows_gone ON sandboxes;
+DROP FUNCTION cairn_sandbox_rows_gone();
+CREATE OR REPLACE FUNCTION cairn_stacks_gone() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT tenant_id, layers FROM gone LOOP
+    PERFORM cairn_release_layers(r.tenant_id, r.layers);
+  END LOOP;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER sandbox_stack_gone AFTER DELETE ON sandboxes
+  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION cairn_stacks_gone();
+CREATE TRIGGER snapshot_stack_gone AFTER DELETE ON snapshots
+  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION cairn_stacks_gone();
+`,
+  },
 ];

@@ -186,7 +186,7 @@ export interface SandboxPage {
 
 /**
  * A sandbox's tree frozen at one version. Immutable; it shares content with
- * its sandbox (only tree rows are copied) and is deleted with it.
+ * its sandbox (never copied; a backend may share the tree rows too) and is deleted with it.
  */
 export interface SnapshotRecord {
   id: string;
@@ -239,7 +239,7 @@ export interface Backend extends IdempotencyStore {
    */
   commit(tenantId: string, id: string, changes: ChangeSet): Promise<{ version: number }>;
   /**
-   * Freezes the sandbox's current tree as a snapshot, copying tree rows only (never content),
+   * Freezes the sandbox's current tree as a snapshot, copying at most tree rows (never content),
    * in one step: it is exactly one version even under concurrent commits. With `atVersion`,
    * only if the sandbox is still at it (VersionConflictError otherwise).
    */
@@ -260,8 +260,8 @@ export interface Backend extends IdempotencyStore {
   /** A snapshot's tree (its `version` is the snapshot's). */
   loadSnapshotTree(tenantId: string, snapshotId: string): Promise<TreeData | undefined>;
   /**
-   * Creates a sandbox whose version 1 is a copy of `from`'s tree (tree rows only, never
-   * content), logged with `log`. Throws SandboxNotFoundError / SnapshotNotFoundError when the
+   * Creates a sandbox whose version 1 is a copy of `from`'s tree (at most tree rows, never
+   * content; it must stay whole when the source is deleted), logged with `log`. Throws SandboxNotFoundError / SnapshotNotFoundError when the
    * source is gone.
    */
   forkSandbox(sandbox: NewSandbox, from: ForkSource, log: CommitLogEntry): Promise<SandboxRecord>;
