@@ -410,6 +410,8 @@ export class Vfs {
 
   /** Creates `dir` and its missing parents; a non-directory on the way is ENOTDIR. */
   private ensureDirectory(dir: string, syscall: string, reported: string, mode?: number): void {
+    // Almost always there already: one walk, not one per name on the way.
+    if (this.tryResolve(dir, true)?.inode.kind === "directory") return;
     let current = "/";
     for (const name of splitPath(dir)) {
       current = joinPath(current, name);
