@@ -1,4 +1,6 @@
 /** Scripts in the worker pool through the server: fair turns, a bounded queue, the memory cap. */
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createMemoryBackend } from "@cairn/backend-memory";
 import { ExecAbortedError, execScript, SandboxService, WorkerPool } from "@cairn/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -29,7 +31,31 @@ async function appWith(pool: WorkerPool) {
   return { exec };
 }
 
+/** The niceness of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceness(): number[] {
+  return readdirSync("/proc/self/task").flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
 describe("script worker pool", () => {
+  it.skipIf(!existsSync("/proc/thread-self"))(
+    "runs scripts in threads nicer than the HTTP thread, so requests come first",
+    async () => {
+      const before = threadNiceness().filter((n) => n >= 10).length;
+      const pool = newPool({ workers: 2 });
+      const { exec } = await appWith(pool);
+      expect((await exec("echo hi")).status).toBe(200);
+      expect(threadNiceness().filter((n) => n >= 10).length).toBe(before + 2);
+      expect(threadNiceness()[0]).toBe(0); // the main thread's task comes first
+    },
+  );
+
   it("one tenant's burst does not hold every worker: another tenant's script goes first", async () => {
     const pool = newPool({ workers: 1, jobsPerWorker: 2 });
     const service = new SandboxService({ backend: createMemoryBackend() });

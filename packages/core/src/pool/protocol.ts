@@ -71,4 +71,6 @@ export interface WorkerConfig {
   contentCacheBytes: number;
   /** Prepare the worker's warm python interpreter when it starts. */
   warmPython?: boolean;
+  /** Added to the worker thread's niceness (Linux), so the HTTP thread comes first. */
+  niceness?: number;
 }

@@ -3,6 +3,8 @@
  * interleaved at their yields), on trees and content it gets from the main
  * thread, and sends back results and change sets; it never touches storage.
  */
+import { readlinkSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { DefenseInDepthBox } from "just-bash";
 import type { ChangeSet, TreeData } from "../backend.js";
@@ -22,6 +24,7 @@ import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./prot
 const port = parentPort;
 if (!port) throw new Error("script-worker runs as a worker thread");
 const config = workerData as WorkerConfig;
+lowerPriority(config.niceness ?? 0);
 /**
  * just-bash patches the realm's globals when a run starts and restores them
  * when the last run ends: ~0.4 ms per script, twice. This thread only runs
@@ -222,4 +225,21 @@ function serialize(error: unknown): SerializedError {
   }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
+}
+
+/**
+ * Makes this thread nicer than the HTTP thread. On Linux a thread is a task
+ * with its own id and priority, so this leaves the rest of the process alone;
+ * elsewhere (no /proc/thread-self) the worker keeps the process's priority.
+ */
+function lowerPriority(niceness: number): void {
+  if (niceness <= 0) return;
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isSafeInteger(tid) && tid > 0) {
+      setPriority(tid, Math.min(19, getPriority(tid) + niceness));
+    }
+  } catch {
+    // Not Linux, or not allowed: scripts share the CPU with requests as equals.
+  }
 }

@@ -38,6 +38,12 @@ export interface WorkerPoolOptions {
   contentCacheBytes?: number;
   /** Each worker prepares its warm python interpreter at start, not at its first python3 run. */
   warmPython?: boolean;
+  /**
+   * How much lower the workers' CPU priority is than the HTTP thread's (Linux thread niceness,
+   * default 10; 0 keeps them equal): with every core running scripts, reads, health checks and
+   * hand-offs still get the CPU when they need it.
+   */
+  niceness?: number;
 }
 
 export interface WorkerPoolStats {
@@ -111,6 +117,7 @@ export class WorkerPool implements ScriptRunner {
       treeCacheBytes: options.treeCacheBytes ?? 64 << 20,
       contentCacheBytes: options.contentCacheBytes ?? 32 << 20,
       warmPython: options.warmPython === true,
+      niceness: options.niceness ?? 10,
     };
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
