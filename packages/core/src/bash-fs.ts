@@ -119,8 +119,12 @@ export interface CairnBashFsOptions {
   commands?: Iterable<string>;
 }
 
-/** How long a script may hold the event loop before a filesystem call yields it. */
-const SLICE_MS = 5;
+/**
+ * How long a script may hold the event loop before a filesystem call yields
+ * it. A short script beside busy ones waits up to this long per busy script at
+ * each turn of its thread's event loop; a turn costs the busy ones a few µs.
+ */
+const SLICE_MS = 2;
 
 /**
  * Taken at load, before any script runs: while one runs, just-bash's
