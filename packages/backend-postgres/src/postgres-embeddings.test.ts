@@ -55,9 +55,8 @@ describe("the Postgres embedding store", () => {
         FROM blob_embeddings WHERE tenant_id = 'emb-a'`;
       for (const row of rows) expect(answer.scores.get(row.hash)).toBeCloseTo(row.score, 5);
     }
-    const cold = await fresh.similarities("emb-a", embedder.model, query!, hashesA);
-    const warm = await writer.similarities("emb-a", embedder.model, query!, hashesA);
-    expect(warm).toEqual(cold);
+    const read = await fresh.similarities("emb-a", embedder.model, query!, hashesA);
+    expect(await writer.similarities("emb-a", embedder.model, query!, hashesA)).toEqual(read);
 
     for (const store of [writer, fresh]) {
       expect(await store.similarities("emb-b", embedder.model, query!, hashesB)).toEqual({
@@ -85,6 +84,15 @@ describe("the Postgres embedding store", () => {
         missing: 1,
       });
     }
+
+    // A long scope is read in several statements: the real contents come after 10,000 others.
+    const others = Array.from({ length: 10_000 }, (_, i) => i.toString(16).padStart(64, "0"));
+    const cold = createPostgresBackend({ sql: database().sql }).embeddings!;
+    const long = await cold.similarities("emb-a", embedder.model, query!, [...others, ...hashesA]);
+    expect(long.missing).toBe(10_000);
+    expect(long.scores).toEqual(
+      (await writer.similarities("emb-a", embedder.model, query!, hashesA)).scores,
+    );
   });
 });
 
