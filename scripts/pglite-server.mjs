@@ -21,13 +21,14 @@ const require = createRequire(
 const { PGlite } = require("@electric-sql/pglite");
 const { pg_trgm } = require("@electric-sql/pglite/contrib/pg_trgm");
 const { btree_gin } = require("@electric-sql/pglite/contrib/btree_gin");
+const { vector } = require("@electric-sql/pglite-pgvector");
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SUPERUSER = "postgres";
 
-const template = PGlite.create({ extensions: { pg_trgm, btree_gin } });
+const template = PGlite.create({ extensions: { pg_trgm, btree_gin, vector } });
 
 /** One database: a PGlite session that connections take turns on. */
 class Database {

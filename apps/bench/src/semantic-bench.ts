@@ -55,11 +55,19 @@ export async function semanticBench(o: SemanticBenchOptions): Promise<void> {
     verdict: "info",
   });
 
-  // 15b, 15c: search over HTTP. The backlog is empty, so the server's own stays idle.
-  const semantic = startSemanticSearch({ backend, embedder, pollMs: 60_000 });
+  // 15b, 15c: search over HTTP. The backlog is empty, so the server's own stays idle. The
+  // server is a fresh backend, as another process would be: nothing cached (the backlog's
+  // store cached what it embedded), so its first search reads every vector.
+  const served = createPostgresBackend({ sql: o.sql });
+  const semantic = startSemanticSearch({ backend: served, embedder, pollMs: 60_000 });
   const apiKey = "bench-semantic-key-0123456789";
   const server = await startServer({
-    app: createApp({ backend, service, apiKey, semantic }),
+    app: createApp({
+      backend: served,
+      service: new SandboxService({ backend: served }),
+      apiKey,
+      semantic,
+    }),
     port: 0,
   });
   try {
@@ -70,6 +78,7 @@ export async function semanticBench(o: SemanticBenchOptions): Promise<void> {
       const samples: number[] = [];
       let missing = 0;
       let hits = 0;
+      let first = 0;
       for (let i = 0; i < o.runs + 1; i++) {
         const q = encodeURIComponent(QUERIES[i % QUERIES.length]!);
         const t = performance.now();
@@ -87,7 +96,11 @@ export async function semanticBench(o: SemanticBenchOptions): Promise<void> {
         if (res.status !== 200 || body.mode !== mode) {
           throw new Error(`15: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
         }
-        if (i === 0) continue; // warm-up: the tree is loaded once
+        if (i === 0) {
+          // Warm-up: the tree is loaded once, and (first mode) every vector read and cached.
+          first = performance.now() - t;
+          continue;
+        }
         samples.push(performance.now() - t);
         missing = Math.max(missing, body.missingEmbeddings);
         hits = body.hits.length;
@@ -97,7 +110,7 @@ export async function semanticBench(o: SemanticBenchOptions): Promise<void> {
         id,
         what: `${mode} search over ${o.files} files, p50 (HTTP, Postgres + pgvector)`,
         cairn: `p50 ${formatMs(p50)}`,
-        reference: `${hits} hits, ${missing} missing embeddings`,
+        reference: `${hits} hits, ${missing} missing embeddings; first search ${formatMs(first)}${id === "15b" ? " (fresh process: tree and vectors read)" : ""}`,
         ...(target === undefined ? {} : { target: `≤ ${target} ms p50` }),
         verdict: target === undefined ? "info" : verdict(p50 <= target),
       });

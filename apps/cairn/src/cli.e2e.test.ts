@@ -63,4 +63,46 @@ describe("cairn serve (process)", () => {
       // The whole kit over HTTP on embedded PGlite: about a minute alone, more beside other suites.
     }, 360_000);
   });
+
+  describe("with --embeddings local on embedded PGlite", () => {
+    let server: ReturnType<typeof run>;
+    let url: string;
+    const dataDir = mkdtempSync(join(tmpdir(), "cairn-e2e-semantic-"));
+
+    beforeAll(async () => {
+      server = run(CLI, ["serve", "--port", "0", "--data-dir", dataDir, "--embeddings", "local"], {
+        CAIRN_API_KEY: KEY,
+        DATABASE_URL: "",
+      });
+      url = (await waitForStdout(server, /listening on (http:\/\/\S+)/, 110_000))[1]!;
+    }, 120_000);
+
+    afterAll(async () => {
+      await stopProcess(server.child, "SIGTERM");
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("says semantic search is on, over the embedded storage", () => {
+      const { stdout } = server.output();
+      expect(stdout).toContain(`storage: embedded PGlite in ${dataDir} (persistent)`);
+      expect(stdout).toContain("semantic search: on, built-in local embedder");
+    });
+
+    it("passes the semantic and hybrid search cases, none skipped (PGlite has pgvector)", async () => {
+      const conformance = run(
+        CONFORMANCE_CLI,
+        ["--url", url, "--only", "search/search-files/semantic-*"].concat([
+          "--only",
+          "search/search-files/hybrid-*",
+        ]),
+        { CAIRN_API_KEY: KEY },
+      );
+      const code = await exitOf(conformance.child);
+      const { stdout, stderr } = conformance.output();
+      const summary = stdout.trim().split("\n").at(-1) ?? "";
+      // A server without semantic search would skip these cases rather than fail them.
+      expect(summary, stderr).toMatch(/^[1-9]\d* passed, 0 failed$/);
+      expect(code).toBe(0);
+    }, 180_000);
+  });
 });

@@ -37,6 +37,8 @@ export interface PostgresBackendOptions {
   maxIndexedTextBytes?: number;
   /** Failures of background work (text indexing after a commit); default: ignored, left pending. */
   onBackgroundError?: (error: unknown) => void;
+  /** Budget of the per-process cache of semantic search's vectors (default 64 MiB). */
+  embeddingCacheBytes?: number;
 }
 
 /** Text waiting to be indexed in the background, at most (characters). */
@@ -264,7 +266,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   return {
     ...postgresIdempotencyStore(inTenant),
     ...postgresHistory(inTenant),
-    embeddings: postgresEmbeddingStore(sql, inTenant),
+    embeddings: postgresEmbeddingStore(sql, inTenant, options.embeddingCacheBytes),
     async createSandbox(sandbox: NewSandbox, initial: ChangeSet): Promise<SandboxRecord> {
       const progress = { bodyDone: false };
       try {

@@ -27,6 +27,37 @@ DO $$ BEGIN
 END $$;`;
 }
 
+/**
+ * Migration 13's pgvector table, or a notice where the `vector` extension cannot be created
+ * (not installed, or the migrating role may not create it): then nothing is made, and semantic
+ * search answers semantic_search_unavailable. `unless` skips it when that holds.
+ */
+function blobEmbeddings(unless = "false"): string {
+  return `DO $$
+BEGIN
+  IF ${unless} THEN RETURN; END IF;
+  CREATE EXTENSION IF NOT EXISTS vector;
+  CREATE TABLE blob_embeddings (
+    tenant_id text   NOT NULL,
+    hash      text   NOT NULL,
+    model     text   NOT NULL,
+    embedding vector,
+    PRIMARY KEY (tenant_id, model, hash),
+    FOREIGN KEY (tenant_id, hash) REFERENCES blobs ON DELETE CASCADE
+  );
+  GRANT SELECT, INSERT, UPDATE, DELETE ON blob_embeddings TO ${APP_ROLE};
+  ALTER TABLE blob_embeddings ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE blob_embeddings FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON blob_embeddings TO ${APP_ROLE}
+    USING (tenant_id = current_setting('cairn.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('cairn.tenant_id', true));
+  EXECUTE format('CREATE POLICY maintenance ON blob_embeddings TO %I USING (true) WITH CHECK (true)', current_user);
+EXCEPTION WHEN others THEN
+  RAISE NOTICE 'pgvector unavailable (%); semantic search is off on this database', SQLERRM;
+END $$;
+`;
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -460,28 +491,7 @@ CREATE TRIGGER snapshot_rows_gone AFTER DELETE ON snapshots
 -- by the server's embedding backlog (NULL: the blob is not text). Needs pgvector: without it
 -- this block creates nothing and says so, and semantic search answers
 -- semantic_search_unavailable. Deleted with the blob.
-DO $$
-BEGIN
-  CREATE EXTENSION IF NOT EXISTS vector;
-  CREATE TABLE blob_embeddings (
-    tenant_id text   NOT NULL,
-    hash      text   NOT NULL,
-    model     text   NOT NULL,
-    embedding vector,
-    PRIMARY KEY (tenant_id, model, hash),
-    FOREIGN KEY (tenant_id, hash) REFERENCES blobs ON DELETE CASCADE
-  );
-  GRANT SELECT, INSERT, UPDATE, DELETE ON blob_embeddings TO ${APP_ROLE};
-  ALTER TABLE blob_embeddings ENABLE ROW LEVEL SECURITY;
-  ALTER TABLE blob_embeddings FORCE ROW LEVEL SECURITY;
-  CREATE POLICY tenant_isolation ON blob_embeddings TO ${APP_ROLE}
-    USING (tenant_id = current_setting('cairn.tenant_id', true))
-    WITH CHECK (tenant_id = current_setting('cairn.tenant_id', true));
-  EXECUTE format('CREATE POLICY maintenance ON blob_embeddings TO %I USING (true) WITH CHECK (true)', current_user);
-EXCEPTION WHEN others THEN
-  RAISE NOTICE 'pgvector unavailable (%); semantic search is off on this database', SQLERRM;
-END $$;
-`,
+${blobEmbeddings()}`,
   },
   {
     id: 14,
@@ -578,5 +588,13 @@ CREATE TRIGGER sandbox_stack_gone AFTER DELETE ON sandboxes
 CREATE TRIGGER snapshot_stack_gone AFTER DELETE ON snapshots
   REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION cairn_stacks_gone();
 `,
+  },
+  {
+    id: 17,
+    name: "blob embeddings where migration 13 found no pgvector",
+    sql: `
+-- Migration 13 again where it created nothing: embedded PGlite data directories made before
+-- PGlite loaded pgvector, and servers that had pgvector installed after migration 13 ran.
+${blobEmbeddings("to_regclass('public.blob_embeddings') IS NOT NULL")}`,
   },
 ];

@@ -10,6 +10,7 @@ import { connect } from "./connect.js";
 import { connectEmbedded } from "./embedded.js";
 import { migrate } from "./migrate.js";
 import { createPostgresBackend } from "./postgres-backend.js";
+import { APP_ROLE } from "./schema.js";
 
 export const ADMIN_URL =
   process.env.CAIRN_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -55,6 +56,59 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
       await sql.end({ timeout: 5 }).catch(() => {});
       const admin2 = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
       await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin2.end();
+    },
+  };
+}
+
+export interface RestrictedDatabase {
+  /** A pool as the role that owns the schema (not migrated yet). */
+  sql: Sql;
+  /** Notices the pool received (migrations say what they could not create). */
+  notices: string[];
+  drop(): Promise<void>;
+}
+
+/**
+ * A database whose migrating role owns the schema but is no superuser and has no CREATE on the
+ * database, so it can create no extension (pg_trgm is there: an admin installed it), as on a
+ * managed server. Needs a Postgres server (see SERVER_ONLY).
+ */
+export async function createRestrictedDatabase(label: string): Promise<RestrictedDatabase> {
+  const suffix = randomBytes(6).toString("hex");
+  const database = `cairn_test_${label}_${suffix}`;
+  const role = `cairn_${label}_${suffix}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${database}`);
+    await admin.unsafe(`CREATE ROLE ${role} LOGIN`);
+    await admin.unsafe(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
+          CREATE ROLE ${APP_ROLE} NOLOGIN;
+        END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await admin.unsafe(`GRANT ${APP_ROLE} TO ${role}`);
+  } finally {
+    await admin.end();
+  }
+  const inDb = postgres(urlFor(database), { max: 1, onnotice: () => {} });
+  try {
+    await inDb.unsafe(`CREATE EXTENSION pg_trgm; ALTER SCHEMA public OWNER TO ${role}`);
+  } finally {
+    await inDb.end();
+  }
+  const url = new URL(urlFor(database));
+  url.username = role;
+  const notices: string[] = [];
+  const sql = connect(url.toString(), { max: 2, onNotice: (message) => notices.push(message) });
+  return {
+    sql,
+    notices,
+    async drop() {
+      await sql.end({ timeout: 5 }).catch(() => {});
+      const admin2 = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+      await admin2.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin2.unsafe(`DROP ROLE IF EXISTS ${role}`);
       await admin2.end();
     },
   };

@@ -341,3 +341,45 @@ describe("search: candidates from an index", () => {
     }
   });
 });
+
+describe("search: semantic mode", () => {
+  it("shows the best `limit` files by similarity, equal scores by path, as a full sort would", async () => {
+    const random = seededRandom(20);
+    const files: Files = {};
+    // 60 files, 12 distinct contents: files that share a content share a score.
+    for (let i = 0; i < 60; i++) files[`/d${i % 4}/f${(i * 37) % 60}.txt`] = `text ${i % 12}\n`;
+    const vfs = committed(files);
+    const byHash = new Map<string, number>();
+    for (let i = 0; i < 12; i++) {
+      const hash = vfs.stat(`/d${i % 4}/f${(i * 37) % 60}.txt`).blob!;
+      // Some at 0 or below (not hits), some rounding to the same 4 decimals.
+      byHash.set(hash, i < 2 ? -i * 0.1 : Math.round(random() * 4) / 10 + random() * 1e-6);
+    }
+    const asked: string[][] = [];
+    const ranking = {
+      mode: "semantic" as const,
+      similarities: async (hashes: string[]) => {
+        asked.push(hashes);
+        return { scores: byHash, missing: 0 };
+      },
+    };
+    const expected = Object.keys(files)
+      .map((path) => ({ path, score: Math.round(byHash.get(vfs.stat(path).blob!)! * 1e4) / 1e4 }))
+      .filter((h) => h.score > 0)
+      .sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
+    for (const limit of [1, 3, 7, 49, 60]) {
+      const result = await search(vfs, { query: "text", limit }, undefined, ranking);
+      expect(result.hits.map((h) => ({ path: h.path, score: h.score }))).toEqual(
+        expected.slice(0, limit),
+      );
+      expect(result.totalHits).toBe(expected.length);
+      expect(result.truncated).toEqual(
+        expected.length > limit ? { reason: "results", limit } : null,
+      );
+      expect(result.hits[0]).toMatchObject({ terms: ["text"], lines: [{ line: 1 }] });
+    }
+    // Each distinct content is asked about once.
+    expect(new Set(asked[0]).size).toBe(12);
+    expect(asked[0]).toHaveLength(12);
+  });
+});

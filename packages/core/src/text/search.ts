@@ -19,7 +19,7 @@ import { checkCount, GlobMatcher } from "./glob.js";
 import { escapeRegExp } from "./grep.js";
 import { cutUtf8, decodeText, splitLines } from "./lines.js";
 import { forEachTerm, termsOf } from "./terms.js";
-import { searchableFiles } from "./walk.js";
+import { type SearchableFile, searchableFiles } from "./walk.js";
 
 export const MAX_SEARCH_QUERY_LENGTH = 1000;
 
@@ -169,36 +169,34 @@ export async function search(
     return found;
   };
 
-  const files: Candidate[] = [];
+  // Scope first (cheap), candidates after: semantic mode makes them for the hits shown only.
+  const inScope: SearchableFile[] = [];
   let tooLarge = 0;
-  const consider = (path: string, stat: Stat) => {
-    const meta = stat.meta;
-    if (!tags.every((tag) => meta?.tags.includes(tag))) return;
-    if (stat.size > maxFileBytes) tooLarge++;
-    files.push({
-      path,
-      stat,
-      meta,
-      read: stat.size > 0 && stat.size <= maxFileBytes && stat.blob !== null,
-      tf: new Map(),
-      fields: [],
-      lines: [],
-    });
-  };
-  const fieldsOf = (file: Candidate) => {
-    file.fields = [
-      fieldTerms(file.meta?.tags.join(" ") ?? ""),
-      fieldTerms(file.meta?.summary ?? ""),
-      fieldTerms(file.path),
-    ];
-  };
-  for (const { path, stat } of searchableFiles(vfs, root, filter)) consider(path, stat);
+  for (const entry of searchableFiles(vfs, root, filter)) {
+    const meta = entry.stat.meta;
+    if (!tags.every((tag) => meta?.tags.includes(tag))) continue;
+    if (entry.stat.size > maxFileBytes) tooLarge++;
+    inScope.push(entry);
+  }
+  const candidateOf = ({ path, stat }: SearchableFile): Candidate => ({
+    path,
+    stat,
+    meta: stat.meta,
+    read: stat.size > 0 && stat.size <= maxFileBytes && stat.blob !== null,
+    tf: new Map(),
+    fields: [
+      fieldTerms(stat.meta?.tags.join(" ") ?? ""),
+      fieldTerms(stat.meta?.summary ?? ""),
+      fieldTerms(path),
+    ],
+    lines: [],
+  });
 
   if (semantic?.mode === "semantic") {
     // Ranked by similarity alone: only the hits shown need their words.
-    return rankBySimilarity(vfs, files, terms, limit, tooLarge, semantic, fieldsOf);
+    return rankBySimilarity(vfs, inScope, terms, limit, tooLarge, semantic, candidateOf);
   }
-  for (const file of files) fieldsOf(file);
+  const files = inScope.map(candidateOf);
   if (terms.length > 0) {
     const query = searchCandidateQuery(terms);
     if (candidates && query) {
@@ -214,8 +212,7 @@ export async function search(
 
   if (!semantic) return rank(files, terms, limit, tooLarge);
   // Hybrid: BM25 over every file in scope, then the blend.
-  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
-  const similar = await semantic.similarities(hashes);
+  const similar = await semantic.similarities(blobsOf(files));
   return rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
 }
 
@@ -387,32 +384,43 @@ function blend(
   hits.splice(0, hits.length, ...kept);
 }
 
+/** The distinct content hashes of `files`. */
+function blobsOf(files: readonly SearchableFile[]): string[] {
+  const hashes = new Set<string>();
+  for (const file of files) if (file.stat.blob) hashes.add(file.stat.blob);
+  return [...hashes];
+}
+
 /**
  * Semantic mode: files ranked by similarity alone, so only the hits shown are
- * read (for their words and best lines), not every file in scope.
+ * read (for their words and best lines), not every file in scope; and only
+ * they are kept in order (best first, equal scores by path), not all of them.
  */
 async function rankBySimilarity(
   vfs: Vfs,
-  files: Candidate[],
+  files: readonly SearchableFile[],
   terms: readonly string[],
   limit: number,
   tooLarge: number,
   semantic: SemanticRanking,
-  fieldsOf: (file: Candidate) => void,
+  candidateOf: (file: SearchableFile) => Candidate,
 ): Promise<SearchResult> {
-  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
-  const similar = await semantic.similarities(hashes);
-  const round = (x: number) => Math.round(x * 1e4) / 1e4;
-  const scored = files
-    .map((file) => ({ file, score: round(similar.scores.get(file.stat.blob ?? "") ?? 0) }))
-    .filter((s) => s.score > 0)
-    .sort(
-      (a, b) =>
-        b.score - a.score || (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0),
-    );
-  const top = scored.slice(0, limit);
-  const shown = top.map((s) => s.file);
-  for (const file of shown) fieldsOf(file);
+  const { scores, missing } = await semantic.similarities(blobsOf(files));
+  const top: Array<{ file: SearchableFile; score: number }> = [];
+  const before = (score: number, path: string, than: { file: SearchableFile; score: number }) =>
+    score > than.score || (score === than.score && path < than.file.path);
+  let totalHits = 0;
+  for (const file of files) {
+    const score = Math.round((scores.get(file.stat.blob ?? "") ?? 0) * 1e4) / 1e4;
+    if (!(score > 0)) continue;
+    totalHits++;
+    if (top.length === limit && !before(score, file.path, top[limit - 1]!)) continue;
+    let at = top.length;
+    while (at > 0 && before(score, file.path, top[at - 1]!)) at--;
+    top.splice(at, 0, { file, score });
+    if (top.length > limit) top.pop();
+  }
+  const shown = top.map((s) => candidateOf(s.file));
   const wanted = new Set(terms);
   for (let start = 0; start < shown.length; ) {
     const { contents, end } = await readBatch(vfs, shown, start, (f) => f.read);
@@ -421,12 +429,12 @@ async function rankBySimilarity(
   }
   return {
     mode: "semantic",
-    missingEmbeddings: similar.missing,
+    missingEmbeddings: missing,
     note: null,
     terms: [...terms],
-    hits: top.map(({ file, score }) => ({
+    hits: shown.map((file, k) => ({
       path: file.path,
-      score,
+      score: top[k]!.score,
       tags: file.meta?.tags ?? [],
       summary: file.meta?.summary ?? null,
       terms: terms.filter((t) => file.tf.has(t) || file.fields.some((field) => field.has(t))),
@@ -434,9 +442,9 @@ async function rankBySimilarity(
         .sort((a, b) => a.line - b.line)
         .map(({ line, text }) => ({ line, text })),
     })),
-    totalHits: scored.length,
+    totalHits,
     filesSearched: files.length,
     skipped: { tooLarge },
-    truncated: scored.length > limit ? { reason: "results", limit } : null,
+    truncated: totalHits > limit ? { reason: "results", limit } : null,
   };
 }
