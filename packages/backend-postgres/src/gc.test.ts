@@ -110,25 +110,19 @@ describe("collectGarbage", () => {
     const service = new SandboxService({ backend });
     const sb = await service.create(scope);
     const snapshots: Array<{ id: string; file: string; text: string }> = [];
-    let running = true;
-    let passes = 0;
-    const collector = (async () => {
-      for (; running; passes++) await collectGarbage(database().sql, { graceSeconds: 0 });
-    })();
-    for (let round = 0; round < 15; round++) {
-      const file = `/f${round}`;
-      const text = `round ${round} ${"x".repeat(round)}`;
-      await service.mutate(scope, sb.id, (vfs) => vfs.writeFile(file, enc(text)));
-      const snap = await createSnapshot(service, scope, sb.id);
-      snapshots.push({ id: snap.id, file, text });
-      // Now only the snapshot references this content: gc must keep it.
-      await service.mutate(scope, sb.id, (vfs) => vfs.rm(file));
-      await backend.idle();
-    }
-    running = false;
-    await collector;
+    const passes = await whileCollecting(async () => {
+      for (let round = 0; round < 15; round++) {
+        const file = `/f${round}`;
+        const text = `round ${round} ${"x".repeat(round)}`;
+        await service.mutate(scope, sb.id, (vfs) => vfs.writeFile(file, enc(text)));
+        const snap = await createSnapshot(service, scope, sb.id);
+        snapshots.push({ id: snap.id, file, text });
+        // Now only the snapshot references this content: gc must keep it.
+        await service.mutate(scope, sb.id, (vfs) => vfs.rm(file));
+        await backend.idle();
+      }
+    });
     expect(passes).toBeGreaterThan(1);
-    await collectGarbage(database().sql, { graceSeconds: 0 });
     const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     for (const snap of snapshots) {
       const fork = await forkSandbox(fresh, scope, { snapshotId: snap.id });
@@ -141,30 +135,24 @@ describe("collectGarbage", () => {
     const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });
     const forks: Array<{ id: string; file: string; text: string }> = [];
-    let running = true;
-    let passes = 0;
-    const collector = (async () => {
-      for (; running; passes++) await collectGarbage(database().sql, { graceSeconds: 0 });
-    })();
-    for (let round = 0; round < 10; round++) {
-      const file = `/only-in-base-${round}`;
-      const text = `base ${round} ${"y".repeat(round)}`;
-      const source = await service.create(scope, { files: [{ path: file, bytes: enc(text) }] });
-      const snap = await createSnapshot(service, scope, source.id);
-      const fromSnapshot = await forkSandbox(service, scope, { snapshotId: snap.id });
-      const fromSandbox = await forkSandbox(service, scope, { sandboxId: source.id });
-      // Each fork writes over the shared layer; then the source and its snapshot go: only the
-      // forks' shared layer references the content now.
-      await service.mutate(scope, fromSnapshot.id, (vfs) => vfs.writeFile("/own", enc("own")));
-      await service.mutate(scope, fromSandbox.id, (vfs) => vfs.rm("/tmp", { recursive: true }));
-      await service.delete(scope, source.id);
-      forks.push({ id: fromSnapshot.id, file, text }, { id: fromSandbox.id, file, text });
-      await backend.idle();
-    }
-    running = false;
-    await collector;
+    const passes = await whileCollecting(async () => {
+      for (let round = 0; round < 10; round++) {
+        const file = `/only-in-base-${round}`;
+        const text = `base ${round} ${"y".repeat(round)}`;
+        const source = await service.create(scope, { files: [{ path: file, bytes: enc(text) }] });
+        const snap = await createSnapshot(service, scope, source.id);
+        const fromSnapshot = await forkSandbox(service, scope, { snapshotId: snap.id });
+        const fromSandbox = await forkSandbox(service, scope, { sandboxId: source.id });
+        // Each fork writes over the shared layer; then the source and its snapshot go: only the
+        // forks' shared layer references the content now.
+        await service.mutate(scope, fromSnapshot.id, (vfs) => vfs.writeFile("/own", enc("own")));
+        await service.mutate(scope, fromSandbox.id, (vfs) => vfs.rm("/tmp", { recursive: true }));
+        await service.delete(scope, source.id);
+        forks.push({ id: fromSnapshot.id, file, text }, { id: fromSandbox.id, file, text });
+        await backend.idle();
+      }
+    });
     expect(passes).toBeGreaterThan(1);
-    await collectGarbage(database().sql, { graceSeconds: 0 });
     const fresh = new SandboxService({ backend: createPostgresBackend({ sql: database().sql }) });
     for (const fork of forks) {
       const { value } = await fresh.read(scope, fork.id, (vfs) => vfs.readFile(fork.file));
@@ -278,3 +266,20 @@ describe("collectGarbage", () => {
     expect(orphans?.n).toBe(0);
   });
 });
+
+/** Runs gc passes back to back while `work` runs, then one more; returns how many overlapped it. */
+async function whileCollecting(work: () => Promise<void>): Promise<number> {
+  let running = true;
+  let passes = 0;
+  const collector = (async () => {
+    for (; running; passes++) await collectGarbage(database().sql, { graceSeconds: 0 });
+  })();
+  try {
+    await work();
+  } finally {
+    running = false;
+    await collector;
+  }
+  await collectGarbage(database().sql, { graceSeconds: 0 });
+  return passes;
+}

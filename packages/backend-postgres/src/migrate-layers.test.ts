@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "./migrate.js";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { MIGRATIONS } from "./schema.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { createTestDatabase, dropCairnSchema, type TestDatabase } from "./test-database.js";
 
 const scope = { tenantId: "old" };
 let db: TestDatabase;
@@ -12,10 +12,7 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   // Back to migration 15, then a sandbox and a snapshot as migration 11's code stored them.
-  await db.sql.unsafe(
-    "DROP TABLE layers, snapshots, commits, audit_log, api_keys, tenants, idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
-  );
-  await db.sql.unsafe("DROP FUNCTION cairn_grep_candidates(text)");
+  await dropCairnSchema(db.sql);
   await db.sql`CREATE TABLE cairn_migrations (
     id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
   for (const m of MIGRATIONS.filter((m) => m.id < 16)) {

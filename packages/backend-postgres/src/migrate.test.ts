@@ -3,16 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "./connect.js";
 import { migrate } from "./migrate.js";
 import { MIGRATIONS } from "./schema.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { createTestDatabase, dropCairnSchema, type TestDatabase } from "./test-database.js";
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   // Start from nothing: drop what createTestDatabase migrated.
-  await db.sql.unsafe(
-    "DROP TABLE layers, snapshots, commits, audit_log, api_keys, tenants, idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
-  );
-  await db.sql.unsafe("DROP FUNCTION cairn_grep_candidates(text)");
+  await dropCairnSchema(db.sql);
 });
 afterAll(() => db?.drop());
 

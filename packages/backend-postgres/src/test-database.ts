@@ -15,6 +15,14 @@ import { APP_ROLE } from "./schema.js";
 export const ADMIN_URL =
   process.env.CAIRN_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
+/** Drops what the migrations made (tables, the grep function), for tests that migrate from nothing. */
+export async function dropCairnSchema(sql: Sql): Promise<void> {
+  await sql.unsafe(
+    "DROP TABLE layers, snapshots, commits, audit_log, api_keys, tenants, idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
+  );
+  await sql.unsafe("DROP FUNCTION cairn_grep_candidates(text)");
+}
+
 export interface TestDatabase {
   name: string;
   url: string;
