@@ -39,14 +39,14 @@ export async function ruledOut<T extends FileItem>(
   return asked.filter((f) => !hashes.has(f.stat.blob!));
 }
 
-/** Files read concurrently (the content loader batches their storage fetches). */
+/** Files read in one storage round trip. */
 const READ_BATCH_FILES = 64;
 /** Bytes a read batch may hold; a batch takes at least one file whatever its size. */
 const READ_BATCH_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads the `wanted` files of `plan` from `start` on, up to a batch's count
- * and bytes, concurrently. `end` is where the next batch starts: the files
+ * and bytes, in one storage read. `end` is where the next batch starts: the files
  * before it are either unwanted or in `contents` (by index).
  */
 export async function readBatch<T extends { path: string; stat: { size: number } }>(
@@ -65,6 +65,6 @@ export async function readBatch<T extends { path: string; stat: { size: number }
     batch.push(end);
     bytes += item.stat.size;
   }
-  const contents = await Promise.all(batch.map((k) => vfs.readFile(plan[k]!.path)));
+  const contents = batch.length === 0 ? [] : await vfs.readFiles(batch.map((k) => plan[k]!.path));
   return { contents: new Map(batch.map((k, i) => [k, contents[i]!])), end };
 }
