@@ -17,6 +17,7 @@ import {
   resolvePath,
   splitPath,
 } from "./paths.js";
+import type { TermCountMemo } from "./text/term-count-memo.js";
 
 const MAX_SYMLINK_HOPS = 40;
 export const DEFAULT_FILE_MODE = 0o644;
@@ -93,6 +94,8 @@ export interface VfsOptions {
   candidates?: StoredTextCandidates;
   /** Ranking by meaning for `search --semantic|--hybrid` in a script (absent: not available). */
   semantic?: ScriptSemantic;
+  /** Search term counts of stored blobs, as this Vfs reads them (never given when reads are redacted). */
+  termCounts?: TermCountMemo;
 }
 
 export class Vfs {
@@ -102,6 +105,7 @@ export class Vfs {
   private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
   readonly candidates: StoredTextCandidates | undefined;
   readonly semantic: ScriptSemantic | undefined;
+  readonly termCounts: TermCountMemo | undefined;
   narrowing: ReadNarrowing | undefined;
 
   constructor(
@@ -115,6 +119,7 @@ export class Vfs {
     this.redact = options.redact;
     this.candidates = options.candidates;
     this.semantic = options.semantic;
+    this.termCounts = options.termCounts;
   }
 
   /** Whether the policy denies this path (as given, or where its symlinks lead). */

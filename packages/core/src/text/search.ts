@@ -18,7 +18,7 @@ import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
 import { checkCount, GlobMatcher } from "./glob.js";
 import { escapeRegExp } from "./grep.js";
 import { cutUtf8, decodeText, splitLines } from "./lines.js";
-import { forEachTerm, termsOf } from "./terms.js";
+import { countTerms, forEachTerm, termsOf } from "./terms.js";
 import { searchableFiles } from "./walk.js";
 
 export const MAX_SEARCH_QUERY_LENGTH = 1000;
@@ -205,18 +205,101 @@ export async function search(
       const reads = files.filter((f) => f.read);
       for (const file of await ruledOut(vfs, reads, candidates, query)) file.read = false;
     }
-    for (let start = 0; start < files.length; ) {
-      const { contents, end } = await readBatch(vfs, files, start, (f) => f.read);
-      for (const [k, bytes] of contents) scan(files[k]!, bytes, wanted);
-      start = end;
-    }
+    await countContent(vfs, files, terms);
   }
 
-  if (!semantic) return rank(files, terms, limit, tooLarge);
-  // Hybrid: BM25 over every file in scope, then the blend.
-  const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
-  const similar = await semantic.similarities(hashes);
-  return rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
+  let result: SearchResult;
+  if (!semantic) result = rank(files, terms, limit, tooLarge);
+  else {
+    // Hybrid: BM25 over every file in scope, then the blend.
+    const hashes = [...new Set(files.flatMap((f) => (f.stat.blob ? [f.stat.blob] : [])))];
+    const similar = await semantic.similarities(hashes);
+    result = rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
+  }
+  await showLines(vfs, result.hits, files, wanted);
+  return result;
+}
+
+/**
+ * Sets each read file's term counts: from the memo of counts per content hash
+ * when it knows every term, else from the content, which is then remembered.
+ * Counting is all that ranking needs; the lines shown come later, for the hits
+ * shown alone.
+ */
+async function countContent(vfs: Vfs, files: Candidate[], terms: readonly string[]) {
+  const memo = vfs.termCounts;
+  // Content a script wrote, or that reads as empty during a narrowed grep, is not the stored blob's.
+  const memoOf = (file: Candidate) =>
+    memo &&
+    vfs.journal.pendingBlob(file.stat.blob!) === undefined &&
+    !vfs.narrowing?.skipped.has(file.stat.blob!)
+      ? memo
+      : undefined;
+  const setCounts = (file: Candidate, counts: ReadonlyMap<string, number>) => {
+    for (const term of terms) {
+      const n = counts.get(term) ?? 0;
+      if (n > 0) file.tf.set(term, n);
+    }
+  };
+  const unread: Candidate[] = [];
+  for (const file of files) {
+    if (!file.read) continue;
+    const known = memoOf(file)?.get(file.stat.blob!);
+    if (known === null) continue; // not text
+    if (known && terms.every((t) => known.has(t))) setCounts(file, known);
+    else unread.push(file);
+  }
+  for (let start = 0; start < unread.length; ) {
+    const { contents, end } = await readBatch(vfs, unread, start, () => true);
+    for (const [k, bytes] of contents) {
+      const file = unread[k]!;
+      const own = memoOf(file);
+      const text = decodeText(bytes);
+      if (text === undefined) {
+        own?.add(file.stat.blob!, null);
+        continue;
+      }
+      const known = own?.get(file.stat.blob!) ?? undefined;
+      const counts = countTerms(text, known ? terms.filter((t) => !known.has(t)) : terms);
+      own?.add(file.stat.blob!, counts);
+      setCounts(file, known ? new Map([...known, ...counts]) : counts);
+    }
+    start = end;
+  }
+}
+
+/** Reads the hits shown whose content holds a term, for their best lines. */
+async function showLines(
+  vfs: Vfs,
+  hits: SearchHit[],
+  files: readonly Candidate[],
+  wanted: ReadonlySet<string>,
+): Promise<void> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const shown = hits.flatMap((hit) => {
+    const file = byPath.get(hit.path)!;
+    return file.tf.size > 0 ? [{ hit, path: file.path, stat: file.stat }] : [];
+  });
+  for (let start = 0; start < shown.length; ) {
+    const { contents, end } = await readBatch(vfs, shown, start, () => true);
+    for (const [k, bytes] of contents) {
+      const { hit, path, stat } = shown[k]!;
+      const lines: Candidate = {
+        path,
+        stat,
+        meta: null,
+        read: true,
+        tf: new Map(),
+        fields: [],
+        lines: [],
+      };
+      scan(lines, bytes, wanted);
+      hit.lines = lines.lines
+        .sort((a, b) => a.line - b.line)
+        .map(({ line, text }) => ({ line, text }));
+    }
+    start = end;
+  }
 }
 
 /**
