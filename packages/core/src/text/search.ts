@@ -18,6 +18,7 @@ import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
 import { checkCount, GlobMatcher } from "./glob.js";
 import { escapeRegExp } from "./grep.js";
 import { cutUtf8, decodeText, splitLines } from "./lines.js";
+import type { TermCountMemo } from "./term-count-memo.js";
 import { countTerms, forEachTerm, termsOf } from "./terms.js";
 import { searchableFiles } from "./walk.js";
 
@@ -35,6 +36,8 @@ const SNIPPET_BYTES = 200;
 
 /** In hybrid mode, the share of the blend that is BM25 (normalised by the answer's best). */
 export const HYBRID_TEXT_WEIGHT = 0.5;
+
+const NO_TERMS: ReadonlySet<string> = new Set();
 
 const K1 = 1.2;
 const B = 0.75;
@@ -107,7 +110,7 @@ interface Candidate {
   read: boolean;
   /** Query word → occurrences in the content. */
   tf: Map<string, number>;
-  fields: Set<string>[];
+  fields: ReadonlySet<string>[];
   lines: Array<{ line: number; text: string; words: number }>;
 }
 
@@ -161,7 +164,14 @@ export async function search(
   const filter = options.glob === undefined ? undefined : GlobMatcher.compile(options.glob);
   const root = normalizePath(options.path ?? "/", "open");
   const wanted = new Set(terms);
-  const fieldTerms = (text: string) => {
+  const asciiTerms = terms.every(isAscii);
+  const fieldTerms = (text: string): ReadonlySet<string> => {
+    if (text === "") return NO_TERMS;
+    // An ASCII term is a substring of the lowercased text wherever it is a term (see `scan`).
+    if (asciiTerms) {
+      const lower = text.toLowerCase();
+      if (lower.length === text.length && !terms.some((t) => lower.includes(t))) return NO_TERMS;
+    }
     const found = new Set<string>();
     forEachTerm(text, (t) => {
       if (wanted.has(t)) found.add(t);
@@ -200,12 +210,17 @@ export async function search(
   }
   for (const file of files) fieldsOf(file);
   if (terms.length > 0) {
+    // Counts remembered for every term need neither the index nor the content.
+    const uncounted = countFromMemo(vfs, files, terms);
     const query = searchCandidateQuery(terms);
-    if (candidates && query) {
-      const reads = files.filter((f) => f.read);
-      for (const file of await ruledOut(vfs, reads, candidates, query)) file.read = false;
+    if (candidates && query && uncounted.length > 0) {
+      for (const file of await ruledOut(vfs, uncounted, candidates, query)) file.read = false;
     }
-    await countContent(vfs, files, terms);
+    await countFromContent(
+      vfs,
+      uncounted.filter((f) => f.read),
+      terms,
+    );
   }
 
   let result: SearchResult;
@@ -220,49 +235,57 @@ export async function search(
   return result;
 }
 
+/** Content a script wrote, or that reads as empty during a narrowed grep, is not the stored blob's. */
+function memoOf(vfs: Vfs, file: Candidate): TermCountMemo | undefined {
+  const hash = file.stat.blob!;
+  return vfs.termCounts &&
+    vfs.journal.pendingBlob(hash) === undefined &&
+    !vfs.narrowing?.skipped.has(hash)
+    ? vfs.termCounts
+    : undefined;
+}
+
+function setCounts(file: Candidate, counts: ReadonlyMap<string, number>, terms: readonly string[]) {
+  for (const term of terms) {
+    const n = counts.get(term) ?? 0;
+    if (n > 0) file.tf.set(term, n);
+  }
+}
+
 /**
- * Sets each read file's term counts: from the memo of counts per content hash
- * when it knows every term, else from the content, which is then remembered.
- * Counting is all that ranking needs; the lines shown come later, for the hits
+ * Sets the term counts of the files to read whose counts the memo (per content
+ * hash) knows for every term; returns the others, whose content must be read.
+ * Counting is all that ranking needs: the lines shown come later, for the hits
  * shown alone.
  */
-async function countContent(vfs: Vfs, files: Candidate[], terms: readonly string[]) {
-  const memo = vfs.termCounts;
-  // Content a script wrote, or that reads as empty during a narrowed grep, is not the stored blob's.
-  const memoOf = (file: Candidate) =>
-    memo &&
-    vfs.journal.pendingBlob(file.stat.blob!) === undefined &&
-    !vfs.narrowing?.skipped.has(file.stat.blob!)
-      ? memo
-      : undefined;
-  const setCounts = (file: Candidate, counts: ReadonlyMap<string, number>) => {
-    for (const term of terms) {
-      const n = counts.get(term) ?? 0;
-      if (n > 0) file.tf.set(term, n);
-    }
-  };
-  const unread: Candidate[] = [];
+function countFromMemo(vfs: Vfs, files: readonly Candidate[], terms: readonly string[]) {
+  const uncounted: Candidate[] = [];
   for (const file of files) {
     if (!file.read) continue;
-    const known = memoOf(file)?.get(file.stat.blob!);
+    const known = memoOf(vfs, file)?.get(file.stat.blob!);
     if (known === null) continue; // not text
-    if (known && terms.every((t) => known.has(t))) setCounts(file, known);
-    else unread.push(file);
+    if (known && terms.every((t) => known.has(t))) setCounts(file, known, terms);
+    else uncounted.push(file);
   }
-  for (let start = 0; start < unread.length; ) {
-    const { contents, end } = await readBatch(vfs, unread, start, () => true);
+  return uncounted;
+}
+
+/** Counts the terms in the files' content, and remembers the counts by content hash. */
+async function countFromContent(vfs: Vfs, files: readonly Candidate[], terms: readonly string[]) {
+  for (let start = 0; start < files.length; ) {
+    const { contents, end } = await readBatch(vfs, files, start, () => true);
     for (const [k, bytes] of contents) {
-      const file = unread[k]!;
-      const own = memoOf(file);
+      const file = files[k]!;
+      const memo = memoOf(vfs, file);
       const text = decodeText(bytes);
       if (text === undefined) {
-        own?.add(file.stat.blob!, null);
+        memo?.add(file.stat.blob!, null);
         continue;
       }
-      const known = own?.get(file.stat.blob!) ?? undefined;
+      const known = memo?.get(file.stat.blob!) ?? undefined;
       const counts = countTerms(text, known ? terms.filter((t) => !known.has(t)) : terms);
-      own?.add(file.stat.blob!, counts);
-      setCounts(file, known ? new Map([...known, ...counts]) : counts);
+      memo?.add(file.stat.blob!, counts);
+      setCounts(file, known ? new Map([...known, ...counts]) : counts, terms);
     }
     start = end;
   }
@@ -426,9 +449,7 @@ function rank(
       tags: file.meta?.tags ?? [],
       summary: file.meta?.summary ?? null,
       terms: found,
-      lines: [...file.lines]
-        .sort((a, b) => a.line - b.line)
-        .map(({ line, text }) => ({ line, text })),
+      lines: [], // the hits shown get theirs from showLines
     });
   }
   if (semantic) blend(hits, files, semantic);
