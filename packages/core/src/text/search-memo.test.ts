@@ -4,10 +4,21 @@ import { Journal } from "../journal.js";
 import { bytes, commitInto, scratchVfs, seededRandom } from "../test-support.js";
 import type { Tree } from "../tree.js";
 import { Vfs } from "../vfs.js";
+import type { ContentCandidates } from "./contents.js";
 import { search } from "./search.js";
 import { TermCountMemos } from "./term-count-memo.js";
 
-const WORDS = ["Retry", "retries", "backoff", "BackOff", "parseHTTPConfig", "config", "é", "key"];
+const WORDS = [
+  "Retry",
+  "retries",
+  "backoff",
+  "BackOff",
+  "parseHTTPConfig",
+  "config",
+  "é",
+  "key",
+  "status",
+];
 const SEPARATORS = [" ", "_", "\n", "\r\n", "-", ""];
 
 /** A committed tree of generated files (a few binary), and a loader that records each read. */
@@ -68,6 +79,27 @@ describe("search with remembered term counts", () => {
     expect(reads.length).toBeGreaterThan(3);
     reads.length = 0;
     await search(open(memos), { query: "key", limit: 3 });
+    expect(reads.length).toBeLessThanOrEqual(3);
+  });
+
+  it("remembers the files the index ruled out, so the next search asks neither it nor storage", async () => {
+    const { open, reads } = generated(11);
+    const memos = new TermCountMemos();
+    const asked: number[] = [];
+    const index: ContentCandidates = async (list, query) => {
+      asked.push(list.length);
+      const re = new RegExp(query.pattern, "i");
+      const texts = await open().readFiles(list.map((f) => f.path));
+      return new Set(
+        list.filter((_, i) => re.test(new TextDecoder().decode(texts[i]))).map((f) => f.hash),
+      );
+    };
+    const first = await search(open(memos), { query: "status", limit: 3 }, index);
+    expect(first).toEqual(await search(open(), { query: "status", limit: 3 }));
+    expect(asked).toHaveLength(1);
+    reads.length = 0;
+    expect(await search(open(memos), { query: "status", limit: 3 }, index)).toEqual(first);
+    expect(asked).toHaveLength(1);
     expect(reads.length).toBeLessThanOrEqual(3);
   });
 

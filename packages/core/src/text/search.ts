@@ -214,7 +214,12 @@ export async function search(
     const uncounted = countFromMemo(vfs, files, terms);
     const query = searchCandidateQuery(terms);
     if (candidates && query && uncounted.length > 0) {
-      for (const file of await ruledOut(vfs, uncounted, candidates, query)) file.read = false;
+      const none = new Map(terms.map((t) => [t, 0]));
+      for (const file of await ruledOut(vfs, uncounted, candidates, query)) {
+        file.read = false;
+        // Holding none of the terms even as a substring, it holds none of them as words.
+        memoOf(vfs, file)?.add(file.stat.blob!, none);
+      }
     }
     await countFromContent(
       vfs,
