@@ -29,7 +29,10 @@ export async function ruledOut<T extends FileItem>(
   candidates: ContentCandidates,
   query: GrepQuery,
 ): Promise<T[]> {
-  const asked = files.filter((f) => vfs.journal.pendingBlob(f.stat.blob!) === undefined);
+  // A journal that wrote nothing holds no content of its own: nothing to leave out.
+  const asked = vfs.journal.changed
+    ? files.filter((f) => vfs.journal.pendingBlob(f.stat.blob!) === undefined)
+    : files;
   if (asked.length === 0) return [];
   const hashes = await candidates(
     asked.map((f) => ({ path: f.path, hash: f.stat.blob!, size: f.stat.size })),
