@@ -9,7 +9,7 @@
  * word is found in any of these; more words, rarer words and words in the
  * tags, summary or name rank higher.
  */
-import type { FileMeta, GrepQuery } from "../backend.js";
+import type { GrepQuery } from "../backend.js";
 import type { Similarities } from "../embed/embedder.js";
 import { InvalidArgumentError } from "../errors.js";
 import { normalizePath } from "../paths.js";
@@ -17,22 +17,24 @@ import type { Stat, Vfs } from "../vfs.js";
 import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
 import { checkCount, GlobMatcher } from "./glob.js";
 import { escapeRegExp } from "./grep.js";
-import { cutUtf8, decodeText, splitLines } from "./lines.js";
-import type { TermCountMemo } from "./term-count-memo.js";
-import { countTerms, forEachTerm, termsOf } from "./terms.js";
+import {
+  type Candidate,
+  countFromContent,
+  countFromMemo,
+  isAscii,
+  memoOf,
+  scan,
+  showLines,
+} from "./search-content.js";
+import { forEachTerm, termsOf } from "./terms.js";
 import { searchableFiles } from "./walk.js";
 
 export const MAX_SEARCH_QUERY_LENGTH = 1000;
 
-/** Terms an index can be trusted with, and the indexOf shortcut too (see `scan`). */
-const isAscii = (term: string) => /^[\x20-\x7e]*$/.test(term);
 export const MAX_SEARCH_TERMS = 32;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 200;
 export const DEFAULT_SEARCH_MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Lines shown per hit, and how much of each. */
-const SNIPPET_LINES = 3;
-const SNIPPET_BYTES = 200;
 
 /** In hybrid mode, the share of the blend that is BM25 (normalised by the answer's best). */
 export const HYBRID_TEXT_WEIGHT = 0.5;
@@ -100,18 +102,6 @@ export interface SearchResult {
   filesSearched: number;
   skipped: { tooLarge: number };
   truncated: null | { reason: "results"; limit: number };
-}
-
-interface Candidate {
-  path: string;
-  stat: Stat;
-  meta: FileMeta | null;
-  /** Whether the content is read: a text file within maxFileBytes that the index did not rule out. */
-  read: boolean;
-  /** Query word → occurrences in the content. */
-  tf: Map<string, number>;
-  fields: ReadonlySet<string>[];
-  lines: Array<{ line: number; text: string; words: number }>;
 }
 
 /**
@@ -238,179 +228,6 @@ export async function search(
   }
   await showLines(vfs, result.hits, files, wanted);
   return result;
-}
-
-/** Content a script wrote, or that reads as empty during a narrowed grep, is not the stored blob's. */
-function memoOf(vfs: Vfs, file: Candidate): TermCountMemo | undefined {
-  const hash = file.stat.blob!;
-  return vfs.termCounts &&
-    vfs.journal.pendingBlob(hash) === undefined &&
-    !vfs.narrowing?.skipped.has(hash)
-    ? vfs.termCounts
-    : undefined;
-}
-
-function setCounts(file: Candidate, counts: ReadonlyMap<string, number>, terms: readonly string[]) {
-  for (const term of terms) {
-    const n = counts.get(term) ?? 0;
-    if (n > 0) file.tf.set(term, n);
-  }
-}
-
-/**
- * Sets the term counts of the files to read whose counts the memo (per content
- * hash) knows for every term; returns the others, whose content must be read.
- * Counting is all that ranking needs: the lines shown come later, for the hits
- * shown alone.
- */
-function countFromMemo(vfs: Vfs, files: readonly Candidate[], terms: readonly string[]) {
-  const uncounted: Candidate[] = [];
-  for (const file of files) {
-    if (!file.read) continue;
-    const known = memoOf(vfs, file)?.get(file.stat.blob!);
-    if (known === null) continue; // not text
-    if (known && terms.every((t) => known.has(t))) setCounts(file, known, terms);
-    else uncounted.push(file);
-  }
-  return uncounted;
-}
-
-/** Counts the terms in the files' content, and remembers the counts by content hash. */
-async function countFromContent(vfs: Vfs, files: readonly Candidate[], terms: readonly string[]) {
-  for (let start = 0; start < files.length; ) {
-    const { contents, end } = await readBatch(vfs, files, start, () => true);
-    for (const [k, bytes] of contents) {
-      const file = files[k]!;
-      const memo = memoOf(vfs, file);
-      const text = decodeText(bytes);
-      if (text === undefined) {
-        memo?.add(file.stat.blob!, null);
-        continue;
-      }
-      const known = memo?.get(file.stat.blob!) ?? undefined;
-      const counts = countTerms(text, known ? terms.filter((t) => !known.has(t)) : terms);
-      memo?.add(file.stat.blob!, counts);
-      setCounts(file, known ? new Map([...known, ...counts]) : counts, terms);
-    }
-    start = end;
-  }
-}
-
-/** Reads the hits shown whose content holds a term, for their best lines. */
-async function showLines(
-  vfs: Vfs,
-  hits: SearchHit[],
-  files: readonly Candidate[],
-  wanted: ReadonlySet<string>,
-): Promise<void> {
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  const shown = hits.flatMap((hit) => {
-    const file = byPath.get(hit.path)!;
-    return file.tf.size > 0 ? [{ hit, path: file.path, stat: file.stat }] : [];
-  });
-  for (let start = 0; start < shown.length; ) {
-    const { contents, end } = await readBatch(vfs, shown, start, () => true);
-    for (const [k, bytes] of contents) {
-      const { hit, path, stat } = shown[k]!;
-      const lines: Candidate = {
-        path,
-        stat,
-        meta: null,
-        read: true,
-        tf: new Map(),
-        fields: [],
-        lines: [],
-      };
-      scan(lines, bytes, wanted);
-      hit.lines = lines.lines
-        .sort((a, b) => a.line - b.line)
-        .map(({ line, text }) => ({ line, text }));
-    }
-    start = end;
-  }
-}
-
-/**
- * Counts the query's words in a file's content and keeps its best lines.
- * With ASCII words, only lines holding one as a substring (lowercased) are
- * split into words, found with indexOf on the whole text: the terms of a line
- * are prefixes of its lowercased pieces, and lowercasing never turns a
- * non-ASCII character into ASCII by context (only the Kelvin sign becomes `k`,
- * always), so no line with a match is passed over.
- */
-function scan(file: Candidate, bytes: Uint8Array, wanted: ReadonlySet<string>): void {
-  const text = decodeText(bytes);
-  if (text === undefined) return;
-  const terms = [...wanted];
-  const holding = terms.every(isAscii) ? linesHolding(text, terms) : undefined;
-  if (holding === undefined) {
-    const lines = splitLines(text);
-    for (let i = 0; i < lines.length; i++) scanLine(file, lines[i]!, i, wanted);
-    return;
-  }
-  for (const { index, line } of holding) scanLine(file, line, index, wanted);
-}
-
-/** The lines of `text` that hold one of `terms` (lowercased), in order, with their indexes. */
-function linesHolding(
-  text: string,
-  terms: readonly string[],
-): Array<{ index: number; line: string }> | undefined {
-  const lower = text.toLowerCase();
-  // Offsets only line up when lowercasing kept every length (it nearly always does).
-  if (lower.length !== text.length) return undefined;
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0d) {
-      if (text.charCodeAt(i + 1) === 0x0a) i++;
-      starts.push(i + 1);
-    } else if (c === 0x0a) starts.push(i + 1);
-  }
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const found = new Set<number>();
-  for (const term of terms) {
-    for (let at = lower.indexOf(term); at !== -1; at = lower.indexOf(term, at + 1)) {
-      const line = lineOf(at);
-      found.add(line);
-      at = (starts[line + 1] ?? lower.length) - 1; // the rest of this line adds nothing
-    }
-  }
-  return [...found]
-    .sort((a, b) => a - b)
-    .map((index) => {
-      let end = starts[index + 1] ?? text.length;
-      if (end > starts[index]! && text.charCodeAt(end - 1) === 0x0a) end--;
-      if (end > starts[index]! && text.charCodeAt(end - 1) === 0x0d) end--;
-      return { index, line: text.slice(starts[index], end) };
-    });
-}
-
-/** Counts the words of one line and keeps it if it is among the file's best. */
-function scanLine(file: Candidate, line: string, index: number, wanted: ReadonlySet<string>): void {
-  const found = new Set<string>();
-  forEachTerm(line, (t) => {
-    if (!wanted.has(t)) return;
-    found.add(t);
-    file.tf.set(t, (file.tf.get(t) ?? 0) + 1);
-  });
-  if (found.size === 0) return;
-  const best = file.lines;
-  if (best.length < SNIPPET_LINES || found.size > best.at(-1)!.words) {
-    best.push({ line: index + 1, text: cutUtf8(line, SNIPPET_BYTES).text, words: found.size });
-    // Most words first, then earliest; a stable sort keeps the earlier of equals.
-    best.sort((a, b) => b.words - a.words);
-    if (best.length > SNIPPET_LINES) best.pop();
-  }
 }
 
 function rank(
