@@ -275,12 +275,18 @@ export class Vfs {
     return entries.sort((a, b) => compareNames(a.name, b.name));
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
+  /** Resolves a path to read: EISDIR for a directory, EACCES where the policy denies it. */
+  private readable(path: string): Resolved {
     const r = this.resolve(path, true, "open");
     if (r.inode.kind === "directory") throw new FsError("EISDIR", "read", path);
     if (this.deny && (this.deny(resolvePath("/", path)) || this.deny(r.path))) {
       throw new FsError("EACCES", "open", path, "denied by the sandbox's policy");
     }
+    return r;
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    const r = this.readable(path);
     const parent = r.ancestors.at(-1);
     const bytes = await this.content(
       r.inode,
@@ -295,14 +301,7 @@ export class Vfs {
    * and search read the files they chose, and only those.
    */
   async readFiles(paths: readonly string[]): Promise<Uint8Array[]> {
-    const inodes = paths.map((path) => {
-      const r = this.resolve(path, true, "open");
-      if (r.inode.kind === "directory") throw new FsError("EISDIR", "read", path);
-      if (this.deny && (this.deny(resolvePath("/", path)) || this.deny(r.path))) {
-        throw new FsError("EACCES", "open", path, "denied by the sandbox's policy");
-      }
-      return r.inode;
-    });
+    const inodes = paths.map((path) => this.readable(path).inode);
     const stored = (inode: InodeRecord) =>
       inode.blob !== null &&
       inode.size > 0 &&
