@@ -15,7 +15,6 @@ export interface LineRecord {
   eol: LineEnding;
 }
 
-const TERMINATOR = /\r\n|\r|\n/;
 const TERMINATOR_G = /\r\n|\r|\n/g;
 
 /**
@@ -26,10 +25,20 @@ const TERMINATOR_G = /\r\n|\r|\n/g;
  * @example splitLines("\n") // [""]
  */
 export function splitLines(text: string): string[] {
-  if (text === "") return [];
-  const lines = text.split(TERMINATOR);
-  const last = text.charCodeAt(text.length - 1);
-  if (last === 0x0a || last === 0x0d) lines.pop();
+  // A loop, not `text.split(regex)`: once just-bash has run a script it has frozen
+  // RegExp.prototype's symbol methods, which sends every regex split in the process
+  // down V8's slow path (grep's line splitting became ~50× slower after a first exec).
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) {
+      lines.push(text.slice(start, i));
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      start = i + 1;
+    }
+  }
+  if (start < text.length) lines.push(text.slice(start));
   return lines;
 }
 

@@ -36,6 +36,8 @@ const PIECES = [
   "\r",
   "0",
   "42",
+  "中文Ab",
+  "ǅx", // a titlecase letter: a piece of its own kind
 ];
 
 function reference(text: string, terms: readonly string[]): Map<string, number> {
@@ -46,6 +48,35 @@ function reference(text: string, terms: readonly string[]): Map<string, number> 
   });
   return counts;
 }
+
+/** forEachTerm's definition with matchAll, as it was written before the exec loops. */
+function termsByMatchAll(text: string): string[] {
+  const stem = (w: string) =>
+    w.length < 4 || !w.endsWith("s") || /(?:ss|us|is)$/.test(w) ? w : w.slice(0, -1);
+  const piece =
+    /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}\p{Ll}+|\p{Lu}+|\p{Ll}+|\p{N}+|[^\p{Lu}\p{Ll}\p{N}]+/gu;
+  const mixed = /\p{Ll}\p{Lu}|\p{L}\p{N}|\p{N}\p{L}|\p{Lu}\p{Lu}\p{Ll}/u;
+  const out: string[] = [];
+  for (const [run] of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    if (run.length > 64) continue;
+    out.push(stem(run.toLowerCase()));
+    if (mixed.test(run)) for (const [p] of run.matchAll(piece)) out.push(stem(p.toLowerCase()));
+  }
+  return out;
+}
+
+describe("forEachTerm", () => {
+  it("emits what matching runs and pieces with matchAll gives, in order", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = seededRandom(seed);
+      let text = "";
+      for (let i = 0; i < 30; i++) text += PIECES[Math.floor(random() * PIECES.length)];
+      const emitted: string[] = [];
+      forEachTerm(text, (t) => emitted.push(t));
+      expect(emitted, JSON.stringify(text)).toEqual(termsByMatchAll(text));
+    }
+  });
+});
 
 describe("countTerms", () => {
   it("agrees with forEachTerm over the whole text on generated texts", () => {

@@ -26,11 +26,24 @@ function stem(word: string): string {
 
 /** Calls `emit` with each term of `text`, in order; a run gives itself, then its parts. */
 export function forEachTerm(text: string, emit: (term: string) => void): void {
-  for (const [run] of text.matchAll(RUN)) {
+  // `exec` loops, not `matchAll`: once just-bash has run a script it has frozen
+  // RegExp.prototype's symbol methods, which sends `matchAll` down V8's slow path. `lastIndex`
+  // is set before each `exec` from our own position, so a nested call cannot disturb it.
+  for (let at = 0; ; ) {
+    RUN.lastIndex = at;
+    const match = RUN.exec(text);
+    if (match === null) return;
+    at = RUN.lastIndex;
+    const run = match[0];
     if (run.length > MAX_TERM_LENGTH) continue;
     emit(stem(run.toLowerCase()));
     if (!MIXED.test(run)) continue;
-    for (const [piece] of run.matchAll(PIECE)) emit(stem(piece.toLowerCase()));
+    for (let from = 0; from < run.length; ) {
+      PIECE.lastIndex = from;
+      const piece = PIECE.exec(run)![0];
+      from = PIECE.lastIndex;
+      emit(stem(piece.toLowerCase()));
+    }
   }
 }
 
