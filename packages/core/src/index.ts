@@ -247,7 +247,8 @@ export {
   search,
   searchCandidateQuery,
 } from "./text/search.js";
-export { forEachTerm, MAX_TERM_LENGTH, termsOf } from "./text/terms.js";
+export { type TermCountMemo, TermCountMemos } from "./text/term-count-memo.js";
+export { countTerms, forEachTerm, MAX_TERM_LENGTH, termsOf } from "./text/terms.js";
 export { TimeBudget } from "./text/time-budget.js";
 export { unifiedDiff } from "./text/unified-diff.js";
 export { Tree, type Usage } from "./tree.js";

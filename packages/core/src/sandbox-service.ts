@@ -36,6 +36,7 @@ import { normalizePath } from "./paths.js";
 import { denyMatcher, normalizePolicy, redactBytes } from "./policy.js";
 import { withPrefetch } from "./prefetch.js";
 import { checkQuota, checkUsage, type Quota } from "./quota.js";
+import { TermCountMemos } from "./text/term-count-memo.js";
 import { Tree } from "./tree.js";
 import { type ContentLoader, DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
 
@@ -171,6 +172,7 @@ export class SandboxService {
   /** Each sandbox's record as of a version: a snapshot at that version need not read it again. */
   private readonly records = new ByteBudgetLru<string, SandboxRecord>(8 << 20, () => 2048);
   private readonly contents: ByteBudgetLru<string, Uint8Array>;
+  private readonly termCounts = new TermCountMemos();
   /** What this process's recent commits changed, so an answer can say so without a read. */
   private readonly logged = new ByteBudgetLru<string, PathChange[]>(
     16 << 20,
@@ -350,13 +352,16 @@ export class SandboxService {
     view: { redact?: boolean; semantic?: ScriptSemantic } = {},
   ): Vfs {
     const policy = normalizePolicy(record?.options.policy);
+    const redact = view.redact && policy.redactSecrets;
     return new Vfs(new Journal(tree), this.loadContent(scope), {
       now: this.now,
       readOnly: policy.readOnly,
       deny: denyMatcher(policy),
-      redact: view.redact && policy.redactSecrets ? redactBytes : undefined,
+      redact: redact ? redactBytes : undefined,
       candidates: this.textCandidates(scope),
       semantic: view.semantic,
+      // Counts are of the content as read: redacted reads count what the redaction left.
+      termCounts: redact ? undefined : this.termCounts.forTenant(scope.tenantId),
     });
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ROOT_INO } from "./backend.js";
+import { Journal } from "./journal.js";
 import { bytes, commitInto, errorCode, scratchVfs, text } from "./test-support.js";
+import { Vfs } from "./vfs.js";
 
 describe("Vfs files", () => {
   it("writeFile creates missing parents and reads back", async () => {
@@ -187,5 +189,43 @@ describe("Tree.apply", () => {
     const again = scratchVfs(applied, blobs);
     expect(again.readdir("/").map((e) => e.name)).toEqual(["a", "l"]);
     expect(again.stat("/l").path).toBe("/a/b");
+  });
+});
+
+describe("readFiles", () => {
+  it("gives what readFile gives for each path, storage asked once without siblings", async () => {
+    const base = scratchVfs();
+    base.writeFile("/d/a", bytes("stored a"));
+    base.writeFile("/d/b", bytes("stored b"));
+    base.writeFile("/d/sibling", bytes("never asked for"));
+    base.writeFile("/empty", bytes(""));
+    const blobs = new Map<string, Uint8Array>();
+    const tree = commitInto(base, blobs);
+    const loads: string[][] = [];
+    const vfs = new Vfs(new Journal(tree), async (hashes, prefetch) => {
+      loads.push([...hashes, ...(prefetch?.().map((c) => c.hash) ?? [])]);
+      return new Map(hashes.map((h) => [h, blobs.get(h)!]));
+    });
+    vfs.writeFile("/new", bytes("pending"));
+    const paths = ["/d/a", "/new", "/empty", "/d/b", "/d/a"];
+    expect((await vfs.readFiles(paths)).map(text)).toEqual([
+      "stored a",
+      "pending",
+      "",
+      "stored b",
+      "stored a",
+    ]);
+    expect(loads).toEqual([[vfs.stat("/d/a").blob, vfs.stat("/d/b").blob]]);
+    await expect(vfs.readFiles(["/d/a", "/d"])).rejects.toMatchObject({ code: "EISDIR" });
+    const denied = new Vfs(new Journal(tree), async () => new Map(), { deny: (p) => p === "/d/b" });
+    await expect(denied.readFiles(["/d/b"])).rejects.toMatchObject({ code: "EACCES" });
+    const redacted = new Vfs(
+      new Journal(tree),
+      async (h) => new Map(h.map((x) => [x, blobs.get(x)!])),
+      {
+        redact: () => bytes("[redacted]"),
+      },
+    );
+    expect((await redacted.readFiles(["/d/a"])).map(text)).toEqual(["[redacted]"]);
   });
 });

@@ -17,6 +17,7 @@ import {
   resolvePath,
   splitPath,
 } from "./paths.js";
+import type { TermCountMemo } from "./text/term-count-memo.js";
 
 const MAX_SYMLINK_HOPS = 40;
 export const DEFAULT_FILE_MODE = 0o644;
@@ -93,6 +94,8 @@ export interface VfsOptions {
   candidates?: StoredTextCandidates;
   /** Ranking by meaning for `search --semantic|--hybrid` in a script (absent: not available). */
   semantic?: ScriptSemantic;
+  /** Search term counts of stored blobs, as this Vfs reads them (never given when reads are redacted). */
+  termCounts?: TermCountMemo;
 }
 
 export class Vfs {
@@ -102,6 +105,7 @@ export class Vfs {
   private readonly redact: ((bytes: Uint8Array) => Uint8Array) | undefined;
   readonly candidates: StoredTextCandidates | undefined;
   readonly semantic: ScriptSemantic | undefined;
+  readonly termCounts: TermCountMemo | undefined;
   narrowing: ReadNarrowing | undefined;
 
   constructor(
@@ -115,6 +119,7 @@ export class Vfs {
     this.redact = options.redact;
     this.candidates = options.candidates;
     this.semantic = options.semantic;
+    this.termCounts = options.termCounts;
   }
 
   /** Whether the policy denies this path (as given, or where its symlinks lead). */
@@ -281,18 +286,47 @@ export class Vfs {
     return { dir, entries };
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
+  /** Resolves a path to read: EISDIR for a directory, EACCES where the policy denies it. */
+  private readable(path: string): Resolved {
     const r = this.resolve(path, true, "open");
     if (r.inode.kind === "directory") throw new FsError("EISDIR", "read", path);
     if (this.deny && (this.deny(resolvePath("/", path)) || this.deny(r.path))) {
       throw new FsError("EACCES", "open", path, "denied by the sandbox's policy");
     }
+    return r;
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    const r = this.readable(path);
     const parent = r.ancestors.at(-1);
     const bytes = await this.content(
       r.inode,
       parent === undefined ? undefined : () => this.siblingBlobs(parent),
     );
     return this.redact ? this.redact(bytes) : bytes;
+  }
+
+  /**
+   * Several files as readFile gives each (same errors, redaction), with what
+   * storage must supply fetched in one round trip and no siblings along: grep
+   * and search read the files they chose, and only those.
+   */
+  async readFiles(paths: readonly string[]): Promise<Uint8Array[]> {
+    const inodes = paths.map((path) => this.readable(path).inode);
+    const stored = (inode: InodeRecord) =>
+      inode.blob !== null &&
+      inode.size > 0 &&
+      this.journal.pendingBlob(inode.blob) === undefined &&
+      !this.narrowing?.skipped.has(inode.blob);
+    const hashes = [...new Set(inodes.filter(stored).map((inode) => inode.blob!))];
+    const loaded = hashes.length > 0 ? await this.load(hashes) : new Map<string, Uint8Array>();
+    return Promise.all(
+      inodes.map(async (inode) => {
+        const bytes = stored(inode) ? loaded.get(inode.blob!) : await this.content(inode);
+        if (!bytes) throw new Error(`blob ${inode.blob} is missing from storage`);
+        return this.redact ? this.redact(bytes) : bytes;
+      }),
+    );
   }
 
   /** Blobs of the files in a directory, to fetch in the same round trip as one of them. */

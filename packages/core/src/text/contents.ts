@@ -29,7 +29,10 @@ export async function ruledOut<T extends FileItem>(
   candidates: ContentCandidates,
   query: GrepQuery,
 ): Promise<T[]> {
-  const asked = files.filter((f) => vfs.journal.pendingBlob(f.stat.blob!) === undefined);
+  // A journal that wrote nothing holds no content of its own: nothing to leave out.
+  const asked = vfs.journal.changed
+    ? files.filter((f) => vfs.journal.pendingBlob(f.stat.blob!) === undefined)
+    : files;
   if (asked.length === 0) return [];
   const hashes = await candidates(
     asked.map((f) => ({ path: f.path, hash: f.stat.blob!, size: f.stat.size })),
@@ -39,14 +42,14 @@ export async function ruledOut<T extends FileItem>(
   return asked.filter((f) => !hashes.has(f.stat.blob!));
 }
 
-/** Files read concurrently (the content loader batches their storage fetches). */
+/** Files read in one storage round trip. */
 const READ_BATCH_FILES = 64;
 /** Bytes a read batch may hold; a batch takes at least one file whatever its size. */
 const READ_BATCH_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads the `wanted` files of `plan` from `start` on, up to a batch's count
- * and bytes, concurrently. `end` is where the next batch starts: the files
+ * and bytes, in one storage read. `end` is where the next batch starts: the files
  * before it are either unwanted or in `contents` (by index).
  */
 export async function readBatch<T extends { path: string; stat: { size: number } }>(
@@ -65,6 +68,6 @@ export async function readBatch<T extends { path: string; stat: { size: number }
     batch.push(end);
     bytes += item.stat.size;
   }
-  const contents = await Promise.all(batch.map((k) => vfs.readFile(plan[k]!.path)));
+  const contents = batch.length === 0 ? [] : await vfs.readFiles(batch.map((k) => plan[k]!.path));
   return { contents: new Map(batch.map((k, i) => [k, contents[i]!])), end };
 }

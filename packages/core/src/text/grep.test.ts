@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import type { GrepQuery } from "../backend.js";
 import { InvalidArgumentError } from "../errors.js";
+import { Journal } from "../journal.js";
 import { bytes, commitInto, scratchVfs } from "../test-support.js";
-import type { Vfs } from "../vfs.js";
+import { Vfs } from "../vfs.js";
 import type { ContentCandidates } from "./contents.js";
 import { compileGrep, type GrepOptions, grep } from "./grep.js";
 
@@ -18,6 +19,18 @@ function tree(files: Record<string, string | Uint8Array>): Vfs {
 function committed(files: Record<string, string | Uint8Array>): Vfs {
   const blobs = new Map<string, Uint8Array>();
   return scratchVfs(commitInto(tree(files), blobs), blobs);
+}
+
+/** Committed, with a record of every storage read: the hashes each one asked for. */
+function committedWithLoads(files: Record<string, string>): { vfs: Vfs; loads: string[][] } {
+  const blobs = new Map<string, Uint8Array>();
+  const base = commitInto(tree(files), blobs);
+  const loads: string[][] = [];
+  const vfs = new Vfs(new Journal(base), async (hashes, prefetch) => {
+    loads.push([...hashes, ...(prefetch?.().map((c) => c.hash) ?? [])]);
+    return new Map(hashes.map((h) => [h, blobs.get(h)!]));
+  });
+  return { vfs, loads };
 }
 
 const test = (options: Partial<GrepOptions> & { pattern: string }, line: string) =>
@@ -295,19 +308,19 @@ describe("grep: files", () => {
 
   it("skips and counts files over maxFileBytes without reading them", async () => {
     const vfs = committed({ "/big": "needle needle\n", "/small": "needle\n" });
-    const readFile = vi.spyOn(vfs, "readFile");
+    const readFiles = vi.spyOn(vfs, "readFiles");
     const result = await grep(vfs, { pattern: "needle", maxFileBytes: 10 });
     expect(where(result)).toEqual(["/small:1"]);
     expect(result.skipped).toEqual({ tooLarge: 1, binary: 0 });
-    expect(readFile.mock.calls.map((c) => c[0])).toEqual(["/small"]);
+    expect(readFiles.mock.calls.flatMap((c) => c[0])).toEqual(["/small"]);
   });
 
   it("does not read empty files", async () => {
     const vfs = tree({ "/empty": "" });
-    const readFile = vi.spyOn(vfs, "readFile");
+    const readFiles = vi.spyOn(vfs, "readFiles");
     const result = await grep(vfs, { pattern: "^" });
     expect(result).toMatchObject({ matches: [], filesSearched: 1 });
-    expect(readFile).not.toHaveBeenCalled();
+    expect(readFiles).not.toHaveBeenCalled();
   });
 
   it("propagates ENOENT for a missing path", async () => {
@@ -316,23 +329,13 @@ describe("grep: files", () => {
     });
   });
 
-  it("reads files in concurrent batches", async () => {
+  it("reads files in batches of 64, one storage read each, no siblings along", async () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 150; i++) many[`/d/f${String(i).padStart(3, "0")}`] = `line ${i}\n`;
-    const vfs = committed(many);
-    let inFlight = 0;
-    let peak = 0;
-    const original = vfs.readFile.bind(vfs);
-    vi.spyOn(vfs, "readFile").mockImplementation(async (path) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 1));
-      inFlight--;
-      return original(path);
-    });
+    const { vfs, loads } = committedWithLoads(many);
     const result = await grep(vfs, { pattern: "line" });
     expect(result.matches).toHaveLength(150);
-    expect(peak).toBe(64);
+    expect(loads.map((hashes) => hashes.length)).toEqual([64, 64, 22]);
   });
 });
 
@@ -370,10 +373,10 @@ describe("grep: maxResults", () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 300; i++) many[`/f${String(i).padStart(3, "0")}`] = "hit\n";
     const vfs = committed(many);
-    const readFile = vi.spyOn(vfs, "readFile");
+    const readFiles = vi.spyOn(vfs, "readFiles");
     const result = await grep(vfs, { pattern: "hit", maxResults: 5 });
     expect(result.matches).toHaveLength(5);
-    expect(readFile.mock.calls.length).toBeLessThanOrEqual(64);
+    expect(readFiles.mock.calls.flatMap((c) => c[0]).length).toBeLessThanOrEqual(64);
   });
 });
 
@@ -460,20 +463,20 @@ describe("grep: candidates", () => {
 
   it("does not read files the hook rules out (they count as searched)", async () => {
     const vfs = committed(files);
-    const readFile = vi.spyOn(vfs, "readFile");
+    const readFiles = vi.spyOn(vfs, "readFiles");
     const hashA = vfs.stat("/a").blob!;
     const result = await grep(vfs, { pattern: "needle" }, async () => new Set([hashA]));
     // /b shares /a's content, so its hash is a candidate too.
     expect(where(result)).toEqual(["/a:1", "/b:1"]);
-    expect(readFile.mock.calls.map((c) => c[0])).toEqual(["/a", "/b"]);
+    expect(readFiles.mock.calls.flatMap((c) => c[0])).toEqual(["/a", "/b"]);
     expect(result.filesSearched).toBe(3);
   });
 
   it("reads everything when the hook returns undefined", async () => {
     const vfs = committed(files);
-    const readFile = vi.spyOn(vfs, "readFile");
+    const readFiles = vi.spyOn(vfs, "readFiles");
     await grep(vfs, { pattern: "needle" }, async () => undefined);
-    expect(readFile).toHaveBeenCalledTimes(3);
+    expect(readFiles.mock.calls.flatMap((c) => c[0])).toHaveLength(3);
   });
 
   it("trusts the hook: a file it rules out is not reported", async () => {

@@ -78,6 +78,8 @@ interface LineMatcher {
   test: (line: string) => boolean;
   /** False only when no line of `text` can match (may be true when none does). */
   mayMatch: (text: string) => boolean;
+  /** Whether matching takes time linear in the text (a plain substring), so needs no watchdog. */
+  linear: boolean;
 }
 
 /**
@@ -109,7 +111,11 @@ function compileLineMatcher(options: GrepOptions): LineMatcher {
   }
   if (options.fixedString && !ignoreCase && !options.wholeWord) {
     const needle = pattern;
-    return { test: (line) => line.includes(needle), mayMatch: (text) => text.includes(needle) };
+    return {
+      test: (line) => line.includes(needle),
+      mayMatch: (text) => text.includes(needle),
+      linear: true,
+    };
   }
   let source = options.fixedString ? escapeRegExp(pattern) : pattern;
   if (options.wholeWord) source = `\\b(?:${source})\\b`;
@@ -121,6 +127,7 @@ function compileLineMatcher(options: GrepOptions): LineMatcher {
   return {
     test: (line) => re.test(line),
     mayMatch: whole === null ? () => true : (text) => whole.test(text),
+    linear: false,
   };
 }
 
@@ -272,10 +279,10 @@ export async function grep(
     const { contents, end } = await readBatch(vfs, plan, start, (f) => f.action === "read");
     // Decoding is linear in the bytes whatever the pattern, so it is done before
     // the budget; the regex (which may backtrack) runs under it. One budgeted run
-    // per batch, not per file: each run costs a watchdog thread.
+    // per batch, not per file: each run costs a watchdog thread (a plain substring needs none).
     const texts = new Map<number, string | undefined>();
     for (const [k, bytes] of contents) texts.set(k, decodeText(bytes));
-    const ran = budget.spend(() => {
+    const ran = (matcher.linear ? budget.spendLinear : budget.spend).call(budget, () => {
       for (let k = start; k < end; k++) {
         const file = plan[k]!;
         if (file.action === "too-large") {

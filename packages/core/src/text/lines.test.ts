@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytes } from "../test-support.js";
+import { bytes, seededRandom } from "../test-support.js";
 import {
   cutUtf8,
   decodeText,
@@ -132,6 +132,27 @@ describe("utf8Length", () => {
   it("matches TextEncoder, lone surrogates included", () => {
     for (const s of ["", "abc", "é€😀", "\ud800x", "x\udc00", "😀\ud83d"]) {
       expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    }
+  });
+});
+
+describe("splitLines on generated texts", () => {
+  /** The definition: split at `\r\n`, `\r` or `\n`; a terminator at the very end starts no line. */
+  const reference = (text: string) => {
+    if (text === "") return [];
+    const lines = text.split(/\r\n|\r|\n/);
+    if (/[\r\n]$/.test(text)) lines.pop();
+    return lines;
+  };
+
+  it("agrees with splitting at the terminators", () => {
+    const random = seededRandom(17);
+    const pieces = ["a", "bc", "\n", "\r", "\r\n", "\n\r", " ", "é", "\u{1f600}", ""];
+    for (let round = 0; round < 2000; round++) {
+      let text = "";
+      const n = Math.floor(random() * 12);
+      for (let i = 0; i < n; i++) text += pieces[Math.floor(random() * pieces.length)];
+      expect(splitLines(text), JSON.stringify(text)).toEqual(reference(text));
     }
   });
 });

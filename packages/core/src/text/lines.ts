@@ -15,7 +15,6 @@ export interface LineRecord {
   eol: LineEnding;
 }
 
-const TERMINATOR = /\r\n|\r|\n/;
 const TERMINATOR_G = /\r\n|\r|\n/g;
 
 /**
@@ -26,10 +25,21 @@ const TERMINATOR_G = /\r\n|\r|\n/g;
  * @example splitLines("\n") // [""]
  */
 export function splitLines(text: string): string[] {
-  if (text === "") return [];
-  const lines = text.split(TERMINATOR);
-  const last = text.charCodeAt(text.length - 1);
-  if (last === 0x0a || last === 0x0d) lines.pop();
+  // indexOf, not `text.split(regex)`: once just-bash has run a script it has frozen
+  // RegExp.prototype's symbol methods, which sends every regex split in the process
+  // down V8's slow path (grep's line splitting became ~50× slower after a first exec).
+  const lines: string[] = [];
+  let nl = text.indexOf("\n");
+  let cr = text.indexOf("\r");
+  for (let start = 0; start < text.length; ) {
+    if (nl !== -1 && nl < start) nl = text.indexOf("\n", start);
+    if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+    let end = nl === -1 ? text.length : nl;
+    if (cr !== -1 && cr < end) end = cr;
+    lines.push(text.slice(start, end));
+    if (end === text.length) break;
+    start = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+  }
   return lines;
 }
 

@@ -9,32 +9,37 @@
  * word is found in any of these; more words, rarer words and words in the
  * tags, summary or name rank higher.
  */
-import type { FileMeta, GrepQuery } from "../backend.js";
+import type { GrepQuery } from "../backend.js";
 import type { Similarities } from "../embed/embedder.js";
 import { InvalidArgumentError } from "../errors.js";
 import { normalizePath } from "../paths.js";
-import type { Stat, Vfs } from "../vfs.js";
+import type { Vfs } from "../vfs.js";
 import { type ContentCandidates, readBatch, ruledOut } from "./contents.js";
 import { checkCount, GlobMatcher } from "./glob.js";
 import { escapeRegExp } from "./grep.js";
-import { cutUtf8, decodeText, splitLines } from "./lines.js";
+import {
+  type Candidate,
+  countFromContent,
+  countFromMemo,
+  isAscii,
+  memoOf,
+  scan,
+  showLines,
+} from "./search-content.js";
 import { forEachTerm, termsOf } from "./terms.js";
 import { type SearchableFile, searchableFiles } from "./walk.js";
 
 export const MAX_SEARCH_QUERY_LENGTH = 1000;
 
-/** Terms an index can be trusted with, and the indexOf shortcut too (see `scan`). */
-const isAscii = (term: string) => /^[\x20-\x7e]*$/.test(term);
 export const MAX_SEARCH_TERMS = 32;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 200;
 export const DEFAULT_SEARCH_MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Lines shown per hit, and how much of each. */
-const SNIPPET_LINES = 3;
-const SNIPPET_BYTES = 200;
 
 /** In hybrid mode, the share of the blend that is BM25 (normalised by the answer's best). */
 export const HYBRID_TEXT_WEIGHT = 0.5;
+
+const NO_TERMS: ReadonlySet<string> = new Set();
 
 const K1 = 1.2;
 const B = 0.75;
@@ -99,18 +104,6 @@ export interface SearchResult {
   truncated: null | { reason: "results"; limit: number };
 }
 
-interface Candidate {
-  path: string;
-  stat: Stat;
-  meta: FileMeta | null;
-  /** Whether the content is read: a text file within maxFileBytes that the index did not rule out. */
-  read: boolean;
-  /** Query word → occurrences in the content. */
-  tf: Map<string, number>;
-  fields: Set<string>[];
-  lines: Array<{ line: number; text: string; words: number }>;
-}
-
 /**
  * The backend query that finds every file holding one of `terms` (each is
  * a case-insensitive substring of the text), or undefined when an index
@@ -161,7 +154,14 @@ export async function search(
   const filter = options.glob === undefined ? undefined : GlobMatcher.compile(options.glob);
   const root = normalizePath(options.path ?? "/", "open");
   const wanted = new Set(terms);
-  const fieldTerms = (text: string) => {
+  const asciiTerms = terms.every(isAscii);
+  const fieldTerms = (text: string): ReadonlySet<string> => {
+    if (text === "") return NO_TERMS;
+    // An ASCII term is a substring of the lowercased text wherever it is a term (see `scan`).
+    if (asciiTerms) {
+      const lower = text.toLowerCase();
+      if (lower.length === text.length && !terms.some((t) => lower.includes(t))) return NO_TERMS;
+    }
     const found = new Set<string>();
     forEachTerm(text, (t) => {
       if (wanted.has(t)) found.add(t);
@@ -198,105 +198,33 @@ export async function search(
   }
   const files = inScope.map(candidateOf);
   if (terms.length > 0) {
+    // Counts remembered for every term need neither the index nor the content.
+    const uncounted = countFromMemo(vfs, files, terms);
     const query = searchCandidateQuery(terms);
-    if (candidates && query) {
-      const reads = files.filter((f) => f.read);
-      for (const file of await ruledOut(vfs, reads, candidates, query)) file.read = false;
+    if (candidates && query && uncounted.length > 0) {
+      const none = new Map(terms.map((t) => [t, 0]));
+      for (const file of await ruledOut(vfs, uncounted, candidates, query)) {
+        file.read = false;
+        // Holding none of the terms even as a substring, it holds none of them as words.
+        memoOf(vfs, file)?.add(file.stat.blob!, none);
+      }
     }
-    for (let start = 0; start < files.length; ) {
-      const { contents, end } = await readBatch(vfs, files, start, (f) => f.read);
-      for (const [k, bytes] of contents) scan(files[k]!, bytes, wanted);
-      start = end;
-    }
+    await countFromContent(
+      vfs,
+      uncounted.filter((f) => f.read),
+      terms,
+    );
   }
 
-  if (!semantic) return rank(files, terms, limit, tooLarge);
-  // Hybrid: BM25 over every file in scope, then the blend.
-  const similar = await semantic.similarities(blobsOf(files));
-  return rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
-}
-
-/**
- * Counts the query's words in a file's content and keeps its best lines.
- * With ASCII words, only lines holding one as a substring (lowercased) are
- * split into words, found with indexOf on the whole text: the terms of a line
- * are prefixes of its lowercased pieces, and lowercasing never turns a
- * non-ASCII character into ASCII by context (only the Kelvin sign becomes `k`,
- * always), so no line with a match is passed over.
- */
-function scan(file: Candidate, bytes: Uint8Array, wanted: ReadonlySet<string>): void {
-  const text = decodeText(bytes);
-  if (text === undefined) return;
-  const terms = [...wanted];
-  const holding = terms.every(isAscii) ? linesHolding(text, terms) : undefined;
-  if (holding === undefined) {
-    const lines = splitLines(text);
-    for (let i = 0; i < lines.length; i++) scanLine(file, lines[i]!, i, wanted);
-    return;
+  let result: SearchResult;
+  if (!semantic) result = rank(files, terms, limit, tooLarge);
+  else {
+    // Hybrid: BM25 over every file in scope, then the blend.
+    const similar = await semantic.similarities(blobsOf(files));
+    result = rank(files, terms, limit, tooLarge, { mode: semantic.mode, ...similar });
   }
-  for (const { index, line } of holding) scanLine(file, line, index, wanted);
-}
-
-/** The lines of `text` that hold one of `terms` (lowercased), in order, with their indexes. */
-function linesHolding(
-  text: string,
-  terms: readonly string[],
-): Array<{ index: number; line: string }> | undefined {
-  const lower = text.toLowerCase();
-  // Offsets only line up when lowercasing kept every length (it nearly always does).
-  if (lower.length !== text.length) return undefined;
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0d) {
-      if (text.charCodeAt(i + 1) === 0x0a) i++;
-      starts.push(i + 1);
-    } else if (c === 0x0a) starts.push(i + 1);
-  }
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const found = new Set<number>();
-  for (const term of terms) {
-    for (let at = lower.indexOf(term); at !== -1; at = lower.indexOf(term, at + 1)) {
-      const line = lineOf(at);
-      found.add(line);
-      at = (starts[line + 1] ?? lower.length) - 1; // the rest of this line adds nothing
-    }
-  }
-  return [...found]
-    .sort((a, b) => a - b)
-    .map((index) => {
-      let end = starts[index + 1] ?? text.length;
-      if (end > starts[index]! && text.charCodeAt(end - 1) === 0x0a) end--;
-      if (end > starts[index]! && text.charCodeAt(end - 1) === 0x0d) end--;
-      return { index, line: text.slice(starts[index], end) };
-    });
-}
-
-/** Counts the words of one line and keeps it if it is among the file's best. */
-function scanLine(file: Candidate, line: string, index: number, wanted: ReadonlySet<string>): void {
-  const found = new Set<string>();
-  forEachTerm(line, (t) => {
-    if (!wanted.has(t)) return;
-    found.add(t);
-    file.tf.set(t, (file.tf.get(t) ?? 0) + 1);
-  });
-  if (found.size === 0) return;
-  const best = file.lines;
-  if (best.length < SNIPPET_LINES || found.size > best.at(-1)!.words) {
-    best.push({ line: index + 1, text: cutUtf8(line, SNIPPET_BYTES).text, words: found.size });
-    // Most words first, then earliest; a stable sort keeps the earlier of equals.
-    best.sort((a, b) => b.words - a.words);
-    if (best.length > SNIPPET_LINES) best.pop();
-  }
+  await showLines(vfs, result.hits, files, wanted);
+  return result;
 }
 
 function rank(
@@ -340,9 +268,7 @@ function rank(
       tags: file.meta?.tags ?? [],
       summary: file.meta?.summary ?? null,
       terms: found,
-      lines: [...file.lines]
-        .sort((a, b) => a.line - b.line)
-        .map(({ line, text }) => ({ line, text })),
+      lines: [], // the hits shown get theirs from showLines
     });
   }
   if (semantic) blend(hits, files, semantic);

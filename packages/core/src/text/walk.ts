@@ -5,6 +5,9 @@
  */
 import { joinPath } from "../paths.js";
 import type { Stat, Vfs } from "../vfs.js";
+import { type SearchableFile, storedTreeFiles } from "./tree-files.js";
+
+export type { SearchableFile };
 
 export interface WalkEntry {
   /** Absolute path, under the root exactly as the caller spelled it. */
@@ -89,12 +92,6 @@ export function walkTree(
   return { visited, stoppedBy: null };
 }
 
-/** What content search may read: the file's path and stat. */
-export interface SearchableFile {
-  path: string;
-  stat: Stat;
-}
-
 /** What a walk asks of a glob (a GlobMatcher is one), by relative and absolute path. */
 export interface EntryFilter {
   matchesEntry(rel: string, abs: string): boolean;
@@ -113,6 +110,13 @@ export function searchableFiles(
 ): SearchableFile[] {
   const rootStat = vfs.stat(root);
   if (rootStat.kind !== "directory") return [{ path: root, stat: rootStat }];
+  // A glob's pruning of directories only saves work: a file it admits is below directories it may match.
+  const stored = storedTreeFiles(vfs, root, rootStat);
+  if (stored) {
+    if (!filter) return stored;
+    const prefix = root === "/" ? 1 : root.length + 1;
+    return stored.filter((f) => filter.matchesEntry(f.path.slice(prefix), f.path));
+  }
   const files: SearchableFile[] = [];
   walkTree(
     vfs,
