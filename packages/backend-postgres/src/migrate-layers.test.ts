@@ -35,7 +35,9 @@ beforeAll(async () => {
       ('old', 'snp_old', 3, 'f', 420, 0, 2, 'h1');
     INSERT INTO snapshot_dentries (tenant_id, snapshot_id, parent, name, ino) VALUES
       ('old', 'snp_old', 1, 'a', 2), ('old', 'snp_old', 1, 'gone-since', 3);`);
-  expect((await migrate(db.sql)).applied).toEqual([`16: ${MIGRATIONS.at(-1)!.name}`]);
+  expect((await migrate(db.sql)).applied).toEqual(
+    MIGRATIONS.filter((m) => m.id >= 16).map((m) => `${m.id}: ${m.name}`),
+  );
 });
 afterAll(() => db?.drop());
 
