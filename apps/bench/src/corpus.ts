@@ -4,6 +4,7 @@
  * (/w/<area>/mod<NN>/file_<NNN>.txt, every tenth a .md), with a rare token
  * `RARE_<4 hex>` in ~17 per 10,000 files.
  */
+import { seededRandom } from "@cairn/core";
 
 export interface CorpusFile {
   path: string;
@@ -43,18 +44,6 @@ const WORDS = (
   "hash digest encode decode parse format render update delete create insert select where"
 ).split(" ");
 
-/** mulberry32: a small, fast, seedable PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Lines of prose-like code comments; lowercase words only, so it never contains RARE. */
 function textPool(random: () => number, bytes: number): string {
   const lines: string[] = [];
@@ -78,7 +67,7 @@ export function generateCorpus(options: {
 }): Corpus {
   const count = options.files;
   const mean = options.meanFileBytes ?? 5000;
-  const random = prng(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const pool = textPool(random, Math.max(1 << 20, mean * 4));
   const rareWanted = Math.max(1, Math.round((count * 17) / 10_000));
   const rareAt = new Set<number>();

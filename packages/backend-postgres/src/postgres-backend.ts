@@ -27,7 +27,15 @@ import { logCommit, postgresHistory } from "./postgres-history.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
 import { postgresKeyStore } from "./postgres-keys.js";
 import { PoolGauge, storageReadiness } from "./readiness.js";
-import { jsonb, KIND_CODE, LIVE, SANDBOX_COLUMNS, type SandboxRow, toRecord } from "./rows.js";
+import {
+  isLive,
+  jsonb,
+  KIND_CODE,
+  LIVE,
+  SANDBOX_COLUMNS,
+  type SandboxRow,
+  toRecord,
+} from "./rows.js";
 import { APP_ROLE } from "./schema.js";
 import { indexableText, writeBlobText } from "./text-index.js";
 
@@ -395,9 +403,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
               WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${changes.baseVersion} AND ${tx.unsafe(LIVE)}
               RETURNING version::float8 AS version, layers`;
             if (!row) {
-              const [exists] =
-                await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
-              if (!exists) throw new SandboxNotFoundError(id);
+              if (!(await isLive(tx, tenantId, id))) throw new SandboxNotFoundError(id);
               throw new VersionConflictError(id, changes.baseVersion);
             }
             const [texts] = await Promise.all([

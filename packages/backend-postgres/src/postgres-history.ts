@@ -13,7 +13,7 @@ import {
 import type { TransactionSql } from "postgres";
 import { addLayer, freezeSandbox, holdStack, loadStack, newLayerId, stackUsage } from "./layers.js";
 import { markIdempotencyKeyApplied } from "./postgres-idempotency.js";
-import { jsonb, LIVE, SANDBOX_COLUMNS, type SandboxRow, toRecord } from "./rows.js";
+import { isLive, jsonb, LIVE, SANDBOX_COLUMNS, type SandboxRow, toRecord } from "./rows.js";
 
 type InTenant = <T>(
   tenantId: string,
@@ -147,9 +147,7 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
         throw new InvalidArgumentError("malformed cursor");
       }
       return inTenant(tenantId, async (tx) => {
-        const [exists] =
-          await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${sandboxId} AND ${tx.unsafe(LIVE)}`;
-        if (!exists) return undefined;
+        if (!(await isLive(tx, tenantId, sandboxId))) return undefined;
         const rows = await tx<Array<SnapshotRow & { seq: string }>>`
           SELECT ${tx.unsafe(SNAPSHOT_COLUMNS)}, seq::text AS seq FROM snapshots
           WHERE tenant_id = ${tenantId} AND sandbox_id = ${sandboxId}
@@ -237,9 +235,7 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
       return inTenant(
         tenantId,
         async (tx) => {
-          const [exists] =
-            await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
-          if (!exists) return undefined;
+          if (!(await isLive(tx, tenantId, id))) return undefined;
           const rows = await tx<CommitRow[]>`
             SELECT ${tx.unsafe(COMMIT_COLUMNS)} FROM commits
             WHERE tenant_id = ${tenantId} AND sandbox_id = ${id}
@@ -256,9 +252,7 @@ export function postgresHistory(inTenant: InTenant): HistoryMethods {
       return inTenant(
         tenantId,
         async (tx) => {
-          const [exists] =
-            await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
-          if (!exists) return undefined;
+          if (!(await isLive(tx, tenantId, id))) return undefined;
           const rows = await tx<Array<{ version: number; undo: TreeUndo | null }>>`
             SELECT version::float8 AS version, undo FROM commits
             WHERE tenant_id = ${tenantId} AND sandbox_id = ${id} AND version > ${afterVersion}

@@ -92,3 +92,10 @@ export const SANDBOX_COLUMNS =
  */
 export const LIVE =
   "(expires_at IS NULL OR expires_at > now()) AND (idle_expires_at IS NULL OR idle_expires_at > now())";
+
+/** Whether the tenant has sandbox `id` and it has not expired. */
+export async function isLive(tx: TransactionSql, tenantId: string, id: string): Promise<boolean> {
+  const [row] =
+    await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
+  return row !== undefined;
+}

@@ -163,6 +163,7 @@ export {
   type SeedFile,
   type ServiceCacheStats,
 } from "./sandbox-service.js";
+export { seededRandom } from "./seeded-random.js";
 export {
   createSnapshot,
   deleteSnapshot,

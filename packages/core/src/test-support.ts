@@ -39,17 +39,7 @@ export function commitInto(vfs: Vfs, blobs: Map<string, Uint8Array>): Tree {
 export const bytes = (text: string) => new TextEncoder().encode(text);
 export const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
-/** A seeded PRNG (mulberry32): property tests name the seed that reproduces a failure. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "./seeded-random.js";
 
 /** The `code` of what `fn` throws (an errno name), or "no error". */
 export function errorCode(fn: () => unknown): string | undefined {
