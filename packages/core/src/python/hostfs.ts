@@ -227,13 +227,7 @@ export function createHostFs(
         delete stream.hostModified;
         delete stream.hostPath;
       },
-      read(stream: EmStream, buffer: Uint8Array, offset: number, length: number, position: number) {
-        const content = stream.hostContent;
-        if (!content || position >= content.length) return 0;
-        const count = Math.min(length, content.length - position);
-        buffer.set(content.subarray(position, position + count), offset);
-        return count;
-      },
+      read: readHostContent,
       write(
         stream: EmStream,
         buffer: Uint8Array,
@@ -253,17 +247,7 @@ export function createHostFs(
         ) {
           throw new FS.ErrnoError(E.EFBIG);
         }
-        let content = stream.hostContent ?? new Uint8Array(0);
-        const size = Math.max(content.length, position + length);
-        if (size > content.length) {
-          const grown = new Uint8Array(size);
-          grown.set(content);
-          content = grown;
-          stream.hostContent = content;
-        }
-        content.set(buffer.subarray(offset, offset + length), position);
-        stream.hostModified = true;
-        return length;
+        return writeHostContent(stream, buffer, offset, length, position);
       },
       llseek(stream: EmStream, offset: number, whence: number) {
         if (whence !== 0 && whence !== 1 && whence !== 2) throw new FS.ErrnoError(E.EINVAL);
@@ -345,13 +329,7 @@ export function createHttpFs(backend: HostBackend, FS: EmFS): unknown {
         delete stream.hostContent;
         delete stream.hostModified;
       },
-      read(stream: EmStream, buffer: Uint8Array, offset: number, length: number, position: number) {
-        const content = stream.hostContent;
-        if (!content || position >= content.length) return 0;
-        const count = Math.min(length, content.length - position);
-        buffer.set(content.subarray(position, position + count), offset);
-        return count;
-      },
+      read: readHostContent,
       write(
         stream: EmStream,
         buffer: Uint8Array,
@@ -359,17 +337,7 @@ export function createHttpFs(backend: HostBackend, FS: EmFS): unknown {
         length: number,
         position: number,
       ) {
-        let content = stream.hostContent ?? new Uint8Array(0);
-        const size = Math.max(content.length, position + length);
-        if (size > content.length) {
-          const grown = new Uint8Array(size);
-          grown.set(content);
-          content = grown;
-          stream.hostContent = content;
-        }
-        content.set(buffer.subarray(offset, offset + length), position);
-        stream.hostModified = true;
-        return length;
+        return writeHostContent(stream, buffer, offset, length, position);
       },
       llseek(stream: EmStream, offset: number, whence: number) {
         let position = offset;
@@ -381,4 +349,40 @@ export function createHttpFs(backend: HostBackend, FS: EmFS): unknown {
     },
   };
   return HTTPFS;
+}
+
+/** Reads from the content a stream holds in memory (what it read from, or will write to, the host). */
+function readHostContent(
+  stream: EmStream,
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): number {
+  const content = stream.hostContent;
+  if (!content || position >= content.length) return 0;
+  const count = Math.min(length, content.length - position);
+  buffer.set(content.subarray(position, position + count), offset);
+  return count;
+}
+
+/** Writes into a stream's in-memory content, growing it, and marks it to be sent to the host. */
+function writeHostContent(
+  stream: EmStream,
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): number {
+  let content = stream.hostContent ?? new Uint8Array(0);
+  const size = Math.max(content.length, position + length);
+  if (size > content.length) {
+    const grown = new Uint8Array(size);
+    grown.set(content);
+    content = grown;
+    stream.hostContent = content;
+  }
+  content.set(buffer.subarray(offset, offset + length), position);
+  stream.hostModified = true;
+  return length;
 }
