@@ -43,12 +43,17 @@ async function timed(fn: () => Promise<Reply>): Promise<{ ms: number; reply: Rep
   return { ms: performance.now() - started, reply };
 }
 
-/** CPU work in a loop, then FILES files in one commit (or none, on a timeout). */
-function heavyScript(n: number): string {
+/**
+ * CPU work in a loop, then FILES files in one commit (or none, on a timeout). One that must
+ * time out then waits longer than its deadline with all its files written but not committed:
+ * a fast machine would otherwise finish it in time.
+ */
+function heavyScript(n: number, outlastDeadline = false): string {
   return [
     `for i in $(seq 1 120); do x=$(( (i * 7919 + ${n}) % 104729 )); done`,
     `mkdir -p /runs/${n}`,
     `for f in $(seq 1 ${FILES}); do echo "run ${n} file $f $x" > /runs/${n}/$f; done`,
+    ...(outlastDeadline ? ["sleep 2"] : []),
   ].join("\n");
 }
 
@@ -86,8 +91,10 @@ describe("scripts isolated in worker threads (PostgreSQL, real HTTP)", () => {
     const heavy = Promise.all(
       Array.from({ length: HEAVY }, async (_, n) => {
         // Every fourth one runs out of time part-way: nothing of it may be stored.
-        const extra = n % 4 === 3 ? { timeoutMs: 300 } : {};
-        const run = await timed(() => a.exec(aBoxes[n % 8]!.id, heavyScript(n), extra, 300_000));
+        const timesOut = n % 4 === 3;
+        const extra = timesOut ? { timeoutMs: 300 } : {};
+        const script = heavyScript(n, timesOut);
+        const run = await timed(() => a.exec(aBoxes[n % 8]!.id, script, extra, 300_000));
         if (run.reply.status === 200) heavyMs.push(run.ms);
         return run.reply;
       }),
