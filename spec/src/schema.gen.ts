@@ -90,6 +90,21 @@ export interface paths {
          *     when the source is gone. With `ttl` or `expiresAt` (and/or `idleTimeout`) it expires:
          *     from then on it answers `404 sandbox_not_found`, and the expiry sweeper (or `cairn gc`)
          *     deletes it with its snapshots and commit log.
+         *
+         *     **Seeded from an archive.** With a tar body (`application/x-tar`, or gzip-compressed
+         *     as `application/gzip`) instead of JSON, the sandbox is created holding the archive's
+         *     entries, unpacked into `path` (default `/`) exactly as `importArchive` unpacks them,
+         *     and the other settings come from the query parameters (`name`, `env`, `persistShell`,
+         *     `runtimes`, `policy`, `ttl`, `expiresAt`, `idleTimeout`; they are refused with a JSON
+         *     body). The archive is read as it arrives, bounded by the archive limits rather than
+         *     the request body limit, so it may hold any number of files the sandbox quota allows.
+         *     It is atomic: the sandbox is created with every entry, or not at all. A refused
+         *     archive answers with the `importArchive` codes (`400 archive_invalid`, `422
+         *     archive_unsafe_entry`, `422 archive_unsupported_entry`, `413 archive_too_large`,
+         *     `413 archive_too_many_entries`, `413 archive_entry_too_large`), and an archive over
+         *     the sandbox quota `507 EDQUOT`; in every case no sandbox exists afterwards. With an
+         *     `Idempotency-Key`, the fingerprint covers the query and the bytes the server read
+         *     (see `IdempotencyKey`).
          */
         post: operations["createSandbox"];
         delete?: never;
@@ -1285,7 +1300,10 @@ export interface components {
             expiresAt?: string;
             idleTimeout?: components["schemas"]["IdleTimeout"];
             from?: components["schemas"]["ForkSource"];
-            /** @description Seed files (not together with `from`). */
+            /**
+             * @description Seed files (not together with `from`). For more, or for a whole tree, send a tar
+             *     body instead (see `createSandbox`).
+             */
             files?: components["schemas"]["SeedFile"][];
         };
         UpdateSandboxRequest: {
@@ -1830,7 +1848,8 @@ export interface components {
          *     so a request whose server died after committing but before storing its
          *     response is never run again: a repeat gets `409 idempotency_response_lost`
          *     with the `sandboxId` and `version` it committed.
-         *     A streamed archive upload is never buffered to be fingerprinted: its body
+         *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+         *     body) is never buffered to be fingerprinted: its body
          *     counts as the bytes the server read, hashed as they were read, so a repeat
          *     is replayed only if its body starts with those bytes (and ends there when
          *     the first body was read to its end).
@@ -1961,7 +1980,32 @@ export interface operations {
     };
     createSandbox: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Archive body only. Directory to unpack into (default `/`); created if missing. */
+                path?: string;
+                /** @description Archive body only. As `name` in `CreateSandboxRequest`. */
+                name?: string;
+                /**
+                 * @description Archive body only. One environment variable as `NAME=value` (split at the first
+                 *     `=`; repeat for several), as `env` in `CreateSandboxRequest`.
+                 */
+                env?: string[];
+                /** @description Archive body only. As `persistShell` in `CreateSandboxRequest`. */
+                persistShell?: boolean;
+                /** @description Archive body only. One runtime to enable (repeat for both), as `runtimes` in `CreateSandboxRequest`. */
+                runtimes?: components["schemas"]["Runtimes"];
+                /**
+                 * @description Archive body only. A `SandboxPolicyInput` as JSON text, e.g.
+                 *     `{"readOnly":true}`, as `policy` in `CreateSandboxRequest`.
+                 */
+                policy?: string;
+                /** @description Archive body only. As `ttl` in `CreateSandboxRequest`. */
+                ttl?: components["schemas"]["Ttl"];
+                /** @description Archive body only. As `expiresAt` in `CreateSandboxRequest`. */
+                expiresAt?: string;
+                /** @description Archive body only. As `idleTimeout` in `CreateSandboxRequest`. */
+                idleTimeout?: components["schemas"]["IdleTimeout"];
+            };
             header?: {
                 /**
                  * @description Makes retrying this request safe. The server keeps the first response for
@@ -1975,7 +2019,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -1988,6 +2033,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["CreateSandboxRequest"];
+                "application/x-tar": string;
+                "application/gzip": string;
             };
         };
         responses: {
@@ -2006,6 +2053,8 @@ export interface operations {
             401: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            507: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2051,7 +2100,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2094,7 +2144,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2224,7 +2275,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2297,7 +2349,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2441,7 +2494,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2492,7 +2546,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2543,7 +2598,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2705,7 +2761,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2760,7 +2817,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2890,7 +2948,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -2982,7 +3041,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -3040,7 +3100,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -3096,7 +3157,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -3244,7 +3306,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -3327,7 +3390,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
@@ -3372,7 +3436,8 @@ export interface operations {
                  *     so a request whose server died after committing but before storing its
                  *     response is never run again: a repeat gets `409 idempotency_response_lost`
                  *     with the `sandboxId` and `version` it committed.
-                 *     A streamed archive upload is never buffered to be fingerprinted: its body
+                 *     A streamed archive upload (`importArchive`, or `createSandbox` with a tar
+                 *     body) is never buffered to be fingerprinted: its body
                  *     counts as the bytes the server read, hashed as they were read, so a repeat
                  *     is replayed only if its body starts with those bytes (and ends there when
                  *     the first body was read to its end).
