@@ -4,6 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { ActivityRecorder } from "./activity.js";
+import { applyArchive } from "./archive/apply.js";
+import type { ArchiveEntry } from "./archive/stage.js";
 import {
   type Backend,
   type ChangeSet,
@@ -67,6 +69,11 @@ export interface CreateSandboxInput {
   env?: Record<string, string>;
   options?: SandboxOptions;
   files?: SeedFile[];
+  /**
+   * Archive entries (checked by an `ArchiveStager`) unpacked into `destination` (default `/`)
+   * after `files`, in the same first commit: the sandbox is created with all of them or not at all.
+   */
+  archive?: { entries: readonly ArchiveEntry[]; destination?: string };
   /** Absent: never expires. */
   expiry?: SandboxExpiry;
 }
@@ -222,6 +229,7 @@ export class SandboxService {
     for (const file of input.files ?? []) {
       vfs.writeFile(normalizePath(file.path, "open"), file.bytes, { mode: file.mode });
     }
+    if (input.archive) applyArchive(vfs, input.archive.destination ?? "/", input.archive.entries);
     checkQuota(journal, scope.quota);
     const changes = journal.toChangeSet();
     const created = empty.apply(changes, 1);

@@ -1,17 +1,27 @@
 /**
- * Streamed uploads (archive imports): bodies too large to hold, read by their
- * route as they arrive. The global body limit and the idempotency fingerprint
- * must not buffer them; instead the bytes the route reads are hashed on the way.
+ * Streamed uploads (archive imports, and sandbox creates with a tar body): bodies
+ * too large to hold, read by their route as they arrive. The global body limit and
+ * the idempotency fingerprint must not buffer them; instead the bytes the route
+ * reads are hashed on the way.
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 
 const STREAMED = /^\/v1\/sandboxes\/[^/]+\/archive\/?$/;
+const CREATE = /^\/v1\/sandboxes\/?$/;
+const ARCHIVE_TYPES = new Set(["application/x-tar", "application/gzip", "application/x-gzip"]);
 
 /** Whether this request's body is streamed by its route (and must not be buffered). */
 export function isStreamedUpload(c: Context): boolean {
-  return c.req.method === "POST" && STREAMED.test(c.req.path);
+  if (c.req.method !== "POST") return false;
+  return STREAMED.test(c.req.path) || (CREATE.test(c.req.path) && isArchiveBody(c));
+}
+
+/** Whether the body is declared a tar or tar.gz (by its Content-Type). */
+export function isArchiveBody(c: Context): boolean {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return ARCHIVE_TYPES.has(type);
 }
 
 /** The request body as the route should read it (hashed when a middleware asked). */

@@ -6,13 +6,11 @@ import { readArchive } from "../archive/read-archive.js";
 import { type TarSource, tarStream } from "../archive/tar-writer.js";
 import { setDownloadHeaders } from "../download-headers.js";
 import type { AppEnv } from "../env.js";
-import { uploadBody } from "../middleware/streamed-upload.js";
+import { isArchiveBody, uploadBody } from "../middleware/streamed-upload.js";
 import { ProblemError } from "../problem.js";
 import { optionalPathParam } from "../query.js";
 import { changesOf } from "./history.js";
 import { versionPrecondition } from "./sandboxes.js";
-
-const ARCHIVE_TYPES = new Set(["application/x-tar", "application/gzip", "application/x-gzip"]);
 
 export function archiveRoutes() {
   return new Hono<AppEnv>()
@@ -20,8 +18,7 @@ export function archiveRoutes() {
       const id = c.req.param("sandboxId");
       const destination = optionalPathParam(c) ?? "/";
       const ifVersion = versionPrecondition(c.req.header("if-match"));
-      const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-      if (!ARCHIVE_TYPES.has(type)) {
+      if (!isArchiveBody(c)) {
         throw new ProblemError(
           415,
           "unsupported_media_type",

@@ -1,4 +1,4 @@
-/** Sandbox lifecycle: createSandbox, listSandboxes, getSandbox, deleteSandbox. */
+/** Sandbox lifecycle: createSandbox (JSON or a tar body), listSandboxes, getSandbox, deleteSandbox. */
 import {
   denyMatcher,
   encodeText,
@@ -12,17 +12,26 @@ import {
 } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
+import { readArchive } from "../archive/read-archive.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { AppEnv } from "../env.js";
+import { isArchiveBody, uploadBody } from "../middleware/streamed-upload.js";
 import { ProblemError } from "../problem.js";
-import { intParam, parseMode, stringParam } from "../query.js";
+import { intParam, optionalPathParam, parseMode, stringParam } from "../query.js";
 import { sandboxJson } from "../representation.js";
 import { readJson } from "../validation.js";
+import { createSettingsFromQuery, refuseSettingsInQuery } from "./create-query.js";
 
 export function sandboxRoutes() {
   return new Hono<AppEnv>()
     .post("/v1/sandboxes", async (c) => {
-      const input = c.var.validator.check("CreateSandboxRequest", await readJson(c, true));
+      // A tar body seeds the sandbox with an archive; its settings come from the query.
+      const archive = isArchiveBody(c);
+      if (!archive) refuseSettingsInQuery(c);
+      const input = c.var.validator.check(
+        "CreateSandboxRequest",
+        archive ? createSettingsFromQuery(c) : await readJson(c, true),
+      );
       const options = {
         persistShell: input.persistShell ?? false,
         runtimes: supportedRuntimes(input.runtimes ?? []),
@@ -40,6 +49,21 @@ export function sandboxRoutes() {
           name: input.name ?? null,
           env: input.env ?? {},
           options,
+          expiry,
+        });
+        c.header("Location", `/v1/sandboxes/${record.id}`);
+        return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
+      }
+      if (archive) {
+        // Settings are checked before the (possibly large) body is read; nothing is written
+        // until all of it was read and checked, then the sandbox and its files in one commit.
+        const destination = optionalPathParam(c) ?? "/";
+        const entries = await readArchive(uploadBody(c), c.var.limits);
+        const record = await c.var.service.create(c.var.scope, {
+          name: input.name ?? null,
+          env: input.env ?? {},
+          options,
+          archive: { entries, destination },
           expiry,
         });
         c.header("Location", `/v1/sandboxes/${record.id}`);
