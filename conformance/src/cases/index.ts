@@ -46,6 +46,7 @@ import rejectedPaths from "./paths/rejected-paths.js";
 import pathsStatFile from "./paths/stat-file.js";
 import pathsWriteFile from "./paths/write-file.js";
 import createSandbox from "./sandboxes/create-sandbox.js";
+import createSandboxArchive from "./sandboxes/create-sandbox-archive.js";
 import createSandboxOptions from "./sandboxes/create-sandbox-options.js";
 import deleteSandbox from "./sandboxes/delete-sandbox.js";
 import getSandbox from "./sandboxes/get-sandbox.js";
@@ -78,6 +79,7 @@ const collected: ConformanceCase[] = [
   ...authTenants,
   ...createSandbox,
   ...createSandboxOptions,
+  ...createSandboxArchive,
   ...getSandbox,
   ...getSandboxUsage,
   ...updateSandbox,
