@@ -82,6 +82,10 @@ export {
   type SnapshotOptions,
   type WatchOptions,
 } from "./sandbox-history.js";
-export type { CreateSandboxOptions, ListSandboxesOptions } from "./sandboxes.js";
+export type {
+  CreateFromArchiveOptions,
+  CreateSandboxOptions,
+  ListSandboxesOptions,
+} from "./sandboxes.js";
 export { Sandboxes } from "./sandboxes.js";
 export type * from "./types.js";

@@ -108,7 +108,8 @@ export class SandboxArchive {
   }
 }
 
-async function looksGzipped(data: ArchiveData): Promise<boolean> {
+/** Whether the bytes start with gzip's magic (a stream is not peeked at: false). */
+export async function looksGzipped(data: ArchiveData): Promise<boolean> {
   if (data instanceof ReadableStream) return false;
   const head =
     data instanceof Blob
@@ -120,7 +121,7 @@ async function looksGzipped(data: ArchiveData): Promise<boolean> {
 }
 
 /** fetch accepts views of an ArrayBuffer; a view of anything else is copied. */
-function toBody(data: ArchiveData): BodyInit {
+export function toBody(data: ArchiveData): BodyInit {
   if (!ArrayBuffer.isView(data)) return data;
   return data.buffer instanceof ArrayBuffer
     ? (data as Uint8Array<ArrayBuffer>)

@@ -1,8 +1,9 @@
-/** `cairn.sandboxes`: create, get, list, update and delete sandboxes. */
+/** `cairn.sandboxes`: create (from JSON or an archive), get, list, update and delete sandboxes. */
 import type { components } from "@cairn/spec/schema";
 import { Page, PagePromise } from "./core/pagination.js";
 import type { Transport } from "./core/transport.js";
 import { Sandbox, type UpdateSandboxOptions, updateSandbox } from "./sandbox.js";
+import { type ArchiveData, looksGzipped, toBody } from "./sandbox-archive.js";
 import type {
   CreateSandboxRequest,
   MutatingRequestOptions,
@@ -11,6 +12,16 @@ import type {
 } from "./types.js";
 
 export interface CreateSandboxOptions extends CreateSandboxRequest, MutatingRequestOptions {}
+
+/** A create's settings beside a tar body: those of `create()` but `files` and `from`. */
+export interface CreateFromArchiveOptions
+  extends Omit<CreateSandboxRequest, "files" | "from">,
+    MutatingRequestOptions {
+  /** Directory to unpack into (default `/`); created if missing. */
+  path?: string;
+  /** Whether the bytes are gzip-compressed: sets the Content-Type (default: looked up in the bytes, else false). */
+  gzip?: boolean;
+}
 
 /** The request options among a create's options (everything that is not a body field). */
 function requestOptionsOf(options: CreateSandboxOptions): MutatingRequestOptions {
@@ -88,6 +99,71 @@ export class Sandboxes {
       }),
     );
     return new Sandbox(this.#transport, data);
+  }
+
+  /**
+   * Creates a sandbox seeded with a tar or tar.gz archive, in one commit: the sandbox exists
+   * with every entry, or not at all. Unlike `files` (at most 10,000), the archive may hold as
+   * many files as the sandbox quota and the archive limits allow. A `ReadableStream` is
+   * streamed as it is read, never held whole, and so sent once: not retried, and without an
+   * Idempotency-Key unless you pass `idempotencyKey`. Refusals are `ArchiveRejectedError`s
+   * (`archive_unsafe_entry`, `archive_too_large`, ...), or an `APIError` with `code` `EDQUOT` (507) past the quota.
+   *
+   * @example
+   * const sandbox = await cairn.sandboxes.createFromArchive(await readFile("repo.tar.gz"), {
+   *   name: "repo",
+   *   path: "/home/user/repo",
+   *   env: { CI: "1" },
+   * });
+   * await cairn.sandboxes.createFromArchive(Readable.toWeb(createReadStream("big.tar")));
+   */
+  async createFromArchive(
+    data: ArchiveData,
+    options: CreateFromArchiveOptions = {},
+  ): Promise<Sandbox> {
+    const {
+      path,
+      gzip,
+      name,
+      env,
+      persistShell,
+      runtimes,
+      policy,
+      ttl,
+      expiresAt,
+      idleTimeout,
+      ...request
+    } = options;
+    const stream = data instanceof ReadableStream;
+    const compressed = gzip ?? (await looksGzipped(data));
+    const query = {
+      path,
+      name,
+      env: env === undefined ? undefined : Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      persistShell,
+      runtimes,
+      policy: policy === undefined ? undefined : JSON.stringify(policy),
+      ttl,
+      expiresAt,
+      idleTimeout,
+    };
+    const { data: created } = await this.#transport.request(
+      { ...request, oneShotBody: stream },
+      (api, init) =>
+        api.POST("/v1/sandboxes", {
+          ...init,
+          ...(stream ? ({ duplex: "half" } as RequestInit) : {}),
+          headers: {
+            ...init.headers,
+            "Content-Type": compressed ? "application/gzip" : "application/x-tar",
+          },
+          params: { query },
+          // The spec types a binary body as string; the serializer passes the bytes through.
+          body: toBody(data) as unknown as string,
+          bodySerializer: (body: unknown) => body as string,
+        }),
+    );
+    return new Sandbox(this.#transport, created);
   }
 
   /**
