@@ -37,7 +37,7 @@ class AsyncSandboxArchive:
         """Imports into `path` (default `/`) in one commit: a local directory (tarred as it is
         sent), a .tar / .tar.gz file path, a binary file object, bytes or an iterator of bytes.
         Everything but bytes is streamed once (not retried). gzip is detected unless given."""
-        content, compressed, one_shot = _archive_body(source, gzip)
+        content, compressed, one_shot = archive_body(source, gzip)
         request = ApiRequest(
             "POST",
             sandbox_path(self._id, "/archive"),
@@ -109,7 +109,7 @@ def _if_version(version: Optional[int]) -> Optional[str]:
     return if_version(version)
 
 
-def _archive_body(
+def archive_body(
     source: ArchiveSource, gzip: Optional[bool]
 ) -> tuple[Union[bytes, Iterable[bytes], AsyncIterable[bytes]], bool, bool]:
     """The body, whether it is gzip, and whether it is a one-shot stream."""

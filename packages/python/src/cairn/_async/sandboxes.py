@@ -1,8 +1,10 @@
-"""`cairn.sandboxes`: create, get, list, update and delete sandboxes (async)."""
+"""`cairn.sandboxes`: create (from arguments or an archive), get, list, update and delete
+sandboxes (async)."""
 
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 from typing import Any, Mapping, Optional, Sequence, Union
 
@@ -11,11 +13,14 @@ from .._base_client import (
     ApiRequest,
     NotGiven,
     RequestOptions,
+    check_path,
     check_str,
     compact,
     expiry_body,
 )
+from .._bodies import aiterate
 from ..types import ForkSource, SandboxData, SandboxPage, Snapshot
+from .archive import ArchiveSource, archive_body
 from .pagination import AsyncPager, paginate
 from .sandbox import AsyncSandbox
 from .transport import AsyncTransport
@@ -112,6 +117,60 @@ class AsyncSandboxes:
             )
         )
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
+        options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
+        data = await self._transport.call(SandboxData, request, options)
+        return AsyncSandbox(self._transport, data.id, data)
+
+    async def create_from_archive(
+        self,
+        source: ArchiveSource,
+        *,
+        path: Optional[str] = None,
+        gzip: Optional[bool] = None,
+        name: Optional[str] = None,
+        env: Optional[Mapping[str, str]] = None,
+        persist_shell: Optional[bool] = None,
+        runtimes: Optional[Sequence[str]] = None,
+        policy: Optional[Mapping[str, Any]] = None,
+        ttl: Optional[int] = None,
+        expires_at: Optional[Union[datetime, str]] = None,
+        idle_timeout: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncSandbox:
+        """Creates a sandbox seeded with a tar / tar.gz, unpacked into `path` (default `/`) in
+        its first commit: it exists with every entry, or not at all (`ArchiveRejectedError`, or
+        `QuotaExceededError` past the quota). Unlike `files` (at most 10,000),
+        the archive may hold as many files as the sandbox quota allows. `source` is what
+        `sandbox.archive.upload()` takes: a local directory (tarred as it is sent), a .tar /
+        .tar.gz path, a binary file object, bytes or an iterator of bytes; everything but bytes
+        is streamed once (not retried). The other settings are those of `create()`."""
+        content, compressed, one_shot = archive_body(source, gzip)
+        params: dict[str, Any] = {
+            "path": None if path is None else check_path("path", path),
+            "name": name,
+            "env": None if env is None else [f"{k}={v}" for k, v in env.items()],
+            "persistShell": persist_shell,
+            "runtimes": None if runtimes is None else list(runtimes),
+            "policy": None if policy is None else json.dumps(dict(policy), separators=(",", ":")),
+        }
+        params.update(
+            expiry_body(
+                ttl=ttl,
+                expires_at=NOT_GIVEN if expires_at is None else expires_at,
+                idle_timeout=NOT_GIVEN if idle_timeout is None else idle_timeout,
+            )
+        )
+        request = ApiRequest(
+            "POST",
+            "/v1/sandboxes",
+            params=params,
+            headers={"Content-Type": "application/gzip" if compressed else "application/x-tar"},
+            content=content if isinstance(content, bytes) else aiterate(content),
+            one_shot=one_shot,
+        )
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
         data = await self._transport.call(SandboxData, request, options)
         return AsyncSandbox(self._transport, data.id, data)

@@ -1350,7 +1350,9 @@ class CreateSandboxRequest(Model):
     from_: Optional[ForkSource] = Field(None, alias="from")
     files: Optional[list[SeedFile]] = Field(None, max_length=10000)
     """
-    Seed files (not together with `from`).
+    Seed files (not together with `from`). For more, or for a whole tree, send a tar
+    body instead (see `createSandbox`).
+
     """
 
 
