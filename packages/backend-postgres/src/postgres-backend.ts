@@ -18,6 +18,7 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import type { Sql, TransactionSql } from "postgres";
+import { COPY_MIN_BYTES, copyBlobs } from "./blob-copy.js";
 import { isConnectionError } from "./connection-errors.js";
 import { COMMITS_CHANNEL, sweepExpiredSandboxes } from "./expiry.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
@@ -37,7 +38,7 @@ import {
   toRecord,
 } from "./rows.js";
 import { APP_ROLE } from "./schema.js";
-import { indexableText, writeBlobText } from "./text-index.js";
+import { isIndexableText, writeBlobText } from "./text-index.js";
 
 export interface PostgresBackendOptions {
   sql: Sql;
@@ -47,12 +48,18 @@ export interface PostgresBackendOptions {
   onBackgroundError?: (error: unknown) => void;
   /** Budget of the per-process cache of semantic search's vectors (default 64 MiB). */
   embeddingCacheBytes?: number;
+  /**
+   * Whether large commits write their content with COPY (default: yes, unless the server is
+   * PGlite or the app role may not create temporary tables).
+   */
+  bulkCopy?: boolean;
 }
 
-/** Text waiting to be indexed in the background, at most (characters). */
-const TEXT_QUEUE_MAX_CHARS = 64 << 20;
+/** Text waiting to be indexed in the background, at most (bytes). */
+const TEXT_QUEUE_MAX_BYTES = 64 << 20;
 
-type IndexableText = { hash: string; body: string };
+/** A text blob of a commit, to index after it. */
+type IndexableText = { hash: string; size: number };
 
 /** Rows per multi-row INSERT (Postgres allows 65,535 parameters per statement). */
 const BLOB_BATCH = 2000;
@@ -105,6 +112,21 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     for (const set of watchers.values()) for (const wake of set) wake();
   };
   const maxIndexedTextBytes = options.maxIndexedTextBytes ?? 1 << 20;
+  let copyAllowed: Promise<boolean> | undefined =
+    options.bulkCopy === undefined ? undefined : Promise.resolve(options.bulkCopy);
+  /** Whether COPY can serve a commit: asked of the server once, in the first large commit. */
+  const bulkCopy = (tx: TransactionSql) => {
+    copyAllowed ??= tx<Array<{ ok: boolean }>>`
+      SELECT position('PGlite' in version()) = 0
+         AND has_database_privilege(${APP_ROLE}, current_database(), 'TEMPORARY') AS ok`.then(
+      ([row]) => row?.ok === true,
+      (error: unknown) => {
+        copyAllowed = undefined; // ask again next time
+        throw error;
+      },
+    );
+    return copyAllowed;
+  };
   const pool = new PoolGauge(Number(sql.options.max) || 0);
 
   /**
@@ -167,13 +189,27 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   ): Promise<IndexableText[]> {
     const texts: IndexableText[] = [];
     const pending: Promise<unknown>[] = [];
-    for (let i = 0; i < changes.blobs.length; i += BLOB_BATCH) {
+    let blobBytes = 0;
+    for (const blob of changes.blobs) blobBytes += blob.bytes.length;
+    if (blobBytes >= COPY_MIN_BYTES && (await bulkCopy(tx))) {
+      const rows = changes.blobs.map((b) => {
+        const text = isIndexableText(b.bytes, maxIndexedTextBytes);
+        if (text) texts.push({ hash: b.hash, size: b.bytes.length });
+        return { hash: b.hash, bytes: b.bytes, state: text ? ("p" as const) : ("n" as const) };
+      });
+      pending.push(copyBlobs(tx, tenantId, rows));
+    }
+    for (
+      let i = pending.length > 0 ? changes.blobs.length : 0;
+      i < changes.blobs.length;
+      i += BLOB_BATCH
+    ) {
       const batch = changes.blobs.slice(i, i + BLOB_BATCH);
       const states = batch.map((b) => {
-        const body = indexableText(b.bytes, maxIndexedTextBytes);
-        if (body !== undefined) texts.push({ hash: b.hash, body });
+        const text = isIndexableText(b.bytes, maxIndexedTextBytes);
+        if (text) texts.push({ hash: b.hash, size: b.bytes.length });
         // 'p': text, indexed after the commit; 'n': not text.
-        return body === undefined ? "n" : "p";
+        return text ? "p" : "n";
       });
       // One statement shape whatever the batch size (arrays, not a VALUES list), so it is
       // prepared once; content travels as base64, which the server decodes.
@@ -255,13 +291,13 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   let indexing: Promise<void> = Promise.resolve();
   let queuedTextBytes = 0;
   function indexAfterCommit(tenantId: string, texts: IndexableText[]): void {
-    const bytes = texts.reduce((n, t) => n + t.body.length, 0);
-    if (texts.length === 0 || queuedTextBytes + bytes > TEXT_QUEUE_MAX_CHARS) return;
+    const bytes = texts.reduce((n, t) => n + t.size, 0);
+    if (texts.length === 0 || queuedTextBytes + bytes > TEXT_QUEUE_MAX_BYTES) return;
     queuedTextBytes += bytes;
     indexing = indexing
       .then(async () => {
         for (let i = 0; i < texts.length; i += BLOB_BATCH) {
-          const batch = texts.slice(i, i + BLOB_BATCH);
+          const batch = texts.slice(i, i + BLOB_BATCH).map((t) => t.hash);
           await inTenant(tenantId, (tx) => writeBlobText(tx, tenantId, batch));
         }
       })

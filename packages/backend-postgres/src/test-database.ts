@@ -20,7 +20,7 @@ export async function dropCairnSchema(sql: Sql): Promise<void> {
   await sql.unsafe(
     "DROP TABLE layers, snapshots, commits, audit_log, api_keys, tenants, idempotency_keys, blob_text, blobs, dentries, inodes, sandboxes, cairn_migrations CASCADE",
   );
-  await sql.unsafe("DROP FUNCTION cairn_grep_candidates(text)");
+  await sql.unsafe("DROP FUNCTION cairn_grep_candidates(text), cairn_flush_text_index()");
 }
 
 export interface TestDatabase {

@@ -4,41 +4,37 @@
  * bulk write. Blobs wait as `text_state = 'p'` until indexed; anything that
  * searches must treat those as candidates.
  */
-import { tryDecodeUtf8 } from "@cairn/core";
+import { isUtf8 } from "node:buffer";
 import type { Sql, TransactionSql } from "postgres";
 
 /** Blobs larger than this, or holding NUL, are not text for the index. */
 export const MAX_INDEXED_TEXT_BYTES = 1 << 20;
 
-export interface TextCandidate {
-  hash: string;
-  bytes: Uint8Array;
+/** Whether a blob is text worth indexing: valid UTF-8, no NUL, not too large. */
+export function isIndexableText(bytes: Uint8Array, maxBytes = MAX_INDEXED_TEXT_BYTES): boolean {
+  return bytes.length <= maxBytes && !bytes.includes(0) && isUtf8(bytes);
 }
 
-/** The text of a blob worth indexing, or undefined (binary, NUL, too large). */
-export function indexableText(
-  bytes: Uint8Array,
-  maxBytes = MAX_INDEXED_TEXT_BYTES,
-): string | undefined {
-  if (bytes.length > maxBytes || bytes.includes(0)) return undefined;
-  return tryDecodeUtf8(bytes);
-}
-
-/** Inserts the text rows and marks the blobs indexed, in the caller's (tenant) transaction. */
+/**
+ * Copies the blobs' text into `blob_text` and marks them indexed, in the caller's (tenant)
+ * transaction. The text is decoded from the stored content by Postgres, so it never travels
+ * again (the blobs were checked with `isIndexableText`, and Postgres's UTF-8 rules agree).
+ */
 export async function writeBlobText(
   tx: TransactionSql,
   tenantId: string,
-  texts: Array<{ hash: string; body: string }>,
+  hashes: readonly string[],
 ): Promise<void> {
-  if (texts.length === 0) return;
-  // Arrays rather than a VALUES list: one statement shape, prepared once per connection.
+  if (hashes.length === 0) return;
+  const list = tx.array([...hashes]);
   await tx`INSERT INTO blob_text (tenant_id, hash, body)
-           SELECT ${tenantId}, x.hash, x.body
-           FROM unnest(${tx.array(texts.map((t) => t.hash))}::text[], ${tx.array(texts.map((t) => t.body))}::text[]) AS x(hash, body)
+           SELECT tenant_id, hash, convert_from(content, 'UTF8') FROM blobs
+           WHERE tenant_id = ${tenantId} AND hash = ANY(${list}::text[]) AND text_state = 'p'
            ON CONFLICT DO NOTHING`;
   await tx`UPDATE blobs SET text_state = 'i'
-           WHERE tenant_id = ${tenantId} AND hash = ANY(${tx.array(texts.map((t) => t.hash))}::text[])
-             AND text_state = 'p'`;
+           WHERE tenant_id = ${tenantId} AND hash = ANY(${list}::text[]) AND text_state = 'p'`;
+  // The rows went to the trigram index's pending list: merge them in one pass (migration 18).
+  await tx`SELECT cairn_flush_text_index()`;
 }
 
 /**
@@ -56,14 +52,13 @@ export async function indexPendingText(
       const rows = await tx<Array<{ tenant_id: string; hash: string; content: Buffer }>>`
         SELECT tenant_id, hash, content FROM blobs WHERE text_state = 'p'
         LIMIT ${batch} FOR UPDATE SKIP LOCKED`;
-      const byTenant = new Map<string, Array<{ hash: string; body: string }>>();
+      const byTenant = new Map<string, string[]>();
       const notText: Array<{ tenant_id: string; hash: string }> = [];
       for (const row of rows) {
-        const body = indexableText(row.content);
-        if (body === undefined) notText.push(row);
+        if (!isIndexableText(row.content)) notText.push(row);
         else {
           const list = byTenant.get(row.tenant_id) ?? [];
-          list.push({ hash: row.hash, body });
+          list.push(row.hash);
           byTenant.set(row.tenant_id, list);
         }
       }

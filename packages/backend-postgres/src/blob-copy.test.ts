@@ -1,0 +1,119 @@
+/** Large commits write content through COPY, with the same rows as the array path. */
+import { SandboxService, seededRandom } from "@cairn/core";
+import { describe, expect, it } from "vitest";
+import { type BlobRow, binaryCopyChunks, COPY_MIN_BYTES } from "./blob-copy.js";
+import { createPostgresBackend } from "./postgres-backend.js";
+import { SERVER_ONLY, useTestDatabase } from "./test-database.js";
+
+const database = useTestDatabase();
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Over COPY_MIN_BYTES of text, plus a binary file, a BOM, repeated content and a reused blob. */
+function files(seed: number, reused: Uint8Array) {
+  const random = seededRandom(seed);
+  const list: Array<{ path: string; bytes: Uint8Array }> = Array.from({ length: 300 }, (_, i) => ({
+    path: `/d${i % 7}/f${i}.txt`,
+    bytes: enc(`file ${i} ${"lorem ipsum dolor ".repeat(200 + Math.floor(random() * 100))}\n`),
+  }));
+  list.push({ path: "/bin.dat", bytes: Uint8Array.from({ length: 5000 }, (_, i) => i % 256) });
+  list.push({ path: "/bom.txt", bytes: enc("\ufeffstarts with a byte order mark\n") });
+  list.push(
+    { path: "/same-1.txt", bytes: enc("twice\n") },
+    { path: "/same-2.txt", bytes: enc("twice\n") },
+  );
+  list.push({ path: "/reused.txt", bytes: reused });
+  return list;
+}
+
+/** The tenant's blobs and their text, keyed by hash. */
+async function stored(tenantId: string) {
+  const rows = await database().sql<
+    Array<{ hash: string; size: string; content: Buffer; text_state: string; body: string | null }>
+  >`SELECT b.hash, b.size, b.content, b.text_state, t.body
+    FROM blobs b LEFT JOIN blob_text t USING (tenant_id, hash)
+    WHERE b.tenant_id = ${tenantId} ORDER BY b.hash`;
+  return rows.map((r) => ({ ...r, content: r.content.toString("base64") }));
+}
+
+describe("bulk blob writes", () => {
+  it("encodes rows in Postgres's binary COPY format", () => {
+    const rows: BlobRow[] = [{ hash: "ab", bytes: Uint8Array.from([7, 8]), state: "n" }];
+    const data = Buffer.concat([...binaryCopyChunks(rows)]);
+    expect(data.toString("hex")).toBe(
+      [
+        Buffer.from("PGCOPY\n\xff\r\n\0", "latin1").toString("hex"),
+        "0000000000000000", // flags, header extension
+        "0004", // fields
+        "00000002",
+        Buffer.from("ab").toString("hex"),
+        "00000008",
+        "0000000000000002", // size
+        "00000001",
+        "6e", // 'n'
+        "00000002",
+        "0708",
+        "ffff", // trailer
+      ].join(""),
+    );
+  });
+
+  it("stores a large commit as the array path does, on the server at hand", async () => {
+    const reused = enc("stored before the large commit\n");
+    const results = [];
+    for (const [tenantId, bulkCopy] of [
+      ["t-auto", undefined],
+      ["t-arrays", false],
+    ] as const) {
+      const backend = createPostgresBackend({ sql: database().sql, bulkCopy });
+      const service = new SandboxService({ backend });
+      const scope = { tenantId };
+      await service.create(scope, { files: [{ path: "/reused.txt", bytes: reused }] });
+      const seed = files(1, reused);
+      expect(seed.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(COPY_MIN_BYTES);
+      await service.create(scope, { files: seed });
+      await backend.idle();
+      results.push(await stored(tenantId));
+    }
+    const [auto, arrays] = results;
+    expect(auto).toEqual(arrays);
+    // Every blob indexed or marked binary; the text is the content, a BOM included.
+    expect(arrays!.filter((r) => r.text_state === "n")).toHaveLength(1);
+    expect(arrays!.every((r) => r.text_state !== "p")).toBe(true);
+    for (const r of arrays!) {
+      if (r.text_state === "i")
+        expect(Buffer.from(r.body!, "utf8").toString("base64")).toBe(r.content);
+    }
+  });
+
+  it.skipIf(SERVER_ONLY !== undefined)(
+    "stores the same rows through COPY as through arrays",
+    async () => {
+      const reused = enc("stored before\n");
+      const results = [];
+      for (const [tenantId, bulkCopy] of [
+        ["c-copy", true],
+        ["c-arrays", false],
+      ] as const) {
+        const backend = createPostgresBackend({ sql: database().sql, bulkCopy });
+        const service = new SandboxService({ backend });
+        await service.create({ tenantId }, { files: [{ path: "/reused.txt", bytes: reused }] });
+        await service.create({ tenantId }, { files: files(2, reused) });
+        await backend.idle();
+        results.push(await stored(tenantId));
+      }
+      expect(results[0]).toEqual(results[1]);
+    },
+  );
+
+  it("leaves the trigram index's pending list empty once indexing is done", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    await service.create({ tenantId: "t-flush" }, { files: files(3, enc("x\n")) });
+    await backend.idle();
+    // gin_clean_pending_list answers how many pending pages it merged: none were left.
+    const [row] = await database().sql<
+      [{ merged: string }]
+    >`SELECT cairn_flush_text_index() AS merged`;
+    expect(Number(row.merged)).toBe(0);
+  });
+});
