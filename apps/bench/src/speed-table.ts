@@ -25,6 +25,7 @@ import {
 } from "@cairn/core";
 import {
   createApp,
+  type Limits,
   type RunningServer,
   startServer,
   type TarSource,
@@ -33,6 +34,7 @@ import {
 import { Bash, InMemoryFs } from "just-bash";
 import { generateCorpus } from "./corpus.js";
 import { createBenchDatabase, serverFacts } from "./database.js";
+import type { LoadReport } from "./load-client.js";
 import { formatMs, median } from "./stats.js";
 
 const { values: args } = parseArgs({
@@ -48,6 +50,9 @@ const FILES = Number(args.files ?? (quick ? 2000 : 10_000));
 const RUNS = Number(args.runs ?? (quick ? 3 : 7));
 const ECHOES = quick ? 100 : 500;
 const API_KEY = "bench-table-key-0123456789abcdef";
+/** Connections and seconds of the small-read load. */
+const LOAD_CONNECTIONS = 32;
+const LOAD_SECONDS = quick ? 3 : 5;
 /** The tenant a static API key acts as, so HTTP and in-process calls see the same sandboxes. */
 const SCOPE: Scope = { tenantId: "default" };
 /**
@@ -163,7 +168,7 @@ async function main(): Promise<void> {
     for (const f of corpus.files) initial[f.path] = f.bytes;
 
     /** A server as `cairn serve` runs one: its own service (cold caches) and worker pool. */
-    const serve = async () => {
+    const serve = async (limits?: Partial<Limits>) => {
       const pool = new WorkerPool({ workers: availableParallelism() });
       pools.push(pool);
       const app = createApp({
@@ -171,6 +176,7 @@ async function main(): Promise<void> {
         service: new SandboxService({ backend: pg }),
         apiKey: API_KEY,
         runner: pool,
+        limits,
       });
       const server = await startServer({ app, port: 0 });
       servers.push(server);
@@ -375,6 +381,35 @@ async function main(): Promise<void> {
       goal: "≤ 3 ms over HTTP",
     });
 
+    // ---- small reads at 32 connections -------------------------------------------
+    // The default rate limit (1,000 requests/s per key) would answer most of this load with
+    // 429: this server runs without one, as a tenant with its limit raised would.
+    const open = await serve({ rateLimitPerSecond: 0 });
+    const file = corpus.files[0]!.path;
+    const getFile = await loadFromAnotherProcess(
+      `${open.baseUrl}/v1/sandboxes/${bigId}/files?path=${encodeURIComponent(file)}`,
+      "GET",
+    );
+    rows.push({
+      name: `GET of a ${(corpus.files[0]!.bytes.length / 1000).toFixed(1)} KB file, ${LOAD_CONNECTIONS} connections (client in another process)`,
+      memory: "–",
+      http: describeLoad(getFile),
+      inProcess: "–",
+      goal: "≥ 5,000/s, p99 ≤ 20 ms",
+    });
+    const execCat = await loadFromAnotherProcess(
+      `${open.baseUrl}/v1/sandboxes/${bigId}/exec`,
+      "POST",
+      JSON.stringify({ script: `cat ${file}` }),
+    );
+    rows.push({
+      name: `exec \`cat\` of that file, ${LOAD_CONNECTIONS} connections (client in another process)`,
+      memory: "–",
+      http: describeLoad(execCat),
+      inProcess: "–",
+      goal: "≥ 1,000/s",
+    });
+
     console.log("");
     console.log(render());
     console.log("");
@@ -386,6 +421,40 @@ async function main(): Promise<void> {
     await sql.end({ timeout: 5 }).catch(() => {});
     await db.drop();
   }
+}
+
+/** Closed-loop load from a child process (see load-client.ts), after a second of warm-up. */
+async function loadFromAnotherProcess(
+  url: string,
+  method: string,
+  body = "-",
+): Promise<LoadReport> {
+  const run = (seconds: number) => {
+    const child = fork(fileURLToPath(new URL("./load-client.js", import.meta.url)), [
+      url,
+      API_KEY,
+      method,
+      body,
+      String(LOAD_CONNECTIONS),
+      String(seconds),
+    ]);
+    return new Promise<LoadReport>((resolve, reject) => {
+      child.once("message", (report: LoadReport) => resolve(report));
+      child.once("exit", (code) => {
+        if (code !== 0) reject(new Error(`load client exited with ${code}`));
+      });
+    });
+  };
+  await run(1);
+  return run(LOAD_SECONDS);
+}
+
+function describeLoad(report: LoadReport): string {
+  const sorted = [...report.latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const failed = report.requests - (report.statuses["200"] ?? 0);
+  const rate = Math.round(report.requests / report.seconds).toLocaleString("en");
+  return `${rate}/s, p50 ${formatMs(at(0.5))}, p99 ${formatMs(at(0.99))}${failed > 0 ? ` (${failed} not 200)` : ""}`;
 }
 
 /** `echo hi` over HTTP from a child process, so client and server do not share a thread. */

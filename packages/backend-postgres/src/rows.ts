@@ -99,3 +99,12 @@ export async function isLive(tx: TransactionSql, tenantId: string, id: string): 
     await tx`SELECT 1 FROM sandboxes WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
   return row !== undefined;
 }
+
+/**
+ * `text` as a SQL string literal, for the simple protocol (which takes no parameters): an
+ * escape string, so backslashes mean the same whatever `standard_conforming_strings` says.
+ */
+export function literal(text: string): string {
+  if (text.includes("\0")) throw new Error("a SQL literal cannot hold NUL");
+  return `E'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}

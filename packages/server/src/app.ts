@@ -1,7 +1,7 @@
 /** createApp: the reference Cairn server as a Hono app over any backend. */
 import { type Backend, type KeyStore, SandboxService, type ScriptRunner } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ConsoleSite, consoleResponse } from "./console-site.js";
 import type { Drain } from "./drain.js";
@@ -238,8 +238,8 @@ export function createApp(options: AppOptions): CairnApp {
   app.use("/v1/keys/*", auth, admin);
   // Every sandbox of a tenant gets the tenant's quota (else the server's); the commit enforces it.
   app.use("/v1/sandboxes/*", async (c, next) => {
-    const { sandboxMaxBytes: maxBytes, sandboxMaxFiles: maxFiles } = c.var.limits;
-    c.set("scope", { ...c.var.scope, quota: { maxBytes, maxFiles } });
+    const { sandboxMaxBytes: maxBytes, sandboxMaxFiles: maxFiles } = c.get("limits");
+    c.set("scope", { ...c.get("scope"), quota: { maxBytes, maxFiles } });
     await next();
   });
   app.use("/v1/sandboxes/*", commitOrigin(spec));
@@ -283,7 +283,9 @@ export function createApp(options: AppOptions): CairnApp {
     },
   });
   // Archive uploads are read as they stream in and bounded by the archive limits.
-  app.use((c, next) => (isStreamedUpload(c) ? next() : limitBody(c, next)));
+  // A request without a body skips the limit: reading `body` to find out would build a full
+  // web Request around the Node request (an AbortController and a stream) for every GET.
+  app.use((c, next) => (isStreamedUpload(c) || !hasBody(c) ? next() : limitBody(c, next)));
   const keyed = idempotency(options.idempotency);
   app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
@@ -321,4 +323,17 @@ export function createApp(options: AppOptions): CairnApp {
     });
   });
   return Object.assign(app, { drain: () => lifecycle.drain(), lifecycle });
+}
+
+/**
+ * Whether the request carries a body. One from the wire (the Node adapter puts it in `env`)
+ * says so in its headers, as HTTP/1.1 requires; one made in process (`app.fetch`) is asked.
+ */
+function hasBody(c: Context<AppEnv>): boolean {
+  const fromWire = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+  if (!fromWire) return c.req.raw.body !== null;
+  const length = c.req.header("content-length");
+  return (
+    (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined
+  );
 }

@@ -30,7 +30,7 @@ const KINDS: Partial<Record<string, ArchiveHeader["kind"]>> = {
  * on the same connection.
  *
  * @example
- * const entries = await readArchive(c.req.raw.body, c.var.limits);
+ * const entries = await readArchive(c.req.raw.body, c.get("limits"));
  */
 export async function readArchive(
   body: ReadableStream<Uint8Array> | null,

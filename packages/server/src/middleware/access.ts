@@ -21,14 +21,15 @@ const READ_POSTS = /^\/v1\/sandboxes\/[^/]+\/exec(?:\/batch)?\/?$/;
 
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!c.var.principal.scopes.includes("admin")) throw forbidden("this route needs an admin key");
+    if (!c.get("principal").scopes.includes("admin"))
+      throw forbidden("this route needs an admin key");
     await next();
   };
 }
 
 export function sandboxAccess(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (principal.tenantId === null)
       throw forbidden("an admin key manages tenants and keys only; use a tenant key here");
     const match = /^\/v1\/sandboxes\/([^/]+)/.exec(c.req.path);

@@ -66,8 +66,8 @@ export function idempotency(options: Partial<IdempotencyOptions> = {}): Middlewa
         "Idempotency-Key must be 1 to 255 printable ASCII characters",
       );
     }
-    const backend = c.var.service.backend;
-    const tenantId = c.var.scope.tenantId;
+    const backend = c.get("service").backend;
+    const tenantId = c.get("scope").tenantId;
     const streamed = isStreamedUpload(c);
     const renews = backend.renewIdempotencyKey !== undefined;
     const leaseMs = options.leaseMs ?? (renews ? RENEWED_LEASE_MS : DEFAULT_IDEMPOTENCY.leaseMs);
@@ -112,7 +112,7 @@ export function idempotency(options: Partial<IdempotencyOptions> = {}): Middlewa
       );
     }
     // The request's commits mark the key applied in their own transaction.
-    c.set("scope", { ...c.var.scope, idempotencyKey: key });
+    c.set("scope", { ...c.get("scope"), idempotencyKey: key });
     let uploaded: (() => BodyDigest) | undefined;
     if (streamed && c.req.raw.body) {
       const digesting = digestingBody(c.req.raw.body);

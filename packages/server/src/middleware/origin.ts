@@ -9,14 +9,14 @@ export function commitOrigin(spec: Record<string, unknown>): MiddlewareHandler<A
   return async (c, next) => {
     const method = c.req.method;
     const path = c.req.path;
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     c.set("scope", {
-      ...c.var.scope,
+      ...c.get("scope"),
       origin: {
         operation: operationOf(method, path) ?? "unknown",
         keyId: principal?.keyId ?? null,
         subject: principal?.subject ?? null,
-        requestId: c.var.requestId ?? null,
+        requestId: c.get("requestId") ?? null,
       },
     });
     await next();

@@ -98,8 +98,8 @@ export function rateLimit(
   onReject: () => void = () => {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const perSecond = c.var.limits?.rateLimitPerSecond ?? limiter.perSecond;
-    const burst = c.var.limits?.rateLimitBurst ?? limiter.burst;
+    const perSecond = c.get("limits")?.rateLimitPerSecond ?? limiter.perSecond;
+    const burst = c.get("limits")?.rateLimitBurst ?? limiter.burst;
     if (perSecond <= 0) return next();
     const waitMs = limiter.take(callerOf(c), perSecond, burst);
     if (waitMs > 0) {
@@ -187,9 +187,12 @@ export function gated(
 
 /** Calls `release` once the response body is fully sent or cancelled (now, if it is not streamed). */
 function holdUntilSent(c: Context<AppEnv>, release: () => void): void {
+  // The type first: reading `body` of a response the Node adapter keeps lightweight turns it
+  // into a full web Response.
   const type = c.res.headers.get("content-type") ?? "";
-  const body = c.res.body;
-  if (!body || !(type.startsWith("text/event-stream") || type.startsWith("application/gzip"))) {
+  const body =
+    type.startsWith("text/event-stream") || type.startsWith("application/gzip") ? c.res.body : null;
+  if (!body) {
     release();
     return;
   }

@@ -36,11 +36,11 @@ export function tenantLimits(
 
   return {
     middleware: async (c, next) => {
-      const { kind, tenantId } = c.var.principal;
+      const { kind, tenantId } = c.get("principal");
       // Only tenants an admin manages have limits of their own (not the static key's tenant).
       if (store && tenantId && (kind === "key" || kind === "jwt")) {
         const own = await lookup(tenantId);
-        if (Object.keys(own).length > 0) c.set("limits", withTenant(c.var.limits, own));
+        if (Object.keys(own).length > 0) c.set("limits", withTenant(c.get("limits"), own));
       }
       await next();
     },

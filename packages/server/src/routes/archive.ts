@@ -26,30 +26,34 @@ export function archiveRoutes() {
         );
       }
       // Refuse what can be refused before reading a possibly large body.
-      const before = await c.var.service.get(c.var.scope, id);
+      const before = await c.get("service").get(c.get("scope"), id);
       checkVersion(before.version, ifVersion);
-      const entries = await readArchive(uploadBody(c), c.var.limits);
-      const outcome = await c.var.service.mutate(c.var.scope, id, (vfs) => {
+      const entries = await readArchive(uploadBody(c), c.get("limits"));
+      const outcome = await c.get("service").mutate(c.get("scope"), id, (vfs) => {
         checkVersion(vfs.journal.base.version, ifVersion);
         return applyArchive(vfs, destination, entries);
       });
       return c.json<Schemas["ArchiveImportResult"]>({
         version: outcome.version,
         ...outcome.value,
-        ...(await changesOf(c.var.service, c.var.scope, id, outcome.version, outcome.changed)),
+        ...(await changesOf(
+          c.get("service"),
+          c.get("scope"),
+          id,
+          outcome.version,
+          outcome.changed,
+        )),
       });
     })
     .get("/v1/sandboxes/:sandboxId/archive", async (c) => {
       const path = optionalPathParam(c) ?? "/";
-      const { value: vfs, version } = await c.var.service.read(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        (vfs) => vfs,
-      );
+      const { value: vfs, version } = await c
+        .get("service")
+        .read(c.get("scope"), c.req.param("sandboxId"), (vfs) => vfs);
       const walk = exportEntries(vfs, path);
       const first = walk.next(); // a missing path is a 404 here, before the 200
       const requestId = c.get("requestId");
-      const onError = c.var.onInternalError;
+      const onError = c.get("onInternalError");
       const sources = (async function* () {
         try {
           if (!first.done) yield await source(vfs, first.value);

@@ -23,7 +23,7 @@ const SETTINGS = [
  *
  * @example
  * // ?name=build&env=CI=1&ttl=3600 → { name: "build", env: { CI: "1" }, ttl: 3600 }
- * const input = c.var.validator.check("CreateSandboxRequest", createSettingsFromQuery(c));
+ * const input = c.get("validator").check("CreateSandboxRequest", createSettingsFromQuery(c));
  */
 export function createSettingsFromQuery(c: Context): Record<string, unknown> {
   const settings: Record<string, unknown> = {};

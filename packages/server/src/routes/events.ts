@@ -27,7 +27,7 @@ export function eventRoutes() {
     if (lastEventId !== undefined && !/^\d{1,15}$/.test(lastEventId)) {
       throw new ProblemError(400, "invalid_request", "Last-Event-ID must be a version");
     }
-    const record = await c.var.service.get(c.var.scope, id);
+    const record = await c.get("service").get(c.get("scope"), id);
     const from = lastEventId === undefined ? record.version : Number(lastEventId);
     return stream(c, id, from, prefix);
   });
@@ -61,7 +61,10 @@ function matches(commit: CommitRecord, prefix: string | undefined): boolean {
 }
 
 function stream(c: Context<AppEnv>, id: string, from: number, prefix: string | undefined) {
-  const { service, scope, onInternalError, requestId } = c.var;
+  const service = c.get("service");
+  const scope = c.get("scope");
+  const onInternalError = c.get("onInternalError");
+  const requestId = c.get("requestId");
   const encoder = new TextEncoder();
   let last = from;
   let closed = false;

@@ -31,7 +31,7 @@ const KEEPALIVE_MS = 15_000;
 export function execRoutes() {
   return new Hono<AppEnv>()
     .post("/v1/sandboxes/:sandboxId/exec", async (c) => {
-      const input = c.var.validator.check("ExecRequest", await readJson(c));
+      const input = c.get("validator").check("ExecRequest", await readJson(c));
       withScriptHash(c, [input.script]);
       const exec: ExecInput = {
         script: input.script,
@@ -40,12 +40,12 @@ export function execRoutes() {
         stdin: input.stdin,
         commit: input.commit,
         // A read-only key's scripts run read-only whatever they ask.
-        readOnly: input.readOnly || isReadOnly(c.var.principal),
+        readOnly: input.readOnly || isReadOnly(c.get("principal")),
         ...controls(c, input),
       };
       if (wantsEventStream(c)) return streamExec(c, exec);
-      const outcome = await counted(c.var.metrics, () =>
-        execScript(c.var.service, c.var.scope, c.req.param("sandboxId"), exec),
+      const outcome = await counted(c.get("metrics"), () =>
+        execScript(c.get("service"), c.get("scope"), c.req.param("sandboxId"), exec),
       ).catch(shutdownAware(c));
       return c.json<Schemas["ExecResult"]>({
         ...stepJson(outcome),
@@ -53,18 +53,18 @@ export function execRoutes() {
       });
     })
     .post("/v1/sandboxes/:sandboxId/exec/batch", async (c) => {
-      const input = c.var.validator.check("ExecBatchRequest", await readJson(c));
+      const input = c.get("validator").check("ExecBatchRequest", await readJson(c));
       withScriptHash(
         c,
         input.steps.map((s) => s.script),
       );
-      const outcome = await counted(c.var.metrics, () =>
-        execBatch(c.var.service, c.var.scope, c.req.param("sandboxId"), {
+      const outcome = await counted(c.get("metrics"), () =>
+        execBatch(c.get("service"), c.get("scope"), c.req.param("sandboxId"), {
           steps: input.steps,
           parallel: input.parallel,
           stopOnError: input.stopOnError,
           // A read-only key's batch is a dry run: nothing it writes is kept.
-          commit: isReadOnly(c.var.principal) ? "never" : input.commit,
+          commit: isReadOnly(c.get("principal")) ? "never" : input.commit,
           ...controls(c, input),
         }),
       ).catch(shutdownAware(c));
@@ -113,7 +113,8 @@ function controls(
   c: Context<AppEnv>,
   input: { timeoutMs?: number; maxOutputBytes?: number },
 ): Pick<ExecInput, "timeoutMs" | "maxOutputBytes" | "limits" | "signal" | "runner" | "semantic"> {
-  const limits = c.var.limits;
+  const limits = c.get("limits");
+  const drain = c.get("drain");
   const timeoutMs = input.timeoutMs ?? limits.execTimeoutMs;
   if (timeoutMs > limits.maxExecTimeoutMs) {
     throw new ProblemError(
@@ -131,19 +132,17 @@ function controls(
       maxJournalFiles: limits.maxJournalFiles,
     },
     // A shutdown past its deadline stops the script like a client that went away.
-    signal: c.var.drain
-      ? AbortSignal.any([c.req.raw.signal, c.var.drain.signal])
-      : c.req.raw.signal,
-    runner: c.var.runner,
+    signal: drain ? AbortSignal.any([c.req.raw.signal, drain.signal]) : c.req.raw.signal,
+    runner: c.get("runner"),
     // `search --semantic|--hybrid` in the script ranks as GET .../fs/search does.
-    semantic: scriptSemantic(c.var.semantic, c.var.service.backend, c.var.scope.tenantId),
+    semantic: scriptSemantic(c.get("semantic"), c.get("service").backend, c.get("scope").tenantId),
   };
 }
 
 /** A script stopped by the shutdown deadline is a retryable 503, not the caller's abort. */
 function shutdownAware(c: Context<AppEnv>): (error: unknown) => never {
   return (error) => {
-    if (error instanceof ExecAbortedError && c.var.drain?.signal.aborted) {
+    if (error instanceof ExecAbortedError && c.get("drain")?.signal.aborted) {
       throw shuttingDown("the server shut down before the script ended; nothing was committed");
     }
     throw error;
@@ -153,7 +152,7 @@ function shutdownAware(c: Context<AppEnv>): (error: unknown) => never {
 /** The commit log records which script made a commit: sha256 of the scripts, NUL-joined. */
 function withScriptHash(c: Context<AppEnv>, scripts: readonly string[]): void {
   const scriptHash = createHash("sha256").update(scripts.join("\0")).digest("hex");
-  c.set("scope", { ...c.var.scope, origin: { ...c.var.scope.origin, scriptHash } });
+  c.set("scope", { ...c.get("scope"), origin: { ...c.get("scope").origin, scriptHash } });
 }
 
 /** The commit info of an answer, with the paths it changed when it committed. */
@@ -165,7 +164,7 @@ async function commitJson(
   const committed = commit.status === "committed";
   return {
     ...commit,
-    ...(await changesOf(c.var.service, c.var.scope, id, commit.version, committed)),
+    ...(await changesOf(c.get("service"), c.get("scope"), id, commit.version, committed)),
   };
 }
 
@@ -202,7 +201,12 @@ function chunkJson(bytes: Uint8Array): Schemas["ExecChunk"] {
  */
 async function streamExec(c: Context<AppEnv>, exec: ExecInput): Promise<Response> {
   const sandboxId = c.req.param("sandboxId") ?? "";
-  const { service, scope, requestId, onInternalError, metrics, drain } = c.var;
+  const service = c.get("service");
+  const scope = c.get("scope");
+  const requestId = c.get("requestId");
+  const onInternalError = c.get("onInternalError");
+  const metrics = c.get("metrics");
+  const drain = c.get("drain");
   await service.get(scope, sandboxId);
   // The stream outlives the handler: a graceful shutdown waits for it too.
   const leave = drain?.enter();

@@ -13,14 +13,12 @@ export function fileRoutes() {
     .get("/v1/sandboxes/:sandboxId/files", async (c) => {
       const path = pathParam(c);
       const inline = boolParam(c, "inline", false);
-      const { value } = await c.var.service.read(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        async (vfs) => {
+      const { value } = await c
+        .get("service")
+        .read(c.get("scope"), c.req.param("sandboxId"), async (vfs) => {
           // readFile refuses a directory (EISDIR); stat gives the ETag.
           return { stat: vfs.stat(path, true), bytes: await vfs.readFile(path) };
-        },
-      );
+        });
       const etag = etagOf(value.stat);
       setDownloadHeaders(c, path, "file", { inline });
       c.header("ETag", etag);
@@ -35,9 +33,9 @@ export function fileRoutes() {
       }
       if (range) {
         c.header("Content-Range", `bytes ${range.start}-${range.end}/${value.bytes.length}`);
-        return c.body(toArrayBuffer(value.bytes.subarray(range.start, range.end + 1)), 206);
+        return c.body(asBody(value.bytes.subarray(range.start, range.end + 1)), 206);
       }
-      return c.body(toArrayBuffer(value.bytes), 200);
+      return c.body(asBody(value.bytes), 200);
     })
     .put("/v1/sandboxes/:sandboxId/files", async (c) => {
       const path = pathParam(c);
@@ -48,11 +46,13 @@ export function fileRoutes() {
         throw new ProblemError(400, "invalid_request", "If-None-Match on a write must be '*'");
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const outcome = await c.var.service.mutate(c.var.scope, c.req.param("sandboxId"), (vfs) => {
-        const current = vfs.exists(path, false) ? vfs.stat(path, true) : undefined;
-        checkPreconditions(current, { ifMatch, ifNoneMatch });
-        return { created: current === undefined, stat: vfs.writeFile(path, bytes, { mode }) };
-      });
+      const outcome = await c
+        .get("service")
+        .mutate(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
+          const current = vfs.exists(path, false) ? vfs.stat(path, true) : undefined;
+          checkPreconditions(current, { ifMatch, ifNoneMatch });
+          return { created: current === undefined, stat: vfs.writeFile(path, bytes, { mode }) };
+        });
       const { created, stat } = outcome.value;
       c.header("ETag", etagOf(stat));
       return c.json<Schemas["WriteResult"]>(
@@ -64,14 +64,16 @@ export function fileRoutes() {
       const path = pathParam(c);
       const recursive = boolParam(c, "recursive", false);
       const ifMatch = c.req.header("if-match");
-      const outcome = await c.var.service.mutate(c.var.scope, c.req.param("sandboxId"), (vfs) => {
-        if (ifMatch !== undefined) {
-          checkPreconditions(vfs.exists(path, false) ? vfs.stat(path, false) : undefined, {
-            ifMatch,
-          });
-        }
-        vfs.rm(path, { recursive });
-      });
+      const outcome = await c
+        .get("service")
+        .mutate(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
+          if (ifMatch !== undefined) {
+            checkPreconditions(vfs.exists(path, false) ? vfs.stat(path, false) : undefined, {
+              ifMatch,
+            });
+          }
+          vfs.rm(path, { recursive });
+        });
       return c.json<Schemas["MutationResult"]>({ version: outcome.version });
     });
 }
@@ -121,6 +123,10 @@ export function parseRange(
   return { start, end };
 }
 
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+/**
+ * The bytes as a response body, not copied. A Uint8Array (unlike an ArrayBuffer) keeps the
+ * Node adapter's response lightweight, and content never lives in shared memory.
+ */
+function asBody(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
 }

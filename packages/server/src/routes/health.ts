@@ -12,7 +12,7 @@ export function healthRoutes(version: string, backend: Backend, lifecycle: Lifec
     .get("/v1/health", (c) => c.json<Schemas["Health"]>({ status: "ok", version }))
     .get("/v1/ready", async (c) => {
       const storage = await storageReadiness(backend, (error) =>
-        c.var.log?.warn({ err: error }, "readiness: storage did not answer"),
+        c.get("log")?.warn({ err: error }, "readiness: storage did not answer"),
       );
       const ready = !lifecycle.draining && storage.reachable && storage.problems.length === 0;
       const body: Readiness = {

@@ -13,7 +13,7 @@ export function historyRoutes() {
       const limit = intParam(c, "limit", { min: 1, max: 200, fallback: 50 });
       const cursor = stringParam(c, "cursor", 512);
       const before = cursor === undefined ? undefined : versionOf(decodeCursor(cursor));
-      const page = await c.var.service.commits(c.var.scope, c.req.param("sandboxId"), {
+      const page = await c.get("service").commits(c.get("scope"), c.req.param("sandboxId"), {
         limit,
         before,
       });
@@ -28,7 +28,9 @@ export function historyRoutes() {
       if (version === undefined) {
         throw new ProblemError(400, "invalid_request", "version must be a positive integer");
       }
-      const commit = await c.var.service.commitAt(c.var.scope, c.req.param("sandboxId"), version);
+      const commit = await c
+        .get("service")
+        .commitAt(c.get("scope"), c.req.param("sandboxId"), version);
       if (!commit) {
         throw new ProblemError(404, "commit_not_found", `version ${version} is not in the log`);
       }

@@ -6,7 +6,7 @@ import type { AppEnv } from "../env.js";
 
 export function limitsRoutes() {
   return new Hono<AppEnv>().get("/v1/limits", (c) => {
-    const limits = c.var.limits;
+    const limits = c.get("limits");
     return c.json<Schemas["Limits"]>({
       maxBodyBytes: limits.maxBodyBytes,
       maxFileBytes: limits.maxFileBytes,

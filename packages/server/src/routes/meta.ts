@@ -22,29 +22,25 @@ export function metaRoutes() {
   return new Hono<AppEnv>()
     .get("/v1/sandboxes/:sandboxId/fs/meta", async (c) => {
       const path = pathParam(c);
-      const { value, version } = await c.var.service.read(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        (vfs) => {
+      const { value, version } = await c
+        .get("service")
+        .read(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
           const stat = vfs.stat(path, true);
           if (stat.kind === "directory") throw new FsError("EISDIR", "getmeta", path);
           return stat;
-        },
-      );
+        });
       return c.json<Schemas["FileMetaResult"]>(metaJson(value, version));
     })
     .put("/v1/sandboxes/:sandboxId/fs/meta", async (c) => {
       const path = pathParam(c);
-      const meta = normalizeFileMeta(c.var.validator.check("FileMeta", await readJson(c)));
+      const meta = normalizeFileMeta(c.get("validator").check("FileMeta", await readJson(c)));
       const ifMatch = c.req.header("if-match");
-      const { value, version } = await c.var.service.mutate(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        (vfs) => {
+      const { value, version } = await c
+        .get("service")
+        .mutate(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
           checkPreconditions(vfs.stat(path, true), { ifMatch });
           return vfs.setMeta(path, meta);
-        },
-      );
+        });
       c.header("ETag", etagOf(value));
       return c.json<Schemas["FileMetaResult"]>(metaJson(value, version));
     });

@@ -28,16 +28,18 @@ export function sandboxRoutes() {
       // A tar body seeds the sandbox with an archive; its settings come from the query.
       const archive = isArchiveBody(c);
       if (!archive) refuseSettingsInQuery(c);
-      const input = c.var.validator.check(
-        "CreateSandboxRequest",
-        archive ? createSettingsFromQuery(c) : await readJson(c, true),
-      );
+      const input = c
+        .get("validator")
+        .check(
+          "CreateSandboxRequest",
+          archive ? createSettingsFromQuery(c) : await readJson(c, true),
+        );
       const options = {
         persistShell: input.persistShell ?? false,
         runtimes: supportedRuntimes(input.runtimes ?? []),
         policy: checkedPolicy(normalizePolicy(input.policy)),
       };
-      const expiry = expiryOf(input, c.var.service.now());
+      const expiry = expiryOf(input, c.get("service").now());
       if (input.from) {
         if (input.files !== undefined) {
           throw new ProblemError(400, "invalid_request", "give either `from` or `files`, not both");
@@ -45,7 +47,7 @@ export function sandboxRoutes() {
         const from = input.from.snapshotId
           ? { snapshotId: input.from.snapshotId }
           : { sandboxId: input.from.sandboxId ?? "" };
-        const record = await forkSandbox(c.var.service, c.var.scope, from, {
+        const record = await forkSandbox(c.get("service"), c.get("scope"), from, {
           name: input.name ?? null,
           env: input.env ?? {},
           options,
@@ -58,8 +60,8 @@ export function sandboxRoutes() {
         // Settings are checked before the (possibly large) body is read; nothing is written
         // until all of it was read and checked, then the sandbox and its files in one commit.
         const destination = optionalPathParam(c) ?? "/";
-        const entries = await readArchive(uploadBody(c), c.var.limits);
-        const record = await c.var.service.create(c.var.scope, {
+        const entries = await readArchive(uploadBody(c), c.get("limits"));
+        const record = await c.get("service").create(c.get("scope"), {
           name: input.name ?? null,
           env: input.env ?? {},
           options,
@@ -77,7 +79,7 @@ export function sandboxRoutes() {
             : encodeText(f.content),
         mode: parseMode(f.mode, `files[${i}].mode`),
       }));
-      const record = await c.var.service.create(c.var.scope, {
+      const record = await c.get("service").create(c.get("scope"), {
         name: input.name ?? null,
         env: input.env ?? {},
         options,
@@ -90,7 +92,7 @@ export function sandboxRoutes() {
     .get("/v1/sandboxes", async (c) => {
       const limit = intParam(c, "limit", { min: 1, max: 200, fallback: 50 });
       const cursor = stringParam(c, "cursor", 512);
-      const page = await c.var.service.list(c.var.scope, {
+      const page = await c.get("service").list(c.get("scope"), {
         limit,
         after: cursor === undefined ? undefined : decodeCursor(cursor),
       });
@@ -100,14 +102,14 @@ export function sandboxRoutes() {
       });
     })
     .get("/v1/sandboxes/:sandboxId", async (c) => {
-      const record = await c.var.service.get(c.var.scope, c.req.param("sandboxId"));
+      const record = await c.get("service").get(c.get("scope"), c.req.param("sandboxId"));
       return c.json<Schemas["Sandbox"]>(sandboxJson(record));
     })
     .patch("/v1/sandboxes/:sandboxId", async (c) => {
-      const input = c.var.validator.check("UpdateSandboxRequest", await readJson(c));
+      const input = c.get("validator").check("UpdateSandboxRequest", await readJson(c));
       // The policy binds whoever works in the sandbox: a key handed out for some sandboxes
       // (an agent's) may not lift it; the tenant's unrestricted keys may.
-      if (input.policy !== undefined && (c.var.principal?.sandboxIds ?? null) !== null) {
+      if (input.policy !== undefined && (c.get("principal")?.sandboxIds ?? null) !== null) {
         throw new ProblemError(
           403,
           "forbidden",
@@ -115,11 +117,10 @@ export function sandboxRoutes() {
         );
       }
       const ifVersion = versionPrecondition(c.req.header("if-match"));
-      const expiresAt = newExpiresAt(input, c.var.service.now());
-      const record = await c.var.service.update(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        (current) => {
+      const expiresAt = newExpiresAt(input, c.get("service").now());
+      const record = await c
+        .get("service")
+        .update(c.get("scope"), c.req.param("sandboxId"), (current) => {
           if (ifVersion !== undefined && current.version !== ifVersion) {
             throw new ProblemError(
               412,
@@ -156,12 +157,11 @@ export function sandboxRoutes() {
             update.shell = { ...current.shell, env: { ...current.shell.env, ...input.env } };
           }
           return update;
-        },
-      );
+        });
       return c.json<Schemas["Sandbox"]>(sandboxJson(record));
     })
     .delete("/v1/sandboxes/:sandboxId", async (c) => {
-      await c.var.service.delete(c.var.scope, c.req.param("sandboxId"));
+      await c.get("service").delete(c.get("scope"), c.req.param("sandboxId"));
       return c.body(null, 204);
     });
 }

@@ -34,9 +34,11 @@ export function searchRoutes() {
       const path = optionalPathParam(c);
       const limit = intParam(c, "limit", { min: 1, max: 10_000, fallback: 1000 });
       const maxEntries = intParam(c, "maxEntries", { min: 1, max: 1_000_000, fallback: 100_000 });
-      const { value } = await c.var.service.read(c.var.scope, c.req.param("sandboxId"), (vfs) =>
-        glob(vfs, pattern, { path, limit, maxEntries }),
-      );
+      const { value } = await c
+        .get("service")
+        .read(c.get("scope"), c.req.param("sandboxId"), (vfs) =>
+          glob(vfs, pattern, { path, limit, maxEntries }),
+        );
       return c.json<Schemas["GlobResult"]>(value);
     })
     .get("/v1/sandboxes/:sandboxId/fs/grep", async (c) => {
@@ -55,9 +57,10 @@ export function searchRoutes() {
           max: 100 << 20,
           fallback: 10 << 20,
         }),
-        timeBudgetMs: c.var.limits.grepTimeBudgetMs,
+        timeBudgetMs: c.get("limits").grepTimeBudgetMs,
       };
-      const { service, scope } = c.var;
+      const service = c.get("service");
+      const scope = c.get("scope");
       const { value } = await service.read(scope, c.req.param("sandboxId"), (vfs) =>
         grep(vfs, options, backendCandidates(c)),
       );
@@ -76,9 +79,10 @@ export function searchRoutes() {
       if (!MODES.includes(mode)) {
         throw new ProblemError(400, "invalid_request", "mode must be text, semantic or hybrid");
       }
-      const { service, scope } = c.var;
+      const service = c.get("service");
+      const scope = c.get("scope");
       const { ranking, note } = await semanticRanking(
-        c.var.semantic,
+        c.get("semantic"),
         service.backend,
         scope.tenantId,
         mode,
@@ -93,11 +97,11 @@ export function searchRoutes() {
 
 /** The backend's index narrows the files to read, when it has one. */
 function backendCandidates(c: Context<AppEnv>): ContentCandidates | undefined {
-  const backend = c.var.service.backend;
+  const backend = c.get("service").backend;
   if (!backend.grepCandidates) return undefined;
   return (files, query) =>
     backend.grepCandidates!(
-      c.var.scope.tenantId,
+      c.get("scope").tenantId,
       files.map((f) => f.hash),
       query,
     );

@@ -24,11 +24,11 @@ import { versionPrecondition } from "./sandboxes.js";
 export function snapshotRoutes() {
   return new Hono<AppEnv>()
     .post("/v1/sandboxes/:sandboxId/snapshots", async (c) => {
-      const input = c.var.validator.check("CreateSnapshotRequest", await readJson(c, true));
+      const input = c.get("validator").check("CreateSnapshotRequest", await readJson(c, true));
       const id = c.req.param("sandboxId");
       const ifVersion = versionPrecondition(c.req.header("if-match"));
       try {
-        const snapshot = await createSnapshot(c.var.service, c.var.scope, id, {
+        const snapshot = await createSnapshot(c.get("service"), c.get("scope"), id, {
           name: input.name ?? null,
           ifVersion,
         });
@@ -48,7 +48,7 @@ export function snapshotRoutes() {
     .get("/v1/sandboxes/:sandboxId/snapshots", async (c) => {
       const limit = intParam(c, "limit", { min: 1, max: 200, fallback: 50 });
       const cursor = stringParam(c, "cursor", 512);
-      const page = await listSnapshots(c.var.service, c.var.scope, c.req.param("sandboxId"), {
+      const page = await listSnapshots(c.get("service"), c.get("scope"), c.req.param("sandboxId"), {
         limit,
         after: cursor === undefined ? undefined : decodeCursor(cursor),
       });
@@ -59,12 +59,12 @@ export function snapshotRoutes() {
     })
     .get("/v1/sandboxes/:sandboxId/snapshots/:snapshotId", async (c) => {
       const { sandboxId, snapshotId } = c.req.param();
-      const snapshot = await getSnapshot(c.var.service, c.var.scope, sandboxId, snapshotId);
+      const snapshot = await getSnapshot(c.get("service"), c.get("scope"), sandboxId, snapshotId);
       return c.json<Schemas["Snapshot"]>(snapshotJson(snapshot));
     })
     .delete("/v1/sandboxes/:sandboxId/snapshots/:snapshotId", async (c) => {
       const { sandboxId, snapshotId } = c.req.param();
-      await deleteSnapshot(c.var.service, c.var.scope, sandboxId, snapshotId);
+      await deleteSnapshot(c.get("service"), c.get("scope"), sandboxId, snapshotId);
       return c.body(null, 204);
     })
     .get("/v1/sandboxes/:sandboxId/diff", async (c) => {
@@ -73,8 +73,8 @@ export function snapshotRoutes() {
       const to = raw === undefined ? undefined : diffEnd(raw, "to");
       if (!from) throw new ProblemError(400, "invalid_request", "`from` is required");
       const diff = await diffSandbox(
-        c.var.service,
-        c.var.scope,
+        c.get("service"),
+        c.get("scope"),
         c.req.param("sandboxId"),
         from,
         to,
@@ -85,10 +85,11 @@ export function snapshotRoutes() {
       });
     })
     .post("/v1/sandboxes/:sandboxId/restore", async (c) => {
-      const input = c.var.validator.check("RestoreRequest", await readJson(c));
+      const input = c.get("validator").check("RestoreRequest", await readJson(c));
       const id = c.req.param("sandboxId");
       const ifVersion = versionPrecondition(c.req.header("if-match"));
-      const { service, scope } = c.var;
+      const service = c.get("service");
+      const scope = c.get("scope");
       const check = (current: number) => {
         if (ifVersion !== undefined && current !== ifVersion) {
           throw new ProblemError(

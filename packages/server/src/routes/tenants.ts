@@ -78,7 +78,7 @@ export function tenantRoutes(
   };
   return new Hono<AppEnv>()
     .post("/v1/tenants", async (c) => {
-      const input = c.var.validator.check("CreateTenantRequest", await readJson(c, true));
+      const input = c.get("validator").check("CreateTenantRequest", await readJson(c, true));
       const tenant = await keys().createTenant({
         id: input.id ?? newTenantId(),
         name: input.name ?? null,
@@ -102,7 +102,7 @@ export function tenantRoutes(
     })
     .patch("/v1/tenants/:tenantId", async (c) => {
       const id = tenantParam(c);
-      const input = c.var.validator.check("UpdateTenantRequest", await readJson(c));
+      const input = c.get("validator").check("UpdateTenantRequest", await readJson(c));
       const tenant = await keys().setTenantLimits(id, input.limits);
       if (!tenant) throw tenantNotFound(id);
       forgetLimits(id);
@@ -124,7 +124,7 @@ export function tenantRoutes(
     })
     .post("/v1/tenants/:tenantId/keys", async (c) => {
       const id = tenantParam(c);
-      const input = c.var.validator.check("CreateKeyRequest", await readJson(c, true));
+      const input = c.get("validator").check("CreateKeyRequest", await readJson(c, true));
       const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
       if (expiresAt && Number.isNaN(expiresAt.getTime()))
         throw new ProblemError(400, "invalid_request", "body/expiresAt is not a date-time");

@@ -31,11 +31,12 @@ export function textRoutes() {
       const startLine = optionalInt(c, "startLine");
       const endLine = optionalInt(c, "endLine");
       const maxBytes = intParam(c, "maxBytes", { min: 1, max: 16 << 20, fallback: 256 << 10 });
-      const { value } = await c.var.service.read(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        async (vfs) => ({ stat: vfs.stat(path, true), bytes: await vfs.readFile(path) }),
-      );
+      const { value } = await c
+        .get("service")
+        .read(c.get("scope"), c.req.param("sandboxId"), async (vfs) => ({
+          stat: vfs.stat(path, true),
+          bytes: await vfs.readFile(path),
+        }));
       const lines = readLines(value.bytes, { startLine, endLine, maxBytes });
       return c.json<Schemas["ReadLinesResult"]>({
         path: value.stat.path,
@@ -44,13 +45,12 @@ export function textRoutes() {
       });
     })
     .post("/v1/sandboxes/:sandboxId/fs/edit", async (c) => {
-      const input = c.var.validator.check("EditRequest", await readJson(c));
+      const input = c.get("validator").check("EditRequest", await readJson(c));
       const path = normalizePath(input.path);
       const ifMatch = c.req.header("if-match");
-      const outcome = await c.var.service.mutate(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        async (vfs) => {
+      const outcome = await c
+        .get("service")
+        .mutate(c.get("scope"), c.req.param("sandboxId"), async (vfs) => {
           const current = vfs.stat(path, true);
           checkPreconditions(current, { ifMatch });
           const { text, bom } = await textOf(vfs, path);
@@ -59,8 +59,7 @@ export function textRoutes() {
           });
           const stat = vfs.writeFile(current.path, encodeFileText(edited.text, bom));
           return { stat, replacements: edited.replacements };
-        },
-      );
+        });
       const { stat, replacements } = outcome.value;
       c.header("ETag", etagOf(stat));
       return c.json<Schemas["EditResult"]>({
@@ -71,7 +70,7 @@ export function textRoutes() {
       });
     })
     .post("/v1/sandboxes/:sandboxId/fs/patch", async (c) => {
-      const input = c.var.validator.check("PatchRequest", await readJson(c));
+      const input = c.get("validator").check("PatchRequest", await readJson(c));
       const ifMatch = c.req.header("if-match");
       const patches = parsePatch(input.patch);
       const target = input.path === undefined ? undefined : normalizePath(input.path);
@@ -81,10 +80,9 @@ export function textRoutes() {
       if (ifMatch !== undefined && target === undefined) {
         throw new ProblemError(400, "invalid_request", "If-Match on a patch needs `path`");
       }
-      const outcome = await c.var.service.mutate(
-        c.var.scope,
-        c.req.param("sandboxId"),
-        async (vfs) => {
+      const outcome = await c
+        .get("service")
+        .mutate(c.get("scope"), c.req.param("sandboxId"), async (vfs) => {
           const files: Schemas["PatchResult"]["files"] = [];
           for (const patch of patches) {
             // `path` renames the diff's file; /dev/null still means "create" or "delete".
@@ -127,9 +125,9 @@ export function textRoutes() {
             files.push({ path: stat.path, status: "modified", etag: etagOf(stat) });
           }
           return files;
-        },
-      );
-      const { service, scope } = c.var;
+        });
+      const service = c.get("service");
+      const scope = c.get("scope");
       const id = c.req.param("sandboxId");
       return c.json<Schemas["PatchResult"]>({
         version: outcome.version,

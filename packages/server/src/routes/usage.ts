@@ -6,18 +6,16 @@ import type { AppEnv } from "../env.js";
 export function usageRoutes() {
   return new Hono<AppEnv>().get("/v1/sandboxes/:sandboxId/usage", async (c) => {
     // The tree keeps its usage as it loads, so this reads no content and walks nothing.
-    const { value, version } = await c.var.service.read(
-      c.var.scope,
-      c.req.param("sandboxId"),
-      (vfs) => vfs.journal.usage,
-    );
-    const quota = c.var.scope.quota;
+    const { value, version } = await c
+      .get("service")
+      .read(c.get("scope"), c.req.param("sandboxId"), (vfs) => vfs.journal.usage);
+    const quota = c.get("scope").quota;
     return c.json<Schemas["SandboxUsage"]>({
       version,
       bytes: value.bytes,
       files: value.files,
-      maxBytes: quota?.maxBytes ?? c.var.limits.sandboxMaxBytes,
-      maxFiles: quota?.maxFiles ?? c.var.limits.sandboxMaxFiles,
+      maxBytes: quota?.maxBytes ?? c.get("limits").sandboxMaxBytes,
+      maxFiles: quota?.maxFiles ?? c.get("limits").sandboxMaxFiles,
     });
   });
 }
