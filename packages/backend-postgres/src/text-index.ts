@@ -28,7 +28,7 @@ export async function writeBlobText(
   if (hashes.length === 0) return;
   const list = tx.array([...hashes]);
   await tx`INSERT INTO blob_text (tenant_id, hash, body)
-           SELECT tenant_id, hash, convert_from(content, 'UTF8') FROM blobs
+           SELECT ${tenantId}, hash, convert_from(content, 'UTF8') FROM blobs
            WHERE tenant_id = ${tenantId} AND hash = ANY(${list}::text[]) AND text_state = 'p'
            ON CONFLICT DO NOTHING`;
   await tx`UPDATE blobs SET text_state = 'i'
