@@ -7,7 +7,8 @@
  *
  *   pnpm --filter @cairn/bench bench:table [-- --files 10000 --runs 7 --quick]
  */
-import { fork } from "node:child_process";
+import { fork, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -25,7 +26,6 @@ import {
 } from "@cairn/core";
 import {
   createApp,
-  type Limits,
   type RunningServer,
   startServer,
   type TarSource,
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase();
   const sql = connect(db.url, { max: 10 });
   const servers: RunningServer[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
   const pools: WorkerPool[] = [];
   try {
     await migrate(sql);
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
     for (const f of corpus.files) initial[f.path] = f.bytes;
 
     /** A server as `cairn serve` runs one: its own service (cold caches) and worker pool. */
-    const serve = async (limits?: Partial<Limits>) => {
+    const serve = async () => {
       const pool = new WorkerPool({ workers: availableParallelism() });
       pools.push(pool);
       const app = createApp({
@@ -176,7 +177,6 @@ async function main(): Promise<void> {
         service: new SandboxService({ backend: pg }),
         apiKey: API_KEY,
         runner: pool,
-        limits,
       });
       const server = await startServer({ app, port: 0 });
       servers.push(server);
@@ -382,9 +382,12 @@ async function main(): Promise<void> {
     });
 
     // ---- small reads at 32 connections -------------------------------------------
-    // The default rate limit (1,000 requests/s per key) would answer most of this load with
-    // 429: this server runs without one, as a tenant with its limit raised would.
-    const open = await serve({ rateLimitPerSecond: 0 });
+    // `cairn serve` in its own process, as deployed (this process holds the corpus and the
+    // other servers, whose heap would slow its garbage collection). The default rate limit
+    // (1,000 requests/s per key) would answer most of this load with 429: it runs without one,
+    // as a tenant with its limit raised would.
+    const open = await cairnServe(db.url);
+    cleanups.push(open.close);
     const file = corpus.files[0]!.path;
     const getFile = await loadFromAnotherProcess(
       `${open.baseUrl}/v1/sandboxes/${bigId}/files?path=${encodeURIComponent(file)}`,
@@ -416,11 +419,54 @@ async function main(): Promise<void> {
     for (const n of notes) console.log(`- ${n}`);
     console.log(`- load average at the end: ${load()}`);
   } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
     for (const server of servers) await server.close().catch(() => {});
     for (const pool of pools) await pool.close().catch(() => {});
     await sql.end({ timeout: 5 }).catch(() => {});
     await db.drop();
   }
+}
+
+/** `cairn serve` on the bench database in a child process, once it answers. */
+async function cairnServe(
+  databaseUrl: string,
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const cli = fileURLToPath(new URL("../../cairn/dist/cli.js", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [cli, "serve", "--port", String(port), "--api-key", API_KEY, "--rate-limit-per-second", "0"],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "ignore" },
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`cairn serve exited with ${child.exitCode}`);
+    const ready = await fetch(`${baseUrl}/v1/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { baseUrl, close };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await close();
+  throw new Error("cairn serve did not become ready in 30 s");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
 
 /** Closed-loop load from a child process (see load-client.ts), after a second of warm-up. */
