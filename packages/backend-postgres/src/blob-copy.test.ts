@@ -35,6 +35,22 @@ async function stored(tenantId: string) {
   return rows.map((r) => ({ ...r, content: r.content.toString("base64") }));
 }
 
+/**
+ * The tenant's rows after a small commit and then a large one that reuses its blob, written
+ * with COPY (`bulkCopy` true), arrays (false) or what the server allows (undefined).
+ */
+async function storeLargeCommit(tenantId: string, bulkCopy: boolean | undefined, seed: number) {
+  const reused = enc(`stored before the large commit (${seed})\n`);
+  const backend = createPostgresBackend({ sql: database().sql, bulkCopy });
+  const service = new SandboxService({ backend });
+  await service.create({ tenantId }, { files: [{ path: "/reused.txt", bytes: reused }] });
+  const large = files(seed, reused);
+  expect(large.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(COPY_MIN_BYTES);
+  await service.create({ tenantId }, { files: large });
+  await backend.idle();
+  return stored(tenantId);
+}
+
 describe("bulk blob writes", () => {
   it("encodes rows in Postgres's binary COPY format", () => {
     const rows: BlobRow[] = [{ hash: "ab", bytes: Uint8Array.from([7, 8]), state: "n" }];
@@ -58,28 +74,13 @@ describe("bulk blob writes", () => {
   });
 
   it("stores a large commit as the array path does, on the server at hand", async () => {
-    const reused = enc("stored before the large commit\n");
-    const results = [];
-    for (const [tenantId, bulkCopy] of [
-      ["t-auto", undefined],
-      ["t-arrays", false],
-    ] as const) {
-      const backend = createPostgresBackend({ sql: database().sql, bulkCopy });
-      const service = new SandboxService({ backend });
-      const scope = { tenantId };
-      await service.create(scope, { files: [{ path: "/reused.txt", bytes: reused }] });
-      const seed = files(1, reused);
-      expect(seed.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(COPY_MIN_BYTES);
-      await service.create(scope, { files: seed });
-      await backend.idle();
-      results.push(await stored(tenantId));
-    }
-    const [auto, arrays] = results;
+    const auto = await storeLargeCommit("t-auto", undefined, 1);
+    const arrays = await storeLargeCommit("t-arrays", false, 1);
     expect(auto).toEqual(arrays);
     // Every blob indexed or marked binary; the text is the content, a BOM included.
-    expect(arrays!.filter((r) => r.text_state === "n")).toHaveLength(1);
-    expect(arrays!.every((r) => r.text_state !== "p")).toBe(true);
-    for (const r of arrays!) {
+    expect(arrays.filter((r) => r.text_state === "n")).toHaveLength(1);
+    expect(arrays.every((r) => r.text_state !== "p")).toBe(true);
+    for (const r of arrays) {
       if (r.text_state === "i")
         expect(Buffer.from(r.body!, "utf8").toString("base64")).toBe(r.content);
     }
@@ -88,20 +89,9 @@ describe("bulk blob writes", () => {
   it.skipIf(SERVER_ONLY !== undefined)(
     "stores the same rows through COPY as through arrays",
     async () => {
-      const reused = enc("stored before\n");
-      const results = [];
-      for (const [tenantId, bulkCopy] of [
-        ["c-copy", true],
-        ["c-arrays", false],
-      ] as const) {
-        const backend = createPostgresBackend({ sql: database().sql, bulkCopy });
-        const service = new SandboxService({ backend });
-        await service.create({ tenantId }, { files: [{ path: "/reused.txt", bytes: reused }] });
-        await service.create({ tenantId }, { files: files(2, reused) });
-        await backend.idle();
-        results.push(await stored(tenantId));
-      }
-      expect(results[0]).toEqual(results[1]);
+      expect(await storeLargeCommit("c-copy", true, 2)).toEqual(
+        await storeLargeCommit("c-arrays", false, 2),
+      );
     },
   );
 
