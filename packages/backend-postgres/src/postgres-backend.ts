@@ -33,13 +33,13 @@ import {
   jsonb,
   KIND_CODE,
   LIVE,
-  literal,
   SANDBOX_COLUMNS,
   type SandboxRow,
   toRecord,
 } from "./rows.js";
 import { APP_ROLE } from "./schema.js";
 import { isIndexableText, writeBlobText } from "./text-index.js";
+import { versionProbe } from "./version-probe.js";
 
 export interface PostgresBackendOptions {
   sql: Sql;
@@ -177,24 +177,16 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     }
   }
 
-  /**
-   * A live sandbox's version, as `cairn_app` for `tenantId`, in one round trip: one simple
-   * query of three statements, which Postgres runs as one implicit transaction, so the role
-   * and tenant set by the first two hold for the third (and are gone after it, even on error).
-   * Only the simple protocol takes several statements, and it takes no parameters: the values
-   * go in as escaped literals.
-   */
+  /** A live sandbox's version, as `cairn_app`, in one round trip shared by a turn's requests. */
+  const probe = versionProbe((text) =>
+    pool.track((acquired) => {
+      acquired();
+      return sql.unsafe(text) as unknown as Promise<ReadonlyArray<ReadonlyArray<unknown>>>;
+    }),
+  );
   async function currentVersion(tenantId: string, id: string): Promise<number | undefined> {
-    const query = `SELECT set_config('role', '${APP_ROLE}', true);
-      SELECT set_config('cairn.tenant_id', ${literal(tenantId)}, true);
-      SELECT version::float8 AS version FROM sandboxes
-      WHERE tenant_id = ${literal(tenantId)} AND id = ${literal(id)} AND ${LIVE}`;
     try {
-      const results = (await pool.track((acquired) => {
-        acquired();
-        return sql.unsafe(query);
-      })) as unknown as Array<Array<{ version: number }>>;
-      return results[2]?.[0]?.version;
+      return await probe(tenantId, id);
     } catch (error) {
       if (isConnectionError(error)) {
         throw new StorageUnavailableError("database unavailable", "no", { cause: error });

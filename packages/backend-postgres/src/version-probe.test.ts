@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { literal } from "./rows.js";
 import { useTestDatabase } from "./test-database.js";
+import { type SimpleQuery, versionProbe } from "./version-probe.js";
 
 const database = useTestDatabase();
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -37,5 +38,52 @@ describe("version probe", () => {
     expect(await backend.loadTree("someone else", id, first.version)).toBeUndefined();
     await other.delete({ tenantId }, id);
     expect(await backend.loadTree(tenantId, id, first.version)).toBeUndefined();
+  });
+});
+
+describe("version probe batches", () => {
+  it("answers a turn's probes, of several tenants, with one query on the database", async () => {
+    const backend = createPostgresBackend({ sql: database().sql });
+    const service = new SandboxService({ backend });
+    const a = await service.create({ tenantId: "batch-a" }, {});
+    const b = await service.create({ tenantId: "batch-b" }, {});
+    const queries: string[] = [];
+    const probe = versionProbe(async (text) => {
+      queries.push(text);
+      return (await database().sql.unsafe(text)) as unknown as ReadonlyArray<
+        ReadonlyArray<unknown>
+      >;
+    });
+    const answers = await Promise.all([
+      probe("batch-a", a.id),
+      probe("batch-b", b.id),
+      probe("batch-a", a.id),
+      probe("batch-a", b.id), // b's sandbox, asked as tenant a: not found
+      probe("batch-b", "sbx_missing"),
+    ]);
+    expect(answers).toEqual([a.version, b.version, a.version, undefined, undefined]);
+    expect(queries).toHaveLength(1);
+  });
+
+  it("never lets a probe join a batch already sent", async () => {
+    const sent: Array<{ text: string; answer(rows: unknown[][]): void }> = [];
+    const query: SimpleQuery = (text) =>
+      new Promise((resolve) => sent.push({ text, answer: (rows) => resolve(rows) }));
+    const probe = versionProbe(query);
+    const first = probe("t", "sbx_1");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toHaveLength(1); // on its way, not answered
+    const second = probe("t", "sbx_1");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toHaveLength(2);
+    sent[0]!.answer([[], [], [{ id: "sbx_1", version: 3 }]]);
+    sent[1]!.answer([[], [], [{ id: "sbx_1", version: 4 }]]);
+    expect([await first, await second]).toEqual([3, 4]);
+  });
+
+  it("fails the batch's probes together when the query fails, and refuses NUL alone", async () => {
+    const probe = versionProbe(() => Promise.reject(new Error("down")));
+    await expect(Promise.all([probe("t", "sbx_1"), probe("u", "sbx_2")])).rejects.toThrow("down");
+    await expect(probe("t\0", "sbx_1")).rejects.toThrow();
   });
 });

@@ -1,9 +1,9 @@
 /** The audit log over real HTTP: who did what to which sandbox, with what outcome; never content or keys. */
 import { createMemoryBackend } from "@cairn/backend-memory";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../app.js";
 import { type RunningServer, startServer } from "../serve.js";
-import type { AuditEvent } from "./audit.js";
+import { type AuditEvent, stdoutAuditSink } from "./audit.js";
 
 const KEY = "test-key-audit-0123456789";
 const auth = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };
@@ -77,5 +77,35 @@ describe("audit log", () => {
       keyId: null,
     });
     expect(JSON.stringify(events)).not.toContain(wrong);
+  });
+});
+
+describe("stdout audit sink", () => {
+  it("writes the events of one event-loop turn as JSON lines in one write", async () => {
+    const writes: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      const event = (requestId: string) =>
+        ({ requestId, status: 200, operation: "readFile" }) as unknown as AuditEvent;
+      stdoutAuditSink(event("a"));
+      stdoutAuditSink(event("b"));
+      expect(writes).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      stdoutAuditSink(event("c"));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      write.mockRestore();
+    }
+    expect(
+      writes.map((w) =>
+        w
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).audit.requestId),
+      ),
+    ).toEqual([["a", "b"], ["c"]]);
   });
 });
