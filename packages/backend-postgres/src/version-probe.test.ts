@@ -42,7 +42,7 @@ describe("version probe", () => {
 });
 
 describe("version probe batches", () => {
-  it("answers a turn's probes, of several tenants, with one query on the database", async () => {
+  it("answers probes of several tenants, batched behind two queries in flight", async () => {
     const backend = createPostgresBackend({ sql: database().sql });
     const service = new SandboxService({ backend });
     const a = await service.create({ tenantId: "batch-a" }, {});
@@ -62,7 +62,10 @@ describe("version probe batches", () => {
       probe("batch-b", "sbx_missing"),
     ]);
     expect(answers).toEqual([a.version, b.version, a.version, undefined, undefined]);
-    expect(queries).toHaveLength(1);
+    // The first two went out at once; the other three waited and went out together.
+    expect(queries).toHaveLength(3);
+    expect(queries[2]).toContain("batch-a");
+    expect(queries[2]).toContain("batch-b");
   });
 
   it("never lets a probe join a batch already sent", async () => {
@@ -71,14 +74,26 @@ describe("version probe batches", () => {
       new Promise((resolve) => sent.push({ text, answer: (rows) => resolve(rows) }));
     const probe = versionProbe(query);
     const first = probe("t", "sbx_1");
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(sent).toHaveLength(1); // on its way, not answered
     const second = probe("t", "sbx_1");
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(2); // both on their way at once
+    const third = probe("t", "sbx_1");
+    const fourth = probe("t", "sbx_2");
+    expect(sent).toHaveLength(2); // these wait for a slot
     sent[0]!.answer([[], [], [{ id: "sbx_1", version: 3 }]]);
-    sent[1]!.answer([[], [], [{ id: "sbx_1", version: 4 }]]);
-    expect([await first, await second]).toEqual([3, 4]);
+    expect(await first).toBe(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toHaveLength(3); // the waiting two, together
+    expect(sent[2]!.text).toContain("'sbx_2'");
+    sent[1]!.answer([[], [], [{ id: "sbx_1", version: 3 }]]);
+    sent[2]!.answer([
+      [],
+      [],
+      [
+        { id: "sbx_1", version: 4 },
+        { id: "sbx_2", version: 1 },
+      ],
+    ]);
+    expect([await second, await third, await fourth]).toEqual([3, 4, 1]);
   });
 
   it("fails the batch's probes together when the query fails, and refuses NUL alone", async () => {

@@ -1,8 +1,10 @@
 /**
- * Whether cached trees are current: the versions of the sandboxes that requests of one
- * event-loop turn ask about, read in one round trip. A probe joins only a batch that has not
- * been sent, so its answer is never older than its request (strong consistency across
- * replicas holds); a busy server sends one query per turn instead of one per request.
+ * Whether cached trees are current: sandbox versions read in one round trip, with the probes
+ * that arrive while others are on their way sent together. At most two queries are in flight;
+ * a probe that finds both slots taken joins the next batch, which goes out when one answers.
+ * A probe joins only a batch that has not been sent, so its answer is never older than its
+ * request (strong consistency across replicas holds). An idle server sends each probe at once;
+ * a busy one sends one query for many requests instead of one each.
  */
 import { LIVE, literal } from "./rows.js";
 import { APP_ROLE } from "./schema.js";
@@ -10,8 +12,10 @@ import { APP_ROLE } from "./schema.js";
 /** Runs a simple (multi-statement) query and gives each statement's rows. */
 export type SimpleQuery = (text: string) => Promise<ReadonlyArray<ReadonlyArray<unknown>>>;
 
-/** Probes per batch at most; more start the next batch. */
+/** Probes per batch at most; a full batch goes out whatever is in flight. */
 const MAX_BATCH = 256;
+/** Queries in flight at once, unless a batch is full. */
+const MAX_IN_FLIGHT = 2;
 
 interface Waiter {
   resolve(version: number | undefined): void;
@@ -22,8 +26,21 @@ export function versionProbe(
   query: SimpleQuery,
 ): (tenantId: string, id: string) => Promise<number | undefined> {
   /** The batch not yet sent: waiters by tenant, then by sandbox id. */
-  let open: Map<string, Map<string, Waiter[]>> | undefined;
+  let waiting = new Map<string, Map<string, Waiter[]>>();
   let size = 0;
+  let inFlight = 0;
+
+  function flush(): void {
+    if (size === 0) return;
+    const batch = waiting;
+    waiting = new Map();
+    size = 0;
+    inFlight++;
+    void send(batch).finally(() => {
+      inFlight--;
+      if (inFlight < MAX_IN_FLIGHT) flush();
+    });
+  }
 
   async function send(batch: Map<string, Map<string, Waiter[]>>): Promise<void> {
     // One implicit transaction: the role holds for all of it, each tenant's setting until the
@@ -57,24 +74,15 @@ export function versionProbe(
       // Refused here (NUL), so that one bad value cannot fail the batch.
       literal(tenantId);
       literal(id);
-      if (!open || size >= MAX_BATCH) {
-        const batch = new Map<string, Map<string, Waiter[]>>();
-        open = batch;
-        size = 0;
-        // After this turn's I/O callbacks: every request read in this turn joins the batch.
-        setImmediate(() => {
-          if (open === batch) open = undefined;
-          void send(batch);
-        });
-      }
-      let ids = open.get(tenantId);
+      let ids = waiting.get(tenantId);
       if (!ids) {
         ids = new Map();
-        open.set(tenantId, ids);
+        waiting.set(tenantId, ids);
       }
       const waiters = ids.get(id);
       if (waiters) waiters.push({ resolve, reject });
       else ids.set(id, [{ resolve, reject }]);
       size++;
+      if (inFlight < MAX_IN_FLIGHT || size >= MAX_BATCH) flush();
     });
 }
