@@ -35,7 +35,7 @@ import { Bash, InMemoryFs } from "just-bash";
 import { generateCorpus } from "./corpus.js";
 import { createBenchDatabase, serverFacts } from "./database.js";
 import type { LoadReport } from "./load-client.js";
-import { formatMs, median } from "./stats.js";
+import { formatMs, median, summarize } from "./stats.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -469,14 +469,25 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Runs one of this package's client scripts in its own process and gives what it sends back. */
+function childReport<T>(script: string, args: readonly string[]): Promise<T> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [...args]);
+  return new Promise<T>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as T));
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`${script} exited with ${code}`));
+    });
+  });
+}
+
 /** Closed-loop load from a child process (see load-client.ts), after a second of warm-up. */
 async function loadFromAnotherProcess(
   url: string,
   method: string,
   body = "-",
 ): Promise<LoadReport> {
-  const run = (seconds: number) => {
-    const child = fork(fileURLToPath(new URL("./load-client.js", import.meta.url)), [
+  const run = (seconds: number) =>
+    childReport<LoadReport>("./load-client.js", [
       url,
       API_KEY,
       method,
@@ -484,39 +495,26 @@ async function loadFromAnotherProcess(
       String(LOAD_CONNECTIONS),
       String(seconds),
     ]);
-    return new Promise<LoadReport>((resolve, reject) => {
-      child.once("message", (report: LoadReport) => resolve(report));
-      child.once("exit", (code) => {
-        if (code !== 0) reject(new Error(`load client exited with ${code}`));
-      });
-    });
-  };
   await run(1);
   return run(LOAD_SECONDS);
 }
 
 function describeLoad(report: LoadReport): string {
-  const sorted = [...report.latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const { p50, p99 } = summarize(report.latencies);
   const failed = report.requests - (report.statuses["200"] ?? 0);
   const rate = Math.round(report.requests / report.seconds).toLocaleString("en");
-  return `${rate}/s, p50 ${formatMs(at(0.5))}, p99 ${formatMs(at(0.99))}${failed > 0 ? ` (${failed} not 200)` : ""}`;
+  return `${rate}/s, p50 ${formatMs(p50)}, p99 ${formatMs(p99)}${failed > 0 ? ` (${failed} not 200)` : ""}`;
 }
 
 /** `echo hi` over HTTP from a child process, so client and server do not share a thread. */
-function echoFromAnotherProcess(baseUrl: string, id: string): Promise<number[]> {
-  const child = fork(fileURLToPath(new URL("./echo-client.js", import.meta.url)), [
+async function echoFromAnotherProcess(baseUrl: string, id: string): Promise<number[]> {
+  const { samples } = await childReport<{ samples: number[] }>("./echo-client.js", [
     baseUrl,
     API_KEY,
     id,
     String(ECHOES),
   ]);
-  return new Promise((resolve, reject) => {
-    child.once("message", (message: { samples: number[] }) => resolve(message.samples));
-    child.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`echo client exited with ${code}`));
-    });
-  });
+  return samples;
 }
 
 function render(): string {

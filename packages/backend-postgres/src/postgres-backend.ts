@@ -18,8 +18,8 @@ import {
   VersionConflictError,
 } from "@cairn/core";
 import type { Sql, TransactionSql } from "postgres";
-import { COPY_MIN_BYTES, copyBlobs } from "./blob-copy.js";
-import { isConnectionError } from "./connection-errors.js";
+import { BLOB_BATCH, type BlobRow, COPY_MIN_BYTES, copyBlobs, insertBlobs } from "./blob-writes.js";
+import { guardConnection, isConnectionError } from "./connection-errors.js";
 import { COMMITS_CHANNEL, sweepExpiredSandboxes } from "./expiry.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
 import { addLayer, loadStack, WHITEOUT_INO, WHITEOUT_KIND } from "./layers.js";
@@ -61,9 +61,6 @@ const TEXT_QUEUE_MAX_BYTES = 64 << 20;
 
 /** A text blob of a commit, to index after it. */
 type IndexableText = { hash: string; size: number };
-
-/** Rows per multi-row INSERT (Postgres allows 65,535 parameters per statement). */
-const BLOB_BATCH = 2000;
 
 /** How long a transaction body that lost its connection waits for postgres.js to notice. */
 const CONNECTION_LOSS_GRACE_MS = 5_000;
@@ -143,57 +140,46 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   ): Promise<T> {
     let finished = false;
     try {
-      const result = (await pool.track((acquired) =>
-        sql.begin(mode, (tx) => {
-          acquired();
-          return holdIfConnectionLost(
-            async () => {
-              // Pipelined: the role and tenant go out with the body's first query, one round trip.
-              const setup =
-                tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`.execute();
-              setup.catch(() => {}); // its failure also fails the body's queries; reported there
-              const value = await fn(tx);
-              await setup;
-              if (progress) progress.bodyDone = true;
-              return value;
-            },
-            () => finished,
-          );
-        }),
-      )) as T;
-      // postgres.js fetches the array types again on every new connection, and a connection
-      // killed during that fetch rejects a promise nobody handles, which kills the process
-      // (porsager/postgres#1192, #1205, #1223). A query succeeded, so a fetch did: the types
-      // are kept for the whole pool, and new connections need not fetch them again.
-      sql.options.fetch_types = false;
-      return result;
-    } catch (error) {
-      if (isConnectionError(error)) {
-        throw new StorageUnavailableError("database unavailable", "no", { cause: error });
-      }
-      throw error;
+      return await guardConnection(async () => {
+        const result = (await pool.track((acquired) =>
+          sql.begin(mode, (tx) => {
+            acquired();
+            return holdIfConnectionLost(
+              async () => {
+                // Pipelined: the role and tenant go out with the body's first query, one round trip.
+                const setup =
+                  tx`SELECT set_config('role', ${APP_ROLE}, true), set_config('cairn.tenant_id', ${tenantId}, true)`.execute();
+                setup.catch(() => {}); // its failure also fails the body's queries; reported there
+                const value = await fn(tx);
+                await setup;
+                if (progress) progress.bodyDone = true;
+                return value;
+              },
+              () => finished,
+            );
+          }),
+        )) as T;
+        // postgres.js fetches the array types again on every new connection, and a connection
+        // killed during that fetch rejects a promise nobody handles, which kills the process
+        // (porsager/postgres#1192, #1205, #1223). A query succeeded, so a fetch did: the types
+        // are kept for the whole pool, and new connections need not fetch them again.
+        sql.options.fetch_types = false;
+        return result;
+      });
     } finally {
       finished = true;
     }
   }
 
-  /** A live sandbox's version, as `cairn_app`, in one round trip shared by a turn's requests. */
+  /** A live sandbox's version, as `cairn_app`, in one round trip (shared with the probes beside it). */
   const probe = versionProbe((text) =>
     pool.track((acquired) => {
       acquired();
       return sql.unsafe(text) as unknown as Promise<ReadonlyArray<ReadonlyArray<unknown>>>;
     }),
   );
-  async function currentVersion(tenantId: string, id: string): Promise<number | undefined> {
-    try {
-      return await probe(tenantId, id);
-    } catch (error) {
-      if (isConnectionError(error)) {
-        throw new StorageUnavailableError("database unavailable", "no", { cause: error });
-      }
-      throw error;
-    }
-  }
+  const currentVersion = (tenantId: string, id: string) =>
+    guardConnection(() => probe(tenantId, id));
 
   /**
    * Writes a commit's rows into the sandbox's top layer. Over lower layers (`shared`), a
@@ -208,39 +194,16 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
   ): Promise<IndexableText[]> {
     const texts: IndexableText[] = [];
     const pending: Promise<unknown>[] = [];
-    let blobBytes = 0;
-    for (const blob of changes.blobs) blobBytes += blob.bytes.length;
-    if (blobBytes >= COPY_MIN_BYTES && (await bulkCopy(tx))) {
-      const rows = changes.blobs.map((b) => {
-        const text = isIndexableText(b.bytes, maxIndexedTextBytes);
-        if (text) texts.push({ hash: b.hash, size: b.bytes.length });
-        return { hash: b.hash, bytes: b.bytes, state: text ? ("p" as const) : ("n" as const) };
-      });
-      pending.push(copyBlobs(tx, tenantId, rows));
-    }
-    for (
-      let i = pending.length > 0 ? changes.blobs.length : 0;
-      i < changes.blobs.length;
-      i += BLOB_BATCH
-    ) {
-      const batch = changes.blobs.slice(i, i + BLOB_BATCH);
-      const states = batch.map((b) => {
-        const text = isIndexableText(b.bytes, maxIndexedTextBytes);
-        if (text) texts.push({ hash: b.hash, size: b.bytes.length });
-        // 'p': text, indexed after the commit; 'n': not text.
-        return text ? "p" : "n";
-      });
-      // One statement shape whatever the batch size (arrays, not a VALUES list), so it is
-      // prepared once; content travels as base64, which the server decodes.
-      // Touching last_used_at locks the row, so a concurrent gc cannot delete a blob this commit uses.
-      pending.push(tx`
-        INSERT INTO blobs (tenant_id, hash, size, content, text_state)
-        SELECT ${tenantId}, x.hash, x.size, decode(x.content, 'base64'), x.state FROM unnest(
-          ${tx.array(batch.map((b) => b.hash))}::text[],
-          ${tx.array(batch.map((b) => b.bytes.length))}::bigint[],
-          ${tx.array(batch.map((b) => Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength).toString("base64")))}::text[],
-          ${tx.array(states)}::"char"[]) AS x(hash, size, content, state)
-        ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`);
+    const blobs = changes.blobs.map((b): BlobRow => {
+      const text = isIndexableText(b.bytes, maxIndexedTextBytes);
+      if (text) texts.push({ hash: b.hash, size: b.bytes.length });
+      // 'p': text, indexed after the commit; 'n': not text.
+      return { hash: b.hash, bytes: b.bytes, state: text ? "p" : "n" };
+    });
+    const blobBytes = blobs.reduce((n, b) => n + b.bytes.length, 0);
+    if (blobs.length > 0) {
+      const copy = blobBytes >= COPY_MIN_BYTES && (await bulkCopy(tx));
+      pending.push(copy ? copyBlobs(tx, tenantId, blobs) : insertBlobs(tx, tenantId, blobs));
     }
     if (changes.deleteDentries.length > 0 && shared) {
       pending.push(tx`

@@ -3,17 +3,16 @@
  * owner), never as `cairn_app`: a key is read before its tenant is known. Every call is one
  * statement, so no transaction is left to roll back on a dead connection.
  */
-import {
-  type ApiKeyRecord,
-  type KeyScope,
-  type KeyStore,
-  StorageUnavailableError,
-  type StoredApiKey,
-  type TenantLimits,
-  type TenantRecord,
+import type {
+  ApiKeyRecord,
+  KeyScope,
+  KeyStore,
+  StoredApiKey,
+  TenantLimits,
+  TenantRecord,
 } from "@cairn/core";
 import type { Sql } from "postgres";
-import { isConnectionError } from "./connection-errors.js";
+import { guardConnection as guard } from "./connection-errors.js";
 
 interface TenantRow {
   id: string;
@@ -63,17 +62,6 @@ function toStoredKey(row: KeyRow): StoredApiKey {
 function toKey(row: KeyRow): ApiKeyRecord {
   const { secretHash: _, ...rest } = toStoredKey(row);
   return rest;
-}
-
-/** Connection failures become a retryable 503 (nothing was applied, or it was idempotent). */
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isConnectionError(error))
-      throw new StorageUnavailableError("database unavailable", "no", { cause: error });
-    throw error;
-  }
 }
 
 /** The limits as stored: only those set. */

@@ -58,26 +58,19 @@ export class SandboxArchive {
     options: ImportArchiveOptions = {},
   ): Promise<ArchiveImportResult> {
     const { path, ifVersion, gzip, ...request } = options;
-    const stream = data instanceof ReadableStream;
-    const compressed = gzip ?? (await looksGzipped(data));
+    const upload = await archiveUpload(data, gzip);
     const { data: result } = await this.#transport.request(
-      { ...request, oneShotBody: stream },
+      { ...request, oneShotBody: upload.stream },
       (api, init) =>
         api.POST("/v1/sandboxes/{sandboxId}/archive", {
           ...init,
-          ...(stream ? ({ duplex: "half" } as RequestInit) : {}),
-          headers: {
-            ...init.headers,
-            "Content-Type": compressed ? "application/gzip" : "application/x-tar",
-          },
+          ...upload.init,
+          headers: { ...init.headers, "Content-Type": upload.contentType },
           params: {
             path: { sandboxId: this.#sandboxId },
             query: { path },
             header: { "If-Match": ifVersion === undefined ? undefined : `"${ifVersion}"` },
           },
-          // The spec types a binary body as string; the serializer passes the bytes through.
-          body: toBody(data) as unknown as string,
-          bodySerializer: (body: unknown) => body as string,
         }),
     );
     return result;
@@ -108,8 +101,27 @@ export class SandboxArchive {
   }
 }
 
+/**
+ * An archive as a request body: its media type, whether it streams (then it is sent once, never
+ * retried), and the fetch options that send it as it is.
+ */
+export async function archiveUpload(data: ArchiveData, gzip: boolean | undefined) {
+  const stream = data instanceof ReadableStream;
+  const compressed = gzip ?? (await looksGzipped(data));
+  return {
+    stream,
+    contentType: compressed ? "application/gzip" : "application/x-tar",
+    init: {
+      ...(stream ? ({ duplex: "half" } as RequestInit) : {}),
+      // The spec types a binary body as string; the serializer passes the bytes through.
+      body: toBody(data) as unknown as string,
+      bodySerializer: (body: unknown) => body as string,
+    },
+  };
+}
+
 /** Whether the bytes start with gzip's magic (a stream is not peeked at: false). */
-export async function looksGzipped(data: ArchiveData): Promise<boolean> {
+async function looksGzipped(data: ArchiveData): Promise<boolean> {
   if (data instanceof ReadableStream) return false;
   const head =
     data instanceof Blob
@@ -121,7 +133,7 @@ export async function looksGzipped(data: ArchiveData): Promise<boolean> {
 }
 
 /** fetch accepts views of an ArrayBuffer; a view of anything else is copied. */
-export function toBody(data: ArchiveData): BodyInit {
+function toBody(data: ArchiveData): BodyInit {
   if (!ArrayBuffer.isView(data)) return data;
   return data.buffer instanceof ArrayBuffer
     ? (data as Uint8Array<ArrayBuffer>)

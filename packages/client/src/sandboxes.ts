@@ -3,7 +3,7 @@ import type { components } from "@cairn/spec/schema";
 import { Page, PagePromise } from "./core/pagination.js";
 import type { Transport } from "./core/transport.js";
 import { Sandbox, type UpdateSandboxOptions, updateSandbox } from "./sandbox.js";
-import { type ArchiveData, looksGzipped, toBody } from "./sandbox-archive.js";
+import { type ArchiveData, archiveUpload } from "./sandbox-archive.js";
 import type {
   CreateSandboxRequest,
   MutatingRequestOptions,
@@ -134,8 +134,7 @@ export class Sandboxes {
       idleTimeout,
       ...request
     } = options;
-    const stream = data instanceof ReadableStream;
-    const compressed = gzip ?? (await looksGzipped(data));
+    const upload = await archiveUpload(data, gzip);
     const query = {
       path,
       name,
@@ -148,19 +147,13 @@ export class Sandboxes {
       idleTimeout,
     };
     const { data: created } = await this.#transport.request(
-      { ...request, oneShotBody: stream },
+      { ...request, oneShotBody: upload.stream },
       (api, init) =>
         api.POST("/v1/sandboxes", {
           ...init,
-          ...(stream ? ({ duplex: "half" } as RequestInit) : {}),
-          headers: {
-            ...init.headers,
-            "Content-Type": compressed ? "application/gzip" : "application/x-tar",
-          },
+          ...upload.init,
+          headers: { ...init.headers, "Content-Type": upload.contentType },
           params: { query },
-          // The spec types a binary body as string; the serializer passes the bytes through.
-          body: toBody(data) as unknown as string,
-          bodySerializer: (body: unknown) => body as string,
         }),
     );
     return new Sandbox(this.#transport, created);

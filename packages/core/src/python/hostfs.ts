@@ -330,15 +330,7 @@ export function createHttpFs(backend: HostBackend, FS: EmFS): unknown {
         delete stream.hostModified;
       },
       read: readHostContent,
-      write(
-        stream: EmStream,
-        buffer: Uint8Array,
-        offset: number,
-        length: number,
-        position: number,
-      ) {
-        return writeHostContent(stream, buffer, offset, length, position);
-      },
+      write: writeHostContent,
       llseek(stream: EmStream, offset: number, whence: number) {
         let position = offset;
         if (whence === 1) position += stream.position;
@@ -351,29 +343,26 @@ export function createHttpFs(backend: HostBackend, FS: EmFS): unknown {
   return HTTPFS;
 }
 
-/** Reads from the content a stream holds in memory (what it read from, or will write to, the host). */
-function readHostContent(
+/** A stream operation's signature: `length` bytes at `buffer[offset]`, at file `position`. */
+type StreamIo = (
   stream: EmStream,
   buffer: Uint8Array,
   offset: number,
   length: number,
   position: number,
-): number {
+) => number;
+
+/** Reads from the content a stream holds in memory (what it read from, or will write to, the host). */
+const readHostContent: StreamIo = (stream, buffer, offset, length, position) => {
   const content = stream.hostContent;
   if (!content || position >= content.length) return 0;
   const count = Math.min(length, content.length - position);
   buffer.set(content.subarray(position, position + count), offset);
   return count;
-}
+};
 
 /** Writes into a stream's in-memory content, growing it, and marks it to be sent to the host. */
-function writeHostContent(
-  stream: EmStream,
-  buffer: Uint8Array,
-  offset: number,
-  length: number,
-  position: number,
-): number {
+const writeHostContent: StreamIo = (stream, buffer, offset, length, position) => {
   let content = stream.hostContent ?? new Uint8Array(0);
   const size = Math.max(content.length, position + length);
   if (size > content.length) {
@@ -385,4 +374,4 @@ function writeHostContent(
   content.set(buffer.subarray(offset, offset + length), position);
   stream.hostModified = true;
   return length;
-}
+};

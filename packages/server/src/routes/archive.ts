@@ -10,6 +10,7 @@ import { isArchiveBody, uploadBody } from "../middleware/streamed-upload.js";
 import { ProblemError } from "../problem.js";
 import { optionalPathParam } from "../query.js";
 import { changesOf } from "./history.js";
+import { readSandbox } from "./sandbox-step.js";
 import { versionPrecondition } from "./sandboxes.js";
 
 export function archiveRoutes() {
@@ -25,31 +26,25 @@ export function archiveRoutes() {
           "send the archive as application/x-tar or application/gzip",
         );
       }
+      const service = c.get("service");
+      const scope = c.get("scope");
       // Refuse what can be refused before reading a possibly large body.
-      const before = await c.get("service").get(c.get("scope"), id);
+      const before = await service.get(scope, id);
       checkVersion(before.version, ifVersion);
       const entries = await readArchive(uploadBody(c), c.get("limits"));
-      const outcome = await c.get("service").mutate(c.get("scope"), id, (vfs) => {
+      const outcome = await service.mutate(scope, id, (vfs) => {
         checkVersion(vfs.journal.base.version, ifVersion);
         return applyArchive(vfs, destination, entries);
       });
       return c.json<Schemas["ArchiveImportResult"]>({
         version: outcome.version,
         ...outcome.value,
-        ...(await changesOf(
-          c.get("service"),
-          c.get("scope"),
-          id,
-          outcome.version,
-          outcome.changed,
-        )),
+        ...(await changesOf(service, scope, id, outcome.version, outcome.changed)),
       });
     })
     .get("/v1/sandboxes/:sandboxId/archive", async (c) => {
       const path = optionalPathParam(c) ?? "/";
-      const { value: vfs, version } = await c
-        .get("service")
-        .read(c.get("scope"), c.req.param("sandboxId"), (vfs) => vfs);
+      const { value: vfs, version } = await readSandbox(c, (vfs) => vfs);
       const walk = exportEntries(vfs, path);
       const first = walk.next(); // a missing path is a 404 here, before the 200
       const requestId = c.get("requestId");

@@ -7,18 +7,17 @@ import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
 import { boolParam, parseMode, pathParam } from "../query.js";
 import { etagMatches, etagOf, statJson } from "../representation.js";
+import { mutateSandbox, readSandbox } from "./sandbox-step.js";
 
 export function fileRoutes() {
   return new Hono<AppEnv>()
     .get("/v1/sandboxes/:sandboxId/files", async (c) => {
       const path = pathParam(c);
       const inline = boolParam(c, "inline", false);
-      const { value } = await c
-        .get("service")
-        .read(c.get("scope"), c.req.param("sandboxId"), async (vfs) => {
-          // readFile refuses a directory (EISDIR); stat gives the ETag.
-          return { stat: vfs.stat(path, true), bytes: await vfs.readFile(path) };
-        });
+      const { value } = await readSandbox(c, async (vfs) => {
+        // readFile refuses a directory (EISDIR); stat gives the ETag.
+        return { stat: vfs.stat(path, true), bytes: await vfs.readFile(path) };
+      });
       const etag = etagOf(value.stat);
       setDownloadHeaders(c, path, "file", { inline });
       c.header("ETag", etag);
@@ -46,13 +45,11 @@ export function fileRoutes() {
         throw new ProblemError(400, "invalid_request", "If-None-Match on a write must be '*'");
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const outcome = await c
-        .get("service")
-        .mutate(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
-          const current = vfs.exists(path, false) ? vfs.stat(path, true) : undefined;
-          checkPreconditions(current, { ifMatch, ifNoneMatch });
-          return { created: current === undefined, stat: vfs.writeFile(path, bytes, { mode }) };
-        });
+      const outcome = await mutateSandbox(c, (vfs) => {
+        const current = vfs.exists(path, false) ? vfs.stat(path, true) : undefined;
+        checkPreconditions(current, { ifMatch, ifNoneMatch });
+        return { created: current === undefined, stat: vfs.writeFile(path, bytes, { mode }) };
+      });
       const { created, stat } = outcome.value;
       c.header("ETag", etagOf(stat));
       return c.json<Schemas["WriteResult"]>(
@@ -64,16 +61,14 @@ export function fileRoutes() {
       const path = pathParam(c);
       const recursive = boolParam(c, "recursive", false);
       const ifMatch = c.req.header("if-match");
-      const outcome = await c
-        .get("service")
-        .mutate(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
-          if (ifMatch !== undefined) {
-            checkPreconditions(vfs.exists(path, false) ? vfs.stat(path, false) : undefined, {
-              ifMatch,
-            });
-          }
-          vfs.rm(path, { recursive });
-        });
+      const outcome = await mutateSandbox(c, (vfs) => {
+        if (ifMatch !== undefined) {
+          checkPreconditions(vfs.exists(path, false) ? vfs.stat(path, false) : undefined, {
+            ifMatch,
+          });
+        }
+        vfs.rm(path, { recursive });
+      });
       return c.json<Schemas["MutationResult"]>({ version: outcome.version });
     });
 }

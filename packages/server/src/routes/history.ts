@@ -28,9 +28,8 @@ export function historyRoutes() {
       if (version === undefined) {
         throw new ProblemError(400, "invalid_request", "version must be a positive integer");
       }
-      const commit = await c
-        .get("service")
-        .commitAt(c.get("scope"), c.req.param("sandboxId"), version);
+      const service = c.get("service");
+      const commit = await service.commitAt(c.get("scope"), c.req.param("sandboxId"), version);
       if (!commit) {
         throw new ProblemError(404, "commit_not_found", `version ${version} is not in the log`);
       }

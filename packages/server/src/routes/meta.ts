@@ -7,6 +7,7 @@ import { pathParam } from "../query.js";
 import { etagOf } from "../representation.js";
 import { readJson } from "../validation.js";
 import { checkPreconditions } from "./files.js";
+import { mutateSandbox, readSandbox } from "./sandbox-step.js";
 
 function metaJson(stat: Stat, version: number): Schemas["FileMetaResult"] {
   return {
@@ -22,25 +23,21 @@ export function metaRoutes() {
   return new Hono<AppEnv>()
     .get("/v1/sandboxes/:sandboxId/fs/meta", async (c) => {
       const path = pathParam(c);
-      const { value, version } = await c
-        .get("service")
-        .read(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
-          const stat = vfs.stat(path, true);
-          if (stat.kind === "directory") throw new FsError("EISDIR", "getmeta", path);
-          return stat;
-        });
+      const { value, version } = await readSandbox(c, (vfs) => {
+        const stat = vfs.stat(path, true);
+        if (stat.kind === "directory") throw new FsError("EISDIR", "getmeta", path);
+        return stat;
+      });
       return c.json<Schemas["FileMetaResult"]>(metaJson(value, version));
     })
     .put("/v1/sandboxes/:sandboxId/fs/meta", async (c) => {
       const path = pathParam(c);
       const meta = normalizeFileMeta(c.get("validator").check("FileMeta", await readJson(c)));
       const ifMatch = c.req.header("if-match");
-      const { value, version } = await c
-        .get("service")
-        .mutate(c.get("scope"), c.req.param("sandboxId"), (vfs) => {
-          checkPreconditions(vfs.stat(path, true), { ifMatch });
-          return vfs.setMeta(path, meta);
-        });
+      const { value, version } = await mutateSandbox(c, (vfs) => {
+        checkPreconditions(vfs.stat(path, true), { ifMatch });
+        return vfs.setMeta(path, meta);
+      });
       c.header("ETag", etagOf(value));
       return c.json<Schemas["FileMetaResult"]>(metaJson(value, version));
     });

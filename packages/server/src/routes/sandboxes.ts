@@ -8,6 +8,7 @@ import {
   runtimeSupport,
   type SandboxExpiry,
   type SandboxPolicy,
+  type SandboxRecord,
   type SandboxUpdate,
 } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
@@ -28,18 +29,21 @@ export function sandboxRoutes() {
       // A tar body seeds the sandbox with an archive; its settings come from the query.
       const archive = isArchiveBody(c);
       if (!archive) refuseSettingsInQuery(c);
-      const input = c
-        .get("validator")
-        .check(
-          "CreateSandboxRequest",
-          archive ? createSettingsFromQuery(c) : await readJson(c, true),
-        );
-      const options = {
-        persistShell: input.persistShell ?? false,
-        runtimes: supportedRuntimes(input.runtimes ?? []),
-        policy: checkedPolicy(normalizePolicy(input.policy)),
+      const body = archive ? createSettingsFromQuery(c) : await readJson(c, true);
+      const input = c.get("validator").check("CreateSandboxRequest", body);
+      const service = c.get("service");
+      const scope = c.get("scope");
+      const settings = {
+        name: input.name ?? null,
+        env: input.env ?? {},
+        options: {
+          persistShell: input.persistShell ?? false,
+          runtimes: supportedRuntimes(input.runtimes ?? []),
+          policy: checkedPolicy(normalizePolicy(input.policy)),
+        },
+        expiry: expiryOf(input, service.now()),
       };
-      const expiry = expiryOf(input, c.get("service").now());
+      let record: SandboxRecord;
       if (input.from) {
         if (input.files !== undefined) {
           throw new ProblemError(400, "invalid_request", "give either `from` or `files`, not both");
@@ -47,45 +51,24 @@ export function sandboxRoutes() {
         const from = input.from.snapshotId
           ? { snapshotId: input.from.snapshotId }
           : { sandboxId: input.from.sandboxId ?? "" };
-        const record = await forkSandbox(c.get("service"), c.get("scope"), from, {
-          name: input.name ?? null,
-          env: input.env ?? {},
-          options,
-          expiry,
-        });
-        c.header("Location", `/v1/sandboxes/${record.id}`);
-        return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
-      }
-      if (archive) {
+        record = await forkSandbox(service, scope, from, settings);
+      } else if (archive) {
         // Settings are checked before the (possibly large) body is read; nothing is written
         // until all of it was read and checked, then the sandbox and its files in one commit.
         const destination = optionalPathParam(c) ?? "/";
         const entries = await readArchive(uploadBody(c), c.get("limits"));
-        const record = await c.get("service").create(c.get("scope"), {
-          name: input.name ?? null,
-          env: input.env ?? {},
-          options,
-          archive: { entries, destination },
-          expiry,
-        });
-        c.header("Location", `/v1/sandboxes/${record.id}`);
-        return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
+        record = await service.create(scope, { ...settings, archive: { entries, destination } });
+      } else {
+        const files = (input.files ?? []).map((f, i) => ({
+          path: f.path,
+          bytes:
+            f.encoding === "base64"
+              ? decodeBase64(f.content, `files[${i}].content`)
+              : encodeText(f.content),
+          mode: parseMode(f.mode, `files[${i}].mode`),
+        }));
+        record = await service.create(scope, { ...settings, files });
       }
-      const files = (input.files ?? []).map((f, i) => ({
-        path: f.path,
-        bytes:
-          f.encoding === "base64"
-            ? decodeBase64(f.content, `files[${i}].content`)
-            : encodeText(f.content),
-        mode: parseMode(f.mode, `files[${i}].mode`),
-      }));
-      const record = await c.get("service").create(c.get("scope"), {
-        name: input.name ?? null,
-        env: input.env ?? {},
-        options,
-        files,
-        expiry,
-      });
       c.header("Location", `/v1/sandboxes/${record.id}`);
       return c.json<Schemas["Sandbox"]>(sandboxJson(record), 201);
     })
@@ -117,47 +100,46 @@ export function sandboxRoutes() {
         );
       }
       const ifVersion = versionPrecondition(c.req.header("if-match"));
-      const expiresAt = newExpiresAt(input, c.get("service").now());
-      const record = await c
-        .get("service")
-        .update(c.get("scope"), c.req.param("sandboxId"), (current) => {
-          if (ifVersion !== undefined && current.version !== ifVersion) {
-            throw new ProblemError(
-              412,
-              "precondition_failed",
-              `the sandbox is at version ${current.version}, not ${ifVersion}`,
-            );
-          }
-          const update: SandboxUpdate = {};
-          if (input.name !== undefined) update.name = input.name;
-          if (input.env !== undefined) update.env = input.env;
-          if (
-            input.persistShell !== undefined ||
-            input.runtimes !== undefined ||
-            input.policy !== undefined
-          ) {
-            update.options = {
-              ...current.options,
-              persistShell: input.persistShell ?? current.options.persistShell,
-              runtimes:
-                input.runtimes === undefined
-                  ? current.options.runtimes
-                  : supportedRuntimes(input.runtimes),
-              policy: checkedPolicy({
-                ...normalizePolicy(current.options.policy),
-                ...input.policy,
-              }),
-            };
-          }
-          if (expiresAt !== undefined) update.expiresAt = expiresAt;
-          if (input.idleTimeout !== undefined) update.idleTimeout = input.idleTimeout;
-          if (input.resetShell || input.persistShell === false) update.shell = null;
-          else if (input.env !== undefined && current.shell) {
-            // A saved shell keeps its own exports; the patched variables are set in it too.
-            update.shell = { ...current.shell, env: { ...current.shell.env, ...input.env } };
-          }
-          return update;
-        });
+      const service = c.get("service");
+      const expiresAt = newExpiresAt(input, service.now());
+      const record = await service.update(c.get("scope"), c.req.param("sandboxId"), (current) => {
+        if (ifVersion !== undefined && current.version !== ifVersion) {
+          throw new ProblemError(
+            412,
+            "precondition_failed",
+            `the sandbox is at version ${current.version}, not ${ifVersion}`,
+          );
+        }
+        const update: SandboxUpdate = {};
+        if (input.name !== undefined) update.name = input.name;
+        if (input.env !== undefined) update.env = input.env;
+        if (
+          input.persistShell !== undefined ||
+          input.runtimes !== undefined ||
+          input.policy !== undefined
+        ) {
+          update.options = {
+            ...current.options,
+            persistShell: input.persistShell ?? current.options.persistShell,
+            runtimes:
+              input.runtimes === undefined
+                ? current.options.runtimes
+                : supportedRuntimes(input.runtimes),
+            policy: checkedPolicy({
+              ...normalizePolicy(current.options.policy),
+              ...input.policy,
+            }),
+          };
+        }
+        if (expiresAt !== undefined) update.expiresAt = expiresAt;
+        if (input.idleTimeout !== undefined) update.idleTimeout = input.idleTimeout;
+        if (input.resetShell || input.persistShell === false) update.shell = null;
+        else if (input.env !== undefined && current.shell) {
+          // A saved shell keeps its own exports; the patched variables are set in it too.
+          update.shell = { ...current.shell, env: { ...current.shell.env, ...input.env } };
+        }
+        return update;
+      });
       return c.json<Schemas["Sandbox"]>(sandboxJson(record));
     })
     .delete("/v1/sandboxes/:sandboxId", async (c) => {

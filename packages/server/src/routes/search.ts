@@ -24,6 +24,7 @@ import {
   stringsParam,
 } from "../query.js";
 import { semanticRanking } from "../semantic.js";
+import { readSandbox } from "./sandbox-step.js";
 
 const MODES: readonly SearchMode[] = ["text", "semantic", "hybrid"];
 
@@ -34,11 +35,9 @@ export function searchRoutes() {
       const path = optionalPathParam(c);
       const limit = intParam(c, "limit", { min: 1, max: 10_000, fallback: 1000 });
       const maxEntries = intParam(c, "maxEntries", { min: 1, max: 1_000_000, fallback: 100_000 });
-      const { value } = await c
-        .get("service")
-        .read(c.get("scope"), c.req.param("sandboxId"), (vfs) =>
-          glob(vfs, pattern, { path, limit, maxEntries }),
-        );
+      const { value } = await readSandbox(c, (vfs) =>
+        glob(vfs, pattern, { path, limit, maxEntries }),
+      );
       return c.json<Schemas["GlobResult"]>(value);
     })
     .get("/v1/sandboxes/:sandboxId/fs/grep", async (c) => {

@@ -23,6 +23,7 @@ import { etagOf, statJson } from "../representation.js";
 import { readJson } from "../validation.js";
 import { checkPreconditions } from "./files.js";
 import { changesOf } from "./history.js";
+import { mutateSandbox, readSandbox } from "./sandbox-step.js";
 
 export function textRoutes() {
   return new Hono<AppEnv>()
@@ -31,12 +32,10 @@ export function textRoutes() {
       const startLine = optionalInt(c, "startLine");
       const endLine = optionalInt(c, "endLine");
       const maxBytes = intParam(c, "maxBytes", { min: 1, max: 16 << 20, fallback: 256 << 10 });
-      const { value } = await c
-        .get("service")
-        .read(c.get("scope"), c.req.param("sandboxId"), async (vfs) => ({
-          stat: vfs.stat(path, true),
-          bytes: await vfs.readFile(path),
-        }));
+      const { value } = await readSandbox(c, async (vfs) => ({
+        stat: vfs.stat(path, true),
+        bytes: await vfs.readFile(path),
+      }));
       const lines = readLines(value.bytes, { startLine, endLine, maxBytes });
       return c.json<Schemas["ReadLinesResult"]>({
         path: value.stat.path,
@@ -48,18 +47,16 @@ export function textRoutes() {
       const input = c.get("validator").check("EditRequest", await readJson(c));
       const path = normalizePath(input.path);
       const ifMatch = c.req.header("if-match");
-      const outcome = await c
-        .get("service")
-        .mutate(c.get("scope"), c.req.param("sandboxId"), async (vfs) => {
-          const current = vfs.stat(path, true);
-          checkPreconditions(current, { ifMatch });
-          const { text, bom } = await textOf(vfs, path);
-          const edited = replaceExact(text, input.oldString, input.newString, {
-            replaceAll: input.replaceAll,
-          });
-          const stat = vfs.writeFile(current.path, encodeFileText(edited.text, bom));
-          return { stat, replacements: edited.replacements };
+      const outcome = await mutateSandbox(c, async (vfs) => {
+        const current = vfs.stat(path, true);
+        checkPreconditions(current, { ifMatch });
+        const { text, bom } = await textOf(vfs, path);
+        const edited = replaceExact(text, input.oldString, input.newString, {
+          replaceAll: input.replaceAll,
         });
+        const stat = vfs.writeFile(current.path, encodeFileText(edited.text, bom));
+        return { stat, replacements: edited.replacements };
+      });
       const { stat, replacements } = outcome.value;
       c.header("ETag", etagOf(stat));
       return c.json<Schemas["EditResult"]>({
@@ -80,52 +77,50 @@ export function textRoutes() {
       if (ifMatch !== undefined && target === undefined) {
         throw new ProblemError(400, "invalid_request", "If-Match on a patch needs `path`");
       }
-      const outcome = await c
-        .get("service")
-        .mutate(c.get("scope"), c.req.param("sandboxId"), async (vfs) => {
-          const files: Schemas["PatchResult"]["files"] = [];
-          for (const patch of patches) {
-            // `path` renames the diff's file; /dev/null still means "create" or "delete".
-            const from = patch.oldPath === null ? null : (target ?? patch.oldPath);
-            const to = patch.newPath === null ? null : (target ?? patch.newPath);
-            if (from === null) {
-              // A new file: it must not exist yet.
-              if (to === null)
-                throw new ProblemError(400, "patch_invalid", "a diff from and to /dev/null");
-              if (vfs.exists(to, false)) {
-                throw new ProblemError(409, "EEXIST", `the diff creates ${to}, which exists`, {
-                  path: to,
-                });
-              }
-              const stat = vfs.writeFile(to, encodeText(applyHunks("", patch.hunks, to)));
-              files.push({ path: stat.path, status: "created", etag: etagOf(stat) });
-              continue;
+      const outcome = await mutateSandbox(c, async (vfs) => {
+        const files: Schemas["PatchResult"]["files"] = [];
+        for (const patch of patches) {
+          // `path` renames the diff's file; /dev/null still means "create" or "delete".
+          const from = patch.oldPath === null ? null : (target ?? patch.oldPath);
+          const to = patch.newPath === null ? null : (target ?? patch.newPath);
+          if (from === null) {
+            // A new file: it must not exist yet.
+            if (to === null)
+              throw new ProblemError(400, "patch_invalid", "a diff from and to /dev/null");
+            if (vfs.exists(to, false)) {
+              throw new ProblemError(409, "EEXIST", `the diff creates ${to}, which exists`, {
+                path: to,
+              });
             }
-            const current = vfs.stat(from, true);
-            if (target !== undefined) checkPreconditions(current, { ifMatch });
-            const { text, bom } = await textOf(vfs, from);
-            const result = applyHunks(text, patch.hunks, from);
-            if (to === null) {
-              if (result !== "") {
-                throw new ProblemError(
-                  422,
-                  "patch_conflict",
-                  `the diff deletes ${from}, but text would be left`,
-                  {
-                    path: from,
-                  },
-                );
-              }
-              vfs.rm(from);
-              files.push({ path: current.path, status: "deleted" });
-              continue;
-            }
-            if (to !== from) vfs.rename(from, to, { overwrite: false });
-            const stat = vfs.writeFile(to, encodeFileText(result, bom), { mode: current.mode });
-            files.push({ path: stat.path, status: "modified", etag: etagOf(stat) });
+            const stat = vfs.writeFile(to, encodeText(applyHunks("", patch.hunks, to)));
+            files.push({ path: stat.path, status: "created", etag: etagOf(stat) });
+            continue;
           }
-          return files;
-        });
+          const current = vfs.stat(from, true);
+          if (target !== undefined) checkPreconditions(current, { ifMatch });
+          const { text, bom } = await textOf(vfs, from);
+          const result = applyHunks(text, patch.hunks, from);
+          if (to === null) {
+            if (result !== "") {
+              throw new ProblemError(
+                422,
+                "patch_conflict",
+                `the diff deletes ${from}, but text would be left`,
+                {
+                  path: from,
+                },
+              );
+            }
+            vfs.rm(from);
+            files.push({ path: current.path, status: "deleted" });
+            continue;
+          }
+          if (to !== from) vfs.rename(from, to, { overwrite: false });
+          const stat = vfs.writeFile(to, encodeFileText(result, bom), { mode: current.mode });
+          files.push({ path: stat.path, status: "modified", etag: etagOf(stat) });
+        }
+        return files;
+      });
       const service = c.get("service");
       const scope = c.get("scope");
       const id = c.req.param("sandboxId");

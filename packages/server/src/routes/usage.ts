@@ -2,13 +2,12 @@
 import type { Schemas } from "@cairn/spec";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { readSandbox } from "./sandbox-step.js";
 
 export function usageRoutes() {
   return new Hono<AppEnv>().get("/v1/sandboxes/:sandboxId/usage", async (c) => {
     // The tree keeps its usage as it loads, so this reads no content and walks nothing.
-    const { value, version } = await c
-      .get("service")
-      .read(c.get("scope"), c.req.param("sandboxId"), (vfs) => vfs.journal.usage);
+    const { value, version } = await readSandbox(c, (vfs) => vfs.journal.usage);
     const quota = c.get("scope").quota;
     return c.json<Schemas["SandboxUsage"]>({
       version,

@@ -1,7 +1,7 @@
 /** Large commits write content through COPY, with the same rows as the array path. */
 import { SandboxService, seededRandom } from "@cairn/core";
 import { describe, expect, it } from "vitest";
-import { type BlobRow, binaryCopyChunks, COPY_MIN_BYTES } from "./blob-copy.js";
+import { type BlobRow, binaryCopyChunks, COPY_MIN_BYTES } from "./blob-writes.js";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { SERVER_ONLY, useTestDatabase } from "./test-database.js";
 

@@ -1,8 +1,10 @@
 /**
- * Bulk blob writes through COPY: a large commit's content goes to a temporary table in
- * Postgres's binary COPY format, then into `blobs` in one INSERT … SELECT. The array path
- * (one `text[]` of base64) spent most of a 50 MB load parsing that array literal; binary COPY
- * sends the bytes as they are. Not for PGlite: its wire server drops the connection on COPY.
+ * A commit's blobs into `blobs`: arrays of base64 in batches, or for a large commit COPY. The
+ * content goes to a temporary table in Postgres's binary COPY format, then into `blobs` in one
+ * INSERT … SELECT: the array path spent most of a 50 MB load parsing the array literal, and
+ * binary COPY sends the bytes as they are. Not for PGlite: its wire server drops the
+ * connection on COPY. Either way, touching `last_used_at` of blobs the tenant already has
+ * locks them, so a concurrent gc cannot delete a blob this commit uses.
  */
 import type { TransactionSql } from "postgres";
 
@@ -15,6 +17,9 @@ export interface BlobRow {
 
 /** Commits whose content adds up to this much go through COPY. */
 export const COPY_MIN_BYTES = 1 << 20;
+
+/** Rows per multi-row INSERT (Postgres allows 65,535 parameters per statement). */
+export const BLOB_BATCH = 2000;
 
 /** COPY data is written in chunks of about this size. */
 const CHUNK_BYTES = 1 << 20;
@@ -52,9 +57,30 @@ export function* binaryCopyChunks(rows: readonly BlobRow[]): Generator<Buffer> {
 }
 
 /**
- * Inserts the blobs (touching `last_used_at` of those the tenant already has, which locks
- * them against a concurrent gc) through a temporary table dropped at commit.
+ * Inserts the blobs in batches of arrays. One statement shape whatever the batch size (arrays,
+ * not a VALUES list), so it is prepared once; content travels as base64, which the server decodes.
  */
+export function insertBlobs(
+  tx: TransactionSql,
+  tenantId: string,
+  rows: readonly BlobRow[],
+): Promise<unknown> {
+  const batches: Promise<unknown>[] = [];
+  for (let i = 0; i < rows.length; i += BLOB_BATCH) {
+    const batch = rows.slice(i, i + BLOB_BATCH);
+    batches.push(tx`
+      INSERT INTO blobs (tenant_id, hash, size, content, text_state)
+      SELECT ${tenantId}, x.hash, x.size, decode(x.content, 'base64'), x.state FROM unnest(
+        ${tx.array(batch.map((b) => b.hash))}::text[],
+        ${tx.array(batch.map((b) => b.bytes.length))}::bigint[],
+        ${tx.array(batch.map((b) => Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength).toString("base64")))}::text[],
+        ${tx.array(batch.map((b) => b.state))}::"char"[]) AS x(hash, size, content, state)
+      ON CONFLICT (tenant_id, hash) DO UPDATE SET last_used_at = now()`);
+  }
+  return Promise.all(batches);
+}
+
+/** Inserts the blobs through a temporary table dropped at commit, filled with binary COPY. */
 export async function copyBlobs(
   tx: TransactionSql,
   tenantId: string,
