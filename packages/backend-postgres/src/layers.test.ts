@@ -2,7 +2,7 @@
  * Copy-on-write trees on Postgres: snapshots and forks share layers instead of copying rows,
  * a fork outlives its sources, shared rows go with their last holder, and stacks stay bounded.
  */
-import { createSnapshot, forkSandbox, SandboxService, type Scope } from "@cairn/core";
+import { createSnapshot, forkSandbox, SandboxService, type Scope, type Tree } from "@cairn/core";
 import { describe, expect, it } from "vitest";
 import { collectGarbage } from "./gc.js";
 import { MAX_STACK } from "./layers.js";
@@ -185,5 +185,60 @@ describe("copy-on-write layers", () => {
     }
     for (const link of chain) expect(await files(scope, link.id)).toEqual(link.expected);
     expect(Object.keys(chain.at(-1)!.expected)).toHaveLength(3 + 2 * MAX_STACK); // /base, the last two rounds', each generation's
+  });
+});
+
+describe("loading a stack", () => {
+  /** Every inode, entry and link count of a tree, comparable with toEqual. */
+  const shape = (tree: Tree) => ({
+    version: tree.version,
+    usage: tree.usage,
+    inodes: [...tree.inodeNumbers()].sort((a, b) => a - b).map((ino) => tree.inode(ino)),
+    entries: [...tree.directories()]
+      .sort((a, b) => a - b)
+      .map((dir) => [dir, [...tree.children(dir)].sort()])
+      .filter(([, children]) => (children as unknown[]).length > 0),
+    links: [...tree.inodeNumbers()].sort((a, b) => a - b).map((ino) => tree.nlink(ino)),
+  });
+
+  /** The tree as a fresh service reads it from the database. */
+  const loaded = (scope: Scope, id: string) => newService().service.tree(scope, id);
+
+  it("gives the tree the writer holds, whatever its names, targets and metadata, in one layer or many", async () => {
+    const scope = { tenantId: "load-packed" };
+    const { service } = newService();
+    const odd = [
+      "a,b",
+      "new\nline",
+      "tab\there",
+      "back\\slash",
+      "quote'\"",
+      "ünï 🌲",
+      "-",
+      "1,2,3",
+    ];
+    const sb = await service.create(scope, {
+      files: odd.map((name, i) => ({ path: `/dir,${i}/${name}`, bytes: enc(name) })),
+    });
+    const edit = (round: number) =>
+      service.mutate(scope, sb.id, (vfs) => {
+        vfs.symlink(`../dir,0/a,b/../${odd[round]}`, `/link ${round},x`);
+        vfs.link(`/dir,${round}/${odd[round]}`, `/hard,${round}`);
+        vfs.setMeta(`/hard,${round}`, { tags: [`t,${round}`, "ü"], summary: `s/${round}` });
+        vfs.rm(`/dir,${7 - round}`, { recursive: true });
+        vfs.rename(`/dir,${round}/${odd[round]}`, `/moved ${round}`);
+        vfs.utimes(`/moved ${round}`, 1_700_000_000_000 + round);
+      });
+    await edit(0);
+    expect(shape(await loaded(scope, sb.id))).toEqual(shape(await service.tree(scope, sb.id)));
+    // Each snapshot freezes the layers below a new top: the tree is now a stack of them.
+    for (const round of [1, 2, 3]) {
+      await createSnapshot(service, scope, sb.id);
+      await edit(round);
+    }
+    const [stack] = await database().sql<Array<{ n: number }>>`
+      SELECT cardinality(layers) AS n FROM sandboxes WHERE id = ${sb.id}`;
+    expect(stack!.n).toBeGreaterThan(2);
+    expect(shape(await loaded(scope, sb.id))).toEqual(shape(await service.tree(scope, sb.id)));
   });
 });

@@ -66,9 +66,6 @@ export interface InodeRow {
   meta: FileMeta | null;
 }
 
-export const INODE_COLUMNS =
-  "ino::float8 AS ino, kind, mode, mtime_ms::float8 AS mtime_ms, size::float8 AS size, blob, target, meta";
-
 export function toInode(r: InodeRow): InodeRecord {
   return {
     ino: r.ino,

@@ -6,6 +6,7 @@ import {
   ROOT_INO,
   type TreeData,
 } from "./backend.js";
+import { type PackedTree, packTree } from "./tree-wire.js";
 
 /** What a tree holds, for quotas: content bytes (a hard-linked file once) and inodes. */
 export interface Usage {
@@ -72,13 +73,20 @@ export class Tree {
     return ino === ROOT_INO ? 1 : (this.links.get(ino) ?? 0);
   }
 
-  /** The tree as plain rows again (to hand it to another thread). */
-  toData(): TreeData {
-    const dentries: DentryRecord[] = [];
+  /** The tree as a few flat values, to hand it to another thread (see tree-wire.ts). */
+  pack(): PackedTree {
+    let entries = 0;
+    for (const children of this.dirs.values()) entries += children.size;
+    return packTree(this.version, this.inodes.values(), this.dentries(), {
+      inodes: this.inodes.size,
+      dentries: entries,
+    });
+  }
+
+  private *dentries(): Generator<DentryRecord> {
     for (const [parent, children] of this.dirs) {
-      for (const [name, ino] of children) dentries.push({ parent, name, ino });
+      for (const [name, ino] of children) yield { parent, name, ino };
     }
-    return { version: this.version, inodes: [...this.inodes.values()], dentries };
   }
 
   /** Every inode number in the tree. */

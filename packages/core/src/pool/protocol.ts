@@ -1,9 +1,10 @@
 /** The messages between the worker pool (main thread) and a script worker. */
-import type { ChangeSet, GrepQuery, SandboxRecord, TreeData } from "../backend.js";
+import type { ChangeSet, GrepQuery, SandboxRecord } from "../backend.js";
 import type { ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import type { ExecBatchOutcome, ExecJob, ExecOutcome } from "../exec/exec.js";
 import type { OutputStream } from "../exec/output.js";
 import type { Quota } from "../quota.js";
+import type { PackedTree } from "../tree-wire.js";
 
 /** Main thread → worker. */
 export type ToWorker =
@@ -16,7 +17,7 @@ export type ToWorker =
       treeKey: string;
       record: SandboxRecord;
       /** Sent when the worker is not known to hold the tree at `record.version`. */
-      tree?: TreeData;
+      tree?: PackedTree;
       quota?: Quota;
       timeoutMs: number;
       /** Whether the main thread can ask storage's text index (see `candidates`). */
@@ -24,7 +25,7 @@ export type ToWorker =
       /** Whether the main thread can rank by meaning (see `similarities`). */
       semantic: boolean;
     }
-  | { type: "tree"; id: number; tree: TreeData }
+  | { type: "tree"; id: number; tree: PackedTree }
   | { type: "blobs"; id: number; request: number; blobs?: Map<string, Uint8Array>; failed?: true }
   /** Answers `candidates` `request`: the hashes that may match, or none when it could not narrow. */
   | { type: "candidates"; id: number; request: number; hashes?: ReadonlySet<string> }

@@ -7,7 +7,7 @@ import { readlinkSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { DefenseInDepthBox } from "just-bash";
-import type { ChangeSet, TreeData } from "../backend.js";
+import type { ChangeSet } from "../backend.js";
 import type { ScriptSemantic, ScriptSemanticAnswer } from "../embed/script-semantic.js";
 import { FsError, VersionConflictError } from "../errors.js";
 import { type ExecJob, runJob, startDeadline } from "../exec/exec.js";
@@ -18,6 +18,7 @@ import { denyMatcher, normalizePolicy } from "../policy.js";
 import { withPrefetch } from "../prefetch.js";
 import { warmPython } from "../python/python-engine.js";
 import { Tree } from "../tree.js";
+import { type PackedTree, unpackTree } from "../tree-wire.js";
 import { type ContentLoader, Vfs } from "../vfs.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
 
@@ -40,7 +41,7 @@ const contents = new ByteBudgetLru<string, Uint8Array>(
 
 interface Running {
   abort: AbortController;
-  treeWaiter?: (tree: TreeData) => void;
+  treeWaiter?: (tree: PackedTree) => void;
   loads: Map<number, { resolve(blobs: Map<string, Uint8Array>): void; reject(e: Error): void }>;
   /** Text index questions sent to the main thread, by request number. */
   asks: Map<number, (hashes: ReadonlySet<string> | undefined) => void>;
@@ -151,17 +152,17 @@ async function treeFor(
   state: Running,
   key: string,
   version: number,
-  sent: TreeData | undefined,
+  sent: PackedTree | undefined,
 ): Promise<Tree> {
   const cached = trees.get(key);
   if (!sent && cached?.version === version) return cached;
   const data =
     sent ??
-    (await new Promise<TreeData>((resolve) => {
+    (await new Promise<PackedTree>((resolve) => {
       state.treeWaiter = resolve;
       send({ type: "need-tree", id });
     }));
-  const tree = Tree.fromData(data);
+  const tree = Tree.fromData(unpackTree(data));
   trees.set(key, tree);
   return tree;
 }

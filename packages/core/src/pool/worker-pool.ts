@@ -249,7 +249,7 @@ export class WorkerPool implements ScriptRunner {
       tenantId: task.tenant,
       treeKey,
       record,
-      tree: known ? undefined : tree.toData(),
+      tree: known ? undefined : tree.pack(),
       quota: request.scope.quota,
       timeoutMs: request.timeoutMs,
       textIndex: request.candidates !== undefined,
@@ -306,7 +306,7 @@ export class WorkerPool implements ScriptRunner {
     if (!task) return;
     switch (message.type) {
       case "need-tree":
-        this.post(slot, { type: "tree", id: task.id, tree: task.snapshot!.tree.toData() });
+        this.post(slot, { type: "tree", id: task.id, tree: task.snapshot!.tree.pack() });
         return;
       case "load":
         task.request.load(message.hashes).then(
