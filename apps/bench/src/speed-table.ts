@@ -172,6 +172,7 @@ async function main(): Promise<void> {
     const serve = async () => {
       const pool = new WorkerPool({ workers: availableParallelism() });
       pools.push(pool);
+      await pool.warmed(); // as `cairn serve` waits before it listens
       const app = createApp({
         backend: pg,
         service: new SandboxService({ backend: pg }),

@@ -1,6 +1,7 @@
 /** `cairn serve`: start the reference server with flags and env, and say where and how. */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { auditTable } from "@cairn/backend-postgres";
@@ -411,6 +412,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     console: site.site,
     semantic,
   });
+  // A fresh worker's first scripts run uncompiled code, several times slower: take traffic once
+  // the workers have warmed up (bounded, so a slow machine still starts).
+  if (pool) await Promise.race([pool.warmed(), sleep(2_000, undefined, { ref: false })]);
   const server = await startServer({ app, port: config.port, host: config.host });
   // Every replica sweeps; the backend lets each expired sandbox go to exactly one of them.
   const sweeper =

@@ -56,6 +56,15 @@ describe("script worker pool", () => {
     },
   );
 
+  it("workers warm up as they start, and the pool says when all have", async () => {
+    const pool = newPool({ workers: 2 });
+    await pool.warmed();
+    // Warmed by their warm-up, not by exiting (an exit also settles a worker's wait).
+    expect(pool.stats).toMatchObject({ workers: 2, replaced: 0 });
+    const { exec } = await appWith(pool);
+    expect((await exec("echo hi")).status).toBe(200);
+  });
+
   it("one tenant's burst does not hold every worker: another tenant's script goes first", async () => {
     const pool = newPool({ workers: 1, jobsPerWorker: 2 });
     const service = new SandboxService({ backend: createMemoryBackend() });

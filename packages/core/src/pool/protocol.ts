@@ -37,6 +37,8 @@ export type ToWorker =
 
 /** Worker → main thread. */
 export type FromWorker =
+  /** The worker has run its warm-up (see warm-up.ts), whether or not it succeeded. */
+  | { type: "warm" }
   | { type: "need-tree"; id: number }
   | { type: "load"; id: number; request: number; hashes: string[] }
   /** Which of the stored `hashes` may match `query` (a grep in the script). */

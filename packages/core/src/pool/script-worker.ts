@@ -21,6 +21,7 @@ import { Tree } from "../tree.js";
 import { type PackedTree, unpackTree } from "../tree-wire.js";
 import { type ContentLoader, Vfs } from "../vfs.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerConfig } from "./protocol.js";
+import { warmUpWorker } from "./warm-up.js";
 
 const port = parentPort;
 if (!port) throw new Error("script-worker runs as a worker thread");
@@ -54,6 +55,9 @@ const sent = new Map<number, { key: string; base: Tree; changes: ChangeSet }>();
 let nextRequest = 0;
 
 const send = (message: FromWorker) => port.postMessage(message);
+warmUpWorker()
+  .catch((error: unknown) => console.error("[cairn] worker warm-up failed", error))
+  .finally(() => send({ type: "warm" }));
 if (config.warmPython) {
   warmPython().catch((error: unknown) => console.error("[cairn] python warm-up failed", error));
 }

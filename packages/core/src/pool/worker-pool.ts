@@ -78,6 +78,9 @@ interface Slot {
   tasks: Map<number, Task>;
   /** Tree versions this worker was sent, by tree key. */
   trees: Map<string, number>;
+  /** Settles once the worker has run its warm-up, or has exited. */
+  warm: Promise<void>;
+  warmDone: () => void;
   /** Kept empty for a job that must run alone. */
   reserved?: boolean;
   /** Why it is being terminated, once it is. */
@@ -120,6 +123,14 @@ export class WorkerPool implements ScriptRunner {
       niceness: options.niceness ?? 10,
     };
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+  }
+
+  /**
+   * Resolves once every worker has run its warm-up (a fresh worker's first scripts run
+   * uncompiled code, several times slower): a server can wait for it before taking traffic.
+   */
+  warmed(): Promise<void> {
+    return Promise.all(this.slots.map((slot) => slot.warm)).then(() => {});
   }
 
   get stats(): WorkerPoolStats {
@@ -302,6 +313,7 @@ export class WorkerPool implements ScriptRunner {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === "warm") return slot.warmDone();
     const task = slot.tasks.get(message.id);
     if (!task) return;
     switch (message.type) {
@@ -367,7 +379,11 @@ export class WorkerPool implements ScriptRunner {
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
     worker.unref();
-    const slot: Slot = { worker, tasks: new Map(), trees: new Map() };
+    let warmDone = () => {};
+    const warm = new Promise<void>((resolve) => {
+      warmDone = resolve;
+    });
+    const slot: Slot = { worker, tasks: new Map(), trees: new Map(), warm, warmDone };
     worker.on("message", (message: FromWorker) => this.onMessage(slot, message));
     worker.on("error", (error: Error & { code?: string }) => {
       if (error.code === "ERR_WORKER_OUT_OF_MEMORY") slot.memoryError = true;
@@ -379,6 +395,7 @@ export class WorkerPool implements ScriptRunner {
 
   /** A worker ended: replace it, and re-run or fail the jobs it held. */
   private onExit(slot: Slot): void {
+    slot.warmDone();
     const at = this.slots.indexOf(slot);
     if (at >= 0 && !this.closed) {
       this.slots[at] = this.spawn();
