@@ -18,7 +18,7 @@ const SCRIPT = [
   'for i in 1 2 3; do echo "line $i" >> src/f$i.txt; done',
   "ls / > /dev/null; ls -la src | wc -l > /dev/null; cat src/f1.txt | head -n 1 > /dev/null",
   "grep -rn line src > /dev/null; find . -name '*.txt' | sort > /dev/null",
-  'x=$(pwd); test -d "$x" && echo "${x##*/}" | sed s/w/v/ > /dev/null',
+  'x=$(pwd); test -d "$x" && basename "$x" | sed s/w/v/ > /dev/null',
   "cd / && rm -rf w",
 ].join("\n");
 

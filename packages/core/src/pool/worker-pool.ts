@@ -313,7 +313,10 @@ export class WorkerPool implements ScriptRunner {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
-    if (message.type === "warm") return slot.warmDone();
+    if (message.type === "warm") {
+      slot.warmDone();
+      return;
+    }
     const task = slot.tasks.get(message.id);
     if (!task) return;
     switch (message.type) {
