@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { DentryRecord, FileMeta, InodeRecord } from "@cairn/core";
 import type { TransactionSql } from "postgres";
-import { type InodeRow, toInode } from "./rows.js";
+import { CODE_KIND, LIVE } from "./rows.js";
 
 /**
  * Most layers a stack holds. Past it, freezing merges the frozen layers above the bottom one
@@ -41,38 +41,71 @@ export async function loadStack(
   tenantId: string,
   stack: readonly string[],
 ): Promise<{ inodes: InodeRecord[]; dentries: DentryRecord[] }> {
-  const layers = await tx<PackedLayer[]>`
-    SELECT
-      (SELECT string_agg(concat_ws(',', ino, kind, mode, mtime_ms, size, coalesce(blob, '')), ',')
-         FROM inodes i WHERE i.tenant_id = ${tenantId} AND i.sandbox_id = l.layer) AS inodes,
-      (SELECT json_agg(json_build_array(ino, target, meta))
-         FROM inodes i WHERE i.tenant_id = ${tenantId} AND i.sandbox_id = l.layer
-           AND (target IS NOT NULL OR meta IS NOT NULL)) AS extras,
-      (SELECT string_agg(parent || '/' || name || '/' || ino, '/')
-         FROM dentries d WHERE d.tenant_id = ${tenantId} AND d.sandbox_id = l.layer) AS dentries
-    FROM unnest(${tx.array([...stack])}::text[]) WITH ORDINALITY AS l(layer, depth)
+  return mergePacked(
+    await tx<PackedLayer[]>`
+      SELECT ${packedColumns(tx, tenantId)}
+      FROM unnest(${tx.array([...stack])}::text[]) WITH ORDINALITY AS l(layer, depth)
+      ORDER BY l.depth`,
+  );
+}
+
+/**
+ * A live sandbox's version and merged tree, in one statement (one snapshot of the database,
+ * so no wider transaction is needed); undefined when there is no such live sandbox.
+ */
+export async function loadSandboxStack(
+  tx: TransactionSql,
+  tenantId: string,
+  id: string,
+): Promise<{ version: number; inodes: InodeRecord[]; dentries: DentryRecord[] } | undefined> {
+  const layers = await tx<Array<PackedLayer & { version: number }>>`
+    SELECT s.version::float8 AS version, ${packedColumns(tx, tenantId)}
+    FROM sandboxes s, unnest(s.layers) WITH ORDINALITY AS l(layer, depth)
+    WHERE s.tenant_id = ${tenantId} AND s.id = ${id} AND ${tx.unsafe(LIVE)}
     ORDER BY l.depth`;
+  const top = layers[0];
+  return top && { version: top.version, ...mergePacked(layers) };
+}
+
+/** Layer `l.layer`'s rows, packed (see PackedLayer). */
+function packedColumns(tx: TransactionSql, tenantId: string) {
+  return tx`
+    (SELECT string_agg(concat_ws(',', ino, kind, mode, mtime_ms, size, coalesce(blob, '')), ',')
+       FROM inodes i WHERE i.tenant_id = ${tenantId} AND i.sandbox_id = l.layer) AS inodes,
+    (SELECT json_agg(json_build_array(ino, target, meta))
+       FROM inodes i WHERE i.tenant_id = ${tenantId} AND i.sandbox_id = l.layer
+         AND (target IS NOT NULL OR meta IS NOT NULL)) AS extras,
+    (SELECT string_agg(parent || '/' || name || '/' || ino, '/')
+       FROM dentries d WHERE d.tenant_id = ${tenantId} AND d.sandbox_id = l.layer) AS dentries`;
+}
+
+/** Packed layers, top first, as one tree: the first row seen of an inode or a name counts. */
+function mergePacked(layers: readonly PackedLayer[]): {
+  inodes: InodeRecord[];
+  dentries: DentryRecord[];
+} {
+  const isInode = (row: InodeRecord | number): row is InodeRecord => typeof row !== "number";
   const only = layers.length === 1 ? layers[0] : undefined;
   if (only) {
     return {
-      inodes: unpackInodes(only)
-        .filter((r) => r.kind !== WHITEOUT_KIND)
-        .map(toInode),
+      inodes: unpackInodes(only).filter(isInode),
       dentries: unpackDentries(only).filter((d) => d.ino !== WHITEOUT_INO),
     };
   }
-  // Top layer first: the first row seen of an inode or a name is the one that counts.
-  const inodes = new Map<number, InodeRow>();
+  const inodes = new Map<number, InodeRecord | number>();
   const names = new Map<string, DentryRecord>();
   for (const layer of layers) {
-    for (const row of unpackInodes(layer)) if (!inodes.has(row.ino)) inodes.set(row.ino, row);
+    for (const row of unpackInodes(layer)) {
+      const ino = isInode(row) ? row.ino : row;
+      if (!inodes.has(ino)) inodes.set(ino, row);
+    }
     for (const dentry of unpackDentries(layer)) {
       const key = `${dentry.parent}/${dentry.name}`;
       if (!names.has(key)) names.set(key, dentry);
     }
   }
   return {
-    inodes: [...inodes.values()].filter((row) => row.kind !== WHITEOUT_KIND).map(toInode),
+    inodes: [...inodes.values()].filter(isInode),
     dentries: [...names.values()].filter((dentry) => dentry.ino !== WHITEOUT_INO),
   };
 }
@@ -87,43 +120,89 @@ interface PackedLayer {
   dentries: string | null;
 }
 
-function unpackInodes(layer: PackedLayer): InodeRow[] {
-  if (layer.inodes === null) return [];
-  const fields = layer.inodes.split(",");
-  const rows: InodeRow[] = new Array(fields.length / 6);
-  const byIno = layer.extras ? new Map<number, InodeRow>() : undefined;
-  for (let i = 0, at = 0; at < fields.length; i++, at += 6) {
-    const row: InodeRow = {
-      ino: Number(fields[at]),
-      kind: fields[at + 1]!,
-      mode: Number(fields[at + 2]),
-      mtime_ms: Number(fields[at + 3]),
-      size: Number(fields[at + 4]),
-      blob: fields[at + 5] || null,
-      target: null,
-      meta: null,
-    };
-    rows[i] = row;
-    byIno?.set(row.ino, row);
+/**
+ * Reads packed fields from `text`, each ended by `separator` (or the end). Parsed by hand:
+ * splitting a 10,000-file tree into strings first made ~90,000 of them for the collector.
+ */
+class FieldReader {
+  at = 0;
+  constructor(
+    readonly text: string,
+    private readonly separator: string,
+  ) {}
+
+  get done(): boolean {
+    return this.at >= this.text.length;
   }
-  for (const [ino, target, meta] of layer.extras ?? []) {
-    const row = byIno!.get(ino)!;
-    row.target = target;
-    row.meta = meta;
+
+  /** A decimal integer (bigint columns stay exact: their values are below 2^53). */
+  integer(): number {
+    const { text } = this;
+    let c = text.charCodeAt(this.at);
+    const negative = c === 45; // "-": a time before 1970
+    if (negative) c = text.charCodeAt(++this.at);
+    let n = 0;
+    while (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      c = text.charCodeAt(++this.at);
+    }
+    this.at++; // the separator
+    return negative ? -n : n;
+  }
+
+  string(): string {
+    let end = this.text.indexOf(this.separator, this.at);
+    if (end < 0) end = this.text.length;
+    const value = this.text.slice(this.at, end);
+    this.at = end + 1;
+    return value;
+  }
+}
+
+/** A layer's inodes; a whiteout is its bare inode number. */
+function unpackInodes(layer: PackedLayer): Array<InodeRecord | number> {
+  if (layer.inodes === null) return [];
+  const extras = new Map(layer.extras?.map(([ino, target, meta]) => [ino, { target, meta }]));
+  const fields = new FieldReader(layer.inodes, ",");
+  const rows: Array<InodeRecord | number> = [];
+  while (!fields.done) {
+    const ino = fields.integer();
+    const code = fields.string();
+    const mode = fields.integer();
+    const mtimeMs = fields.integer();
+    const size = fields.integer();
+    const blob = fields.string() || null;
+    if (code === WHITEOUT_KIND) {
+      rows.push(ino);
+      continue;
+    }
+    const inode: InodeRecord = {
+      ino,
+      kind: CODE_KIND[code]!,
+      mode,
+      mtimeMs,
+      size,
+      blob,
+      target: null,
+    };
+    const extra = extras.get(ino);
+    if (extra) {
+      inode.target = extra.target;
+      if (extra.meta) inode.meta = extra.meta;
+    }
+    rows.push(inode);
   }
   return rows;
 }
 
 function unpackDentries(layer: PackedLayer): DentryRecord[] {
   if (layer.dentries === null) return [];
-  const fields = layer.dentries.split("/");
-  const dentries: DentryRecord[] = new Array(fields.length / 3);
-  for (let i = 0, at = 0; at < fields.length; i++, at += 3) {
-    dentries[i] = {
-      parent: Number(fields[at]),
-      name: fields[at + 1]!,
-      ino: Number(fields[at + 2]),
-    };
+  const fields = new FieldReader(layer.dentries, "/");
+  const dentries: DentryRecord[] = [];
+  while (!fields.done) {
+    const parent = fields.integer();
+    const name = fields.string();
+    dentries.push({ parent, name, ino: fields.integer() });
   }
   return dentries;
 }

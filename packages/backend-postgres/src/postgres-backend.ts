@@ -22,7 +22,7 @@ import { BLOB_BATCH, type BlobRow, COPY_MIN_BYTES, copyBlobs, insertBlobs } from
 import { guardConnection, isConnectionError } from "./connection-errors.js";
 import { COMMITS_CHANNEL, sweepExpiredSandboxes } from "./expiry.js";
 import { candidateHashes, toPostgresRegex } from "./grep-pushdown.js";
-import { addLayer, loadStack, WHITEOUT_INO, WHITEOUT_KIND } from "./layers.js";
+import { addLayer, loadSandboxStack, WHITEOUT_INO, WHITEOUT_KIND } from "./layers.js";
 import { postgresEmbeddingStore } from "./postgres-embeddings.js";
 import { logCommit, postgresHistory } from "./postgres-history.js";
 import { postgresIdempotencyStore } from "./postgres-idempotency.js";
@@ -376,18 +376,10 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         if (version === undefined) return undefined;
         if (version === knownVersion) return "unchanged";
       }
-      return inTenant(
-        tenantId,
-        async (tx) => {
-          const [row] = await tx<Array<{ version: number; layers: string[] }>>`
-            SELECT version::float8 AS version, layers FROM sandboxes
-            WHERE tenant_id = ${tenantId} AND id = ${id} AND ${tx.unsafe(LIVE)}`;
-          if (!row) return undefined;
-          if (row.version === knownVersion) return "unchanged";
-          return { version: row.version, ...(await loadStack(tx, tenantId, row.layers)) };
-        },
-        "isolation level repeatable read read only",
-      );
+      return inTenant(tenantId, async (tx) => {
+        const tree = await loadSandboxStack(tx, tenantId, id);
+        return tree && tree.version === knownVersion ? "unchanged" : tree;
+      });
     },
 
     async readBlobs(tenantId, hashes) {
