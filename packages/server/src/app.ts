@@ -2,7 +2,6 @@
 import { type Backend, type KeyStore, SandboxService, type ScriptRunner } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { type ConsoleSite, consoleResponse } from "./console-site.js";
 import type { Drain } from "./drain.js";
 import type { AppEnv } from "./env.js";
@@ -34,8 +33,10 @@ import { requestId } from "./middleware/request-id.js";
 import { requestLog } from "./middleware/request-log.js";
 import { isStreamedUpload } from "./middleware/streamed-upload.js";
 import { tenantLimits } from "./middleware/tenant-limits.js";
+import { nodeRequest } from "./node-request.js";
 import { operationMatcher } from "./operations.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
+import { limitRequestBody } from "./request-body.js";
 import { archiveRoutes } from "./routes/archive.js";
 import { eventRoutes } from "./routes/events.js";
 import { execRoutes } from "./routes/exec.js";
@@ -272,16 +273,7 @@ export function createApp(options: AppOptions): CairnApp {
   );
   app.use("/v1/sandboxes/:sandboxId/exec", scripts);
   app.use("/v1/sandboxes/:sandboxId/exec/batch", scripts);
-  const limitBody = bodyLimit({
-    maxSize: limits.maxBodyBytes,
-    onError: () => {
-      throw new ProblemError(
-        413,
-        "payload_too_large",
-        `request body over ${limits.maxBodyBytes} bytes`,
-      );
-    },
-  });
+  const limitBody = limitRequestBody(limits.maxBodyBytes);
   // Archive uploads are read as they stream in and bounded by the archive limits.
   // A request without a body skips the limit: reading `body` to find out would build a full
   // web Request around the Node request (an AbortController and a stream) for every GET.
@@ -330,8 +322,7 @@ export function createApp(options: AppOptions): CairnApp {
  * says so in its headers, as HTTP/1.1 requires; one made in process (`app.fetch`) is asked.
  */
 function hasBody(c: Context<AppEnv>): boolean {
-  const fromWire = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
-  if (!fromWire) return c.req.raw.body !== null;
+  if (!nodeRequest(c)) return c.req.raw.body !== null;
   const length = c.req.header("content-length");
   return (
     (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined

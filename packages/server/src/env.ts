@@ -37,6 +37,8 @@ export interface AppEnv {
     limits: Limits;
     /** Semantic search (an embeddings provider), when the server has it. */
     semantic?: SemanticSearch;
+    /** A body the limit judged by its Content-Length, left for request-body.ts to read. */
+    declaredBodyBytes?: number;
     /** A streamed upload's body as its route must read it (set when it is being hashed). */
     uploadBody?: ReadableStream<Uint8Array>;
     /** Metrics to record into, when the app has them. */

@@ -2,7 +2,9 @@
 import { loadSpec, type Schemas } from "@cairn/spec";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { Context } from "hono";
+import type { AppEnv } from "./env.js";
 import { ProblemError } from "./problem.js";
+import { requestText } from "./request-body.js";
 
 const SPEC_ID = "cairn-openapi";
 
@@ -49,8 +51,8 @@ function describe(errors: ErrorObject[] | null | undefined): string {
 }
 
 /** Reads a JSON body (empty allowed when `optional`), 415 for other media types, 400 for bad JSON. */
-export async function readJson(c: Context, optional = false): Promise<unknown> {
-  const text = await c.req.text();
+export async function readJson(c: Context<AppEnv>, optional = false): Promise<unknown> {
+  const text = await requestText(c);
   if (text.trim() === "") {
     if (optional) return {};
     throw new ProblemError(400, "invalid_request", "a JSON request body is required");

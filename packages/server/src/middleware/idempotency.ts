@@ -20,6 +20,7 @@ import type { StoredResponse } from "@cairn/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
+import { requestBytes } from "../request-body.js";
 import {
   type BodyDigest,
   bodyMatches,
@@ -170,7 +171,7 @@ async function fingerprint(c: Context<AppEnv>, withBody: boolean): Promise<strin
   const wantsStream = /\btext\/event-stream\b/i.test(c.req.header("accept") ?? "");
   const hash = createHash("sha256")
     .update(`${c.req.method} ${url.pathname}${url.search} ${wantsStream ? "stream" : "plain"}\n`)
-    .update(withBody ? new Uint8Array(await c.req.arrayBuffer()) : "streamed upload");
+    .update(withBody ? await requestBytes(c) : "streamed upload");
   return hash.digest("hex");
 }
 

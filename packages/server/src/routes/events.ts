@@ -9,6 +9,7 @@ import { SandboxNotFoundError } from "@cairn/core";
 import type { Schemas } from "@cairn/spec";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { clientSignal } from "../node-request.js";
 import { ProblemError } from "../problem.js";
 import { stringParam } from "../query.js";
 import { commitJson } from "./history.js";
@@ -122,7 +123,7 @@ function stream(c: Context<AppEnv>, id: string, from: number, prefix: string | u
         () => clearInterval(poll),
         () => clearInterval(keepalive),
       );
-      c.req.raw.signal.addEventListener("abort", close, { once: true });
+      clientSignal(c).addEventListener("abort", close, { once: true });
       write(": watching\n\n");
       wake();
     },

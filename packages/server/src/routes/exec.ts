@@ -20,6 +20,7 @@ import { shuttingDown } from "../drain.js";
 import type { AppEnv } from "../env.js";
 import type { CairnMetrics, ExecOutcome as CountedOutcome } from "../metrics/metrics.js";
 import { isReadOnly } from "../middleware/access.js";
+import { clientSignal } from "../node-request.js";
 import { ProblemError, problemBody, toProblemError } from "../problem.js";
 import { scriptSemantic } from "../semantic.js";
 import { readJson } from "../validation.js";
@@ -132,7 +133,7 @@ function controls(
       maxJournalFiles: limits.maxJournalFiles,
     },
     // A shutdown past its deadline stops the script like a client that went away.
-    signal: drain ? AbortSignal.any([c.req.raw.signal, drain.signal]) : c.req.raw.signal,
+    signal: drain ? AbortSignal.any([clientSignal(c), drain.signal]) : clientSignal(c),
     runner: c.get("runner"),
     // `search --semantic|--hybrid` in the script ranks as GET .../fs/search does.
     semantic: scriptSemantic(c.get("semantic"), c.get("service").backend, c.get("scope").tenantId),

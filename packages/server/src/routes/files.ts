@@ -7,6 +7,7 @@ import type { AppEnv } from "../env.js";
 import { ProblemError } from "../problem.js";
 import { boolParam, parseMode, pathParam } from "../query.js";
 import { etagMatches, etagOf, statJson } from "../representation.js";
+import { requestBytes } from "../request-body.js";
 import { mutateSandbox, readSandbox } from "./sandbox-step.js";
 
 export function fileRoutes() {
@@ -44,7 +45,7 @@ export function fileRoutes() {
       if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") {
         throw new ProblemError(400, "invalid_request", "If-None-Match on a write must be '*'");
       }
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const bytes = await requestBytes(c);
       const outcome = await mutateSandbox(c, (vfs) => {
         const current = vfs.exists(path, false) ? vfs.stat(path, true) : undefined;
         checkPreconditions(current, { ifMatch, ifNoneMatch });
