@@ -19,13 +19,19 @@ export function nodeRequest(c: Context): IncomingMessage | undefined {
 
 /**
  * Aborts when the client goes away before its response is sent, as `c.req.raw.signal` does
- * (which it is for requests made in process).
+ * (which it is for requests made in process), or when `also` aborts. One signal, where
+ * `AbortSignal.any` would make a third.
  */
-export function clientSignal(c: Context): AbortSignal {
+export function clientSignal(c: Context, also?: AbortSignal): AbortSignal {
   const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
-  if (!outgoing) return c.req.raw.signal;
+  if (!outgoing) return also ? AbortSignal.any([c.req.raw.signal, also]) : c.req.raw.signal;
   const controller = new AbortController();
+  const alsoAborted = () => controller.abort(also?.reason);
+  if (also?.aborted) alsoAborted();
+  also?.addEventListener("abort", alsoAborted, { once: true });
   outgoing.once("close", () => {
+    // `also` may live for the whole process (a shutdown's signal): let go of this request.
+    also?.removeEventListener("abort", alsoAborted);
     if (!outgoing.writableFinished) controller.abort(new Error("the client went away"));
   });
   return controller.signal;

@@ -133,7 +133,7 @@ function controls(
       maxJournalFiles: limits.maxJournalFiles,
     },
     // A shutdown past its deadline stops the script like a client that went away.
-    signal: drain ? AbortSignal.any([clientSignal(c), drain.signal]) : clientSignal(c),
+    signal: clientSignal(c, drain?.signal),
     runner: c.get("runner"),
     // `search --semantic|--hybrid` in the script ranks as GET .../fs/search does.
     semantic: scriptSemantic(c.get("semantic"), c.get("service").backend, c.get("scope").tenantId),
