@@ -13,6 +13,23 @@ export type InodeKind = "file" | "directory" | "symlink";
 /** The inode number of every sandbox's root directory. */
 export const ROOT_INO = 1;
 
+/** Permission bits of a file or directory created without a mode. */
+export const DEFAULT_FILE_MODE = 0o644;
+export const DEFAULT_DIR_MODE = 0o755;
+
+/** A new sandbox's root directory. */
+export function rootInode(mtimeMs: number): InodeRecord {
+  return {
+    ino: ROOT_INO,
+    kind: "directory",
+    mode: DEFAULT_DIR_MODE,
+    mtimeMs,
+    size: 0,
+    blob: null,
+    target: null,
+  };
+}
+
 /** One inode row. Files point at a blob by sha256; symlinks carry their target. */
 export interface InodeRecord {
   ino: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Backend,
   DEFAULT_SANDBOX_OPTIONS,
-  ROOT_INO,
+  rootInode,
   type SandboxRecord,
   type TreeData,
 } from "./backend.js";
@@ -32,17 +32,7 @@ function busyBackend(): Backend {
   });
   const tree = (): TreeData => ({
     version: ++version,
-    inodes: [
-      {
-        ino: ROOT_INO,
-        kind: "directory",
-        mode: 0o755,
-        mtimeMs: 0,
-        size: 0,
-        blob: null,
-        target: null,
-      },
-    ],
+    inodes: [rootInode(0)],
     dentries: [],
   });
   const partial: Partial<Backend> = {

@@ -10,8 +10,7 @@ import {
   type Backend,
   type ChangeSet,
   DEFAULT_SANDBOX_OPTIONS,
-  type InodeRecord,
-  ROOT_INO,
+  rootInode,
   type SandboxExpiry,
   type SandboxOptions,
   type SandboxPage,
@@ -40,7 +39,7 @@ import { withPrefetch } from "./prefetch.js";
 import { checkQuota, checkUsage, type Quota } from "./quota.js";
 import { TermCountMemos } from "./text/term-count-memo.js";
 import { Tree } from "./tree.js";
-import { type ContentLoader, DEFAULT_DIR_MODE, Vfs } from "./vfs.js";
+import { type ContentLoader, Vfs } from "./vfs.js";
 
 export interface SandboxServiceOptions {
   backend: Backend;
@@ -212,15 +211,7 @@ export class SandboxService {
 
   async create(scope: Scope, input: CreateSandboxInput = {}): Promise<SandboxRecord> {
     checkRecordText({ name: input.name, env: input.env });
-    const root: InodeRecord = {
-      ino: ROOT_INO,
-      kind: "directory",
-      mode: DEFAULT_DIR_MODE,
-      mtimeMs: this.now(),
-      size: 0,
-      blob: null,
-      target: null,
-    };
+    const root = rootInode(this.now());
     const empty = Tree.fromData({ version: 0, inodes: [root], dentries: [] });
     const journal = new Journal(empty);
     journal.putInode(root);

@@ -1,20 +1,11 @@
 /** Builds a Vfs over an empty in-memory tree, for unit tests of the core's semantics. */
-import { type InodeRecord, ROOT_INO } from "./backend.js";
+import { rootInode } from "./backend.js";
 import { Journal } from "./journal.js";
 import { Tree } from "./tree.js";
 import { Vfs } from "./vfs.js";
 
 export function emptyTree(): Tree {
-  const root: InodeRecord = {
-    ino: ROOT_INO,
-    kind: "directory",
-    mode: 0o755,
-    mtimeMs: 0,
-    size: 0,
-    blob: null,
-    target: null,
-  };
-  return Tree.fromData({ version: 1, inodes: [root], dentries: [] });
+  return Tree.fromData({ version: 1, inodes: [rootInode(0)], dentries: [] });
 }
 
 /** A Vfs whose committed content lives in `blobs` (filled by `commitInto`). */

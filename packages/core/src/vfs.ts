@@ -3,7 +3,14 @@
  * errno errors, and every operation the API and just-bash need. Written once,
  * shared by every backend.
  */
-import { type FileMeta, type InodeKind, type InodeRecord, ROOT_INO } from "./backend.js";
+import {
+  DEFAULT_DIR_MODE,
+  DEFAULT_FILE_MODE,
+  type FileMeta,
+  type InodeKind,
+  type InodeRecord,
+  ROOT_INO,
+} from "./backend.js";
 import type { ScriptSemantic } from "./embed/script-semantic.js";
 import { FsError } from "./errors.js";
 import type { Journal } from "./journal.js";
@@ -20,11 +27,10 @@ import {
 import type { TermCountMemo } from "./text/term-count-memo.js";
 import type { ContentLoader, DirEntry, PrefetchCandidate, Stat, VfsOptions } from "./vfs-types.js";
 
+export { DEFAULT_DIR_MODE, DEFAULT_FILE_MODE } from "./backend.js";
 export type { ContentLoader, DirEntry, PrefetchCandidate, Stat, VfsOptions } from "./vfs-types.js";
 
 const MAX_SYMLINK_HOPS = 40;
-export const DEFAULT_FILE_MODE = 0o644;
-export const DEFAULT_DIR_MODE = 0o755;
 const SYMLINK_MODE = 0o777;
 
 const EMPTY = new Uint8Array(0);

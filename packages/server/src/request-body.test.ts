@@ -125,30 +125,13 @@ describe("request bodies from the wire", () => {
 
   it("an idempotency key fingerprints the same bytes the route reads", async () => {
     const key = { ...json, "idempotency-key": "wire-body-1" };
-    const path = `/v1/sandboxes/${sandbox}/exec`;
-    const first = await send(
-      server.url,
-      "POST",
-      path,
-      JSON.stringify({ script: "echo $RANDOM" }),
-      key,
-    );
-    const again = await send(
-      server.url,
-      "POST",
-      path,
-      JSON.stringify({ script: "echo $RANDOM" }),
-      key,
-    );
+    const exec = (script: string) =>
+      send(server.url, "POST", `/v1/sandboxes/${sandbox}/exec`, JSON.stringify({ script }), key);
+    const first = await exec("echo $RANDOM");
+    const again = await exec("echo $RANDOM");
     expect(first.status).toBe(200);
     expect(again.text).toBe(first.text); // replayed, not run again
-    const other = await send(
-      server.url,
-      "POST",
-      path,
-      JSON.stringify({ script: "echo other" }),
-      key,
-    );
+    const other = await exec("echo other");
     expect(other.status).toBe(422);
   });
 

@@ -5,7 +5,7 @@
  * index, just-bash's parser and common commands). A worker runs this once as it
  * starts, on a scratch tree in memory, so that cost is paid before requests come.
  */
-import { DEFAULT_SANDBOX_OPTIONS, ROOT_INO, type SandboxRecord } from "../backend.js";
+import { DEFAULT_SANDBOX_OPTIONS, rootInode, type SandboxRecord } from "../backend.js";
 import { runJob, startDeadline } from "../exec/exec.js";
 import { Journal } from "../journal.js";
 import { Tree } from "../tree.js";
@@ -60,23 +60,7 @@ export async function warmUpWorker(): Promise<void> {
 /** A tree of a few thousand empty files, large enough for the tree code's loops to be compiled. */
 function scratchTree(): Tree {
   const vfs = new Vfs(
-    new Journal(
-      Tree.fromData({
-        version: 1,
-        inodes: [
-          {
-            ino: ROOT_INO,
-            kind: "directory",
-            mode: 0o755,
-            mtimeMs: 0,
-            size: 0,
-            blob: null,
-            target: null,
-          },
-        ],
-        dentries: [],
-      }),
-    ),
+    new Journal(Tree.fromData({ version: 1, inodes: [rootInode(0)], dentries: [] })),
     async () => new Map(),
   );
   const empty = new Uint8Array(0);
