@@ -126,7 +126,8 @@ class Http {
       body: body as Uint8Array<ArrayBuffer> | string,
     });
     const text = await res.text();
-    if (res.status !== 201) throw new Error(`create (${type}): ${res.status} ${text.slice(0, 300)}`);
+    if (res.status !== 201)
+      throw new Error(`create (${type}): ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as { id: string };
   }
   exec(id: string, script: string) {
