@@ -1,6 +1,6 @@
 /**
- * `cairn import DIR` and `cairn export`: a local directory to a sandbox as one
- * streamed tar, and a sandbox tree back as tar.gz (to a file, stdout or a directory).
+ * `cairn import DIR` and `cairn export`: a local directory to a sandbox (or to a new one) as
+ * one streamed tar, and a sandbox tree back as tar.gz (to a file, stdout or a directory).
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import * as fs from "node:fs/promises";
@@ -18,12 +18,15 @@ const CONNECTION_HELP = `  --sandbox <id>          The sandbox (required)
   --url <url>             Server (env CAIRN_URL, default http://127.0.0.1:7878)
   --api-key <key>         API key (env CAIRN_API_KEY)`;
 
-const IMPORT_HELP = `Usage: cairn import DIR --sandbox ID [options]
+const IMPORT_HELP = `Usage: cairn import DIR [--sandbox ID] [options]
 
 Uploads DIR as one tar stream and unpacks it into the sandbox in one commit
 (all of it or nothing). Modes, mtimes, symlinks and hard links are kept.
+Without --sandbox, creates a new sandbox holding DIR (its version 1) and
+prints the new sandbox's id on stdout.
 
-${CONNECTION_HELP}
+${CONNECTION_HELP.replace("(required)", "(default: a new one)")}
+  --name <name>           The new sandbox's name (without --sandbox)
   --gzip                  Compress the upload`;
 
 const EXPORT_HELP = `Usage: cairn export --sandbox ID [options]
@@ -57,15 +60,17 @@ export async function importCommand(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     strict: true,
-    options: { ...COMMON_OPTIONS, gzip: { type: "boolean" } },
+    options: { ...COMMON_OPTIONS, gzip: { type: "boolean" }, name: { type: "string" } },
   });
   if (values.help) {
     console.log(IMPORT_HELP);
     return 0;
   }
   const [dir] = positionals;
-  if (!dir || positionals.length > 1 || !values.sandbox) {
-    console.error(`cairn import: needs one DIR and --sandbox\n\n${IMPORT_HELP}`);
+  if (!dir || positionals.length > 1 || (values.sandbox && values.name !== undefined)) {
+    console.error(
+      `cairn import: needs one DIR, and --name only for a new sandbox (no --sandbox)\n\n${IMPORT_HELP}`,
+    );
     return 2;
   }
   const root = resolvePath(dir);
@@ -80,8 +85,22 @@ export async function importCommand(args: string[]): Promise<number> {
       new CompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
     );
   }
-  const sandbox = await client(values).sandboxes.get(values.sandbox);
+  const cairn = client(values);
   try {
+    if (!values.sandbox) {
+      const created = await cairn.sandboxes.createFromArchive(body, {
+        path: values.path,
+        gzip: values.gzip,
+        name: values.name,
+      });
+      progress.done();
+      console.error(
+        `cairn import: created sandbox ${created.id} from ${dir} (${sources.length} entries, ${totalBytes} bytes)`,
+      );
+      console.log(created.id);
+      return 0;
+    }
+    const sandbox = await cairn.sandboxes.get(values.sandbox);
     const result = await sandbox.archive.import(body, { path: values.path, gzip: values.gzip });
     progress.done();
     console.error(

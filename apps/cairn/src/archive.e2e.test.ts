@@ -135,11 +135,37 @@ describe("cairn import / export (processes)", () => {
     expect(statSync(join(out, "data-again.bin")).ino).toBe(statSync(join(out, "data.bin")).ino);
   }, 60_000);
 
+  it("without --sandbox creates one holding the directory and prints its id", async () => {
+    const src = join(work, "new-from-dir");
+    mkdirSync(join(src, "lib"), { recursive: true });
+    writeFileSync(join(src, "lib", "a.ts"), "export const a = 1;\n");
+    writeFileSync(join(src, "README"), "hello\n");
+    chmodSync(join(src, "README"), 0o600);
+    const up = await cli(["import", src, "--name", "from-dir", "--path", "/work", "--gzip"]);
+    expect(up.code, up.stderr).toBe(0);
+    const id = up.stdout.trim();
+    expect(id).toMatch(/^sbx_\w+$/);
+    expect(up.stderr).toContain(`created sandbox ${id}`);
+    const record = await fetch(`${url}/v1/sandboxes/${id}`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(await record.json()).toMatchObject({ id, name: "from-dir", version: 1 });
+    const out = join(work, "new-from-dir-out");
+    const down = await cli(["export", "--sandbox", id, "--path", "/work", "--output", `${out}/`]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(snapshot(out)).toEqual(snapshot(src));
+    // --name names a new sandbox only.
+    expect((await cli(["import", src, "--sandbox", id, "--name", "x"])).code).toBe(2);
+  }, 60_000);
+
   it("fails with the server's reason and a nonzero exit", async () => {
     const missing = await cli(["import", CORE_SRC, "--sandbox", "sbx_nothere"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not found/i);
     const usage = await cli(["import", "--sandbox", "sbx_x"]);
     expect(usage.code).toBe(2);
+    const notADirectory = await cli(["import", join(CORE_SRC, "index.ts")]);
+    expect(notADirectory.code).not.toBe(0);
+    expect(notADirectory.stderr).toContain("is not a directory");
   });
 });
