@@ -30,11 +30,12 @@ export function limitRequestBody(maxBytes: number): MiddlewareHandler<AppEnv> {
     if (
       !nodeRequest(c) ||
       length === undefined ||
+      !/^\d+$/.test(length) ||
       c.req.header("transfer-encoding") !== undefined
     ) {
       return counted(c, next);
     }
-    if (!/^\d+$/.test(length) || Number(length) > maxBytes) tooLarge();
+    if (Number(length) > maxBytes) tooLarge();
     c.set("declaredBodyBytes", Number(length));
     return next();
   };
