@@ -1,9 +1,7 @@
 /** Row shapes of the tree tables and their mapping to the core's records. */
 import {
   DEFAULT_SANDBOX_OPTIONS,
-  type FileMeta,
   type InodeKind,
-  type InodeRecord,
   type SandboxOptions,
   type SandboxRecord,
   type ShellState,
@@ -53,30 +51,6 @@ export function toRecord(row: SandboxRow): SandboxRecord {
 /** A jsonb parameter (NULL for null); interfaces lack the index signature JSONValue asks for. */
 export function jsonb(tx: TransactionSql, value: object | null) {
   return tx.json(value as JSONValue);
-}
-
-export interface InodeRow {
-  ino: number;
-  kind: string;
-  mode: number;
-  mtime_ms: number;
-  size: number;
-  blob: string | null;
-  target: string | null;
-  meta: FileMeta | null;
-}
-
-export function toInode(r: InodeRow): InodeRecord {
-  return {
-    ino: r.ino,
-    kind: CODE_KIND[r.kind]!,
-    mode: r.mode,
-    mtimeMs: r.mtime_ms,
-    size: r.size,
-    blob: r.blob,
-    target: r.target,
-    ...(r.meta ? { meta: r.meta } : {}),
-  };
 }
 
 export const SANDBOX_COLUMNS =

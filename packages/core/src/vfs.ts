@@ -27,7 +27,6 @@ import {
 import type { TermCountMemo } from "./text/term-count-memo.js";
 import type { ContentLoader, DirEntry, PrefetchCandidate, Stat, VfsOptions } from "./vfs-types.js";
 
-export { DEFAULT_DIR_MODE, DEFAULT_FILE_MODE } from "./backend.js";
 export type { ContentLoader, DirEntry, PrefetchCandidate, Stat, VfsOptions } from "./vfs-types.js";
 
 const MAX_SYMLINK_HOPS = 40;

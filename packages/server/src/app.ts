@@ -1,7 +1,7 @@
 /** createApp: the reference Cairn server as a Hono app over any backend. */
 import { type Backend, type KeyStore, SandboxService, type ScriptRunner } from "@cairn/core";
 import { loadSpec } from "@cairn/spec";
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { type ConsoleSite, consoleResponse } from "./console-site.js";
 import type { Drain } from "./drain.js";
 import type { AppEnv } from "./env.js";
@@ -33,7 +33,6 @@ import { requestId } from "./middleware/request-id.js";
 import { requestLog } from "./middleware/request-log.js";
 import { isStreamedUpload } from "./middleware/streamed-upload.js";
 import { tenantLimits } from "./middleware/tenant-limits.js";
-import { nodeRequest } from "./node-request.js";
 import { operationMatcher } from "./operations.js";
 import { ProblemError, problemBody, toProblemError } from "./problem.js";
 import { limitRequestBody } from "./request-body.js";
@@ -275,9 +274,7 @@ export function createApp(options: AppOptions): CairnApp {
   app.use("/v1/sandboxes/:sandboxId/exec/batch", scripts);
   const limitBody = limitRequestBody(limits.maxBodyBytes);
   // Archive uploads are read as they stream in and bounded by the archive limits.
-  // A request without a body skips the limit: reading `body` to find out would build a full
-  // web Request around the Node request (an AbortController and a stream) for every GET.
-  app.use((c, next) => (isStreamedUpload(c) || !hasBody(c) ? next() : limitBody(c, next)));
+  app.use((c, next) => (isStreamedUpload(c) ? next() : limitBody(c, next)));
   const keyed = idempotency(options.idempotency);
   app.use("/v1/sandboxes/*", keyed); // also matches /v1/sandboxes itself
   app.route("/", sandboxRoutes());
@@ -315,16 +312,4 @@ export function createApp(options: AppOptions): CairnApp {
     });
   });
   return Object.assign(app, { drain: () => lifecycle.drain(), lifecycle });
-}
-
-/**
- * Whether the request carries a body. One from the wire (the Node adapter puts it in `env`)
- * says so in its headers, as HTTP/1.1 requires; one made in process (`app.fetch`) is asked.
- */
-function hasBody(c: Context<AppEnv>): boolean {
-  if (!nodeRequest(c)) return c.req.raw.body !== null;
-  const length = c.req.header("content-length");
-  return (
-    (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined
-  );
 }

@@ -16,9 +16,11 @@ import { ProblemError } from "./problem.js";
 const decoder = new TextDecoder();
 
 /**
- * Refuses bodies over `maxBytes` (413 payload_too_large). A wire request that declares its
- * length (and no transfer coding) is judged by its header and left unread, marked for
- * {@link requestBytes}; other bodies are counted as they are read.
+ * Refuses bodies over `maxBytes` (413 payload_too_large). A wire request says in its headers
+ * whether it has a body, as HTTP/1.1 requires: one without passes untouched (asking `c.req.raw`
+ * would build the web Request for every GET), and one that declares its length (and no transfer
+ * coding) is judged by its header and left unread, marked for {@link requestBytes}. Other
+ * bodies, and requests made in process, are counted as they are read.
  */
 export function limitRequestBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   const tooLarge = (): never => {
@@ -26,15 +28,12 @@ export function limitRequestBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   };
   const counted = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return (c, next) => {
-    const length = c.req.header("content-length");
-    if (
-      !nodeRequest(c) ||
-      length === undefined ||
-      !/^\d+$/.test(length) ||
-      c.req.header("transfer-encoding") !== undefined
-    ) {
+    if (!nodeRequest(c) || c.req.header("transfer-encoding") !== undefined) {
       return counted(c, next);
     }
+    const length = c.req.header("content-length");
+    if (length === undefined || length === "0") return next(); // no body
+    if (!/^\d+$/.test(length)) return counted(c, next);
     if (Number(length) > maxBytes) tooLarge();
     c.set("declaredBodyBytes", Number(length));
     return next();

@@ -273,5 +273,19 @@ def expiry_body(
     return body
 
 
+def creation_expiry(
+    *,
+    ttl: Optional[int],
+    expires_at: Union[datetime, str, None],
+    idle_timeout: Optional[int],
+) -> dict[str, Any]:
+    """The expiry fields of a new sandbox (as `expiry_body`, where None leaves a field out)."""
+    return expiry_body(
+        ttl=ttl,
+        expires_at=NOT_GIVEN if expires_at is None else expires_at,
+        idle_timeout=NOT_GIVEN if idle_timeout is None else idle_timeout,
+    )
+
+
 def if_version(version: Optional[int]) -> Optional[str]:
     return None if check_int("if_version", version) is None else f'"{version}"'

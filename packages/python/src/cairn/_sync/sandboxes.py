@@ -17,7 +17,7 @@ from .._base_client import (
     check_path,
     check_str,
     compact,
-    expiry_body,
+    creation_expiry,
 )
 from .._bodies import iterate
 from ..types import ForkSource, SandboxData, SandboxPage, Snapshot
@@ -110,13 +110,7 @@ class Sandboxes:
                 "from": fork_source(from_),
             }
         )
-        body.update(
-            expiry_body(
-                ttl=ttl,
-                expires_at=NOT_GIVEN if expires_at is None else expires_at,
-                idle_timeout=NOT_GIVEN if idle_timeout is None else idle_timeout,
-            )
-        )
+        body.update(creation_expiry(ttl=ttl, expires_at=expires_at, idle_timeout=idle_timeout))
         request = ApiRequest("POST", "/v1/sandboxes", json=body)
         options = RequestOptions(timeout, max_retries, idempotency_key, extra_headers)
         data = self._transport.call(SandboxData, request, options)
@@ -157,13 +151,7 @@ class Sandboxes:
             "runtimes": None if runtimes is None else list(runtimes),
             "policy": None if policy is None else json.dumps(dict(policy), separators=(",", ":")),
         }
-        params.update(
-            expiry_body(
-                ttl=ttl,
-                expires_at=NOT_GIVEN if expires_at is None else expires_at,
-                idle_timeout=NOT_GIVEN if idle_timeout is None else idle_timeout,
-            )
-        )
+        params.update(creation_expiry(ttl=ttl, expires_at=expires_at, idle_timeout=idle_timeout))
         request = ApiRequest(
             "POST",
             "/v1/sandboxes",
