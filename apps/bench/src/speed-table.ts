@@ -200,25 +200,37 @@ async function main(): Promise<void> {
     const indexing = await timed(() => pg.idle());
     notes.push(`text index after the in-process load: ${formatMs(indexing.ms)} in the background`);
     const decoder = new TextDecoder();
-    const jsonBody = JSON.stringify({
-      files: corpus.files.map((f) => ({ path: f.path, content: decoder.decode(f.bytes) })),
-    });
+    // Bytes, as a client that built its body beforehand sends them (a string body would be
+    // encoded by fetch inside the timed request, on this process's thread).
+    const jsonBody = new TextEncoder().encode(
+      JSON.stringify({
+        files: corpus.files.map((f) => ({ path: f.path, content: decoder.decode(f.bytes) })),
+      }),
+    );
+    // A first load over HTTP: a tar of a second corpus, content the tenant does not store yet.
+    const fresh = generateCorpus({ files: FILES, seed: 7 });
+    const freshTar = await tarOf(fresh.files);
+    const firstTar = await timed(() => http.createFrom("application/x-tar", freshTar));
+    await pg.idle();
+    await http.call("DELETE", `/v1/sandboxes/${firstTar.value.id}`);
+    // The first corpus again, as JSON and as a tar (a create streamed past the JSON body's
+    // 10,000-file cap): the tenant stores its content since the in-process load, so these
+    // write a tree and lock the content they share rather than copy it again.
     const viaHttp = await timed(() => http.createFrom("application/json", jsonBody));
     await pg.idle();
     await http.call("DELETE", `/v1/sandboxes/${viaHttp.value.id}`);
-    // The same tree as a tar body: a create streamed past the JSON body's 10,000-file cap.
     const tarBody = await tarOf(corpus.files);
     const viaTar = await timed(() => http.createFrom("application/x-tar", tarBody));
     await pg.idle();
     await http.call("DELETE", `/v1/sandboxes/${viaTar.value.id}`);
     notes.push(
-      `creates over HTTP: the client in the bench's process, its body (${(jsonBody.length / 1e6).toFixed(1)} MB of JSON, a ${(tarBody.length / 1e6).toFixed(1)} MB tar) encoded beforehand; the tar create runs after the JSON create, whose blobs are still stored (same content)`,
+      `creates over HTTP: the client in the bench's process, its body (${(jsonBody.length / 1e6).toFixed(1)} MB of JSON, a ${(tarBody.length / 1e6).toFixed(1)} MB tar) encoded beforehand; "first load" is a tar of a second corpus (new content), the other two creates hold the content of the in-process load, which the tenant already stores`,
     );
     const rate = (ms: number) => `${Math.round(FILES / (ms / 1000)).toLocaleString("en")} files/s`;
     rows.push({
       name: `load ${FILES.toLocaleString("en")} files (${mb} MB)`,
       memory: rate(memLoad.ms),
-      http: `${rate(viaHttp.ms)} (JSON create), ${rate(viaTar.ms)} (tar create)`,
+      http: `${rate(firstTar.ms)} (first load, tar); content already stored: ${rate(viaHttp.ms)} (JSON), ${rate(viaTar.ms)} (tar)`,
       inProcess: rate(created.ms),
       goal: "≥ 10k files/s",
     });

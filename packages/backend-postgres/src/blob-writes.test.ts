@@ -1,7 +1,7 @@
 /** Large commits write content through COPY, with the same rows as the array path. */
 import { SandboxService, seededRandom } from "@cairn/core";
 import { describe, expect, it } from "vitest";
-import { type BlobRow, binaryCopyChunks, COPY_MIN_BYTES } from "./blob-writes.js";
+import { type BlobRow, binaryCopyChunks, COPY_MIN_BYTES, unstoredBlobs } from "./blob-writes.js";
 import { createPostgresBackend } from "./postgres-backend.js";
 import { SERVER_ONLY, useTestDatabase } from "./test-database.js";
 
@@ -92,6 +92,35 @@ describe("bulk blob writes", () => {
       expect(await storeLargeCommit("c-copy", true, 2)).toEqual(
         await storeLargeCommit("c-arrays", false, 2),
       );
+    },
+  );
+
+  it.skipIf(SERVER_ONLY !== undefined)(
+    "a large commit copies only the content the tenant lacks, and gc cannot take the rest meanwhile",
+    async () => {
+      const { sql } = database();
+      const service = new SandboxService({ backend: createPostgresBackend({ sql }) });
+      const kept = enc("stored before\n");
+      await service.create(
+        { tenantId: "t-dedup" },
+        { files: [{ path: "/kept.txt", bytes: kept }] },
+      );
+      const [{ hash: keptHash }] = await sql<[{ hash: string }]>`
+        SELECT hash FROM blobs WHERE tenant_id = 't-dedup'`;
+      const rows: BlobRow[] = [
+        { hash: keptHash, bytes: kept, state: "p" },
+        { hash: "f".repeat(64), bytes: enc("new\n"), state: "p" },
+      ];
+      // Another tenant's copy of the same content is not this tenant's.
+      expect(await sql.begin((tx) => unstoredBlobs(tx, "t-other", rows))).toEqual(rows);
+      await sql.begin(async (tx) => {
+        expect(await unstoredBlobs(tx, "t-dedup", rows)).toEqual([rows[1]]);
+        // gc's candidate query, from another session, while this commit is open: skipped.
+        const seen = await sql`
+          SELECT hash FROM blobs WHERE tenant_id = 't-dedup' AND hash = ${keptHash}
+          FOR UPDATE SKIP LOCKED`;
+        expect(seen).toHaveLength(0);
+      });
     },
   );
 

@@ -3,8 +3,10 @@
  * content goes to a temporary table in Postgres's binary COPY format, then into `blobs` in one
  * INSERT … SELECT: the array path spent most of a 50 MB load parsing the array literal, and
  * binary COPY sends the bytes as they are. Not for PGlite: its wire server drops the
- * connection on COPY. Either way, touching `last_used_at` of blobs the tenant already has
- * locks them, so a concurrent gc cannot delete a blob this commit uses.
+ * connection on COPY. Either way, blobs the tenant already has are locked (the conflict's
+ * update of `last_used_at`, or a share lock), so a concurrent gc cannot delete a blob this commit
+ * uses. A large commit locks those first and copies only the rest: a tree created again (a
+ * template, a repository pushed anew) sends its content to Postgres once.
  */
 import type { TransactionSql } from "postgres";
 
@@ -80,12 +82,37 @@ export function insertBlobs(
   return Promise.all(batches);
 }
 
-/** Inserts the blobs through a temporary table dropped at commit, filled with binary COPY. */
-export async function copyBlobs(
+/**
+ * The rows whose blobs the tenant does not store yet. The stored ones are locked until the commit
+ * ends: gc skips locked blobs (`FOR UPDATE SKIP LOCKED`), and once this commit's inodes reference
+ * them they are no longer garbage. A share lock, not the conflict's update: rewriting 10,000 rows
+ * (their inline content with them) took longer than copying the content again.
+ */
+export async function unstoredBlobs(
   tx: TransactionSql,
   tenantId: string,
   rows: readonly BlobRow[],
+): Promise<readonly BlobRow[]> {
+  const stored = await tx<Array<{ hash: string }>>`
+    SELECT hash FROM blobs
+    WHERE tenant_id = ${tenantId} AND hash = ANY(${tx.array(rows.map((r) => r.hash))}::text[])
+    FOR KEY SHARE`;
+  if (stored.length === 0) return rows;
+  const have = new Set(stored.map((r) => r.hash));
+  return rows.filter((r) => !have.has(r.hash));
+}
+
+/**
+ * Inserts the blobs the tenant does not store yet through a temporary table dropped at commit,
+ * filled with binary COPY.
+ */
+export async function copyBlobs(
+  tx: TransactionSql,
+  tenantId: string,
+  all: readonly BlobRow[],
 ): Promise<void> {
+  const rows = await unstoredBlobs(tx, tenantId, all);
+  if (rows.length === 0) return;
   await tx`CREATE TEMP TABLE cairn_blob_stage (hash text, size bigint, state "char", content bytea)
            ON COMMIT DROP`;
   // Stored as sent: compressing here would be undone by the INSERT below, which compresses.

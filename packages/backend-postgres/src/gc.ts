@@ -4,7 +4,8 @@
  *
  * Each batch runs in one transaction: first lock unreferenced candidates
  * (`FOR UPDATE SKIP LOCKED`: a blob an in-flight commit is writing is locked by
- * that commit's upsert and skipped), then delete them in a second statement,
+ * that commit's upsert, or by its share lock on content it already had, and skipped), then
+ * delete them in a second statement,
  * which takes a fresh snapshot and so re-checks references against every commit
  * that finished in between. A commit that reaches a locked candidate waits, and
  * after the delete inserts the blob again from the bytes it carries. Every tree row of every

@@ -4,6 +4,7 @@
  * deadline, the scripts still running are aborted (nothing they wrote is
  * committed) and their callers told to retry elsewhere.
  */
+import { setMaxListeners } from "node:events";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.js";
 import { ProblemError } from "./problem.js";
@@ -22,6 +23,12 @@ export class Drain {
   #inFlight = 0;
   readonly #idle = new Set<() => void>();
   readonly #abort = new AbortController();
+
+  constructor() {
+    // Every exec in flight listens to the signal (and lets go when it ends): dozens at once is
+    // load, not a leak, so Node's warning past 10 listeners would only alarm operators.
+    setMaxListeners(0, this.#abort.signal);
+  }
 
   /** True once shutdown began: readiness should fail and new work is refused. */
   get draining(): boolean {

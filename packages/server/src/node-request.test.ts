@@ -38,6 +38,22 @@ describe("client signal", () => {
     expect(getEventListeners(drain.signal, "abort").length).toBe(before);
   });
 
+  it("many requests in flight at once listen to the shutdown signal without a leak warning", async () => {
+    const drain = new Drain();
+    const { exec } = await serve(drain);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const running = Array.from({ length: 32 }, () => exec("sleep 0.2"));
+      for (const res of await Promise.all(running)) expect(res.status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("a shutdown past its deadline stops a running script, as a client going away would", async () => {
     const drain = new Drain();
     const { exec } = await serve(drain);
