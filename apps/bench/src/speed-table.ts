@@ -153,13 +153,14 @@ async function tarOf(files: ReadonlyArray<{ path: string; bytes: Uint8Array }>) 
   return new Uint8Array(await new Response(tarStream(sources)).arrayBuffer());
 }
 
+const decoder = new TextDecoder();
+
 /**
  * The three creates over HTTP of the load row, in ms, in a function of their own so that their
  * bodies (~170 MB with the second corpus) are garbage before the next rows: a bigger heap slows
  * every later row's collections, the in-memory baseline's too.
  */
 async function httpLoads(http: Http, pg: { idle(): Promise<void> }, sql: Sql, corpus: Corpus) {
-  const decoder = new TextDecoder();
   // Bytes, as a client that built its body beforehand sends them (a string body would be
   // encoded by fetch inside the timed request, on this process's thread).
   const jsonBody = new TextEncoder().encode(
@@ -293,9 +294,7 @@ async function main(): Promise<void> {
     const scriptRow = async (script: string, goal: string) => {
       const expected = (await inMemoryExec(memFs, script)).stdout;
       const viaHttp = (await http.exec(bigId, script)).stdout;
-      const local = new TextDecoder().decode(
-        (await execScript(service, SCOPE, bigId, { script })).stdout,
-      );
+      const local = decoder.decode((await execScript(service, SCOPE, bigId, { script })).stdout);
       if (viaHttp !== expected || local !== expected) {
         notes.push(
           `OUTPUTS DIFFER for ${script}: ${JSON.stringify([expected, viaHttp, local].map((s) => s.slice(0, 120)))}`,

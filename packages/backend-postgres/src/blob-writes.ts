@@ -85,8 +85,8 @@ export function insertBlobs(
 /**
  * The rows whose blobs the tenant does not store yet. The stored ones are locked until the commit
  * ends: gc skips locked blobs (`FOR UPDATE SKIP LOCKED`), and once this commit's inodes reference
- * them they are no longer garbage. A share lock, not the conflict's update: rewriting 10,000 rows
- * (their inline content with them) took longer than copying the content again.
+ * them they are no longer garbage. A share lock, not the conflict's update: updating 10,000 rows
+ * rewrites them with their inline content (110–155 ms, against ~35 ms for the lock).
  */
 export async function unstoredBlobs(
   tx: TransactionSql,
