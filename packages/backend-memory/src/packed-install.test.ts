@@ -2,9 +2,10 @@
  * What a new user does: pack @cairn/core and @cairn/backend-memory, install
  * them in an empty npm project beside the lowest and the latest just-bash the
  * peer range allows, and run the core README's in-memory example (a loop far
- * longer than one 5 ms time slice, so the filesystem yields to the event loop
- * under the application's own just-bash); and Cairn's warm python3 on that
- * just-bash's CPython.
+ * longer than one 2 ms time slice, so the filesystem yields to the event loop
+ * under the application's own just-bash); a loop in execScript that touches no
+ * file (it yields through the test Cairn puts in loops for a just-bash without
+ * its patch); and Cairn's warm python3 on that just-bash's CPython.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -42,6 +43,22 @@ console.log(JSON.stringify({ ours: pick(ours), same: JSON.stringify(pick(ours)) 
 process.exit(0);
 `;
 
+/**
+ * A loop that touches no file, run by execScript: under npm's just-bash (no loop hook, see
+ * core's exec/loop-turns.ts) only the yield test Cairn puts in each loop lets timers run.
+ */
+const LOOP_CHECK = `import { createMemoryBackend } from "@cairn/backend-memory";
+import { execScript, SandboxService } from "@cairn/core";
+const service = new SandboxService({ backend: createMemoryBackend() });
+const scope = { tenantId: "t" };
+const { id } = await service.create(scope, {});
+let ticks = 0;
+const timer = setInterval(() => ticks++, 1);
+const result = await execScript(service, scope, id, { script: "i=0; while ((i < 20000)); do ((i++)); done; echo $i" });
+clearInterval(timer);
+console.log(JSON.stringify({ stdout: new TextDecoder().decode(result.stdout), ticks }));
+`;
+
 /** The lowest version the range names, and the latest one the registry has in it. */
 function versionsToTest(): string[] {
   const lowest = /^\^(\d+\.\d+\.\d+)$/.exec(range)?.[1];
@@ -71,7 +88,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 describe(`the packed packages beside just-bash ${range}`, () => {
   it.each(versionsToTest())(
-    "just-bash %s: the README example runs a long loop and commits",
+    "just-bash %s: the README example runs a long loop and commits; busy loops yield",
     async (version) => {
       const project = join(work, `app-${version}`);
       execFileSync("mkdir", ["-p", project]);
@@ -106,6 +123,14 @@ describe(`the packed packages beside just-bash ${range}`, () => {
       expect([got.result.exitCode, got.result.stdout]).toEqual([0, "2000\n"]);
       expect(got.version).toBe(got.created + 1);
       expect(elapsed).toBeGreaterThan(5);
+
+      // A busy loop in execScript still lets the event loop turn under this just-bash.
+      writeFileSync(join(project, "loop.mjs"), LOOP_CHECK);
+      const { stdout: loop } = await run("node", ["loop.mjs"], { cwd: project });
+      const turns = JSON.parse(loop) as { stdout: string; ticks: number };
+      expect(turns.stdout).toBe("20000\n");
+      // A turn every 2 ms slice of the loop's ~0.5 s; without them, the timer ran once or twice.
+      expect(turns.ticks).toBeGreaterThan(20);
 
       // Cairn's warm python3 finds this just-bash's CPython and answers as its own python3.
       writeFileSync(join(project, "python.mjs"), PYTHON_CHECK);

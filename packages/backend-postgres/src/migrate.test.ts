@@ -27,6 +27,22 @@ describe("migrate", () => {
     }
   });
 
+  it("compresses content, its text and the commit log with lz4 where the server has it", async () => {
+    const rows = await db.sql<Array<{ col: string; method: string }>>`
+      SELECT attrelid::regclass || '.' || attname AS col, attcompression AS method
+      FROM pg_attribute
+      WHERE (attrelid, attname) IN (('blobs'::regclass, 'content'), ('blob_text'::regclass, 'body'),
+                                    ('commits'::regclass, 'changes'), ('commits'::regclass, 'undo'))
+      ORDER BY 1`;
+    // 'l': lz4 (every Debian and upstream build of PostgreSQL 14+ has it).
+    expect(rows).toEqual(
+      ["blob_text.body", "blobs.content", "commits.changes", "commits.undo"].map((col) => ({
+        col,
+        method: "l",
+      })),
+    );
+  });
+
   it("is a no-op the second time", async () => {
     expect(await migrate(db.sql)).toEqual({ applied: [], current: MIGRATIONS.at(-1)!.id });
   });

@@ -230,12 +230,12 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
         DELETE FROM inodes WHERE tenant_id = ${tenantId} AND sandbox_id = ${layer}
           AND ino = ANY(${tx.array(changes.deleteInodes)}::bigint[])`);
     }
-    // Deletes first, then upserts: one statement each, pipelined on the connection.
-    await Promise.all(pending);
+    // Deletes first, then upserts: one statement each, all sent before any answer is awaited
+    // (a transaction's statements run in the order sent), so the database works on one while
+    // the next is encoded. Nothing here reads blobs, so the COPY path may finish later.
     const inodes = changes.upsertInodes;
-    const writes: Promise<unknown>[] = [];
     if (inodes.length > 0) {
-      writes.push(tx`
+      pending.push(tx`
         INSERT INTO inodes (tenant_id, sandbox_id, ino, kind, mode, mtime_ms, size, blob, target, meta)
         SELECT ${tenantId}, ${layer}, x.ino, x.kind, x.mode, x.mtime_ms, x.size, x.blob, x.target, x.meta::jsonb
         FROM unnest(
@@ -254,7 +254,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
     }
     const dentries = changes.upsertDentries;
     if (dentries.length > 0) {
-      writes.push(tx`
+      pending.push(tx`
         INSERT INTO dentries (tenant_id, sandbox_id, parent, name, ino)
         SELECT ${tenantId}, ${layer}, x.* FROM unnest(
           ${tx.array(dentries.map((d) => d.parent))}::bigint[],
@@ -262,7 +262,7 @@ export function createPostgresBackend(options: PostgresBackendOptions): Postgres
           ${tx.array(dentries.map((d) => d.ino))}::bigint[]) AS x
         ON CONFLICT (tenant_id, sandbox_id, parent, name) DO UPDATE SET ino = excluded.ino`);
     }
-    await Promise.all(writes);
+    await Promise.all(pending);
     return texts;
   }
 

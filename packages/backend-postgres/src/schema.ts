@@ -648,4 +648,20 @@ REVOKE ALL ON FUNCTION cairn_flush_text_index() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cairn_flush_text_index() TO ${APP_ROLE};
 `,
   },
+  {
+    id: 19,
+    name: "commit log compressed with lz4",
+    sql: `
+-- A commit's logged changes and undo are JSON of up to a few hundred KB (a 1,000-file commit
+-- logs ~140 KB of changes): pglz took 2.5 ms to compress that, lz4 0.4 ms, inside the
+-- commit's transaction. Servers built without lz4 (PGlite among them) keep pglz.
+DO $$
+BEGIN
+  ALTER TABLE commits ALTER COLUMN changes SET COMPRESSION lz4;
+  ALTER TABLE commits ALTER COLUMN undo SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+  RAISE NOTICE 'lz4 unavailable (%); the commit log stays pglz-compressed', SQLERRM;
+END $$;
+`,
+  },
 ];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ROOT_INO } from "./backend.js";
 import { Journal } from "./journal.js";
+import { MAX_PATH_DEPTH } from "./paths.js";
 import { bytes, commitInto, errorCode, scratchVfs, text } from "./test-support.js";
 import { Vfs } from "./vfs.js";
 
@@ -10,6 +11,37 @@ describe("Vfs files", () => {
     vfs.writeFile("/a/b/c.txt", bytes("hi"));
     expect(text(await vfs.readFile("/a/b/c.txt"))).toBe("hi");
     expect(vfs.stat("/a/b").kind).toBe("directory");
+  });
+
+  it("writeFile of a new name checks it as a create anywhere does", () => {
+    const vfs = scratchVfs();
+    const deep = (n: number) => `/${Array.from({ length: n }, () => "d").join("/")}`;
+    vfs.mkdir(deep(MAX_PATH_DEPTH), { recursive: true });
+    expect(errorCode(() => vfs.writeFile(`${deep(MAX_PATH_DEPTH)}/f`, bytes("x")))).toBe(
+      "ENAMETOOLONG",
+    );
+    expect(errorCode(() => vfs.writeFile(`/d/${"n".repeat(256)}`, bytes("x")))).toBe(
+      "ENAMETOOLONG",
+    );
+    const made = vfs.writeFile(`${deep(MAX_PATH_DEPTH - 1)}/f`, bytes("x"));
+    expect([made.path, made.kind, made.nlink]).toEqual([
+      `${deep(MAX_PATH_DEPTH - 1)}/f`,
+      "file",
+      1,
+    ]);
+    expect(vfs.stat(deep(MAX_PATH_DEPTH - 1)).mtimeMs).toBe(made.mtimeMs);
+  });
+
+  it("writeFile through symlinks creates the file where they lead", async () => {
+    const vfs = scratchVfs();
+    vfs.mkdir("/real");
+    vfs.symlink("/real", "/via");
+    vfs.symlink("/real/target", "/dangling");
+    expect(vfs.writeFile("/via/a", bytes("1")).path).toBe("/real/a");
+    expect(vfs.writeFile("/dangling", bytes("2")).path).toBe("/real/target");
+    expect(vfs.writeFile("/real/../real/b", bytes("3")).path).toBe("/real/b");
+    expect(vfs.readdir("/real").map((e) => e.name)).toEqual(["a", "b", "target"]);
+    expect(text(await vfs.readFile("/via/target"))).toBe("2");
   });
 
   it("writeFile onto a directory is EISDIR and keeps its children", () => {

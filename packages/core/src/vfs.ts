@@ -43,6 +43,16 @@ interface Resolved {
   ancestors: number[];
 }
 
+/** Where a missing last name would go: its directory, reached without a symlink (see `walk`). */
+interface MissingName {
+  missing: string;
+  parent: number;
+  /** The directory's canonical path. */
+  parentPath: string;
+  /** Inodes from the root down to the directory, itself included. */
+  ancestors: number[];
+}
+
 interface ParentSlot {
   parent: number;
   name: string;
@@ -107,7 +117,21 @@ export class Vfs {
    * probe for missing paths all the time (`exists`, PATH lookups before every
    * command), and building an Error with a stack trace per probe dominates them.
    */
-  private walk(path: string, follow: boolean): Resolved | "ENOENT" | "ENOTDIR" | "ELOOP" {
+  private walk(path: string, follow: boolean): Resolved | "ENOENT" | "ENOTDIR" | "ELOOP";
+  /**
+   * With `slot`, a path whose last name alone is missing, in a directory reached without
+   * following a symlink, is a MissingName: where a file of that name would be created.
+   */
+  private walk(
+    path: string,
+    follow: boolean,
+    slot: true,
+  ): Resolved | MissingName | "ENOENT" | "ENOTDIR" | "ELOOP";
+  private walk(
+    path: string,
+    follow: boolean,
+    slot = false,
+  ): Resolved | MissingName | "ENOENT" | "ENOTDIR" | "ELOOP" {
     const j = this.journal;
     const pending = splitPath(path).reverse();
     const stack: Array<{ ino: number; name: string }> = [];
@@ -123,7 +147,15 @@ export class Vfs {
       }
       if (j.inode(ino)!.kind !== "directory") return "ENOTDIR";
       const child = j.children(ino).get(name);
-      if (child === undefined) return "ENOENT";
+      if (child === undefined) {
+        if (!slot || pending.length > 0 || hops > 0) return "ENOENT";
+        return {
+          missing: name,
+          parent: ino,
+          parentPath: `/${stack.map((s) => s.name).join("/")}`,
+          ancestors: [ROOT_INO, ...stack.map((s) => s.ino)],
+        };
+      }
       const inode = j.inode(child)!;
       if (inode.kind === "symlink" && (pending.length > 0 || follow)) {
         if (++hops > MAX_SYMLINK_HOPS) return "ELOOP";
@@ -316,7 +348,27 @@ export class Vfs {
   /** Creates or replaces a file, creating missing parents; follows a symlink at `path`. */
   writeFile(path: string, bytes: Uint8Array, options: { mode?: number } = {}): Stat {
     this.guard("open", path);
-    const existing = this.tryResolve(path, true);
+    const found = this.walk(path, true, true);
+    if (found === "ELOOP") throw new FsError("ELOOP", "stat", path);
+    // A new file in a directory that exists, the common case: no second walk.
+    if (typeof found === "object" && "missing" in found) {
+      checkName(found.missing, "open", path);
+      if (found.ancestors.length > MAX_PATH_DEPTH) {
+        throw new FsError("ENAMETOOLONG", "open", path.slice(0, 64), "path nested too deep");
+      }
+      return this.createFile(
+        {
+          parent: found.parent,
+          name: found.missing,
+          path: joinPath(found.parentPath, found.missing),
+          ancestors: found.ancestors,
+          existing: undefined,
+        },
+        bytes,
+        options.mode,
+      );
+    }
+    const existing = typeof found === "object" ? found : undefined;
     if (existing) {
       if (existing.inode.kind === "directory") throw new FsError("EISDIR", "open", path);
       const inode: InodeRecord = {
@@ -332,11 +384,15 @@ export class Vfs {
     const dangling = this.danglingSymlinkTarget(path);
     if (dangling !== undefined) return this.writeFile(dangling, bytes, options);
     this.ensureDirectory(dirname(path), "open", path);
-    const slot = this.slot(path, "open");
+    return this.createFile(this.slot(path, "open"), bytes, options.mode);
+  }
+
+  /** A new file at an empty slot. */
+  private createFile(slot: ParentSlot, bytes: Uint8Array, mode: number | undefined): Stat {
     const inode: InodeRecord = {
       ino: this.journal.allocateIno(),
       kind: "file",
-      mode: options.mode ?? DEFAULT_FILE_MODE,
+      mode: mode ?? DEFAULT_FILE_MODE,
       mtimeMs: this.now(),
       size: bytes.length,
       blob: this.journal.putBlob(bytes),

@@ -1,12 +1,14 @@
 import { Bash, InMemoryFs } from "just-bash";
-import { describe, expect, it } from "vitest";
-import { DEFAULT_WRITE_LIMITS } from "../bash-fs.js";
+import { describe, expect, it, vi } from "vitest";
+import { CairnBashFs, DEFAULT_WRITE_LIMITS } from "../bash-fs.js";
 import { StorageUnavailableError } from "../errors.js";
 import { Journal } from "../journal.js";
 import { bytes, commitInto, scratchVfs, text } from "../test-support.js";
 import { Vfs } from "../vfs.js";
+import { loopTurnsSupported } from "./loop-turns.js";
 import type { OutputStream } from "./output.js";
 import { type RunSettings, runStep } from "./run.js";
+import { YIELD_DEVICE } from "./yield-transform.js";
 
 function settings(overrides: Partial<RunSettings> = {}): RunSettings {
   return {
@@ -234,6 +236,53 @@ describe("busy loops", () => {
       expect(ticks).toBeGreaterThan(3);
     });
   }
+});
+
+describe("loop turns", () => {
+  /** Calls of `exists` on the yield device while `script` runs (the yield test of yield-transform.ts). */
+  async function yieldTests(script: string, run: typeof runStep, Fs: typeof CairnBashFs) {
+    const exists = vi.spyOn(Fs.prototype, "exists");
+    try {
+      const outcome = await run(scratchVfs(), { script, cwd: "/", env: {} }, settings());
+      expect(outcome.exitCode).toBe(0);
+      return exists.mock.calls.filter(([path]) => path === YIELD_DEVICE).length;
+    } finally {
+      exists.mockRestore();
+    }
+  }
+
+  it("are asked of the filesystem by this workspace's just-bash (patches/just-bash@*.patch)", async () => {
+    expect(await loopTurnsSupported()).toBe(true);
+    const asked = vi.spyOn(CairnBashFs.prototype, "loopTurnDue");
+    try {
+      await runStep(
+        scratchVfs(),
+        { script: "for i in 1 2 3; do :; done", cwd: "/", env: {} },
+        settings(),
+      );
+      expect(asked).toHaveBeenCalledTimes(3);
+    } finally {
+      asked.mockRestore();
+    }
+    // So loops carry no yield test.
+    expect(await yieldTests("for i in 1 2 3; do :; done", runStep, CairnBashFs)).toBe(0);
+  });
+
+  it("come from a yield test in each loop under a just-bash that does not ask", async () => {
+    vi.resetModules();
+    vi.doMock("./loop-turns.js", () => ({ loopTurnsSupported: async () => false }));
+    try {
+      const fresh = await import("./run.js");
+      const { CairnBashFs: FreshFs } = await import("../bash-fs.js");
+      expect(await yieldTests("for i in 1 2 3; do :; done", fresh.runStep, FreshFs)).toBe(3);
+      expect(
+        await yieldTests("i=0; while ((i < 2)); do ((i++)); done", fresh.runStep, FreshFs),
+      ).toBe(3);
+    } finally {
+      vi.doUnmock("./loop-turns.js");
+      vi.resetModules();
+    }
+  });
 });
 
 describe("aborting", () => {

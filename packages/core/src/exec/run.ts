@@ -19,6 +19,7 @@ import {
   STDOUT_SINK,
 } from "./flush-transform.js";
 import { indexedGrepCommands } from "./indexed-grep.js";
+import { loopTurnsSupported } from "./loop-turns.js";
 import { OutputCapture, type OutputListener } from "./output.js";
 import {
   RUNTIME_COMMANDS,
@@ -68,18 +69,32 @@ const TRANSIENT_ENV = new Set(["PWD", "OLDPWD"]);
 /** Every runtime Cairn knows, on or off. */
 const RUNTIMES = Object.keys(RUNTIME_COMMANDS) as Runtime[];
 
+/** Command lists by the runtimes they include, kept: the same list for every script alike. */
+const commandLists = new Map<string, readonly string[]>();
+
+/** Every command a script can run with these runtimes on. */
+function commandsWith(runtimes: readonly Runtime[]): readonly string[] {
+  const key = runtimes.join(",");
+  let list = commandLists.get(key);
+  if (!list) {
+    list = [
+      SHELL_STATE_COMMAND,
+      RUNTIME_OFF_COMMAND,
+      ...getCommandNames(),
+      ...CAIRN_COMMANDS,
+      ...runtimes.flatMap((runtime) => RUNTIME_COMMANDS[runtime]),
+    ];
+    commandLists.set(key, list);
+  }
+  return list;
+}
+
 export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): Promise<RunOutcome> {
   const started = performance.now();
   const output = new OutputCapture(settings.maxOutputBytes, settings.onOutput);
   const off = RUNTIMES.filter((runtime) => !settings.runtimes.includes(runtime));
   const fs = new CairnBashFs(vfs, {
-    commands: [
-      SHELL_STATE_COMMAND,
-      RUNTIME_OFF_COMMAND,
-      ...getCommandNames(),
-      ...CAIRN_COMMANDS,
-      ...settings.runtimes.flatMap((runtime) => RUNTIME_COMMANDS[runtime]),
-    ],
+    commands: commandsWith(settings.runtimes),
     readOnly: settings.readOnly,
     limits: settings.limits,
     quota: settings.quota,
@@ -125,7 +140,8 @@ export async function runStep(vfs: Vfs, step: RunStep, settings: RunSettings): P
     },
   });
   bash.registerTransformPlugin(flushTransform({ reportShellState: settings.reportShellState }));
-  bash.registerTransformPlugin(yieldTransform());
+  // Without just-bash's own call before each loop iteration, a yield test in each loop.
+  if (!(await loopTurnsSupported())) bash.registerTransformPlugin(yieldTransform());
   bash.registerTransformPlugin(runtimeOffTransform(off));
   const result = await bash.exec(step.script, {
     cwd: step.cwd,

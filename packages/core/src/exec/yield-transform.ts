@@ -4,10 +4,12 @@
  * never lets the event loop turn, so the process stops answering every other
  * request, never notices the client hang up, and cannot stream the loop's
  * output. CairnBashFs gives the event loop a turn from any filesystem call
- * once a script has held it for a few milliseconds; this transform makes sure
- * every loop makes such a call, by inserting `[[ -e YIELD_DEVICE ]]` (about
- * as cheap as `true`; a custom command would cost 10×) at the start of each
- * `while`/`until` condition and each `for` body.
+ * once a script has held it for a few milliseconds. just-bash as this
+ * workspace patches it also asks the filesystem before each loop iteration
+ * (loop-turns.ts); for a just-bash that does not, this transform makes sure
+ * every loop makes a filesystem call, by inserting `[[ -e YIELD_DEVICE ]]`
+ * (about as cheap as `true`; a custom command would cost 10×) at the start of
+ * each `while`/`until` condition and each `for` body.
  *
  * Where it goes keeps bash semantics: the test is always true; a loop
  * condition's status is its last command's; and `$?` at the start of a `for`
