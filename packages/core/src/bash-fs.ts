@@ -262,12 +262,22 @@ export class CairnBashFs implements IFileSystem {
     return resolvePath("/", p);
   }
 
-  /** Runs a write: refused when read-only or over a limit, and checked against the journal limits after. */
-  private async write<T>(syscall: string, path: string, fn: () => T | Promise<T>): Promise<T> {
+  /**
+   * Runs a write: refused when read-only or over a limit, and checked against the journal limits
+   * after. Synchronous when `fn` is (most writes): no promise of its own per write.
+   */
+  private write<T>(syscall: string, path: string, fn: () => T | Promise<T>): T | Promise<T> {
     if (this.readOnly) throw new FsError("EROFS", syscall, path);
     if (this.limitHit)
       throw new FsError(this.limitHit === "quota" ? "EDQUOT" : "ENOSPC", syscall, path);
-    const result = await fn();
+    const result = fn();
+    return result instanceof Promise
+      ? result.then((value) => this.checkedWrite(syscall, path, value))
+      : this.checkedWrite(syscall, path, result);
+  }
+
+  /** A write's result, once the journal is checked against the limits and the quota. */
+  private checkedWrite<T>(syscall: string, path: string, result: T): T {
     const journal = this.vfs.journal;
     if (
       journal.contentBytes > this.limits.maxJournalBytes ||
