@@ -28,6 +28,22 @@ END $$;`;
 }
 
 /**
+ * Sets lz4 compression on `table.column`s, or leaves a notice where the server was built without
+ * lz4 (PGlite among them): their values stay pglz-compressed.
+ */
+function lz4Columns(columns: readonly string[], what: string): string {
+  const alters = columns.map((c) => {
+    const [table, column] = c.split(".");
+    return `  ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4;\n`;
+  });
+  return `DO $$
+BEGIN
+${alters.join("")}EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+  RAISE NOTICE 'lz4 unavailable (%); ${what} stays pglz-compressed', SQLERRM;
+END $$;`;
+}
+
+/**
  * Migration 13's pgvector table, or a notice where the `vector` extension cannot be created
  * (not installed, or the migrating role may not create it): then nothing is made, and semantic
  * search answers semantic_search_unavailable. `unless` skips it when that holds.
@@ -604,13 +620,7 @@ ${blobEmbeddings("to_regclass('public.blob_embeddings') IS NOT NULL")}`,
 -- lz4 rather than pglz for content and its text copy: pglz took ~0.8 s of CPU per 50 MB
 -- written, lz4 ~0.2 s (existing values keep their compression). Servers built without lz4
 -- (PGlite among them) keep pglz.
-DO $$
-BEGIN
-  ALTER TABLE blobs ALTER COLUMN content SET COMPRESSION lz4;
-  ALTER TABLE blob_text ALTER COLUMN body SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-  RAISE NOTICE 'lz4 unavailable (%); content stays pglz-compressed', SQLERRM;
-END $$;
+${lz4Columns(["blobs.content", "blob_text.body"], "content")}
 -- Text indexing inserts into the trigram index's pending list and then merges the list into
 -- the index in one pass (cairn_flush_text_index, after each batch), rather than inserting
 -- entry by entry: 50 MB of text took ~16 s of CPU one entry at a time and ~6 s this way
@@ -655,13 +665,7 @@ GRANT EXECUTE ON FUNCTION cairn_flush_text_index() TO ${APP_ROLE};
 -- A commit's logged changes and undo are JSON of up to a few hundred KB (a 1,000-file commit
 -- logs ~140 KB of changes): pglz took 2.5 ms to compress that, lz4 0.4 ms, inside the
 -- commit's transaction. Servers built without lz4 (PGlite among them) keep pglz.
-DO $$
-BEGIN
-  ALTER TABLE commits ALTER COLUMN changes SET COMPRESSION lz4;
-  ALTER TABLE commits ALTER COLUMN undo SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-  RAISE NOTICE 'lz4 unavailable (%); the commit log stays pglz-compressed', SQLERRM;
-END $$;
+${lz4Columns(["commits.changes", "commits.undo"], "the commit log")}
 `,
   },
 ];
