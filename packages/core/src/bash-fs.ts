@@ -158,7 +158,7 @@ function commandDirsFor(commands: Iterable<string>): CommandDirs {
     dirs = new CommandDirs(commands);
     commandDirsCache.set(key, dirs);
   }
-  commandDirsByList.set(commands, dirs);
+  if (typeof commands === "object") commandDirsByList.set(commands, dirs);
   return dirs;
 }
 
