@@ -43,14 +43,24 @@ interface Resolved {
   ancestors: number[];
 }
 
-/** Where a missing last name would go: its directory, reached without a symlink (see `walk`). */
+/** A last name missing from a directory reached without a symlink (see `walk`). */
 interface MissingName {
   missing: string;
-  parent: number;
-  /** The directory's canonical path. */
-  parentPath: string;
-  /** Inodes from the root down to the directory, itself included. */
-  ancestors: number[];
+  dir: Resolved;
+}
+
+/** Where a walk stands: `ino`, reached from the root through `stack`. */
+function resolvedAt(
+  journal: Journal,
+  ino: number,
+  stack: ReadonlyArray<{ ino: number; name: string }>,
+): Resolved {
+  return {
+    ino,
+    inode: journal.inode(ino)!,
+    path: `/${stack.map((s) => s.name).join("/")}`,
+    ancestors: stack.length === 0 ? [] : [ROOT_INO, ...stack.slice(0, -1).map((s) => s.ino)],
+  };
 }
 
 interface ParentSlot {
@@ -149,12 +159,7 @@ export class Vfs {
       const child = j.children(ino).get(name);
       if (child === undefined) {
         if (!slot || pending.length > 0 || hops > 0) return "ENOENT";
-        return {
-          missing: name,
-          parent: ino,
-          parentPath: `/${stack.map((s) => s.name).join("/")}`,
-          ancestors: [ROOT_INO, ...stack.map((s) => s.ino)],
-        };
+        return { missing: name, dir: resolvedAt(j, ino, stack) };
       }
       const inode = j.inode(child)!;
       if (inode.kind === "symlink" && (pending.length > 0 || follow)) {
@@ -170,13 +175,7 @@ export class Vfs {
       stack.push({ ino: child, name });
       ino = child;
     }
-    const ancestors = [ROOT_INO, ...stack.slice(0, -1).map((s) => s.ino)];
-    return {
-      ino,
-      inode: j.inode(ino)!,
-      path: `/${stack.map((s) => s.name).join("/")}`,
-      ancestors: stack.length === 0 ? [] : ancestors,
-    };
+    return resolvedAt(j, ino, stack);
   }
 
   /** Finds the directory that holds `path`'s last name; the name itself need not exist. */
@@ -187,6 +186,11 @@ export class Vfs {
     checkName(name, syscall, path);
     const dir = this.resolve(`/${names.join("/")}`, true, syscall);
     if (dir.inode.kind !== "directory") throw new FsError("ENOTDIR", syscall, path);
+    return this.slotIn(dir, name, syscall, path);
+  }
+
+  /** The entry `name` of directory `dir`, refused past the depth limit. */
+  private slotIn(dir: Resolved, name: string, syscall: string, path: string): ParentSlot {
     // A directory at depth d has d ancestors (the root among them): its entry is at d + 1.
     if (dir.ancestors.length + 1 > MAX_PATH_DEPTH) {
       throw new FsError("ENAMETOOLONG", syscall, path.slice(0, 64), "path nested too deep");
@@ -353,20 +357,8 @@ export class Vfs {
     // A new file in a directory that exists, the common case: no second walk.
     if (typeof found === "object" && "missing" in found) {
       checkName(found.missing, "open", path);
-      if (found.ancestors.length > MAX_PATH_DEPTH) {
-        throw new FsError("ENAMETOOLONG", "open", path.slice(0, 64), "path nested too deep");
-      }
-      return this.createFile(
-        {
-          parent: found.parent,
-          name: found.missing,
-          path: joinPath(found.parentPath, found.missing),
-          ancestors: found.ancestors,
-          existing: undefined,
-        },
-        bytes,
-        options.mode,
-      );
+      const slot = this.slotIn(found.dir, found.missing, "open", path);
+      return this.createFile(slot, bytes, options.mode);
     }
     const existing = typeof found === "object" ? found : undefined;
     if (existing) {
